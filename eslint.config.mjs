@@ -1,0 +1,35 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+// Architectural boundaries are enforced here, not by review: a project may only depend on the
+// kinds of project its `type:*` tag allows, and some kinds may not reach for certain packages.
+const depConstraints = [
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [], allowedExternalImports: ['zod', 'zod/*'] },
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ['mongodb', 'etcd3', 'axios', '@nestjs/*', '@aws-sdk/*', 'fastify'] },
+  { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:contracts'] },
+  { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra'] },
+  { sourceTag: 'type:integration', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra'], bannedExternalImports: ['mongodb'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:client', 'type:infra', 'type:integration', 'type:testing'] },
+  { sourceTag: 'type:simulator', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra', 'type:testing'], bannedExternalImports: ['mongodb'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra', 'type:client', 'type:integration', 'type:testing'] },
+  { sourceTag: 'type:reconciler', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra', 'type:client', 'type:integration', 'type:testing'], bannedExternalImports: ['mongodb'] },
+];
+
+export default [
+  { ignores: ['**/node_modules/**', '**/dist/**', 'reports/**', '.nx/**', '**/jest.config.ts', '**/jest.int.config.ts', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  ...nx.configs['flat/base'],
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+    },
+  },
+  {
+    // Nest resolves constructor parameters from emitted type metadata, so injected classes must stay value imports.
+    files: ['apps/control-plane-api/**/*.ts'],
+    rules: { '@typescript-eslint/consistent-type-imports': 'off' },
+  },
+];

@@ -1,1 +1,2 @@
 export * from './shared/enums';
+export * from './shared/value-objects';

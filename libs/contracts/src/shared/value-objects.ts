@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { DeviceProtocol, LicenseType, RevisionAuthor, RuntimeEnvironmentType } from './enums';
+
+// Small shapes shared by several aggregates, REST bodies and etcd values (spec §3).
+
+export const IsoDateTime = z.iso.datetime({ offset: true });
+export type IsoDateTime = z.infer<typeof IsoDateTime>;
+
+export const EntityId = z.string().min(1).max(128);
+export type EntityId = z.infer<typeof EntityId>;
+
+/** Worker capacity dimensions; declared (template), allocated (sum of sessions) and available. */
+export const Capacity = z.object({
+  cpu_cores: z.number().nonnegative(),
+  memory_gb: z.number().nonnegative(),
+  storage_gb: z.number().nonnegative(),
+  max_nodes: z.number().int().nonnegative(),
+});
+export type Capacity = z.infer<typeof Capacity>;
+
+/** Port name (from a definition's port_template) to the worker port it is reachable on. */
+export const PortMap = z.record(z.string().min(1), z.number().int().min(1).max(65535));
+export type PortMap = z.infer<typeof PortMap>;
+
+export const PortRange = z
+  .object({ start: z.number().int().min(1).max(65535), end: z.number().int().min(1).max(65535) })
+  .refine((range) => range.end >= range.start, { message: 'end must be >= start', path: ['end'] });
+export type PortRange = z.infer<typeof PortRange>;
+
+export const PortTemplateEntry = z.object({ name: z.string().min(1), protocol: DeviceProtocol });
+export type PortTemplateEntry = z.infer<typeof PortTemplateEntry>;
+
+/** Who holds which ports on a worker: a session (reservation) or a lab record (imported lab). */
+export const PortAllocation = z.object({
+  holder_id: z.string().min(1),
+  holder_kind: z.enum(['session', 'lab_record']),
+  ports: PortMap,
+  allocated_at: IsoDateTime,
+});
+export type PortAllocation = z.infer<typeof PortAllocation>;
+
+export const StatusHistoryEntry = z.object({
+  from: z.string().nullable(),
+  to: z.string(),
+  at: IsoDateTime,
+  reason: z.string().nullable(),
+  actor: z.string().nullable(),
+});
+export type StatusHistoryEntry = z.infer<typeof StatusHistoryEntry>;
+
+export const DeviceAccessInfo = z.object({
+  name: z.string().min(1),
+  protocol: DeviceProtocol,
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+  uri: z.string().nullable().optional(),
+  username: z.string().nullable().optional(),
+  password: z.string().nullable().optional(),
+});
+export type DeviceAccessInfo = z.infer<typeof DeviceAccessInfo>;
+
+export const ScoreSection = z.object({
+  name: z.string().min(1),
+  score: z.number(),
+  max_score: z.number().nonnegative(),
+  weight: z.number().positive().default(1.0),
+});
+export type ScoreSection = z.infer<typeof ScoreSection>;
+
+export const AmiRequirement = z.object({ name_pattern: z.string().min(1), min_version: z.string().nullable().optional() });
+export type AmiRequirement = z.infer<typeof AmiRequirement>;
+
+export const ResourceRequirements = z.object({
+  cpu_cores: z.number().nonnegative(),
+  memory_gb: z.number().nonnegative(),
+  storage_gb: z.number().nonnegative(),
+  nested_virt: z.boolean().default(false),
+  ami_requirements: z.array(AmiRequirement).default([]),
+});
+export type ResourceRequirements = z.infer<typeof ResourceRequirements>;
+
+export const RuntimeBinding = z.object({
+  runtime_type: RuntimeEnvironmentType,
+  worker_id: z.string().min(1),
+  lab_id: z.string().min(1),
+});
+export type RuntimeBinding = z.infer<typeof RuntimeBinding>;
+
+export const TopologyNode = z.object({
+  label: z.string(),
+  node_definition: z.string().nullable().optional(),
+  x: z.number().optional(),
+  y: z.number().optional(),
+  tags: z.array(z.string()).default([]),
+});
+export const TopologyLink = z.object({
+  source_node: z.string(),
+  source_interface: z.string().nullable().optional(),
+  target_node: z.string(),
+  target_interface: z.string().nullable().optional(),
+  label: z.string().nullable().optional(),
+});
+export const TopologySpec = z.object({
+  nodes: z.array(TopologyNode).default([]),
+  links: z.array(TopologyLink).default([]),
+  annotations: z.array(z.record(z.string(), z.unknown())).default([]),
+  raw_yaml: z.string().nullable().optional(),
+  checksum: z.string().nullable().optional(),
+});
+export type TopologySpec = z.infer<typeof TopologySpec>;
+
+export const ExternalInterface = z.object({
+  node_label: z.string().min(1),
+  protocol: DeviceProtocol,
+  port: z.number().int().min(1).max(65535),
+});
+export type ExternalInterface = z.infer<typeof ExternalInterface>;
+
+export const LabRevision = z.object({
+  revision: z.number().int().min(1),
+  topology_checksum: z.string(),
+  created_at: IsoDateTime,
+  created_by: RevisionAuthor,
+  change_summary: z.string().nullable(),
+  node_count: z.number().int().nonnegative(),
+  link_count: z.number().int().nonnegative(),
+});
+export type LabRevision = z.infer<typeof LabRevision>;
+
+export const LabRunRecord = z.object({
+  run_id: z.string().min(1),
+  started_at: IsoDateTime,
+  stopped_at: IsoDateTime.nullable(),
+  duration_seconds: z.number().nonnegative().nullable(),
+  started_by: z.string().nullable(),
+  stop_reason: z.string().nullable(),
+  lablet_session_id: z.string().nullable(),
+  final_state: z.string().nullable(),
+});
+export type LabRunRecord = z.infer<typeof LabRunRecord>;
+
+export const LicenseAffinity = z.array(LicenseType);
+export type LicenseAffinity = z.infer<typeof LicenseAffinity>;

@@ -1,0 +1,2 @@
+export * from './etcd-client';
+export * from './etcd-store';

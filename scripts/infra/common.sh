@@ -1,0 +1,16 @@
+# Shared by up.sh and down.sh: where state lives and which servers exist.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+STATE_DIR=${LCM_INFRA_STATE_DIR:-$ROOT/.infra}
+TOOLS_DIR=${LCM_TOOLS_DIR:-$HOME/.cache/lcm-tools}
+FERRETDB_VERSION=v1.24.2
+ETCD_PORT=${LCM_ETCD_PORT:-2379}
+MONGO_PORT=${LCM_MONGO_PORT:-27017}
+MOTO_PORT=${LCM_MOTO_PORT:-5000}
+SERVICES=(etcd ferretdb moto)
+mkdir -p "$STATE_DIR"
+
+log() { echo "[infra] $*" >&2; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

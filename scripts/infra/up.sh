@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Installs what is missing and starts, on loopback with data in a temporary folder, the servers
+# the tests and a local run need: etcd, FerretDB (MongoDB wire protocol over SQLite) and moto.
+# A server whose URL is given (ETCD_ENDPOINTS, MONGO_URL, AWS_ENDPOINT_URL) is used as it is and
+# nothing is started for it; one already listening on its port is left alone.
+# Prints `LCM_INFRA_STARTED=<names>` on stdout so a caller can stop only what this run started.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+install_etcd() {
+  command -v etcd >/dev/null && return
+  log "installing etcd-server (Debian package)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq etcd-server >/dev/null
+  # The package enables a system service on some hosts; we run our own instance on loopback.
+  as_root systemctl disable --now etcd >/dev/null 2>&1 || true
+}
+
+install_ferretdb() {
+  [ -x "$TOOLS_DIR/bin/ferretdb" ] && return
+  command -v go >/dev/null || { log "Go is needed to build FerretDB"; exit 1; }
+  log "building FerretDB $FERRETDB_VERSION from the Go module proxy (first run only)"
+  local src build
+  # `go install pkg@version` fails on the module's deprecation lookup here, and the module zip
+  # lacks the generated version file, so build from a writable copy of the downloaded module.
+  src=$(GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  build=$(mktemp -d)
+  cp -r "$src/." "$build/"
+  chmod -R u+w "$build"
+  echo "$FERRETDB_VERSION" > "$build/build/version/version.txt"
+  mkdir -p "$TOOLS_DIR/bin"
+  (cd "$build" && GOTOOLCHAIN=local GOFLAGS=-mod=mod go build -o "$TOOLS_DIR/bin/ferretdb" ./cmd/ferretdb)
+  rm -rf "$build"
+}
+
+install_moto() {
+  python3 -c 'import moto.server, flask' >/dev/null 2>&1 && return
+  log "installing moto[server] from PyPI"
+  python3 -m pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6'
+}
+
+start_bg() { # name port data_dir command...
+  local name=$1 port=$2 data=$3; shift 3
+  nohup "$@" >"$STATE_DIR/$name.log" 2>&1 &
+  echo $! >"$STATE_DIR/$name.pid"
+  echo "$data" >"$STATE_DIR/$name.data"
+  for _ in $(seq 1 150); do
+    port_open "$port" && { log "$name listening on 127.0.0.1:$port (pid $(cat "$STATE_DIR/$name.pid"))"; return; }
+    kill -0 "$(cat "$STATE_DIR/$name.pid")" 2>/dev/null || break
+    sleep 0.2
+  done
+  log "$name did not start; its log:"; tail -20 "$STATE_DIR/$name.log" >&2; exit 1
+}
+
+started=()
+
+if [ -n "${ETCD_ENDPOINTS:-}" ]; then log "etcd: using $ETCD_ENDPOINTS"
+elif port_open "$ETCD_PORT"; then log "etcd: already listening on $ETCD_PORT"
+else
+  install_etcd
+  data=$(mktemp -d -t lcm-etcd.XXXXXX)
+  start_bg etcd "$ETCD_PORT" "$data" etcd --name lcm-local --data-dir "$data" \
+    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" --initial-advertise-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
+    --initial-cluster "lcm-local=http://127.0.0.1:$((ETCD_PORT + 1))"
+  started+=(etcd)
+fi
+
+if [ -n "${MONGO_URL:-}" ]; then log "mongo: using $MONGO_URL"
+elif port_open "$MONGO_PORT"; then log "mongo: already listening on $MONGO_PORT"
+else
+  install_ferretdb
+  data=$(mktemp -d -t lcm-ferretdb.XXXXXX)
+  start_bg ferretdb "$MONGO_PORT" "$data" "$TOOLS_DIR/bin/ferretdb" --handler=sqlite --sqlite-url="file:$data/" \
+    --state-dir="$data" --listen-addr="127.0.0.1:$MONGO_PORT" --debug-addr=- --telemetry=disable --log-level=warn
+  started+=(ferretdb)
+fi
+
+if [ -n "${AWS_ENDPOINT_URL:-}" ]; then log "aws: using $AWS_ENDPOINT_URL"
+elif port_open "$MOTO_PORT"; then log "moto: already listening on $MOTO_PORT"
+else
+  install_moto
+  start_bg moto "$MOTO_PORT" "" python3 -m moto.server -H 127.0.0.1 -p "$MOTO_PORT"
+  started+=(moto)
+fi
+
+echo "LCM_INFRA_STARTED=$(IFS=,; echo "${started[*]:-}")"

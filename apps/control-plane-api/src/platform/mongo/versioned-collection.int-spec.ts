@@ -1,0 +1,75 @@
+import { openTestDatabase, type TestDatabase } from '@lcm/testing';
+import {
+  ConcurrencyConflictError,
+  DuplicateDocumentError,
+  VERSION_CLAIMS_COLLECTION,
+  VersionedCollection,
+  type VersionedDocument,
+} from './versioned-collection';
+
+interface Counter extends VersionedDocument {
+  value: number;
+}
+
+describe('VersionedCollection against a real MongoDB-wire server', () => {
+  let testDb: TestDatabase;
+  let counters: VersionedCollection<Counter>;
+
+  beforeAll(async () => {
+    testDb = await openTestDatabase();
+    counters = new VersionedCollection(testDb.db.collection<Counter>('counters'), testDb.db);
+  });
+  afterAll(() => testDb.drop());
+
+  it('stores new documents at version 1 and refuses a second document with the same id', async () => {
+    const stored = await counters.insert({ _id: 'dup', value: 0 });
+    expect(stored.version).toBe(1);
+    await expect(counters.insert({ _id: 'dup', value: 1 })).rejects.toBeInstanceOf(DuplicateDocumentError);
+  });
+
+  it('lets exactly one of two writers who read the same version win; the other gets a conflict', async () => {
+    await counters.insert({ _id: 'race', value: 0 });
+    const readByA = (await counters.collection.findOne({ _id: 'race' }))!;
+    const readByB = (await counters.collection.findOne({ _id: 'race' }))!;
+
+    const savedByA = await counters.replace({ ...readByA, value: readByA.value + 1 }, readByA.version);
+    await expect(counters.replace({ ...readByB, value: readByB.value + 10 }, readByB.version)).rejects.toBeInstanceOf(
+      ConcurrencyConflictError,
+    );
+
+    expect(savedByA.version).toBe(2);
+    expect(await counters.collection.findOne({ _id: 'race' })).toMatchObject({ value: 1, version: 2 });
+  });
+
+  it('lets a writer take over the claim of a writer that died between claiming and writing', async () => {
+    let now = new Date('2026-01-01T00:00:00Z');
+    const clocked = new VersionedCollection(testDb.db.collection<Counter>('counters'), testDb.db, () => now);
+    await clocked.insert({ _id: 'crashed', value: 0 });
+    await testDb.db.collection(VERSION_CLAIMS_COLLECTION).insertOne({ _id: 'counters/crashed@1' as never, claimed_at: now });
+
+    await expect(clocked.replace({ _id: 'crashed', value: 1, version: 1 }, 1)).rejects.toBeInstanceOf(ConcurrencyConflictError);
+    now = new Date(now.getTime() + 11_000);
+    await expect(clocked.replace({ _id: 'crashed', value: 1, version: 1 }, 1)).resolves.toMatchObject({ version: 2 });
+  });
+
+  it('never loses an update when many writers race and retry on conflict', async () => {
+    await counters.insert({ _id: 'contended', value: 0 });
+    const writers = 25;
+    let conflicts = 0;
+    const increment = async (): Promise<void> => {
+      for (;;) {
+        const current = (await counters.collection.findOne({ _id: 'contended' }))!;
+        try {
+          await counters.replace({ ...current, value: current.value + 1 }, current.version);
+          return;
+        } catch (error) {
+          if (!(error instanceof ConcurrencyConflictError)) throw error;
+          conflicts += 1;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: writers }, increment));
+    expect(await counters.collection.findOne({ _id: 'contended' })).toMatchObject({ value: writers, version: writers + 1 });
+    expect(conflicts).toBeGreaterThan(0);
+  });
+});

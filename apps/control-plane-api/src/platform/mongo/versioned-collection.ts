@@ -1,0 +1,130 @@
+import {
+  type Collection,
+  type Db,
+  type Document,
+  type Filter,
+  MongoServerError,
+  type OptionalUnlessRequiredId,
+} from 'mongodb';
+
+export interface VersionedDocument extends Document {
+  _id: string;
+  version: number;
+}
+
+export class ConcurrencyConflictError extends Error {
+  readonly code = 'VERSION_CONFLICT';
+  constructor(
+    readonly collection: string,
+    readonly id: string,
+    readonly expectedVersion: number,
+  ) {
+    super(`${collection}/${id} was changed by someone else (expected version ${expectedVersion})`);
+  }
+}
+
+export class DuplicateDocumentError extends Error {
+  readonly code = 'DUPLICATE';
+  constructor(
+    readonly collection: string,
+    readonly detail: string,
+  ) {
+    super(`${collection}: ${detail}`);
+  }
+}
+
+interface VersionClaim {
+  _id: string;
+  claimed_at: Date;
+}
+
+export const VERSION_CLAIMS_COLLECTION = 'version_claims';
+const DUPLICATE_KEY = 11000;
+/** A claim older than this whose document never moved on belongs to a writer that died mid-write. */
+const ABANDONED_CLAIM_MS = 10_000;
+
+/**
+ * Optimistic concurrency on a collection: a document is only replaced when its stored version is
+ * the one the writer read, and every write bumps the version; the loser of a race gets
+ * ConcurrencyConflictError and must re-read.
+ *
+ * A version-filtered replaceOne alone is not enough: FerretDB (our MongoDB-wire server for tests
+ * and local runs) evaluates the filter and the write as two steps, so concurrent writers of the
+ * same version can all "match". Each write therefore first claims the step from its version to the
+ * next by inserting a document with a unique _id — an insert of a duplicate _id is refused
+ * atomically by every MongoDB-wire server — and only the claimant writes. Only single-document
+ * operations are used, so this behaves the same on MongoDB 7 and on FerretDB.
+ */
+export class VersionedCollection<T extends VersionedDocument> {
+  private readonly claims: Collection<VersionClaim>;
+
+  constructor(
+    readonly collection: Collection<T>,
+    db: Db,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.claims = db.collection<VersionClaim>(VERSION_CLAIMS_COLLECTION);
+  }
+
+  /** Stores a new document at version 1. */
+  async insert(document: Omit<T, 'version'>): Promise<T> {
+    const stored = { ...document, version: 1 } as T;
+    try {
+      await this.collection.insertOne(stored as OptionalUnlessRequiredId<T>);
+    } catch (error) {
+      throw this.translate(error);
+    }
+    return stored;
+  }
+
+  /** Replaces the document read at `expectedVersion`; returns it at the next version. */
+  async replace(document: T, expectedVersion: number): Promise<T> {
+    await this.claim(document._id, expectedVersion);
+    const next = { ...document, version: expectedVersion + 1 };
+    let matched: number;
+    try {
+      const result = await this.collection.replaceOne({ _id: document._id, version: expectedVersion } as Filter<T>, next);
+      matched = result.matchedCount;
+    } catch (error) {
+      throw this.translate(error);
+    }
+    if (matched !== 1) throw this.conflict(document._id, expectedVersion);
+    return next;
+  }
+
+  private async claim(id: string, expectedVersion: number): Promise<void> {
+    const claimId = `${this.collection.collectionName}/${id}@${expectedVersion}`;
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      try {
+        await this.claims.insertOne({ _id: claimId, claimed_at: this.now() });
+        return;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+      if (!(await this.releaseAbandonedClaim(id, claimId, expectedVersion))) break;
+    }
+    throw this.conflict(id, expectedVersion);
+  }
+
+  /** True when the claim was left by a writer that died before writing, and has been removed. */
+  private async releaseAbandonedClaim(id: string, claimId: string, expectedVersion: number): Promise<boolean> {
+    const existing = await this.claims.findOne({ _id: claimId });
+    if (!existing || this.now().getTime() - existing.claimed_at.getTime() < ABANDONED_CLAIM_MS) return false;
+    const stillAtVersion = await this.collection.countDocuments({ _id: id, version: expectedVersion } as Filter<T>);
+    if (stillAtVersion !== 1) return false;
+    await this.claims.deleteOne({ _id: claimId, claimed_at: existing.claimed_at });
+    return true;
+  }
+
+  private conflict(id: string, expectedVersion: number): ConcurrencyConflictError {
+    return new ConcurrencyConflictError(this.collection.collectionName, id, expectedVersion);
+  }
+
+  private translate(error: unknown): unknown {
+    return isDuplicateKey(error) ? new DuplicateDocumentError(this.collection.collectionName, (error as Error).message) : error;
+  }
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return error instanceof MongoServerError && error.code === DUPLICATE_KEY;
+}

@@ -1,0 +1,39 @@
+import { Writable } from 'node:stream';
+import { createLogger } from './logger';
+import { currentCorrelationId, withCorrelationId } from './correlation';
+
+function captureLines(): { stream: Writable; lines: () => Record<string, unknown>[] } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  return { stream, lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l)) };
+}
+
+describe('createLogger', () => {
+  it('writes JSON lines naming the service, with the correlation id in scope', () => {
+    const { stream, lines } = captureLines();
+    const logger = createLogger({ service: 'control-plane-api' }, stream);
+
+    logger.info('outside');
+    withCorrelationId('req-42', () => logger.info({ worker_id: 'w1' }, 'inside'));
+
+    const [outside, inside] = lines();
+    expect(outside).toMatchObject({ service: 'control-plane-api', msg: 'outside' });
+    expect(outside).not.toHaveProperty('correlation_id');
+    expect(inside).toMatchObject({ service: 'control-plane-api', msg: 'inside', worker_id: 'w1', correlation_id: 'req-42' });
+  });
+
+  it('invents a correlation id when none is given and keeps it across awaits', async () => {
+    const seen = await withCorrelationId(undefined, async () => {
+      const before = currentCorrelationId();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return [before, currentCorrelationId()];
+    });
+    expect(seen[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(seen[1]).toBe(seen[0]);
+  });
+});

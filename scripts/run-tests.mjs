@@ -1,0 +1,38 @@
+// Runs every check CI relies on — unit tests, integration tests against the real local servers,
+// type checking and lint — and ends with one line `N passed, M failed` summed over all jest runs.
+// Exits non-zero if any step failed. Usage: node scripts/run-tests.mjs
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
+const reports = join(root, 'reports', 'jest');
+const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' };
+
+const steps = [
+  ['unit tests', 'pnpm', ['exec', 'nx', 'run-many', '-t', 'test', '--parallel=2', '--outputStyle=stream']],
+  ['integration tests', 'pnpm', ['exec', 'nx', 'run-many', '-t', 'test-int', '--parallel=1', '--outputStyle=stream']],
+  ['typecheck', 'pnpm', ['exec', 'tsc', '-p', 'tsconfig.check.json']],
+  ['lint', 'pnpm', ['exec', 'nx', 'run-many', '-t', 'lint', '--parallel=2', '--outputStyle=stream']],
+];
+
+rmSync(reports, { recursive: true, force: true });
+const failedSteps = [];
+for (const [name, command, args] of steps) {
+  console.log(`\n=== ${name}: ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit' });
+  if (result.status !== 0) failedSteps.push(name);
+}
+
+let passed = 0;
+let failed = 0;
+for (const file of existsSync(reports) ? readdirSync(reports) : []) {
+  const report = JSON.parse(readFileSync(join(reports, file), 'utf8'));
+  passed += report.numPassedTests;
+  // A suite that could not even load has no failed test, but it is a failure all the same.
+  failed += report.numFailedTests + report.numRuntimeErrorTestSuites;
+}
+if (failedSteps.length > 0) console.log(`\nfailed steps: ${failedSteps.join(', ')}`);
+if (failedSteps.length > 0 && failed === 0) failed = failedSteps.length;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failedSteps.length > 0 ? 1 : 0);

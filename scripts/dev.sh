@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Sets everything up and runs the system locally: installs dependencies, starts etcd, FerretDB
+# and moto on loopback, then the project's processes (simulators, control plane, controllers —
+# each as soon as it exists in the tree). Ctrl-C stops them all, and the servers this run started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh
+infra_output=$(bash scripts/infra/up.sh)
+started=$(echo "$infra_output" | sed -n 's/^LCM_INFRA_STARTED=//p' | tr ',' ' ')
+
+pids=()
+stop_all() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  bash scripts/infra/down.sh $started
+}
+trap stop_all EXIT INT TERM
+
+run() { # name command...
+  local name=$1; shift
+  echo "[dev] starting $name: $*"
+  "$@" 2>&1 | sed -u "s/^/[$name] /" &
+  pids+=($!)
+}
+
+[ -f tools/simulators/src/main.ts ] && run simulators pnpm exec tsx tools/simulators/src/main.ts
+[ -f apps/control-plane-api/src/main.ts ] && run control-plane-api pnpm exec node -r @swc-node/register apps/control-plane-api/src/main.ts
+for app in resource-scheduler worker-controller lablet-controller; do
+  [ -f "apps/$app/src/main.ts" ] && run "$app" pnpm exec node -r @swc-node/register "apps/$app/src/main.ts"
+done
+
+echo "[dev] etcd 127.0.0.1:2379, MongoDB wire (FerretDB) 127.0.0.1:27017, moto 127.0.0.1:5000 — Ctrl-C stops everything"
+wait

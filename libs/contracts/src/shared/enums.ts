@@ -107,3 +107,23 @@ export type DeviceProtocol = z.infer<typeof DeviceProtocol>;
 
 export const Role = z.enum(['admin', 'manager', 'user']);
 export type Role = z.infer<typeof Role>;
+
+export const PipelineStepStatus = z.enum(['pending', 'running', 'completed', 'failed', 'skipped']);
+export type PipelineStepStatus = z.infer<typeof PipelineStepStatus>;
+
+export const ControllerName = z.enum(['resource-scheduler', 'worker-controller', 'lablet-controller']);
+export type ControllerName = z.infer<typeof ControllerName>;
+
+/** Kinds of document an audit entry or an SSE event can be about. */
+export const AggregateType = z.enum([
+  'lablet_session',
+  'user_session',
+  'grading_session',
+  'score_report',
+  'lab_record',
+  'cml_worker',
+  'worker_template',
+  'lablet_definition',
+  'system_settings',
+]);
+export type AggregateType = z.infer<typeof AggregateType>;

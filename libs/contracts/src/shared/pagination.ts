@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+export const DEFAULT_PAGE_LIMIT = 50;
+export const MAX_PAGE_LIMIT = 200;
+
+/**
+ * Paging part of every list query. Query strings arrive as text, hence the coercion; the cursor is
+ * opaque to clients (the server encodes its own position in it).
+ */
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
+  cursor: z.string().min(1).max(512).optional(),
+});
+export type PageQuery = z.infer<typeof PageQuery>;
+
+/** A page of results; `next_cursor` is null on the last page. */
+export const Page = <Item extends z.ZodType>(item: Item) =>
+  z.object({ items: z.array(item), next_cursor: z.string().min(1).nullable() });
+export type Page<Item> = { items: Item[]; next_cursor: string | null };
+
+/** A filter that accepts one value, a comma-separated list or a repeated query parameter. */
+export const OneOrMany = <Item extends z.ZodType>(item: Item) =>
+  z.preprocess((raw) => (typeof raw === 'string' ? raw.split(',') : raw), z.array(item).min(1));
+
+/** Builds a strict list-query schema: unknown query parameters are rejected like unknown body fields. */
+export const ListQuery = <Shape extends z.ZodRawShape>(filters: Shape) => PageQuery.extend(filters).strict();
+
+/** Query of a list without filters. */
+export const PageOnlyQuery = ListQuery({});
+export type PageOnlyQuery = z.infer<typeof PageOnlyQuery>;

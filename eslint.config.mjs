@@ -15,6 +15,16 @@ const depConstraints = [
   { sourceTag: 'type:reconciler', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra', 'type:client', 'type:integration', 'type:testing'], bannedExternalImports: ['mongodb'] },
 ];
 
+// Tests of any project may use the shared test kit (builders, fakes, infrastructure helpers).
+const testDepConstraints = depConstraints.map((constraint) =>
+  constraint.sourceTag === 'type:contracts'
+    ? constraint
+    : { ...constraint, onlyDependOnLibsWithTags: [...new Set([...constraint.onlyDependOnLibsWithTags, 'type:testing'])] },
+);
+const testFiles = ['**/*.spec.ts', '**/*.int-spec.ts'];
+// The kit imports the libraries whose tests import it; that loop runs through test files only.
+const ignoredCircularDependencies = [['tag:type:testing', '*']];
+
 export default [
   { ignores: ['**/node_modules/**', '**/dist/**', 'reports/**', '.nx/**', '**/jest.config.ts', '**/jest.int.config.ts', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   ...nx.configs['flat/base'],
@@ -22,9 +32,15 @@ export default [
   {
     files: ['**/*.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints }],
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints, ignoredCircularDependencies }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+    },
+  },
+  {
+    files: testFiles,
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints: testDepConstraints, ignoredCircularDependencies }],
     },
   },
   {

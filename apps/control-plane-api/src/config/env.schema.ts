@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+const csv = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+/**
+ * Every setting of the control plane, read once from the environment at start-up. Defaults are
+ * safe for a local run on loopback; anything that opens the API to others must be set explicitly.
+ */
+export const EnvSchema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8020),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MONGO_URL: z.string().startsWith('mongodb').default('mongodb://127.0.0.1:27017'),
+  MONGO_DB: z.string().min(1).default('lcm'),
+  ETCD_ENDPOINTS: csv.default(['http://127.0.0.1:2379']),
+  /** Keys the controllers present in X-API-Key; at least one is required. */
+  INTERNAL_API_KEYS: csv.pipe(z.array(z.string().min(16, 'each key needs at least 16 characters')).min(1)),
+  /** `oidc` verifies bearer tokens against an issuer's JWKS; `development` signs them locally. */
+  AUTH_MODE: z.enum(['oidc', 'development']).default('oidc'),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_AUDIENCE: z.string().optional(),
+  OIDC_JWKS_URL: z.url().optional(),
+  /** Dotted path of the claim holding the user's roles, e.g. `realm_access.roles` for Keycloak. */
+  OIDC_ROLES_CLAIM: z.string().default('roles'),
+  DEV_AUTH_SECRET: z.string().min(32).optional(),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  SSE_HEARTBEAT_MS: z.coerce.number().int().positive().default(30_000),
+  /** How long committed change events stay replayable for a reconnecting SSE client. */
+  SSE_REPLAY_WINDOW_SECONDS: z.coerce.number().int().positive().default(300),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().default(180),
+  WORKER_TEMPLATES_SEED_FILE: z.string().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  SERVE_OPENAPI: flag.default(true),
+});
+
+export type AppConfig = z.infer<typeof EnvSchema>;
+
+export class InvalidConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Settings that only make sense together; checked on the raw values so all problems show at once. */
+function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
+  const mode = env['AUTH_MODE'] ?? 'oidc';
+  const problems: string[] = [];
+  if (mode === 'oidc' && !env['OIDC_ISSUER']) problems.push('OIDC_ISSUER: required when AUTH_MODE=oidc');
+  if (mode === 'development' && !env['DEV_AUTH_SECRET'])
+    problems.push('DEV_AUTH_SECRET: required when AUTH_MODE=development');
+  return problems;
+}
+
+/** Parses the environment, listing every bad variable at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`)),
+    ...crossFieldProblems(env),
+  ];
+  if (!parsed.success || problems.length > 0) throw new InvalidConfigError(problems);
+  return parsed.data;
+}

@@ -1,0 +1,23 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { PROBLEM_CONTENT_TYPE } from '@lcm/contracts';
+import { currentCorrelationId, type Logger } from '@lcm/observability';
+import { internalErrorProblem, toProblem } from './problem-details';
+
+export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
+  const known = toProblem(error);
+  if (!known) logger.error({ err: error, method: request.method, url: request.url }, 'unhandled error');
+  const body = { ...(known ?? internalErrorProblem()), instance: request.url, correlation_id: currentCorrelationId() };
+  void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+}
+
+/** Every error leaving a Nest handler, guard or pipe becomes a problem document. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    sendProblem(error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), this.logger);
+  }
+}

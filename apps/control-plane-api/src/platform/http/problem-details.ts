@@ -1,0 +1,92 @@
+import { HttpException } from '@nestjs/common';
+import { type ErrorCode, ERROR_HTTP_STATUS, type ProblemDetails, problemTypeUri } from '@lcm/contracts';
+import { DomainError, type DomainErrorCode, InvalidTransitionError } from '@lcm/domain';
+import { ConcurrencyConflictError, DuplicateDocumentError } from '../mongo/versioned-collection';
+import { ApiError } from './api-error';
+
+/** Domain refusals as API codes; a Record so a new domain code fails to compile until mapped. */
+const DOMAIN_TO_API: Record<DomainErrorCode, ErrorCode> = {
+  'SESSION.INVALID_TRANSITION': 'INVALID_TRANSITION',
+  'LAB_RECORD.INVALID_TRANSITION': 'INVALID_TRANSITION',
+  'WORKER.INVALID_TRANSITION': 'INVALID_TRANSITION',
+  'USER_SESSION.INVALID_TRANSITION': 'INVALID_TRANSITION',
+  'GRADING_SESSION.INVALID_TRANSITION': 'INVALID_TRANSITION',
+  'DEFINITION.INVALID_TRANSITION': 'INVALID_TRANSITION',
+  CONCURRENCY_CONFLICT: 'VERSION_CONFLICT',
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  'SESSION.INVALID_TIMESLOT': 'INVALID_REQUEST',
+  'SESSION.TIMESLOT_NOT_ENDED': 'CONFLICT',
+  'SESSION.SCORE_ALREADY_RECORDED': 'CONFLICT',
+  'SESSION.CHILD_MISMATCH': 'CONFLICT',
+  'SESSION.LAB_BINDING_REFUSED': 'CONFLICT',
+  'DEFINITION.NOT_ACTIVE': 'INVALID_REQUEST',
+  'DEFINITION.MULTI_LAB_NOT_SUPPORTED': 'UNSUPPORTED_FEATURE',
+  'WORKER.NOT_ACCEPTING': 'WORKER_NOT_ACCEPTING',
+  'WORKER.CAPACITY_EXCEEDED': 'CAPACITY_EXCEEDED',
+  'WORKER.PORTS_EXHAUSTED': 'PORTS_EXHAUSTED',
+  'WORKER.PORT_CONFLICT': 'CONSTRAINT_VIOLATION',
+  'LAB_RECORD.ACTION_PENDING': 'CONFLICT',
+  'LAB_RECORD.NO_PENDING_ACTION': 'INVALID_REQUEST',
+  'LAB_RECORD.TERMINAL': 'INVALID_REQUEST',
+};
+
+const STATUS_TO_CODE: Record<number, ErrorCode> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'DEPENDENCY_UNAVAILABLE',
+};
+
+const TITLES: Partial<Record<ErrorCode, string>> = {
+  VALIDATION_FAILED: 'The request is not valid',
+  NOT_FOUND: 'Not found',
+  INVALID_TRANSITION: 'That status change is not allowed',
+  VERSION_CONFLICT: 'Changed by someone else; read it again and retry',
+  UNAUTHORIZED: 'Authentication required',
+  FORBIDDEN: 'Not allowed for your role',
+  INTERNAL_ERROR: 'Internal error',
+};
+
+function problem(code: ErrorCode, detail: string, extras: Partial<ProblemDetails> = {}, status = ERROR_HTTP_STATUS[code]): ProblemDetails {
+  return { type: problemTypeUri(code), title: TITLES[code] ?? code.replaceAll('_', ' ').toLowerCase(), status, code, detail, ...extras };
+}
+
+/** Errors raised by Fastify itself (body parsing, size limit) carry a 4xx statusCode. */
+function fastifyClientError(error: unknown): { statusCode: number; message: string } | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const { statusCode, code, message } = error as { statusCode?: unknown; code?: unknown; message?: unknown };
+  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return null;
+  if (typeof code !== 'string' || !code.startsWith('FST_')) return null;
+  return { statusCode, message: String(message) };
+}
+
+/** The one place where any error becomes an RFC 9457 problem document. `null` means: unexpected (500). */
+export function toProblem(error: unknown): ProblemDetails | null {
+  if (error instanceof ApiError) return problem(error.code, error.message, error.fieldErrors ? { errors: error.fieldErrors } : {});
+  if (error instanceof InvalidTransitionError) {
+    return problem('INVALID_TRANSITION', error.message, { current_status: error.current, requested_status: error.requested });
+  }
+  if (error instanceof DomainError) return problem(DOMAIN_TO_API[error.code], error.message);
+  if (error instanceof ConcurrencyConflictError) return problem('VERSION_CONFLICT', error.message);
+  if (error instanceof DuplicateDocumentError) return problem('DUPLICATE', error.message);
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = STATUS_TO_CODE[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'INVALID_REQUEST');
+    return problem(code, error.message, {}, status);
+  }
+  const fastifyError = fastifyClientError(error);
+  if (fastifyError) {
+    const code = STATUS_TO_CODE[fastifyError.statusCode] ?? 'INVALID_REQUEST';
+    return problem(code, fastifyError.message, {}, fastifyError.statusCode);
+  }
+  return null;
+}
+
+export function internalErrorProblem(): ProblemDetails {
+  return problem('INTERNAL_ERROR', 'The server failed to handle the request; it has been logged.');
+}

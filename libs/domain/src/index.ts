@@ -1,0 +1,41 @@
+export * from './shared/aggregate-root';
+export * from './shared/clock';
+export * from './shared/domain-error';
+export * from './shared/domain-event';
+export * from './shared/ids';
+export * from './shared/transition-table';
+
+export * from './sessions/child.transitions';
+export * from './sessions/grading-session.entity';
+export * from './sessions/lablet-session.aggregate';
+export * from './sessions/lablet-session.errors';
+export * from './sessions/lablet-session.events';
+export * from './sessions/lablet-session.state';
+export * from './sessions/lablet-session.transitions';
+export * from './sessions/score-report.entity';
+export * from './sessions/session-resources.service';
+export * from './sessions/user-session.entity';
+
+export * from './labs/lab-record.aggregate';
+export * from './labs/lab-record.errors';
+export * from './labs/lab-record.state';
+export * from './labs/lab-record.transitions';
+export * from './labs/topology-checksum';
+
+export * from './workers/capacity';
+export * from './workers/cml-worker.aggregate';
+export * from './workers/cml-worker.events';
+export * from './workers/cml-worker.state';
+export * from './workers/port-allocator';
+export * from './workers/worker.errors';
+export * from './workers/worker.transitions';
+
+export * from './templates/worker-template.aggregate';
+export * from './templates/worker-template.state';
+
+export * from './definitions/lablet-definition.aggregate';
+export * from './definitions/lablet-definition.errors';
+export * from './definitions/lablet-definition.state';
+export * from './definitions/lablet-definition.transitions';
+
+export * from './settings/system-settings.aggregate';

@@ -1,0 +1,29 @@
+import type { LabPendingAction, LabRecordStatus } from '@lcm/contracts';
+import { DomainError } from '../shared/domain-error';
+
+/** 409: another start/stop/wipe/delete is still waiting for LC. */
+export class LabActionPendingError extends DomainError {
+  readonly code = 'LAB_RECORD.ACTION_PENDING' as const;
+
+  constructor(labRecordId: string, pending: LabPendingAction, requested: string) {
+    super(`lab record ${labRecordId} has pending action ${pending}; ${requested} refused`, { labRecordId, pending, requested });
+  }
+}
+
+/** 400: a completion or failure report without a pending action. */
+export class NoPendingActionError extends DomainError {
+  readonly code = 'LAB_RECORD.NO_PENDING_ACTION' as const;
+
+  constructor(labRecordId: string) {
+    super(`lab record ${labRecordId} has no pending action`, { labRecordId });
+  }
+}
+
+/** 400: DELETED and ARCHIVED records take no requests. */
+export class LabRecordTerminalError extends DomainError {
+  readonly code = 'LAB_RECORD.TERMINAL' as const;
+
+  constructor(labRecordId: string, status: LabRecordStatus) {
+    super(`lab record ${labRecordId} is ${status}`, { labRecordId, status });
+  }
+}

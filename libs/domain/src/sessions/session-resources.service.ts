@@ -1,0 +1,50 @@
+import type { LabletDefinition } from '../definitions/lablet-definition.aggregate';
+import type { LabRecord } from '../labs/lab-record.aggregate';
+import type { CmlWorker } from '../workers/cml-worker.aggregate';
+import type { LabletSession } from './lablet-session.aggregate';
+import { assertTransition } from '../shared/transition-table';
+import { LabBindingRefusedError } from './lablet-session.errors';
+import { LABLET_SESSION_MACHINE } from './lablet-session.transitions';
+
+/*
+ * Rules that span a session, its worker and its lab. The caller loads the aggregates, calls one
+ * of these, and saves all of them in one unit of work (each with its own version check).
+ */
+
+/** PENDING → SCHEDULED with capacity and the lowest free ports reserved atomically (decision 20). */
+export function scheduleSession(session: LabletSession, worker: CmlWorker, definition: LabletDefinition): void {
+  if (session.status === 'SCHEDULED' && session.workerId === worker.id) return;
+  if (session.definitionId !== definition.id) throw new LabBindingRefusedError(session.id, definition.id, 'definition does not match the session');
+  // The session's table is consulted first so a refused schedule never touches the worker.
+  assertTransition(LABLET_SESSION_MACHINE, session.id, session.status, 'SCHEDULED');
+  const ports = worker.allocate(session.id, definition.capacityDemand, definition.portNames);
+  session.schedule({ worker_id: worker.id, allocated_ports: ports });
+}
+
+/**
+ * Decision 20. A lab that already holds ports is reused: the session's own reservation is
+ * released and it takes the lab's ports. Otherwise it is the session's cold import: the
+ * reserved ports move to the lab, which keeps them until it is deleted.
+ */
+export function bindLabToSession(session: LabletSession, lab: LabRecord, worker: CmlWorker): void {
+  if (session.labRecordId === lab.id) return;
+  if (lab.workerId !== worker.id || session.workerId !== worker.id) throw new LabBindingRefusedError(session.id, lab.id, 'lab, session and worker differ');
+  if (lab.isTerminal) throw new LabBindingRefusedError(session.id, lab.id, `lab is ${lab.status}`);
+  if (lab.activeSessionId !== null && lab.activeSessionId !== session.id) throw new LabBindingRefusedError(session.id, lab.id, `lab is used by session ${lab.activeSessionId}`);
+  const reuse = Object.keys(lab.allocatedPorts).length > 0;
+  const ports = reuse ? lab.allocatedPorts : worker.transferPortsToLab(session.id, lab.id);
+  session.bindLab({ lab_record_id: lab.id, cml_lab_id: lab.labId, allocated_ports: ports });
+  if (reuse) worker.releaseSessionPorts(session.id);
+  else lab.assignPorts(ports);
+  lab.attachSession(session.id);
+}
+
+/**
+ * Decision 3 after a session transition: once it no longer holds capacity, the worker drops it
+ * (its own ports included) and the lab becomes free for the next session. Idempotent.
+ */
+export function releaseSessionResources(session: LabletSession, worker: CmlWorker | null, lab: LabRecord | null): void {
+  if (session.holdsCapacity) return;
+  worker?.release(session.id);
+  lab?.detachSession(session.id);
+}

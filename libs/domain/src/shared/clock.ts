@@ -1,0 +1,14 @@
+/** Time source of the domain: aggregates never read the wall clock themselves, so tests can step time. */
+export interface Clock {
+  now(): Date;
+}
+
+export class SystemClock implements Clock {
+  now(): Date {
+    return new Date();
+  }
+}
+
+export function isoNow(clock: Clock): string {
+  return clock.now().toISOString();
+}

@@ -6,3 +6,6 @@ export { RealScheduler, ManualScheduler, type Scheduler } from './kit/scheduler'
 export { buildCloudEvent, encodeCloudEvent, CloudEventSink, type CloudEvent, type DeliveryMode } from './kit/cloudevents';
 export { startCloudEventReceiver, type CloudEventReceiver, type ReceivedEvent } from './kit/event-receiver';
 export { OpenApiResponseValidator, type ResponseCheck, type ValidationResult } from './kit/openapi-validator';
+export { startLdsSimulator, LDS_EVENT_TYPES, type LdsSimulator, type LdsSimulatorOptions, type LdsEventFamily } from './lds/server';
+export * as ldsSchemas from './lds/schemas';
+export { startGradingSimulator, GRADING_EVENT_TYPES, type GradingSimulator, type GradingSimulatorOptions, type GradingEventFamily, type GradingOutcome } from './grading/server';

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { applyFault, type ErrorBodyFactory } from './http';
 import { type FaultInjector } from './faults';
+import type { CloudEventSink } from './cloudevents';
 
 /**
  * Every simulator exposes its test controls under `/_control`. The spec documents (proposed) the same
@@ -67,4 +68,31 @@ export function installGlobalFaults(app: FastifyInstance, injector: FaultInjecto
     if (isControlPath(request.url)) return;
     if (await applyFault(injector, request, reply, errorBody)) return reply;
   });
+}
+
+const sinkConfigSchema = z
+  .object({
+    url: z.url().nullable().optional(),
+    mode: z.enum(['structured', 'binary']).optional(),
+    maxAttempts: z.number().int().min(1).max(20).optional(),
+    retryBaseDelayMs: z.number().int().min(0).optional(),
+    bearerToken: z.string().nullable().optional(),
+  })
+  .strict();
+
+/** `<prefix>/sink` (GET/PUT) to point a simulator's CloudEvents elsewhere, and `<prefix>/events` for its delivery log. */
+export function addSinkControl(app: FastifyInstance, sink: CloudEventSink): void {
+  const view = () => ({ url: sink.url, mode: sink.mode, maxAttempts: sink.maxAttempts, retryBaseDelayMs: sink.retryBaseDelayMs, bearerToken: sink.bearerToken ? '***' : null });
+  addControlRoute(app, 'GET', '/sink', view);
+  addControlRoute(app, 'PUT', '/sink', (req, reply) => {
+    const body = parseControlBody(sinkConfigSchema, req, reply);
+    if (!body) return reply;
+    if (body.url !== undefined) sink.url = body.url;
+    if (body.mode) sink.mode = body.mode;
+    if (body.maxAttempts) sink.maxAttempts = body.maxAttempts;
+    if (body.retryBaseDelayMs !== undefined) sink.retryBaseDelayMs = body.retryBaseDelayMs;
+    if (body.bearerToken !== undefined) sink.bearerToken = body.bearerToken;
+    return view();
+  });
+  addControlRoute(app, 'GET', '/events', () => sink.history);
 }

@@ -1,1 +1,3 @@
 export * from './infra';
+export * from './builders';
+export * from './fake-clock';

@@ -1,0 +1,34 @@
+import { Global, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type Etcd3 } from 'etcd3';
+import { type AppConfig } from '../../config/env.schema';
+import { APP_CONFIG } from '../../platform/app-config.token';
+import { ETCD_CLIENT } from '../../platform/platform.tokens';
+import { ChangeEventBus } from './change-event-bus';
+import { LiveUpdatesController } from './live-updates.controller';
+import { SnapshotRegistry } from './snapshot-registry';
+
+/** SSE for the dashboard: committed changes fan out to every CPA process through etcd. */
+@Global()
+@Module({
+  controllers: [LiveUpdatesController],
+  providers: [
+    {
+      provide: ChangeEventBus,
+      useFactory: (etcd: Etcd3, config: AppConfig) => new ChangeEventBus(etcd, config.SSE_REPLAY_WINDOW_SECONDS),
+      inject: [ETCD_CLIENT, APP_CONFIG],
+    },
+    SnapshotRegistry,
+  ],
+  exports: [ChangeEventBus, SnapshotRegistry],
+})
+export class LiveUpdatesModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(@Inject(ChangeEventBus) private readonly bus: ChangeEventBus) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.bus.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.stop();
+  }
+}

@@ -1,0 +1,55 @@
+import axios, { type AxiosInstance } from 'axios';
+import { startTestApp, type RunningTestApp } from '../testing/test-app';
+
+describe('control-plane platform over HTTP', () => {
+  let cpa: RunningTestApp;
+  let http: AxiosInstance;
+
+  beforeAll(async () => {
+    cpa = await startTestApp();
+    http = axios.create({ baseURL: cpa.url, validateStatus: () => true });
+  });
+  afterAll(() => cpa.close());
+
+  it('reports liveness and readiness with MongoDB and etcd up', async () => {
+    expect((await http.get('/health/live')).data).toEqual({ status: 'up' });
+    const ready = await http.get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.data).toEqual({ status: 'up', mongo: 'up', etcd: 'up' });
+  });
+
+  it('serves the OpenAPI document generated from the contracts, and a browsable page', async () => {
+    const document = await http.get('/api/docs/openapi.json');
+    expect(document.status).toBe(200);
+    expect(document.data.openapi).toBe('3.1.0');
+    expect(Object.keys(document.data.paths)).toContain('/api/v1/sessions');
+    const page = await http.get('/api/docs');
+    expect(page.headers['content-type']).toContain('text/html');
+    expect((await http.get('/api/docs/assets/swagger-ui-bundle.js')).status).toBe(200);
+  });
+
+  it('issues development tokens and names every bad field of a bad request', async () => {
+    const issued = await http.post('/api/auth/dev-token', { subject: 'alice', roles: ['admin'] });
+    expect(issued.status).toBe(201);
+    expect(issued.data.access_token).toEqual(expect.any(String));
+
+    const bad = await http.post('/api/auth/dev-token', { subject: '', roles: ['root'], extra: 1 });
+    expect(bad.status).toBe(400);
+    expect(bad.headers['content-type']).toContain('application/problem+json');
+    expect(bad.data.errors.map((e: { field: string }) => e.field).sort()).toEqual(['extra', 'roles.0', 'subject']);
+  });
+
+  it('answers malformed JSON, oversized bodies and unknown routes with problem documents, never 500', async () => {
+    const malformed = await http.post('/api/auth/dev-token', '{"subject": ', { headers: { 'content-type': 'application/json' } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.data).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+
+    const oversized = await http.post('/api/auth/dev-token', { subject: 'x'.repeat(1024 * 1024 + 10), roles: ['user'] });
+    expect(oversized.status).toBe(413);
+    expect(oversized.data).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+
+    const unknown = await http.get('/api/v1/nothing-here');
+    expect(unknown.status).toBe(404);
+    expect(unknown.data).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+});

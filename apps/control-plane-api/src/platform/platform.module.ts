@@ -1,0 +1,61 @@
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { type Etcd3 } from 'etcd3';
+import { MongoClient } from 'mongodb';
+import { createEtcdClient } from '@lcm/etcd';
+import { SystemClock } from '@lcm/domain';
+import { createLogger, type Logger } from '@lcm/observability';
+import { type AppConfig } from '../config/env.schema';
+import { APP_CONFIG } from './app-config.token';
+import { AuthGuard } from './auth/auth.guard';
+import { DevTokenController } from './auth/dev-token.controller';
+import { DevelopmentTokenVerifier, OidcTokenVerifier } from './auth/token-verifier';
+import { TOKEN_VERIFIER, UserAuthenticator } from './auth/user-authenticator';
+import { HealthController } from './health/health.controller';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { OpenApiController } from './openapi/openapi.controller';
+import { CLOCK, ETCD_CLIENT, LOGGER, MONGO_CLIENT, MONGO_DB } from './platform.tokens';
+
+/** Shared clients (MongoDB, etcd, logger, clock), authentication, error mapping, health and API docs. */
+@Global()
+@Module({})
+export class PlatformModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(MONGO_CLIENT) private readonly mongo: MongoClient,
+    @Inject(ETCD_CLIENT) private readonly etcd: Etcd3,
+  ) {}
+
+  static forRoot(config: AppConfig, logger: Logger = createLogger({ service: 'control-plane-api', level: config.LOG_LEVEL })): DynamicModule {
+    const development = config.AUTH_MODE === 'development';
+    return {
+      module: PlatformModule,
+      controllers: [HealthController, ...(config.SERVE_OPENAPI ? [OpenApiController] : []), ...(development ? [DevTokenController] : [])],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: CLOCK, useValue: new SystemClock() },
+        {
+          provide: MONGO_CLIENT,
+          useFactory: async () => new MongoClient(config.MONGO_URL, { serverSelectionTimeoutMS: 5000 }).connect(),
+        },
+        { provide: MONGO_DB, useFactory: (client: MongoClient) => client.db(config.MONGO_DB), inject: [MONGO_CLIENT] },
+        { provide: ETCD_CLIENT, useFactory: () => createEtcdClient(config.ETCD_ENDPOINTS) },
+        {
+          provide: TOKEN_VERIFIER,
+          useValue: development
+            ? new DevelopmentTokenVerifier(config.DEV_AUTH_SECRET ?? '', config.OIDC_ROLES_CLAIM)
+            : new OidcTokenVerifier(config),
+        },
+        UserAuthenticator,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useFactory: () => new ProblemDetailsFilter(logger) },
+      ],
+      exports: [APP_CONFIG, LOGGER, CLOCK, MONGO_CLIENT, MONGO_DB, ETCD_CLIENT, TOKEN_VERIFIER, UserAuthenticator],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.etcd.close();
+    await this.mongo.close();
+  }
+}

@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createLogger } from '@lcm/observability';
+import { infraEndpoints } from '@lcm/testing';
+import { type AppConfig, loadConfig } from '../config/env.schema';
+import { createApp } from '../create-app';
+
+export const TEST_INTERNAL_API_KEY = 'integration-test-controller-key';
+
+export interface RunningTestApp {
+  app: NestFastifyApplication;
+  url: string;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+/** Config of a control plane on an ephemeral port against the test servers, in development auth mode. */
+export function testConfig(overrides: Record<string, string> = {}): AppConfig {
+  const endpoints = infraEndpoints();
+  return loadConfig({
+    PORT: '0',
+    MONGO_URL: endpoints.mongoUrl,
+    MONGO_DB: `lcm_it_${randomUUID().slice(0, 8)}`,
+    ETCD_ENDPOINTS: endpoints.etcdEndpoints.join(','),
+    INTERNAL_API_KEYS: TEST_INTERNAL_API_KEY,
+    AUTH_MODE: 'development',
+    DEV_AUTH_SECRET: 'integration-tests-development-secret',
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
+}
+
+/** Starts a real control plane (HTTP on loopback, real MongoDB-wire server and etcd). */
+export async function startTestApp(config: AppConfig = testConfig()): Promise<RunningTestApp> {
+  const app = await createApp(config, createLogger({ service: 'control-plane-api', level: 'silent' }));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { app, url: `http://127.0.0.1:${port}`, config, close: () => app.close() };
+}

@@ -288,7 +288,10 @@ function registerCmlApi(app: FastifyInstance, fleet: CmlFleet, scheduler: Schedu
         const lines = Number((r.query as Record<string, unknown>)['lines']);
         return jsonString(reply, view.consoleLog(node, Number.isInteger(lines) && lines > 0 ? lines : undefined));
       });
-      route('GET', '/labs/:lab_id/find/node/label/:label', (w, r) => labOf(w, r).nodes.find((n) => n.label === (r.params as Params).label)?.id ?? null);
+      route('GET', '/labs/:lab_id/find/node/label/:label', (w, r, reply) => {
+        const id = labOf(w, r).nodes.find((n) => n.label === (r.params as Params).label)?.id;
+        return reply.type('application/json').send(JSON.stringify(id ?? null));
+      });
     },
     { prefix: API_PREFIX },
   );

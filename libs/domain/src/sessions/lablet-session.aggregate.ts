@@ -160,13 +160,20 @@ export class LabletSession extends AggregateRoot<LabletSessionState, LabletSessi
    */
   bindLab(input: { lab_record_id: string; cml_lab_id: string | null; allocated_ports: PortMap }): void {
     if (this.state.lab_record_id === input.lab_record_id) return;
-    if (this.state.status !== 'INSTANTIATING') throw new LabBindingRefusedError(this.id, input.lab_record_id, `session is ${this.state.status}, not INSTANTIATING`);
-    if (this.state.lab_record_id !== null) throw new LabBindingRefusedError(this.id, input.lab_record_id, `lab ${this.state.lab_record_id} is already bound`);
+    this.assertCanBindLab(input.lab_record_id);
     this.state.lab_record_id = input.lab_record_id;
     this.state.cml_lab_id = input.cml_lab_id;
     this.state.allocated_ports = { ...input.allocated_ports };
     this.touch();
     this.raise('lablet_session.lab_bound', { lab_record_id: input.lab_record_id, cml_lab_id: input.cml_lab_id, allocated_ports: { ...input.allocated_ports } });
+  }
+
+  /** Lets a caller that must also change the worker and the lab check first, so a refusal touches nothing. */
+  assertCanBindLab(labRecordId: string): void {
+    if (this.state.status !== 'INSTANTIATING') throw new LabBindingRefusedError(this.id, labRecordId, `session is ${this.state.status}, not INSTANTIATING`);
+    if (this.state.lab_record_id !== null && this.state.lab_record_id !== labRecordId) {
+      throw new LabBindingRefusedError(this.id, labRecordId, `lab ${this.state.lab_record_id} is already bound`);
+    }
   }
 
   /** Atomic with the LDS data: the UserSession (absent when the definition has no LDS content) and the CML lab id. */

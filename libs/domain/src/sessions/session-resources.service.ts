@@ -28,6 +28,7 @@ export function scheduleSession(session: LabletSession, worker: CmlWorker, defin
  */
 export function bindLabToSession(session: LabletSession, lab: LabRecord, worker: CmlWorker): void {
   if (session.labRecordId === lab.id) return;
+  session.assertCanBindLab(lab.id);
   if (lab.workerId !== worker.id || session.workerId !== worker.id) throw new LabBindingRefusedError(session.id, lab.id, 'lab, session and worker differ');
   if (lab.isTerminal) throw new LabBindingRefusedError(session.id, lab.id, `lab is ${lab.status}`);
   if (lab.activeSessionId !== null && lab.activeSessionId !== session.id) throw new LabBindingRefusedError(session.id, lab.id, `lab is used by session ${lab.activeSessionId}`);

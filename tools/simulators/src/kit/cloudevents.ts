@@ -91,6 +91,7 @@ export class CloudEventSink {
   private readonly records: DeliveryRecord[] = [];
   private readonly inFlight = new Set<Promise<DeliveryRecord>>();
   private closed = false;
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(options: CloudEventSinkOptions = {}) {
     this.url = options.url ?? null;
@@ -107,7 +108,13 @@ export class CloudEventSink {
 
   /** Starts delivery in the background; the promise resolves with the final record (never rejects). */
   emit(event: CloudEvent): Promise<DeliveryRecord> {
-    const promise = this.deliver(event).finally(() => this.inFlight.delete(promise));
+    // Deliveries are queued one after another so the receiver sees events in the order they happened
+    // (login before finish), as a single LDS publisher would send them.
+    const promise = this.tail.then(() => this.deliver(event)).finally(() => this.inFlight.delete(promise));
+    this.tail = promise.then(
+      () => undefined,
+      () => undefined,
+    );
     this.inFlight.add(promise);
     return promise;
   }

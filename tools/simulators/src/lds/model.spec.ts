@@ -1,4 +1,4 @@
-import { LdsError, LdsStore } from './model';
+import { LdsStore, type LdsError } from './model';
 
 const request = { auth_id: 'alice', candidate_id: 'alice', session_parts: [{ repository_type: 'minio', form_qualified_name: 'Exam ENCOR/1.0/Form A' }] };
 

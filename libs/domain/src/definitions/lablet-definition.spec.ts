@@ -1,4 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test builders live in libs/testing, which depends on this library
 import { FakeClock, aDefinition, describeTransitionMatrix } from '@lcm/testing';
 import { DefinitionStatus } from '@lcm/contracts';
 import { DomainValidationError } from '../shared/domain-error';

@@ -1,4 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test builders live in libs/testing, which depends on this library
 import { FakeClock, aLabRecord } from '@lcm/testing';
 import type { TopologySpec } from '@lcm/contracts';
 import { LabRecord } from './lab-record.aggregate';

@@ -1,4 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test builders live in libs/testing, which depends on this library
 import { aLabRecord, describeTransitionMatrix } from '@lcm/testing';
 import { LabRecordStatus } from '@lcm/contracts';
 import { LAB_RECORD_TRANSITIONS, labStatusForCmlState } from './lab-record.transitions';

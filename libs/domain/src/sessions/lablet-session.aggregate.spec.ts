@@ -1,4 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test builders live in libs/testing, which depends on this library
 import { FakeClock, aDefinition, aGradingSession, aScoreReport, aSession, aUserSession } from '@lcm/testing';
 import type { LabletSessionStatus } from '@lcm/contracts';
 import { DefinitionNotActiveError } from '../definitions/lablet-definition.errors';

@@ -1,4 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test builders live in libs/testing, which depends on this library
 import { aGradingSession, aSession, aUserSession, describeTransitionMatrix } from '@lcm/testing';
 import { GradingStatus, LabletSessionStatus, UserSessionStatus } from '@lcm/contracts';
 import { GRADING_SESSION_TRANSITIONS, USER_SESSION_TRANSITIONS } from './child.transitions';

@@ -1,4 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test builders live in libs/testing, which depends on this library
 import { FakeClock, aDefinition, aLabRecord, aSession, aWorker } from '@lcm/testing';
 import { CapacityExceededError } from '../workers/worker.errors';
 import { LabBindingRefusedError } from './lablet-session.errors';

@@ -1,4 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test builders live in libs/testing, which depends on this library
 import { FakeClock, aWorker } from '@lcm/testing';
 import { CmlWorker } from '../workers/cml-worker.aggregate';
 import type { CmlWorkerState } from '../workers/cml-worker.state';

@@ -1,4 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test builders live in libs/testing, which depends on this library
 import { FakeClock, aTemplate } from '@lcm/testing';
 import { DomainValidationError } from '../shared/domain-error';
 import { WorkerTemplate } from './worker-template.aggregate';

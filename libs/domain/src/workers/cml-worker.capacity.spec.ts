@@ -1,4 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test builders live in libs/testing, which depends on this library
 import { FakeClock, aTemplate, aWorker } from '@lcm/testing';
 import type { Capacity } from '@lcm/contracts';
 import { CmlWorker } from './cml-worker.aggregate';

@@ -1,4 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test builders live in libs/testing, which depends on this library
 import { aWorker, describeTransitionMatrix } from '@lcm/testing';
 import { CmlWorkerStatus } from '@lcm/contracts';
 import { CML_WORKER_STATUS_EVENTS } from './cml-worker.events';

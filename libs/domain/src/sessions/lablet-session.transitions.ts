@@ -43,7 +43,3 @@ export function sessionHoldsCapacity(status: LabletSessionStatus, labRecordId: s
   return CAPACITY_HOLDING.includes(status) || (status === 'EXPIRED' && labRecordId !== null);
 }
 
-/** Sessions a capacity recalculation keeps (spec §3.5). */
-export function sessionCountsForCapacity(status: LabletSessionStatus): boolean {
-  return status !== 'EXPIRED' && status !== 'TERMINATED' && status !== 'ARCHIVED';
-}

@@ -9,6 +9,3 @@ export class SystemClock implements Clock {
   }
 }
 
-export function isoNow(clock: Clock): string {
-  return clock.now().toISOString();
-}

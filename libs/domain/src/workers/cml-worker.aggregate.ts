@@ -390,8 +390,9 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
   }
 
   /**
-   * Rebuilds the allocation from the sessions that still hold capacity (spec §3.5 recalculation;
-   * the caller passes those that are not EXPIRED/TERMINATED/ARCHIVED with their definitions' demand).
+   * Rebuilds the allocation from the sessions that still hold capacity (spec §3.5 recalculation).
+   * The caller passes the sessions whose `holdsCapacity` is true (decision 3, which also drops
+   * STOPPED ones) with their definitions' demand.
    */
   recalculateCapacity(active: ReadonlyArray<{ session_id: string; capacity: Capacity }>): void {
     const at = this.now();

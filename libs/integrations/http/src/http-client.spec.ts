@@ -118,6 +118,13 @@ describe('HttpCaller against a scripted server', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('sends no Content-Type on a request without a body', async () => {
+    server.respondWith(() => ({ status: 202 }));
+    await caller().noContent({ operation: 'gradePart', method: 'POST', path: '/grade', idempotent: false });
+    expect(server.requests[0]?.headers['content-type']).toBeUndefined();
+    expect(server.requests[0]?.bodyText).toBe('');
+  });
+
   it('sends string bodies verbatim with the caller-provided content type', async () => {
     server.respondWith(() => ({ status: 200, body: { id: 'x' } }));
     await caller().json({

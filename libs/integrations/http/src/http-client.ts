@@ -154,7 +154,9 @@ export class HttpCaller {
   }
 
   private async sendOnce(spec: HttpRequestSpec, accept: string, authorization: string | undefined): Promise<AxiosResponse<string>> {
-    const headers: Record<string, string> = { Accept: accept, ...spec.headers };
+    // `false` stops axios from adding its form-urlencoded default to a bodyless POST/PUT, which
+    // strict servers answer with 415.
+    const headers: Record<string, string | false> = { Accept: accept, 'Content-Type': false, ...spec.headers };
     if (authorization) headers['Authorization'] = authorization;
     let data: unknown = undefined;
     if (spec.body !== undefined) {
@@ -162,7 +164,7 @@ export class HttpCaller {
         data = spec.body;
       } else {
         data = JSON.stringify(spec.body);
-        headers['Content-Type'] ??= 'application/json';
+        if (!headers['Content-Type']) headers['Content-Type'] = 'application/json';
       }
     }
     let response: AxiosResponse<string>;

@@ -15,11 +15,11 @@ const depConstraints = [
   { sourceTag: 'type:reconciler', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra', 'type:client', 'type:integration', 'type:testing'], bannedExternalImports: ['mongodb'] },
 ];
 
-// Tests of any project may use the shared test kit (builders, fakes, infrastructure helpers).
+// Tests of any project may use the shared test kit (builders, fakes, infrastructure helpers) and the simulators.
 const testDepConstraints = depConstraints.map((constraint) =>
   constraint.sourceTag === 'type:contracts'
     ? constraint
-    : { ...constraint, onlyDependOnLibsWithTags: [...new Set([...constraint.onlyDependOnLibsWithTags, 'type:testing'])] },
+    : { ...constraint, onlyDependOnLibsWithTags: [...new Set([...constraint.onlyDependOnLibsWithTags, 'type:testing', 'type:simulator'])] },
 );
 const testFiles = ['**/*.spec.ts', '**/*.int-spec.ts'];
 // The kit imports the libraries whose tests import it; that loop runs through test files only.

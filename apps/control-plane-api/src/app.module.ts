@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { type Logger } from '@lcm/observability';
 import { type AppConfig } from './config/env.schema';
 import { LiveUpdatesModule } from './modules/live-updates/live-updates.module';
+import { PersistenceModule } from './platform/mongo/persistence.module';
 import { PlatformModule } from './platform/platform.module';
 
 @Module({})
@@ -10,7 +11,7 @@ export class AppModule {
   static forRoot(config: AppConfig, logger?: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, logger), CqrsModule.forRoot(), LiveUpdatesModule],
+      imports: [PlatformModule.forRoot(config, logger), CqrsModule.forRoot(), LiveUpdatesModule, PersistenceModule],
     };
   }
 }

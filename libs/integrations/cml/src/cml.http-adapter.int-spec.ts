@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConflictError, UnauthorizedError, UnavailableError } from '@lcm/integrations/http';
-// The client tier is tested against the CML fleet simulator in-process; the boundary rules do not
-// yet list the simulator among the projects test files may import.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { type CmlFleetSimulator, startCmlFleetSimulator } from '@lcm/simulators';
 import { CmlHttpAdapter } from './cml.http-adapter';
 

@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidError, NotFoundError, UnauthorizedError, UnavailableError } from '@lcm/integrations/http';
-// The client tier is tested against the GradingEngine simulator in-process; the boundary rules do
-// not yet list the simulator among the projects test files may import.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { type GradingSimulator, startGradingSimulator } from '@lcm/simulators';
 import { GradingHttpAdapter } from './grading.http-adapter';
 import { buildPodFromDeviceAccess } from './grading.pod';

@@ -1,7 +1,4 @@
 import { InvalidError, NotFoundError, UnauthorizedError, UnavailableError } from '@lcm/integrations/http';
-// The client tier is tested against the LDS simulator in-process; the boundary rules do not yet
-// list the simulator among the projects test files may import.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { type LdsSimulator, startLdsSimulator } from '@lcm/simulators';
 import { type LdsDeployment } from './lds.deployments';
 import { toLdsDevices } from './lds.devices';

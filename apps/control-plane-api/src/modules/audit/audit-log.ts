@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { type Collection, type Db } from 'mongodb';
+import { type AuditEntry } from '@lcm/contracts';
+import { type DomainEvent } from '@lcm/domain';
+import { type Logger } from '@lcm/observability';
+import { expireDocuments } from '../../platform/mongo/expiring-collection';
+
+export const AUDIT_COLLECTION = 'audit_log';
+
+/** Stored form: `at` is a BSON date so the TTL index can expire it (decision 15). */
+export type AuditDocument = Omit<AuditEntry, 'id' | 'at'> & { _id: string; at: Date };
+
+export interface AuditContext {
+  actor: string;
+  correlationId: string | null;
+}
+
+function statusChange(payload: object): { before: string | null; after: string | null; reason: string | null } {
+  const { from, to, reason } = payload as { from?: unknown; to?: unknown; reason?: unknown };
+  return {
+    before: typeof from === 'string' ? from : null,
+    after: typeof to === 'string' ? to : null,
+    reason: typeof reason === 'string' ? reason : null,
+  };
+}
+
+/** Append-only record of every state change and operator action; nothing here updates or deletes. */
+export class AuditLog {
+  readonly collection: Collection<AuditDocument>;
+
+  constructor(
+    db: Db,
+    private readonly retentionDays: number,
+  ) {
+    this.collection = db.collection<AuditDocument>(AUDIT_COLLECTION);
+  }
+
+  /** Indexes plus retention (decision 15); returns the function that stops a retention sweep. */
+  async ensureIndexes(logger: Logger): Promise<() => void> {
+    await this.collection.createIndexes([
+      { key: { target_type: 1, target_id: 1, at: -1 }, name: 'target' },
+      { key: { actor: 1, at: -1 }, name: 'actor' },
+      { key: { correlation_id: 1 }, name: 'correlation' },
+    ]);
+    return expireDocuments(this.collection, 'at', this.retentionDays * 24 * 3600, logger);
+  }
+
+  /** One entry per domain event, all attributed to the actor of the command that raised them. */
+  async recordEvents(events: readonly DomainEvent[], context: AuditContext): Promise<void> {
+    if (events.length === 0) return;
+    await this.collection.insertMany(
+      events.map((event) => {
+        const change = statusChange(event.payload);
+        return {
+          _id: randomUUID(),
+          at: new Date(event.occurred_at),
+          actor: context.actor,
+          action: event.type,
+          target_type: event.aggregate_type,
+          target_id: event.aggregate_id,
+          before_status: change.before,
+          after_status: change.after,
+          correlation_id: context.correlationId,
+          reason: change.reason,
+        };
+      }),
+    );
+  }
+
+  static toEntry(document: AuditDocument): AuditEntry {
+    const { _id, at, ...rest } = document;
+    return { id: _id, at: at.toISOString(), ...rest };
+  }
+}

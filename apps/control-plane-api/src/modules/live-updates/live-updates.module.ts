@@ -6,6 +6,7 @@ import { ETCD_CLIENT } from '../../platform/platform.tokens';
 import { ChangeEventBus } from './change-event-bus';
 import { LiveUpdatesController } from './live-updates.controller';
 import { SnapshotRegistry } from './snapshot-registry';
+import { ProjectionRegistry } from '../projection/projection-registry';
 
 /** SSE for the dashboard: committed changes fan out to every CPA process through etcd. */
 @Global()
@@ -18,8 +19,9 @@ import { SnapshotRegistry } from './snapshot-registry';
       inject: [ETCD_CLIENT, APP_CONFIG],
     },
     SnapshotRegistry,
+    ProjectionRegistry,
   ],
-  exports: [ChangeEventBus, SnapshotRegistry],
+  exports: [ChangeEventBus, SnapshotRegistry, ProjectionRegistry],
 })
 export class LiveUpdatesModule implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(ChangeEventBus) private readonly bus: ChangeEventBus) {}

@@ -7,4 +7,6 @@ module.exports = {
   globalSetup: path.join(__dirname, 'libs/testing/src/infra/jest-global-setup.ts'),
   globalTeardown: path.join(__dirname, 'libs/testing/src/infra/jest-global-teardown.ts'),
   testTimeout: 30000,
+  // A leaked socket in one suite must not hang the whole CI run; open handles are still reported.
+  forceExit: true,
 };

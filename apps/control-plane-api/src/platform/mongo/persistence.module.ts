@@ -80,7 +80,9 @@ export class PersistenceModule implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    await Promise.all(this.repositories.map((repository) => repository.ensureIndexes()));
+    // One collection at a time: FerretDB has been seen to drop connections when a new database
+    // gets many collections created concurrently.
+    for (const repository of this.repositories) await repository.ensureIndexes();
     this.stopSweeps.push(
       await this.audit.ensureIndexes(this.logger),
       await expireDocuments(this.db.collection(VERSION_CLAIMS_COLLECTION), 'claimed_at', 24 * 3600, this.logger),

@@ -1,0 +1,96 @@
+import { apiContract, type ControllerName, INTERNAL_ACTOR_HEADER, INTERNAL_API_KEY_HEADER } from '@lcm/contracts';
+import { bindRoutes, type RouteTable } from './bind-routes';
+import { CpaApiClient } from './cpa-api-client';
+import { CpaHttpCore, type CpaHttpCoreOptions } from './cpa-http-core';
+
+const internal = apiContract.internal;
+
+/** Method names of spec §5.4, each bound to its internal route. */
+export const controlPlaneApiRoutes = {
+  sessions: {
+    list: internal.sessions.listSessions,
+    get: internal.sessions.getSession,
+    reconcilable: internal.sessions.listReconcilableSessions,
+    schedule: internal.sessions.scheduleSession,
+    startInstantiation: internal.sessions.startInstantiation,
+    expire: internal.sessions.expireSession,
+    transition: internal.sessions.transitionSession,
+    updateSessionLab: internal.sessions.updateSessionLab,
+    markReady: internal.sessions.markReady,
+    notifySessionStarted: internal.sessions.notifySessionStarted,
+    updatePipelineProgress: internal.sessions.updatePipelineProgress,
+    markCleanupCompleted: internal.sessions.markCleanupCompleted,
+  },
+  children: {
+    createUserSession: internal.sessions.createUserSession,
+    updateUserSessionStatus: internal.sessions.updateUserSessionStatus,
+    createGradingSession: internal.sessions.createGradingSession,
+    updateGradingSessionStatus: internal.sessions.updateGradingSessionStatus,
+    createScoreReport: internal.sessions.createScoreReport,
+    findUserSessions: internal.sessions.findUserSessions,
+    findGradingSessions: internal.sessions.findGradingSessions,
+  },
+  definitions: {
+    list: internal.labletDefinitions.listDefinitions,
+    get: internal.labletDefinitions.getDefinition,
+  },
+  templates: {
+    list: internal.workerTemplates.listWorkerTemplates,
+    get: internal.workerTemplates.getWorkerTemplate,
+  },
+  workers: {
+    list: internal.workers.listWorkers,
+    get: internal.workers.getWorker,
+    patch: internal.workers.patchWorker,
+    reportMetrics: internal.workers.reportMetrics,
+    reportActivity: internal.workers.reportActivity,
+    requestScaleUp: internal.workers.scaleUp,
+    drain: internal.workers.drainWorker,
+    stop: internal.workers.stopWorker,
+    sessions: internal.workers.listWorkerSessions,
+    capacity: internal.workers.listCapacity,
+    completeLicenseOperation: internal.workers.completeLicenseOperation,
+    requestLabDiscovery: internal.workers.requestLabDiscovery,
+    clearLabDiscoveryRequest: internal.workers.clearLabDiscoveryRequest,
+  },
+  labs: {
+    discover: internal.labRecords.discoverLabs,
+    list: internal.labRecords.listLabRecords,
+    get: internal.labRecords.getLabRecord,
+    create: internal.labRecords.registerLabImport,
+    updateStatus: internal.labRecords.updateLabStatus,
+    updateTopology: internal.labRecords.updateLabTopology,
+    recordRun: internal.labRecords.recordLabRun,
+    completeAction: internal.labRecords.completeLabAction,
+    failAction: internal.labRecords.failLabAction,
+  },
+} as const satisfies Record<string, RouteTable>;
+
+/** Spec §5.3: expiring an already EXPIRED session answers 200 without change, so a lost answer may be asked again. */
+const IDEMPOTENT_POSTS = new Set([internal.sessions.expireSession]);
+
+export interface ControlPlaneApiClientOptions extends CpaHttpCoreOptions {
+  apiKey: string;
+  /** Recorded by CPA as the actor of every change this client makes. */
+  actor: ControllerName;
+}
+
+/** The controllers' client of `/api/internal` (spec §5.4), authenticated by the shared API key. */
+export class ControlPlaneApiClient extends CpaApiClient<'internal'> {
+  readonly sessions = bindRoutes(this.core, controlPlaneApiRoutes.sessions);
+  readonly children = bindRoutes(this.core, controlPlaneApiRoutes.children);
+  readonly definitions = bindRoutes(this.core, controlPlaneApiRoutes.definitions);
+  readonly templates = bindRoutes(this.core, controlPlaneApiRoutes.templates);
+  readonly workers = bindRoutes(this.core, controlPlaneApiRoutes.workers);
+  readonly labs = bindRoutes(this.core, controlPlaneApiRoutes.labs);
+
+  constructor({ apiKey, actor, ...options }: ControlPlaneApiClientOptions) {
+    super(
+      new CpaHttpCore({
+        ...options,
+        idempotentPosts: IDEMPOTENT_POSTS,
+        authHeaders: () => ({ [INTERNAL_API_KEY_HEADER]: apiKey, [INTERNAL_ACTOR_HEADER]: actor }),
+      }),
+    );
+  }
+}

@@ -8,6 +8,12 @@ bash scripts/ensure-deps.sh
 infra_output=$(bash scripts/infra/up.sh)
 started=$(echo "$infra_output" | sed -n 's/^LCM_INFRA_STARTED=//p' | tr ',' ' ')
 
+# Local-run defaults; any of them can be overridden from the environment.
+export SWC_NODE_PROJECT=${SWC_NODE_PROJECT:-tsconfig.base.json}
+export AUTH_MODE=${AUTH_MODE:-development}
+export DEV_AUTH_SECRET=${DEV_AUTH_SECRET:-local-development-secret-change-me}
+export INTERNAL_API_KEYS=${INTERNAL_API_KEYS:-local-development-controller-key}
+
 pids=()
 stop_all() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -29,5 +35,10 @@ for app in resource-scheduler worker-controller lablet-controller; do
   [ -f "apps/$app/src/main.ts" ] && run "$app" pnpm exec node -r @swc-node/register "apps/$app/src/main.ts"
 done
 
-echo "[dev] etcd 127.0.0.1:2379, MongoDB wire (FerretDB) 127.0.0.1:27017, moto 127.0.0.1:5000 — Ctrl-C stops everything"
+cat <<EOF
+[dev] etcd 127.0.0.1:2379, MongoDB wire (FerretDB) 127.0.0.1:27017, moto 127.0.0.1:5000
+[dev] simulators: CML fleet 127.0.0.1:9440, LDS 127.0.0.1:9450, GradingEngine 127.0.0.1:9460
+[dev] control plane: http://127.0.0.1:8020 (API docs at /api/docs; dev tokens: POST /api/auth/dev-token)
+[dev] Ctrl-C stops everything
+EOF
 wait

@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { type Logger } from '@lcm/observability';
 import { type AppConfig } from './config/env.schema';
 import { LiveUpdatesModule } from './modules/live-updates/live-updates.module';
+import { SessionsModule } from './modules/sessions/sessions.module';
 import { PersistenceModule } from './platform/mongo/persistence.module';
 import { PlatformModule } from './platform/platform.module';
 
@@ -11,7 +12,7 @@ export class AppModule {
   static forRoot(config: AppConfig, logger?: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, logger), CqrsModule.forRoot(), LiveUpdatesModule, PersistenceModule],
+      imports: [PlatformModule.forRoot(config, logger), CqrsModule.forRoot(), LiveUpdatesModule, PersistenceModule, SessionsModule],
     };
   }
 }

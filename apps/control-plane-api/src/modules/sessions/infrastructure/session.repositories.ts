@@ -10,7 +10,8 @@ import {
   UserSession,
   type UserSessionState,
 } from '@lcm/domain';
-import { AggregateRepository } from '../../../platform/mongo/aggregate-repository';
+import { AggregateRepository, type Committed } from '../../../platform/mongo/aggregate-repository';
+import { type ScoreReportExtras } from './session-views';
 
 export class LabletSessionRepository extends AggregateRepository<LabletSessionState, LabletSession> {
   constructor(db: Db, clock: Clock) {
@@ -67,7 +68,20 @@ export class ScoreReportRepository extends AggregateRepository<ScoreReportState,
       indexes: [
         { key: { lablet_session_id: 1 }, name: 'lablet_session' },
         { key: { created_at: -1 }, name: 'created' },
+        { key: { definition_id: 1, created_at: -1 }, name: 'definition_created' },
+        { key: { owner: 1, created_at: -1 }, name: 'owner_created' },
       ],
     });
+  }
+
+  /**
+   * A report is written once; the session's definition and owner and the engine's
+   * generation/revision are stored beside it, so reports filter without a join.
+   */
+  async insertWithExtras(report: ScoreReport, extras: ScoreReportExtras): Promise<Committed<ScoreReportState & ScoreReportExtras>> {
+    const { id, version: _version, ...rest } = report.toState();
+    const stored = await this.documents.insert({ _id: id, ...rest, ...extras } as never);
+    const { _id, ...fields } = stored as unknown as ScoreReportState & ScoreReportExtras & { _id: string };
+    return { state: { ...fields, id: _id }, events: report.pullEvents() };
   }
 }

@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type Clock, type CmlWorkerState, type LabRecordState, LabletSession, type LabletSessionState, releaseSessionResources } from '@lcm/domain';
+import { type Committed } from '../../../platform/mongo/aggregate-repository';
+import { CLOCK } from '../../../platform/platform.tokens';
+import { LabRecordRepository } from '../../lab-records/infrastructure/lab-record.repository';
+import { CmlWorkerRepository } from '../../workers/infrastructure/cml-worker.repository';
+import { fingerprint, retryOnConflict, saveIfChanged } from './unit-of-work';
+
+export interface ReleasedResources {
+  workers: Committed<CmlWorkerState>[];
+  labs: Committed<LabRecordState>[];
+}
+
+/**
+ * Decision 3 after a committed session change: once the session no longer holds capacity the
+ * worker drops it (capacity and its own ports) and the lab is freed. Idempotent, so every later
+ * command on the session repeats it and repairs a release that an earlier one could not save.
+ * Worker and lab are re-read on every attempt, so a concurrent schedule on the same worker only
+ * costs a retry.
+ */
+@Injectable()
+export class SessionResourceRelease {
+  constructor(
+    @Inject(CmlWorkerRepository) private readonly workers: CmlWorkerRepository,
+    @Inject(LabRecordRepository) private readonly labs: LabRecordRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async afterCommit(sessionState: LabletSessionState): Promise<ReleasedResources> {
+    const session = LabletSession.fromState(sessionState, this.clock);
+    const released: ReleasedResources = { workers: [], labs: [] };
+    if (session.holdsCapacity) return released;
+    const workerId = session.workerId;
+    const labId = session.labRecordId;
+    if (workerId) {
+      const committed = await retryOnConflict(async () => {
+        const worker = await this.workers.findById(workerId);
+        if (!worker) return null;
+        const before = fingerprint(worker);
+        releaseSessionResources(session, worker, null);
+        return saveIfChanged(this.workers, worker, before);
+      });
+      if (committed) released.workers.push(committed);
+    }
+    if (labId) {
+      const committed = await retryOnConflict(async () => {
+        const lab = await this.labs.findById(labId);
+        if (!lab) return null;
+        const before = fingerprint(lab);
+        releaseSessionResources(session, null, lab);
+        return saveIfChanged(this.labs, lab, before);
+      });
+      if (committed) released.labs.push(committed);
+    }
+    return released;
+  }
+}

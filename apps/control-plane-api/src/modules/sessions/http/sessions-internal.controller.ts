@@ -1,0 +1,117 @@
+import { Controller, Inject } from '@nestjs/common';
+import { apiContract, type Page } from '@lcm/contracts';
+import { Actor } from '../../../platform/http/actor.decorator';
+import { type ContractInput, ContractRoute, Input } from '../../../platform/http/contract-route';
+import { SessionChildren } from '../application/session-children.service';
+import { SessionLifecycle } from '../application/session-lifecycle.service';
+import { SessionQueries } from '../application/session-queries.service';
+import { type SessionView } from '../infrastructure/session-views';
+
+const routes = apiContract.internal.sessions;
+type In<K extends keyof typeof routes> = ContractInput<(typeof routes)[K]>;
+
+/** Internal routes of the resource-scheduler and the lablet-controller (spec §5.3), behind the API key. */
+@Controller()
+export class SessionsInternalController {
+  constructor(
+    @Inject(SessionLifecycle) private readonly lifecycle: SessionLifecycle,
+    @Inject(SessionChildren) private readonly children: SessionChildren,
+    @Inject(SessionQueries) private readonly queries: SessionQueries,
+  ) {}
+
+  @ContractRoute(routes.listSessions)
+  list(@Input() input: In<'listSessions'>): Promise<Page<SessionView>> {
+    return this.queries.list(input.query, 'internal');
+  }
+
+  @ContractRoute(routes.listReconcilableSessions)
+  reconcilable(@Input() input: In<'listReconcilableSessions'>): Promise<Page<SessionView>> {
+    return this.queries.reconcilable(input.query);
+  }
+
+  @ContractRoute(routes.getSession)
+  get(@Input() input: In<'getSession'>): Promise<SessionView> {
+    return this.queries.get(input.params.lablet_session_id);
+  }
+
+  @ContractRoute(routes.scheduleSession)
+  schedule(@Input() input: In<'scheduleSession'>, @Actor() actor: string): Promise<SessionView> {
+    return this.lifecycle.schedule(input.params.lablet_session_id, input.body.worker_id, actor);
+  }
+
+  @ContractRoute(routes.startInstantiation)
+  startInstantiation(@Input() input: In<'startInstantiation'>, @Actor() actor: string): Promise<SessionView> {
+    return this.lifecycle.transition(input.params.lablet_session_id, 'INSTANTIATING', { actor });
+  }
+
+  /** The reason follows from the status the session was stuck in (decision 19); the body's is informational. */
+  @ContractRoute(routes.expireSession)
+  expire(@Input() input: In<'expireSession'>, @Actor() actor: string): Promise<SessionView> {
+    return this.lifecycle.transition(input.params.lablet_session_id, 'EXPIRED', { reason: input.body.reason, actor });
+  }
+
+  @ContractRoute(routes.transitionSession)
+  transition(@Input() input: In<'transitionSession'>, @Actor() actor: string): Promise<SessionView> {
+    return this.lifecycle.transition(input.params.lablet_session_id, input.body.target_status, { reason: input.body.reason, actor });
+  }
+
+  @ContractRoute(routes.updateSessionLab)
+  updateLab(@Input() input: In<'updateSessionLab'>, @Actor() actor: string): Promise<SessionView> {
+    return this.lifecycle.bindLab(input.params.lablet_session_id, input.body, actor);
+  }
+
+  @ContractRoute(routes.markReady)
+  markReady(@Input() input: In<'markReady'>, @Actor() actor: string): Promise<SessionView> {
+    return this.children.markReady(input.params.lablet_session_id, input.body, actor);
+  }
+
+  @ContractRoute(routes.notifySessionStarted)
+  sessionStarted(@Input() input: In<'notifySessionStarted'>, @Actor() actor: string): Promise<SessionView> {
+    return this.lifecycle.transition(input.params.lablet_session_id, 'RUNNING', { reason: 'lds_session_started', actor });
+  }
+
+  @ContractRoute(routes.updatePipelineProgress)
+  pipelineProgress(@Input() input: In<'updatePipelineProgress'>, @Actor() actor: string): Promise<SessionView> {
+    return this.lifecycle.updatePipelineProgress(input.params.lablet_session_id, input.body, actor);
+  }
+
+  @ContractRoute(routes.markCleanupCompleted)
+  cleanupCompleted(@Input() input: In<'markCleanupCompleted'>, @Actor() actor: string): Promise<SessionView> {
+    return this.lifecycle.markCleanupCompleted(input.params.lablet_session_id, actor);
+  }
+
+  @ContractRoute(routes.createUserSession)
+  createUserSession(@Input() input: In<'createUserSession'>, @Actor() actor: string) {
+    return this.children.createUserSession(input.params.lablet_session_id, input.body, actor);
+  }
+
+  @ContractRoute(routes.updateUserSessionStatus)
+  updateUserSessionStatus(@Input() input: In<'updateUserSessionStatus'>, @Actor() actor: string) {
+    return this.children.updateUserSessionStatus(input.params.lablet_session_id, input.body, actor);
+  }
+
+  @ContractRoute(routes.createGradingSession)
+  createGradingSession(@Input() input: In<'createGradingSession'>, @Actor() actor: string) {
+    return this.children.createGradingSession(input.params.lablet_session_id, input.body, actor);
+  }
+
+  @ContractRoute(routes.updateGradingSessionStatus)
+  updateGradingSessionStatus(@Input() input: In<'updateGradingSessionStatus'>, @Actor() actor: string) {
+    return this.children.updateGradingSessionStatus(input.params.lablet_session_id, input.body, actor);
+  }
+
+  @ContractRoute(routes.createScoreReport)
+  createScoreReport(@Input() input: In<'createScoreReport'>, @Actor() actor: string) {
+    return this.children.createScoreReport(input.params.lablet_session_id, input.body, actor);
+  }
+
+  @ContractRoute(routes.findUserSessions)
+  findUserSessions(@Input() input: In<'findUserSessions'>) {
+    return this.queries.findUserSessions(input.query);
+  }
+
+  @ContractRoute(routes.findGradingSessions)
+  findGradingSessions(@Input() input: In<'findGradingSessions'>) {
+    return this.queries.findGradingSessions(input.query);
+  }
+}

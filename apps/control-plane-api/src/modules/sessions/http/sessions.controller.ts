@@ -1,0 +1,71 @@
+import { Controller, Inject } from '@nestjs/common';
+import { apiContract, type Page } from '@lcm/contracts';
+import { Actor } from '../../../platform/http/actor.decorator';
+import { type ContractInput, ContractRoute, Input } from '../../../platform/http/contract-route';
+import { SessionLifecycle } from '../application/session-lifecycle.service';
+import { SessionQueries } from '../application/session-queries.service';
+import { type SessionView } from '../infrastructure/session-views';
+
+const routes = apiContract.public.sessions;
+type In<K extends keyof typeof routes> = ContractInput<(typeof routes)[K]>;
+
+/** Public BFF routes of sessions (spec §5.2); mutations need admin or manager, reads any role. */
+@Controller()
+export class SessionsController {
+  constructor(
+    @Inject(SessionLifecycle) private readonly lifecycle: SessionLifecycle,
+    @Inject(SessionQueries) private readonly queries: SessionQueries,
+  ) {}
+
+  @ContractRoute(routes.listSessions)
+  list(@Input() input: In<'listSessions'>): Promise<Page<SessionView>> {
+    return this.queries.list(input.query, 'public');
+  }
+
+  @ContractRoute(routes.createSession)
+  create(@Input() input: In<'createSession'>, @Actor() actor: string): Promise<SessionView> {
+    return this.lifecycle.create(input.body, actor);
+  }
+
+  @ContractRoute(routes.getSession)
+  get(@Input() input: In<'getSession'>): Promise<SessionView> {
+    return this.queries.get(input.params.lablet_session_id);
+  }
+
+  @ContractRoute(routes.terminateSession)
+  terminate(@Input() input: In<'terminateSession'>, @Actor() actor: string): Promise<SessionView> {
+    return this.lifecycle.transition(input.params.lablet_session_id, 'TERMINATED', { reason: 'terminated_by_operator', actor });
+  }
+
+  /** The dashboard's manual actions: the same command as the controllers', with the user as actor (AR-9). */
+  @ContractRoute(routes.transitionSession)
+  transition(@Input() input: In<'transitionSession'>, @Actor() actor: string): Promise<SessionView> {
+    return this.lifecycle.transition(input.params.lablet_session_id, input.body.target_status, { reason: input.body.reason, actor });
+  }
+
+  @ContractRoute(routes.getUserSession)
+  userSession(@Input() input: In<'getUserSession'>) {
+    return this.queries.userSessionOf(input.params.lablet_session_id);
+  }
+
+  @ContractRoute(routes.getGradingSession)
+  gradingSession(@Input() input: In<'getGradingSession'>) {
+    return this.queries.gradingSessionOf(input.params.lablet_session_id);
+  }
+
+  @ContractRoute(routes.getScoreReport)
+  scoreReport(@Input() input: In<'getScoreReport'>) {
+    return this.queries.scoreReportOf(input.params.lablet_session_id);
+  }
+
+  /** On-demand grading: the candidate's part ends now and collection starts (RUNNING → COLLECTING). */
+  @ContractRoute(routes.requestGrading)
+  requestGrading(@Input() input: In<'requestGrading'>, @Actor() actor: string): Promise<SessionView> {
+    return this.lifecycle.transition(input.params.lablet_session_id, 'COLLECTING', { reason: 'grading_requested', actor });
+  }
+
+  @ContractRoute(routes.listScoreReports)
+  listScoreReports(@Input() input: In<'listScoreReports'>) {
+    return this.queries.listScoreReports(input.query);
+  }
+}

@@ -1,0 +1,125 @@
+import { type Etcd3 } from 'etcd3';
+import { encodeEtcdValue, etcdKeys, etcdPrefixes, parseEtcdKey } from '@lcm/contracts';
+import { type CmlWorkerState, type LabletSessionState, subtractCapacity } from '@lcm/domain';
+import { type EtcdProjector } from '../../projection/projection-registry';
+import { type CmlWorkerRepository } from '../../workers/infrastructure/cml-worker.repository';
+import { type LabletSessionRepository } from './session.repositories';
+
+const REPUBLISH_BATCH = 500;
+
+/** Keys of a TERMINATED session are removed once LC recorded its cleanup (spec §6). */
+const keysRetired = (state: LabletSessionState): boolean => state.status === 'TERMINATED' && state.cleanup_completed_at !== null;
+
+/**
+ * The sessions' etcd projection (spec §6, decision 18): `/lcm/sessions/{id}/status`, `/ports`,
+ * `/desired_state`, plus the capacity and ports keys of the worker a session command changed.
+ * Every write is derived from the state MongoDB holds when the write runs (re-read, not the
+ * caller's copy), and writes for one entity are serialised in this process, so the last write
+ * always reflects the latest committed state even when commits overlap.
+ */
+export class SessionEtcdProjector implements EtcdProjector {
+  readonly name = 'sessions';
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly etcd: Etcd3,
+    private readonly sessions: LabletSessionRepository,
+    private readonly workers: CmlWorkerRepository,
+  ) {}
+
+  projectSession(id: string): Promise<void> {
+    return this.serialised(`session:${id}`, async () => {
+      const state = await this.sessions.findStateById(id);
+      await (state ? this.writeSession(state) : this.deleteSession(id));
+    });
+  }
+
+  projectWorker(id: string): Promise<void> {
+    return this.serialised(`worker:${id}`, async () => {
+      const state = await this.workers.findStateById(id);
+      if (state) await this.writeWorkerCapacity(state);
+    });
+  }
+
+  /** Rewrites every session key from MongoDB and removes keys of sessions that are gone or cleaned up. */
+  async republishAll(): Promise<void> {
+    const live = new Set<string>();
+    let after = '';
+    for (;;) {
+      const batch = await this.sessions.findStates({ _id: { $gt: after } }, { _id: 1 }, REPUBLISH_BATCH);
+      for (const state of batch) {
+        if (keysRetired(state)) continue;
+        live.add(state.id);
+        await this.writeSession(state);
+      }
+      const last = batch.at(-1);
+      if (!last || batch.length < REPUBLISH_BATCH) break;
+      after = last.id;
+    }
+    const published = await this.etcd.getAll().prefix(etcdPrefixes.sessions).keys();
+    const stale = new Set(
+      published
+        .map((key) => parseEtcdKey(key))
+        .flatMap((parsed) => (parsed && parsed.kind !== 'leader' ? [parsed.id] : []))
+        .filter((id) => !live.has(id)),
+    );
+    for (const id of stale) await this.deleteSession(id);
+  }
+
+  private async writeSession(state: LabletSessionState): Promise<void> {
+    if (keysRetired(state)) return this.deleteSession(state.id);
+    const status = encodeEtcdValue('sessionStatus', {
+      status: state.status,
+      worker_id: state.worker_id,
+      definition_id: state.definition_id,
+      timeslot_start: state.timeslot_start,
+      timeslot_end: state.timeslot_end,
+      updated_at: state.updated_at,
+    });
+    const writes: Promise<unknown>[] = [
+      this.etcd.put(etcdKeys.sessionStatus(state.id)).value(status).exec(),
+      this.etcd.put(etcdKeys.sessionDesiredState(state.id)).value(encodeEtcdValue('sessionDesiredState', state.desired_status)).exec(),
+    ];
+    const portsKey = etcdKeys.sessionPorts(state.id);
+    writes.push(
+      Object.keys(state.allocated_ports).length > 0
+        ? this.etcd.put(portsKey).value(encodeEtcdValue('sessionPorts', state.allocated_ports)).exec()
+        : this.etcd.delete().key(portsKey).exec(),
+    );
+    await Promise.all(writes);
+  }
+
+  private async deleteSession(id: string): Promise<void> {
+    await this.etcd.delete().prefix(etcdPrefixes.session(id));
+  }
+
+  private async writeWorkerCapacity(state: CmlWorkerState): Promise<void> {
+    const ports = Object.fromEntries(state.port_allocations.map((allocation) => [allocation.holder_id, allocation.ports]));
+    const writes: Promise<unknown>[] = [this.etcd.put(etcdKeys.workerPorts(state.id)).value(encodeEtcdValue('workerPorts', ports)).exec()];
+    if (state.declared_capacity) {
+      const declared = state.declared_capacity;
+      const allocated = state.allocated_capacity;
+      const available = subtractCapacity(declared, allocated);
+      const value = encodeEtcdValue('workerCapacity', {
+        worker_id: state.id,
+        declared_capacity: declared,
+        allocated_capacity: allocated,
+        available_capacity: available,
+        assigned_instance_count: state.session_ids.length,
+        updated_at: state.updated_at,
+      });
+      writes.push(this.etcd.put(etcdKeys.workerCapacity(state.id)).value(value).exec());
+    }
+    await Promise.all(writes);
+  }
+
+  private serialised(key: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(work);
+    this.queues.set(key, next);
+    void next.finally(() => {
+      if (this.queues.get(key) === next) this.queues.delete(key);
+    }).catch(() => undefined);
+    return next;
+  }
+}

@@ -1,0 +1,53 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { type Etcd3 } from 'etcd3';
+import { type Clock } from '@lcm/domain';
+import { CLOCK, ETCD_CLIENT } from '../../platform/platform.tokens';
+import { SnapshotRegistry } from '../live-updates/snapshot-registry';
+import { ProjectionRegistry } from '../projection/projection-registry';
+import { CmlWorkerRepository } from '../workers/infrastructure/cml-worker.repository';
+import { SessionChanges } from './application/session-changes';
+import { SessionChildren } from './application/session-children.service';
+import { SessionLifecycle } from './application/session-lifecycle.service';
+import { SessionQueries } from './application/session-queries.service';
+import { SessionResourceRelease } from './application/session-resources';
+import { SessionsInternalController } from './http/sessions-internal.controller';
+import { SessionsController } from './http/sessions.controller';
+import { SessionEtcdProjector } from './infrastructure/session-etcd.projector';
+import { LabletSessionRepository } from './infrastructure/session.repositories';
+
+/**
+ * Sessions bounded context: LabletSession lifecycle and its children over the public and internal
+ * API, with the `/lcm/sessions/*` etcd projection and the `lablet_session.*` SSE events.
+ */
+@Module({
+  controllers: [SessionsController, SessionsInternalController],
+  providers: [
+    {
+      provide: SessionEtcdProjector,
+      useFactory: (etcd: Etcd3, sessions: LabletSessionRepository, workers: CmlWorkerRepository) => new SessionEtcdProjector(etcd, sessions, workers),
+      inject: [ETCD_CLIENT, LabletSessionRepository, CmlWorkerRepository],
+    },
+    SessionChanges,
+    SessionResourceRelease,
+    SessionLifecycle,
+    SessionChildren,
+    SessionQueries,
+  ],
+  exports: [SessionLifecycle, SessionQueries, SessionEtcdProjector],
+})
+export class SessionsModule implements OnModuleInit {
+  constructor(
+    @Inject(ProjectionRegistry) private readonly projections: ProjectionRegistry,
+    @Inject(SnapshotRegistry) private readonly snapshots: SnapshotRegistry,
+    @Inject(SessionEtcdProjector) private readonly projector: SessionEtcdProjector,
+    @Inject(SessionQueries) private readonly queries: SessionQueries,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.projections.register(this.projector);
+    this.snapshots.register(async () => [
+      { type: 'lablet_session.snapshot', data: { items: await this.queries.snapshot() }, at: this.clock.now().toISOString() },
+    ]);
+  }
+}

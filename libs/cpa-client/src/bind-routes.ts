@@ -11,5 +11,8 @@ export type BoundRoutes<Table extends RouteTable> = {
 export const bindRoutes = <Table extends RouteTable>(core: CpaHttpCore, table: Table): BoundRoutes<Table> =>
   // Object.fromEntries loses the per-name types, which BoundRoutes states again.
   Object.fromEntries(
-    Object.entries(table).map(([name, route]) => [name, (...args: CallArgs<Route>) => core.call(route, ...args)]),
+    Object.entries(table).map(([name, route]) => [
+      name,
+      (...args: CallArgs<Route>) => core.call(route, ...args),
+    ]),
   ) as unknown as BoundRoutes<Table>;

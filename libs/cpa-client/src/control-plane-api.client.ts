@@ -1,4 +1,9 @@
-import { apiContract, type ControllerName, INTERNAL_ACTOR_HEADER, INTERNAL_API_KEY_HEADER } from '@lcm/contracts';
+import {
+  apiContract,
+  type ControllerName,
+  INTERNAL_ACTOR_HEADER,
+  INTERNAL_API_KEY_HEADER,
+} from '@lcm/contracts';
 import { bindRoutes, type RouteTable } from './bind-routes';
 import { CpaApiClient } from './cpa-api-client';
 import { CpaHttpCore, type CpaHttpCoreOptions } from './cpa-http-core';

@@ -6,7 +6,10 @@ export abstract class CpaApiClient<Audience extends Route['auth']> {
   protected constructor(protected readonly core: CpaHttpCore) {}
 
   /** Calls any route of this client's audience, including ones without a named method. */
-  call<R extends Route & { readonly auth: Audience }>(route: R, ...args: CallArgs<R>): Promise<CallResult<R>> {
+  call<R extends Route & { readonly auth: Audience }>(
+    route: R,
+    ...args: CallArgs<R>
+  ): Promise<CallResult<R>> {
     return this.core.call(route, ...args);
   }
 }

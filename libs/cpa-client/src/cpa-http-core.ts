@@ -29,14 +29,19 @@ export interface CallOptions {
   idempotent?: boolean;
 }
 
-type ParamsInput<R extends Route> = [PathParamNames<R['path']>] extends [never] ? { params?: never } : { params: RouteParams<R> };
-type QueryInput<R extends Route> = R['query'] extends z.ZodType ? { query?: RouteQuery<R> } : { query?: never };
+type ParamsInput<R extends Route> = [PathParamNames<R['path']>] extends [never]
+  ? { params?: never }
+  : { params: RouteParams<R> };
+type QueryInput<R extends Route> = R['query'] extends z.ZodType
+  ? { query?: RouteQuery<R> }
+  : { query?: never };
 type BodyInput<R extends Route> = R['body'] extends z.ZodType ? { body: RouteBody<R> } : { body?: never };
 
 /** What one call of `route` takes: its path params, query and body as the contract types them, plus per-call options. */
 export type CallInput<R extends Route> = ParamsInput<R> & QueryInput<R> & BodyInput<R> & CallOptions;
 /** The input may be left out when the route needs nothing (no params, no body). */
-export type CallArgs<R extends Route> = object extends CallInput<R> ? [input?: CallInput<R>] : [input: CallInput<R>];
+export type CallArgs<R extends Route> =
+  object extends CallInput<R> ? [input?: CallInput<R>] : [input: CallInput<R>];
 /** The parsed body of any success status the route declares (undefined for bodiless ones). */
 export type CallResult<R extends Route> = RouteResponse<R, keyof R['responses']>;
 
@@ -109,17 +114,24 @@ export class CpaHttpCore {
     };
     const url = request.path + toQueryString(query);
     const send = async () => this.accept(route, request, await this.send(request, url, body, timeoutMs));
-    const repeatable = idempotent ?? (isIdempotentMethod(route.method) || (this.options.idempotentPosts?.has(route) ?? false));
+    const repeatable =
+      idempotent ?? (isIdempotentMethod(route.method) || (this.options.idempotentPosts?.has(route) ?? false));
     return withRetry(send, repeatable, this.options.retry ?? {}) as Promise<CallResult<R>>;
   }
 
-  private async send(request: SentRequest, url: string, body: unknown, timeoutMs: number | undefined): Promise<AxiosResponse<string>> {
-    const headers: Record<string, string> = {
+  private async send(
+    request: SentRequest,
+    url: string,
+    body: unknown,
+    timeoutMs: number | undefined,
+  ): Promise<AxiosResponse<string>> {
+    const headers: Record<string, string | false> = {
       accept: 'application/json',
       ...(await this.options.authHeaders()),
       ...(request.correlationId === undefined ? {} : { [CORRELATION_ID_HEADER]: request.correlationId }),
-      // Only with a body: CPA rejects a JSON content type with an empty body.
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      // A JSON content type only with a body (CPA rejects it on an empty one); `false` also stops
+      // axios adding its form-urlencoded default to a bodyless POST.
+      'content-type': body === undefined ? false : 'application/json',
     };
     try {
       return await this.http.request<string>({
@@ -142,19 +154,38 @@ export class CpaHttpCore {
   }
 
   private accept(route: Route, request: SentRequest, answer: AxiosResponse<string>): unknown {
-    const received = { status: answer.status, bodyText: answer.data ?? '', headers: answer.headers as Record<string, unknown> };
+    const received = {
+      status: answer.status,
+      bodyText: answer.data ?? '',
+      headers: answer.headers as Record<string, unknown>,
+    };
     if (answer.status >= 400) throw errorFromAnswer(request, received);
     const schema = (route.responses as Record<number, z.ZodType | null | undefined>)[answer.status];
     if (schema === undefined) {
-      throw this.contractViolation(request, answer.status, `undeclared status; the route declares ${Object.keys(route.responses).join(', ')}`);
+      throw this.contractViolation(
+        request,
+        answer.status,
+        `undeclared status; the route declares ${Object.keys(route.responses).join(', ')}`,
+      );
     }
     if (schema === null) return undefined;
     const parsed = schema.safeParse(parseJson(received.bodyText));
-    if (!parsed.success) throw this.contractViolation(request, answer.status, 'body does not match the route schema', toFieldErrors(parsed.error));
+    if (!parsed.success)
+      throw this.contractViolation(
+        request,
+        answer.status,
+        'body does not match the route schema',
+        toFieldErrors(parsed.error),
+      );
     return parsed.data;
   }
 
-  private contractViolation(request: SentRequest, status: number, detail: string, fieldErrors?: FieldError[]): CpaError {
+  private contractViolation(
+    request: SentRequest,
+    status: number,
+    detail: string,
+    fieldErrors?: FieldError[],
+  ): CpaError {
     return new ContractViolationError({ ...request, status, code: 'INTERNAL_ERROR', detail, fieldErrors });
   }
 }

@@ -36,7 +36,8 @@ export class CpaError extends Error {
 
   constructor(details: CpaErrorDetails) {
     const answer = details.status === undefined ? 'no response' : `HTTP ${details.status}`;
-    super(`${details.method} ${details.path} failed (${answer}, ${details.code})${details.detail ? `: ${details.detail}` : ''}`, {
+    const detail = details.detail ? `: ${details.detail}` : '';
+    super(`${details.method} ${details.path} failed (${answer}, ${details.code})${detail}`, {
       cause: details.cause,
     });
     this.name = new.target.name;

@@ -5,11 +5,16 @@ export {
   type CallInput,
   type CallOptions,
   type CallResult,
+  type CpaHttpCoreFlavour,
   type CpaHttpCoreOptions,
   CpaHttpCore,
   DEFAULT_TIMEOUT_MS,
 } from './cpa-http-core';
 export { type BoundRoutes, type RouteTable } from './bind-routes';
 export { CpaApiClient } from './cpa-api-client';
-export { ControlPlaneApiClient, type ControlPlaneApiClientOptions, controlPlaneApiRoutes } from './control-plane-api.client';
+export {
+  ControlPlaneApiClient,
+  type ControlPlaneApiClientOptions,
+  controlPlaneApiRoutes,
+} from './control-plane-api.client';
 export { PublicApiClient, type PublicApiClientOptions, publicApiRoutes } from './public-api.client';

@@ -27,7 +27,8 @@ const FALLBACK_CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
   500: 'INTERNAL_ERROR',
 };
 
-const fallbackCode = (status: number): ErrorCode => FALLBACK_CODE_BY_STATUS[status] ?? (status >= 500 ? 'DEPENDENCY_UNAVAILABLE' : 'INVALID_REQUEST');
+const fallbackCode = (status: number): ErrorCode =>
+  FALLBACK_CODE_BY_STATUS[status] ?? (status >= 500 ? 'DEPENDENCY_UNAVAILABLE' : 'INVALID_REQUEST');
 
 const MAX_DETAIL_CHARS = 300;
 
@@ -45,7 +46,10 @@ const headerText = (headers: Record<string, unknown>, name: string): string | un
 };
 
 /** Retry-After in seconds or as an HTTP date (RFC 9110 §10.2.3). */
-export const parseRetryAfterMs = (value: string | undefined, now: number = Date.now()): number | undefined => {
+export const parseRetryAfterMs = (
+  value: string | undefined,
+  now: number = Date.now(),
+): number | undefined => {
   if (value === undefined) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
@@ -66,7 +70,12 @@ export function errorFromAnswer(request: SentRequest, answer: ReceivedAnswer): C
   const answeredCorrelationId = headerText(answer.headers, CORRELATION_ID_HEADER) ?? request.correlationId;
   if (!problem.success) {
     const detail = answer.bodyText.trim().slice(0, MAX_DETAIL_CHARS);
-    return new ErrorClass({ ...common, code: fallbackCode(answer.status), detail: detail || undefined, correlationId: answeredCorrelationId });
+    return new ErrorClass({
+      ...common,
+      code: fallbackCode(answer.status),
+      detail: detail || undefined,
+      correlationId: answeredCorrelationId,
+    });
   }
   return new ErrorClass({
     ...common,

@@ -110,6 +110,11 @@ export class PublicApiClient extends CpaApiClient<'public'> {
   readonly system = bindRoutes(this.core, publicApiRoutes.system);
 
   constructor({ accessToken, ...options }: PublicApiClientOptions) {
-    super(new CpaHttpCore({ ...options, authHeaders: async () => ({ authorization: `Bearer ${await accessToken()}` }) }));
+    super(
+      new CpaHttpCore({
+        ...options,
+        authHeaders: async () => ({ authorization: `Bearer ${await accessToken()}` }),
+      }),
+    );
   }
 }

@@ -39,7 +39,11 @@ export const fullJitterDelayMs = (attempt: number, policy: RetryPolicy, random: 
   Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)));
 
 /** Repeats `send` on retryable CPA errors, only when the call is idempotent and within the policy's attempts. */
-export async function withRetry<T>(send: () => Promise<T>, idempotent: boolean, options: RetryOptions): Promise<T> {
+export async function withRetry<T>(
+  send: () => Promise<T>,
+  idempotent: boolean,
+  options: RetryOptions,
+): Promise<T> {
   const { sleep = realSleep, random = Math.random, ...overrides } = options;
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...overrides };
   const attempts = idempotent ? Math.max(1, policy.maxAttempts) : 1;

@@ -14,7 +14,7 @@ import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axi
 import { type z } from 'zod';
 import { ContractViolationError, type CpaError, UnavailableError } from './errors';
 import { errorFromAnswer, parseJson, type SentRequest } from './problem-decoding';
-import { isIdempotentMethod, type RetryOptions, withRetry } from './retry';
+import { isIdempotentMethod, retryCpaCall, type RetryOptions } from './retry';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
@@ -116,7 +116,7 @@ export class CpaHttpCore {
     const send = async () => this.accept(route, request, await this.send(request, url, body, timeoutMs));
     const repeatable =
       idempotent ?? (isIdempotentMethod(route.method) || (this.options.idempotentPosts?.has(route) ?? false));
-    return withRetry(send, repeatable, this.options.retry ?? {}) as Promise<CallResult<R>>;
+    return retryCpaCall(send, repeatable, this.options.retry ?? {}) as Promise<CallResult<R>>;
   }
 
   private async send(

@@ -1,21 +1,8 @@
 import { type HttpMethod } from '@lcm/contracts';
-import { isCpaError } from './errors';
+import { type RetryPolicy, withRetry } from '@lcm/integrations/http';
+import { type CpaError, isCpaError } from './errors';
 
-export interface RetryPolicy {
-  /** Total attempts including the first one. */
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** A longer Retry-After is not waited for: the error surfaces and the caller's reconcile loop requeues. */
-  maxRetryAfterMs: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxAttempts: 3,
-  baseDelayMs: 200,
-  maxDelayMs: 5_000,
-  maxRetryAfterMs: 30_000,
-};
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from '@lcm/integrations/http';
 
 export interface RetryOptions extends Partial<RetryPolicy> {
   /** Injected so tests do not wait. */
@@ -32,29 +19,14 @@ const IDEMPOTENT_METHODS: ReadonlySet<HttpMethod> = new Set(['GET', 'PUT', 'DELE
 
 export const isIdempotentMethod = (method: HttpMethod): boolean => IDEMPOTENT_METHODS.has(method);
 
-const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** "Full jitter" (AWS architecture blog): uniform in [0, min(max, base * 2^(attempt-1))). */
-export const fullJitterDelayMs = (attempt: number, policy: RetryPolicy, random: () => number): number =>
-  Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)));
-
 /** Repeats `send` on retryable CPA errors, only when the call is idempotent and within the policy's attempts. */
-export async function withRetry<T>(
-  send: () => Promise<T>,
-  idempotent: boolean,
-  options: RetryOptions,
-): Promise<T> {
-  const { sleep = realSleep, random = Math.random, ...overrides } = options;
-  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...overrides };
-  const attempts = idempotent ? Math.max(1, policy.maxAttempts) : 1;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      if (attempt >= attempts || !isCpaError(error) || !error.retryable) throw error;
-      const retryAfterMs = error.retryAfterMs ?? 0;
-      if (retryAfterMs > policy.maxRetryAfterMs) throw error;
-      await sleep(Math.max(retryAfterMs, fullJitterDelayMs(attempt, policy, random)));
-    }
-  }
+export function retryCpaCall<T>(send: () => Promise<T>, idempotent: boolean, options: RetryOptions): Promise<T> {
+  const { sleep, random, ...policy } = options;
+  return withRetry<T, CpaError>(send, {
+    idempotent,
+    recognise: isCpaError,
+    policy,
+    ...(sleep ? { sleep } : {}),
+    ...(random ? { random } : {}),
+  });
 }

@@ -41,6 +41,15 @@ export const EnvSchema = z.object({
   WORKER_TEMPLATES_SEED_FILE: z.string().optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   SERVE_OPENAPI: flag.default(true),
+  /** Base URL of the resource-scheduler's admin API; without it the scheduler routes answer 503. */
+  RESOURCE_SCHEDULER_URL: z.url().optional(),
+  /** Safety resync: every etcd key is rewritten from MongoDB this often, besides start-up and reconnects. */
+  PROJECTION_RESYNC_SECONDS: z.coerce.number().int().positive().default(60),
+  /** How often etcd is probed to notice a reconnect, after which the projection is republished. */
+  PROJECTION_ETCD_PROBE_SECONDS: z.coerce.number().int().positive().default(5),
+  /** R5: a lab pending action older than this is failed ("Timed out after N minutes"). */
+  LAB_ACTION_STALE_MINUTES: z.coerce.number().int().positive().default(30),
+  LAB_ACTION_SWEEP_SECONDS: z.coerce.number().int().positive().default(60),
 });
 
 export type AppConfig = z.infer<typeof EnvSchema>;

@@ -1,6 +1,24 @@
 import { type Db } from 'mongodb';
+import { type LabRecordStatus, type Page } from '@lcm/contracts';
 import { type Clock, LabRecord, type LabRecordState } from '@lcm/domain';
 import { AggregateRepository } from '../../../platform/mongo/aggregate-repository';
+import { afterCursor, type KeysetPage, keysetSort, pageOf } from '../../sessions/infrastructure/page-cursor';
+
+export interface LabRecordFilter {
+  worker_id?: string;
+  status?: LabRecordStatus[];
+  in_use?: boolean;
+  has_pending_action?: boolean;
+  based_on_definition_id?: string;
+  search?: string;
+}
+
+/** Newest first, so a dashboard sees recently discovered or imported labs on the first page. */
+const LIST_ORDER: KeysetPage = { sortField: 'created_at', direction: -1 };
+
+type LabRecordQuery = Parameters<AggregateRepository<LabRecordState, LabRecord>['findStates']>[0];
+
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class LabRecordRepository extends AggregateRepository<LabRecordState, LabRecord> {
   constructor(db: Db, clock: Clock) {
@@ -14,7 +32,43 @@ export class LabRecordRepository extends AggregateRepository<LabRecordState, Lab
         { key: { last_synced_at: 1 }, name: 'last_synced' },
         { key: { status: 1 }, name: 'status' },
         { key: { pending_action: 1 }, name: 'pending_action' },
+        { key: { created_at: -1, _id: -1 }, name: 'created' },
       ],
     });
+  }
+
+  async listPage(filter: LabRecordFilter, limit: number, cursor: string | undefined): Promise<Page<LabRecordState>> {
+    const query = afterCursor(this.toQuery(filter), LIST_ORDER, cursor);
+    const states = await this.findStates(query, keysetSort(LIST_ORDER), limit + 1);
+    return pageOf(states, limit, LIST_ORDER);
+  }
+
+  /** Every record of one worker, terminal ones included: a scan must recognise all labs it ever saw there. */
+  findOnWorker(workerId: string): Promise<LabRecord[]> {
+    return this.findMany(this.toQuery({ worker_id: workerId }));
+  }
+
+  /** The records whose pending-action key must exist in etcd. */
+  findStatesWithPendingAction(): Promise<LabRecordState[]> {
+    return this.findStates(this.toQuery({ has_pending_action: true }));
+  }
+
+  /** R5 candidates: pending actions requested before `cutoff`. */
+  findWithPendingActionRequestedBefore(cutoff: Date, limit: number): Promise<LabRecord[]> {
+    return this.findMany({ pending_action: { $ne: null }, pending_action_at: { $lt: cutoff.toISOString() } } as LabRecordQuery, { pending_action_at: 1 }, limit);
+  }
+
+  private toQuery(filter: LabRecordFilter): LabRecordQuery {
+    const query: Record<string, unknown> = {};
+    if (filter.worker_id) query['runtime_binding.worker_id'] = filter.worker_id;
+    if (filter.status) query['status'] = { $in: filter.status };
+    if (filter.in_use !== undefined) query['active_lablet_session_id'] = filter.in_use ? { $ne: null } : null;
+    if (filter.has_pending_action !== undefined) query['pending_action'] = filter.has_pending_action ? { $ne: null } : null;
+    if (filter.based_on_definition_id) query['based_on_definition_id'] = filter.based_on_definition_id;
+    if (filter.search) {
+      const pattern = { $regex: escapeRegex(filter.search), $options: 'i' };
+      query['$or'] = [{ title: pattern }, { description: pattern }, { 'runtime_binding.lab_id': pattern }, { owner_username: pattern }];
+    }
+    return query as LabRecordQuery;
   }
 }

@@ -1,0 +1,63 @@
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { type Filter } from 'mongodb';
+import { type AuditEntry, type ListAuditQuery, type Page } from '@lcm/contracts';
+import { invalidInput } from '../../../../platform/http/api-error';
+import { AuditLog, type AuditDocument } from '../../audit-log';
+
+/** The position after an entry, newest first: its time (ms) and id, since many entries share one instant. */
+interface AuditPosition {
+  at: number;
+  id: string;
+}
+
+function encodePosition(entry: AuditDocument): string {
+  return Buffer.from(JSON.stringify({ at: entry.at.getTime(), id: entry._id } satisfies AuditPosition)).toString('base64url');
+}
+
+function decodePosition(cursor: string): AuditPosition {
+  try {
+    const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<AuditPosition>;
+    if (typeof position.at === 'number' && typeof position.id === 'string') return { at: position.at, id: position.id };
+  } catch {
+    // reported below
+  }
+  throw invalidInput([{ field: 'query.cursor', message: 'not a cursor this server issued' }]);
+}
+
+function toFilter(query: ListAuditQuery): Filter<AuditDocument> {
+  const { limit: _limit, cursor, from, to, ...fields } = query;
+  const clauses: Filter<AuditDocument>[] = Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .map(([field, value]) => ({ [field]: value }) as Filter<AuditDocument>);
+  if (from) clauses.push({ at: { $gte: new Date(from) } });
+  if (to) clauses.push({ at: { $lte: new Date(to) } });
+  if (cursor) {
+    const after = decodePosition(cursor);
+    const at = new Date(after.at);
+    clauses.push({ $or: [{ at: { $lt: at } }, { at, _id: { $lt: after.id } }] });
+  }
+  return clauses.length > 0 ? { $and: clauses } : {};
+}
+
+/** The audit log (decision 15), newest first, filtered by actor, action, target, correlation id and time. */
+export class ListAuditEntriesQuery extends Query<Page<AuditEntry>> {
+  constructor(readonly query: ListAuditQuery) {
+    super();
+  }
+}
+
+@QueryHandler(ListAuditEntriesQuery)
+export class ListAuditEntriesHandler implements IQueryHandler<ListAuditEntriesQuery> {
+  constructor(private readonly audit: AuditLog) {}
+
+  async execute({ query }: ListAuditEntriesQuery): Promise<Page<AuditEntry>> {
+    const documents = await this.audit.collection
+      .find(toFilter(query))
+      .sort({ at: -1, _id: -1 })
+      .limit(query.limit + 1)
+      .toArray();
+    const items = documents.slice(0, query.limit);
+    const last = items.at(-1);
+    return { items: items.map(AuditLog.toEntry), next_cursor: documents.length > query.limit && last ? encodePosition(last) : null };
+  }
+}

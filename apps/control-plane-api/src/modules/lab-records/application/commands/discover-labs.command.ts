@@ -1,0 +1,111 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { type DiscoveredLab, type LabDiscoverBody, type LabDiscoverResult } from '@lcm/contracts';
+import { type Clock, type DomainEvent, LabRecord, newId } from '@lcm/domain';
+import { notFound } from '../../../../platform/http/api-error';
+import { CLOCK } from '../../../../platform/platform.tokens';
+import { CommitRecorder } from '../../../../platform/commit/commit-recorder';
+import { CmlWorkerRepository } from '../../../workers/infrastructure/cml-worker.repository';
+import { LabRecordRepository } from '../../infrastructure/lab-record.repository';
+import { LabRecordCommits } from '../lab-record-commits';
+import { awaitsCmlLabId } from '../imported-lab-id';
+
+/** Bulk-applies one worker scan (lab discovery v2, spec §7.3.4). */
+export class DiscoverLabsCommand extends Command<LabDiscoverResult> {
+  constructor(
+    readonly scan: LabDiscoverBody,
+    readonly actor: string,
+  ) {
+    super();
+  }
+}
+
+function metadataOf(lab: DiscoveredLab) {
+  return {
+    title: lab.title,
+    description: lab.description ?? null,
+    notes: lab.notes ?? null,
+    owner_username: lab.owner_username ?? null,
+    owner_fullname: lab.owner_fullname ?? null,
+    groups: lab.groups ?? [],
+    node_count: lab.node_count,
+    link_count: lab.link_count,
+    cml_created_at: lab.cml_created_at ?? null,
+  };
+}
+
+const changed = (events: readonly DomainEvent[]) => events.some((event) => event.type !== 'lab_record.created');
+
+/**
+ * Each lab is its own single-document save, so one failing lab (a lost race, a bad record) is
+ * reported in `errors` and does not undo the others.
+ */
+@CommandHandler(DiscoverLabsCommand)
+export class DiscoverLabsHandler implements ICommandHandler<DiscoverLabsCommand> {
+  constructor(
+    private readonly labs: LabRecordRepository,
+    private readonly workers: CmlWorkerRepository,
+    private readonly labCommits: LabRecordCommits,
+    private readonly commits: CommitRecorder,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ scan, actor }: DiscoverLabsCommand): Promise<LabDiscoverResult> {
+    if (!(await this.workers.findStateById(scan.worker_id))) throw notFound('worker', scan.worker_id);
+    const known = new Map((await this.labs.findOnWorker(scan.worker_id)).map((lab) => [lab.labId, lab]));
+    const result: LabDiscoverResult = { synced: 0, discovered: 0, updated: 0, orphaned: 0, revisions_created: 0, errors: [] };
+
+    for (const scanned of scan.labs) {
+      await this.attempt(result, scanned.lab_id, async () => {
+        const existing = known.get(scanned.lab_id);
+        known.delete(scanned.lab_id);
+        const lab = existing ?? this.newlyDiscovered(scan.worker_id, scanned);
+        lab.syncFromDiscovery({
+          status: existing ? scanned.status : 'DISCOVERED',
+          modified_at: scanned.modified_at ?? null,
+          metadata: metadataOf(scanned),
+          topology_spec: existing ? (scanned.topology_spec ?? null) : null,
+          based_on_definition_id: scanned.based_on_definition_id ?? null,
+        });
+        const { events } = await this.labCommits.save(lab, actor);
+        if (existing) result.revisions_created += events.filter((event) => event.type === 'lab_record.topology_updated').length;
+        if (!existing) result.discovered += 1;
+        else if (changed(events)) result.updated += 1;
+        result.synced += 1;
+      });
+    }
+
+    if (!scan.partial_scan) {
+      for (const missing of known.values()) {
+        if (missing.isTerminal || missing.status === 'ORPHANED' || awaitsCmlLabId(missing.labId)) continue;
+        await this.attempt(result, missing.labId, async () => {
+          missing.markOrphaned('not_found_on_worker');
+          await this.labCommits.save(missing, actor);
+          result.orphaned += 1;
+        });
+      }
+    }
+
+    await this.commits.record({
+      events: [],
+      actor,
+      notifications: [{ type: 'worker.labs.synced', data: { ...result, worker_id: scan.worker_id }, at: this.clock.now().toISOString() }],
+    });
+    return result;
+  }
+
+  private newlyDiscovered(workerId: string, scanned: DiscoveredLab): LabRecord {
+    return LabRecord.discover(
+      { id: newId(), worker_id: workerId, lab_id: scanned.lab_id, topology_spec: scanned.topology_spec ?? null, based_on_definition_id: scanned.based_on_definition_id ?? null },
+      this.clock,
+    );
+  }
+
+  private async attempt(result: LabDiscoverResult, labId: string | null, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      result.errors.push({ lab_id: labId, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}

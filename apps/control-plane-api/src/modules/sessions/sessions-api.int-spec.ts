@@ -19,7 +19,11 @@ describe('sessions API', () => {
   afterAll(() => kit.close());
 
   const create = (overrides: Record<string, unknown> = {}) =>
-    kit.http.post('/api/v1/sessions', { definition_id: definitionId, owner: 'o@example.com', timeslot_end: inMinutes(60), ...overrides }, adminAuth);
+    kit.http.post(
+      '/api/v1/sessions',
+      { definition_id: definitionId, owner: 'o@example.com', timeslot_end: inMinutes(60), ...overrides },
+      adminAuth,
+    );
 
   describe('authentication and roles', () => {
     it('answers 401 without the API key on internal routes and without a token on public ones', async () => {
@@ -31,9 +35,15 @@ describe('sessions API', () => {
         ['put', `/api/internal/sessions/${id}/lab`],
       ] as const) {
         const answer = await kit.http.request({ method, url: path, data: {} });
-        expect({ path, status: answer.status, code: answer.data.code }).toEqual({ path, status: 401, code: 'UNAUTHORIZED' });
+        expect({ path, status: answer.status, code: answer.data.code }).toEqual({
+          path,
+          status: 401,
+          code: 'UNAUTHORIZED',
+        });
       }
-      const wrongKey = await kit.http.get('/api/internal/sessions', { headers: { 'x-api-key': 'not-the-key-not-the-key' } });
+      const wrongKey = await kit.http.get('/api/internal/sessions', {
+        headers: { 'x-api-key': 'not-the-key-not-the-key' },
+      });
       expect(wrongKey.status).toBe(401);
       expect((await kit.http.get('/api/v1/sessions')).status).toBe(401);
     });
@@ -42,45 +52,85 @@ describe('sessions API', () => {
       const session = (await create()).data;
       const user = bearer(await kit.token(['user'], 'bob'));
       const mutations = [
-        kit.http.post('/api/v1/sessions', { definition_id: definitionId, owner: 'o', timeslot_end: inMinutes(60) }, user),
+        kit.http.post(
+          '/api/v1/sessions',
+          { definition_id: definitionId, owner: 'o', timeslot_end: inMinutes(60) },
+          user,
+        ),
         kit.http.delete(`/api/v1/sessions/${session.id}`, user),
         kit.http.post(`/api/v1/sessions/${session.id}/transition`, { target_status: 'TERMINATED' }, user),
         kit.http.post(`/api/v1/sessions/${session.id}/grade`, undefined, user),
       ];
-      for (const answer of await Promise.all(mutations)) expect(answer.data).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+      for (const answer of await Promise.all(mutations))
+        expect(answer.data).toMatchObject({ status: 403, code: 'FORBIDDEN' });
       expect((await kit.http.get(`/api/v1/sessions/${session.id}`, user)).data.status).toBe('PENDING');
       const manager = bearer(await kit.token(['manager']));
-      expect((await kit.http.post(`/api/v1/sessions/${session.id}/transition`, { target_status: 'TERMINATED' }, manager)).status).toBe(200);
+      expect(
+        (
+          await kit.http.post(
+            `/api/v1/sessions/${session.id}/transition`,
+            { target_status: 'TERMINATED' },
+            manager,
+          )
+        ).status,
+      ).toBe(200);
     });
   });
 
   describe('create', () => {
     it('names every bad field with 400 and never answers 500', async () => {
-      const bad = await kit.http.post('/api/v1/sessions', { definition_id: 'nope', timeslot_end: 'tomorrow', colour: 'red' }, adminAuth);
+      const bad = await kit.http.post(
+        '/api/v1/sessions',
+        { definition_id: 'nope', timeslot_end: 'tomorrow', colour: 'red' },
+        adminAuth,
+      );
       expect(bad.status).toBe(400);
       expect(bad.data.code).toBe('VALIDATION_FAILED');
-      expect(bad.data.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.colour', 'body.definition_id', 'body.owner', 'body.timeslot_end']);
+      expect(bad.data.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+        'body.colour',
+        'body.definition_id',
+        'body.owner',
+        'body.timeslot_end',
+      ]);
       const order = await create({ timeslot_start: inMinutes(30), timeslot_end: inMinutes(10) });
       expect(order.data.errors.map((e: { field: string }) => e.field)).toEqual(['body.timeslot_end']);
-      const notJson = await kit.http.post('/api/v1/sessions', 'x', { headers: { ...adminAuth.headers, 'content-type': 'application/json' } });
+      const notJson = await kit.http.post('/api/v1/sessions', 'x', {
+        headers: { ...adminAuth.headers, 'content-type': 'application/json' },
+      });
       expect(notJson.status).toBe(400);
     });
 
     it('applies the definition and timeslot rules: 404 unknown, 400 inactive, 400 in the past or too long', async () => {
-      expect((await create({ definition_id: randomUUID() })).data).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+      expect((await create({ definition_id: randomUUID() })).data).toMatchObject({
+        status: 404,
+        code: 'NOT_FOUND',
+      });
       const inactive = await kit.seedDefinition((builder) => builder.inStatus('deprecated'));
-      expect((await create({ definition_id: inactive.id })).data).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
-      expect((await create({ timeslot_start: inMinutes(-10), timeslot_end: inMinutes(20) })).data).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
-      expect((await create({ timeslot_end: inMinutes(60 * 24) })).data).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
+      expect((await create({ definition_id: inactive.id })).data).toMatchObject({
+        status: 400,
+        code: 'INVALID_REQUEST',
+      });
+      expect(
+        (await create({ timeslot_start: inMinutes(-10), timeslot_end: inMinutes(20) })).data,
+      ).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
+      expect((await create({ timeslot_end: inMinutes(60 * 24) })).data).toMatchObject({
+        status: 400,
+        code: 'INVALID_REQUEST',
+      });
     });
 
     it('keeps reservation_id unique, also under concurrent creates', async () => {
       const reservation = `booking-${randomUUID()}`;
-      const answers = await Promise.all(Array.from({ length: 8 }, () => create({ reservation_id: reservation })));
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () => create({ reservation_id: reservation })),
+      );
       expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
       expect(answers.filter((a) => a.status === 409).every((a) => a.data.code === 'DUPLICATE')).toBe(true);
       expect(answers.filter((a) => a.status === 409)).toHaveLength(7);
-      const listed = await kit.http.get('/api/v1/sessions', { ...adminAuth, params: { reservation_id: reservation } });
+      const listed = await kit.http.get('/api/v1/sessions', {
+        ...adminAuth,
+        params: { reservation_id: reservation },
+      });
       expect(listed.data.items).toHaveLength(1);
     });
   });
@@ -88,22 +138,57 @@ describe('sessions API', () => {
   describe('transitions', () => {
     it('answers an invalid transition with 409 naming the current and requested status', async () => {
       const session = (await create()).data;
-      const answer = await kit.http.post(`/api/internal/sessions/${session.id}/transition`, { target_status: 'RUNNING' }, { headers: kit.internalHeaders });
-      expect(answer.data).toMatchObject({ status: 409, code: 'INVALID_TRANSITION', current_status: 'PENDING', requested_status: 'RUNNING' });
-      const viaPublic = await kit.http.post(`/api/v1/sessions/${session.id}/transition`, { target_status: 'STOPPED' }, adminAuth);
-      expect(viaPublic.data).toMatchObject({ status: 409, current_status: 'PENDING', requested_status: 'STOPPED' });
-      const dedicated = await kit.http.post(`/api/internal/sessions/${session.id}/transition`, { target_status: 'SCHEDULED' }, { headers: kit.internalHeaders });
+      const answer = await kit.http.post(
+        `/api/internal/sessions/${session.id}/transition`,
+        { target_status: 'RUNNING' },
+        { headers: kit.internalHeaders },
+      );
+      expect(answer.data).toMatchObject({
+        status: 409,
+        code: 'INVALID_TRANSITION',
+        current_status: 'PENDING',
+        requested_status: 'RUNNING',
+      });
+      const viaPublic = await kit.http.post(
+        `/api/v1/sessions/${session.id}/transition`,
+        { target_status: 'STOPPED' },
+        adminAuth,
+      );
+      expect(viaPublic.data).toMatchObject({
+        status: 409,
+        current_status: 'PENDING',
+        requested_status: 'STOPPED',
+      });
+      const dedicated = await kit.http.post(
+        `/api/internal/sessions/${session.id}/transition`,
+        { target_status: 'SCHEDULED' },
+        { headers: kit.internalHeaders },
+      );
       expect(dedicated.data).toMatchObject({ status: 400, errors: [{ field: 'body.target_status' }] });
-      const unknown = await kit.http.post(`/api/internal/sessions/${session.id}/transition`, { target_status: 'FLYING' }, { headers: kit.internalHeaders });
+      const unknown = await kit.http.post(
+        `/api/internal/sessions/${session.id}/transition`,
+        { target_status: 'FLYING' },
+        { headers: kit.internalHeaders },
+      );
       expect(unknown.data).toMatchObject({ status: 400, errors: [{ field: 'body.target_status' }] });
-      expect((await kit.http.get(`/api/internal/sessions/${randomUUID()}`, { headers: kit.internalHeaders })).status).toBe(404);
-      expect((await kit.http.get('/api/internal/sessions/not-a-uuid', { headers: kit.internalHeaders })).data.errors[0].field).toBe('params.lablet_session_id');
+      expect(
+        (await kit.http.get(`/api/internal/sessions/${randomUUID()}`, { headers: kit.internalHeaders }))
+          .status,
+      ).toBe(404);
+      expect(
+        (await kit.http.get('/api/internal/sessions/not-a-uuid', { headers: kit.internalHeaders })).data
+          .errors[0].field,
+      ).toBe('params.lablet_session_id');
     });
 
     it('terminates from PENDING with DELETE; terminating again is a 200 no-op', async () => {
       const session = (await create()).data;
       const first = await kit.http.delete(`/api/v1/sessions/${session.id}`, adminAuth);
-      expect(first.data).toMatchObject({ status: 'TERMINATED', terminated_by: 'admin-user', desired_status: 'terminated' });
+      expect(first.data).toMatchObject({
+        status: 'TERMINATED',
+        terminated_by: 'admin-user',
+        desired_status: 'terminated',
+      });
       const second = await kit.http.delete(`/api/v1/sessions/${session.id}`, adminAuth);
       expect(second.status).toBe(200);
       expect(second.data.version).toBe(first.data.version);
@@ -115,26 +200,45 @@ describe('sessions API', () => {
       for (let round = 0; round < 5 && conflicts === 0; round += 1) {
         const answers = await Promise.all(
           Array.from({ length: 10 }, (_, step) =>
-            kit.http.put(`/api/internal/sessions/${session.id}/pipeline-progress`, { pipeline: 'instantiate', step: `s${round}-${step}`, status: 'completed' }, { headers: kit.internalHeaders }),
+            kit.http.put(
+              `/api/internal/sessions/${session.id}/pipeline-progress`,
+              { pipeline: 'instantiate', step: `s${round}-${step}`, status: 'completed' },
+              { headers: kit.internalHeaders },
+            ),
           ),
         );
-        expect(answers.every((a) => a.status === 200 || (a.status === 409 && a.data.code === 'VERSION_CONFLICT'))).toBe(true);
+        expect(
+          answers.every((a) => a.status === 200 || (a.status === 409 && a.data.code === 'VERSION_CONFLICT')),
+        ).toBe(true);
         expect(answers.some((a) => a.status === 200)).toBe(true);
         conflicts += answers.filter((a) => a.status === 409).length;
       }
       expect(conflicts).toBeGreaterThan(0);
-      const progress = (await kit.internal.sessions.get({ params: { lablet_session_id: session.id } })).pipeline_progress;
+      const progress = (await kit.internal.sessions.get({ params: { lablet_session_id: session.id } }))
+        .pipeline_progress;
       expect(Object.keys(progress['instantiate'] ?? {}).length).toBeGreaterThan(0);
     });
 
     it('refuses mark-ready, a score and cleanup outside their status with 409', async () => {
       const session = (await create()).data;
       const headers = { headers: kit.internalHeaders };
-      const ready = await kit.http.post(`/api/internal/sessions/${session.id}/mark-ready`, { cml_lab_id: 'x', lds_session_id: 'l', login_url: 'https://lds.example.com/a', devices: [] }, headers);
+      const ready = await kit.http.post(
+        `/api/internal/sessions/${session.id}/mark-ready`,
+        { cml_lab_id: 'x', lds_session_id: 'l', login_url: 'https://lds.example.com/a', devices: [] },
+        headers,
+      );
       expect(ready.data).toMatchObject({ status: 409, current_status: 'PENDING', requested_status: 'READY' });
-      const score = await kit.http.post(`/api/internal/sessions/${session.id}/score-report`, { score: 1, max_score: 2, sections: [] }, headers);
+      const score = await kit.http.post(
+        `/api/internal/sessions/${session.id}/score-report`,
+        { score: 1, max_score: 2, sections: [] },
+        headers,
+      );
       expect(score.data).toMatchObject({ status: 409, current_status: 'PENDING' });
-      const cleanup = await kit.http.post(`/api/internal/sessions/${session.id}/cleanup-completed`, undefined, headers);
+      const cleanup = await kit.http.post(
+        `/api/internal/sessions/${session.id}/cleanup-completed`,
+        undefined,
+        headers,
+      );
       expect(cleanup.data).toMatchObject({ status: 409, code: 'INVALID_TRANSITION' });
       expect((await kit.http.get(`/api/v1/sessions/${session.id}/user-session`, adminAuth)).status).toBe(404);
       expect((await kit.http.get(`/api/v1/sessions/${session.id}/score-report`, adminAuth)).status).toBe(404);
@@ -149,7 +253,9 @@ describe('sessions API', () => {
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await kit.admin.sessions.list({ query: { owner, limit: 2, ...(cursor ? { cursor } : {}) } });
+        const page = await kit.admin.sessions.list({
+          query: { owner, limit: 2, ...(cursor ? { cursor } : {}) },
+        });
         expect(page.items.length).toBeLessThanOrEqual(2);
         seen.push(...page.items.map((item) => item.id));
         cursor = page.next_cursor ?? undefined;
@@ -159,12 +265,23 @@ describe('sessions API', () => {
       expect([...seen].sort()).toEqual([...ids].sort());
       const whole = await kit.admin.sessions.list({ query: { owner, limit: 200 } });
       expect(seen).toEqual(whole.items.map((item) => item.id));
-      const internalOrder = await kit.internal.sessions.list({ query: { owner, status: ['PENDING'], limit: 200 } });
+      const internalOrder = await kit.internal.sessions.list({
+        query: { owner, status: ['PENDING'], limit: 200 },
+      });
       expect(internalOrder.items.map((item) => item.id)).toEqual([...seen].reverse());
 
-      const tooMany = await kit.http.get('/api/v1/sessions', { ...adminAuth, params: { limit: 500, colour: 'red' } });
-      expect(tooMany.data.errors.map((e: { field: string }) => e.field).sort()).toEqual(['query.colour', 'query.limit']);
-      const badCursor = await kit.http.get('/api/v1/sessions', { ...adminAuth, params: { cursor: 'garbage' } });
+      const tooMany = await kit.http.get('/api/v1/sessions', {
+        ...adminAuth,
+        params: { limit: 500, colour: 'red' },
+      });
+      expect(tooMany.data.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+        'query.colour',
+        'query.limit',
+      ]);
+      const badCursor = await kit.http.get('/api/v1/sessions', {
+        ...adminAuth,
+        params: { cursor: 'garbage' },
+      });
       expect(badCursor.data).toMatchObject({ status: 400, errors: [{ field: 'query.cursor' }] });
       const defaults = await kit.http.get('/api/v1/sessions', adminAuth);
       expect(defaults.data.items.length).toBeLessThanOrEqual(50);
@@ -172,9 +289,13 @@ describe('sessions API', () => {
 
     it('filters by timeslot range (overlap)', async () => {
       const owner = `slots-${randomUUID()}`;
-      const early = (await create({ owner, timeslot_start: inMinutes(10), timeslot_end: inMinutes(40) })).data;
-      const late = (await create({ owner, timeslot_start: inMinutes(100), timeslot_end: inMinutes(130) })).data;
-      const window = await kit.admin.sessions.list({ query: { owner, timeslot_from: inMinutes(30), timeslot_to: inMinutes(60) } });
+      const early = (await create({ owner, timeslot_start: inMinutes(10), timeslot_end: inMinutes(40) }))
+        .data;
+      const late = (await create({ owner, timeslot_start: inMinutes(100), timeslot_end: inMinutes(130) }))
+        .data;
+      const window = await kit.admin.sessions.list({
+        query: { owner, timeslot_from: inMinutes(30), timeslot_to: inMinutes(60) },
+      });
       expect(window.items.map((item) => item.id)).toEqual([early.id]);
       const later = await kit.admin.sessions.list({ query: { owner, timeslot_from: inMinutes(90) } });
       expect(later.items.map((item) => item.id)).toEqual([late.id]);
@@ -188,7 +309,10 @@ describe('sessions API', () => {
       await kit.etcd.delete().prefix(`/lcm/sessions/${session.id}/`);
       await kit.etcd.put(etcdKeys.sessionDesiredState(ghost)).value('running');
       await kit.cpa.app.get(SessionEtcdProjector).republishAll();
-      expect(JSON.parse((await kit.etcd.get(etcdKeys.sessionStatus(session.id)).string())!)).toMatchObject({ status: 'PENDING', definition_id: definitionId });
+      expect(JSON.parse((await kit.etcd.get(etcdKeys.sessionStatus(session.id)).string())!)).toMatchObject({
+        status: 'PENDING',
+        definition_id: definitionId,
+      });
       expect(await kit.etcd.get(etcdKeys.sessionDesiredState(ghost)).string()).toBeNull();
     });
 

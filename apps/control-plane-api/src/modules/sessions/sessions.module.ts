@@ -24,7 +24,8 @@ import { LabletSessionRepository } from './infrastructure/session.repositories';
   providers: [
     {
       provide: SessionEtcdProjector,
-      useFactory: (etcd: Etcd3, sessions: LabletSessionRepository, workers: CmlWorkerRepository) => new SessionEtcdProjector(etcd, sessions, workers),
+      useFactory: (etcd: Etcd3, sessions: LabletSessionRepository, workers: CmlWorkerRepository) =>
+        new SessionEtcdProjector(etcd, sessions, workers),
       inject: [ETCD_CLIENT, LabletSessionRepository, CmlWorkerRepository],
     },
     SessionChanges,
@@ -47,7 +48,11 @@ export class SessionsModule implements OnModuleInit {
   onModuleInit(): void {
     this.projections.register(this.projector);
     this.snapshots.register(async () => [
-      { type: 'lablet_session.snapshot', data: { items: await this.queries.snapshot() }, at: this.clock.now().toISOString() },
+      {
+        type: 'lablet_session.snapshot',
+        data: { items: await this.queries.snapshot() },
+        at: this.clock.now().toISOString(),
+      },
     ]);
   }
 }

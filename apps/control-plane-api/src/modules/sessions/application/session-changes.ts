@@ -17,7 +17,13 @@ import { type Committed } from '../../../platform/mongo/aggregate-repository';
 import { CLOCK } from '../../../platform/platform.tokens';
 import { type ChangeEvent } from '../../live-updates/change-event-bus';
 import { SessionEtcdProjector } from '../infrastructure/session-etcd.projector';
-import { type ScoreReportExtras, toGradingSessionView, toScoreReportView, toSessionView, toUserSessionView } from '../infrastructure/session-views';
+import {
+  type ScoreReportExtras,
+  toGradingSessionView,
+  toScoreReportView,
+  toSessionView,
+  toUserSessionView,
+} from '../infrastructure/session-views';
 
 /** Everything one command committed, by aggregate kind. */
 export interface SessionCommit {
@@ -30,7 +36,9 @@ export interface SessionCommit {
   scoreReports?: Committed<ScoreReportState & Partial<ScoreReportExtras>>[];
 }
 
-const STATUS_EVENT_TYPES = new Set<string>(Object.values(LABLET_SESSION_STATUS_EVENTS).filter((type) => type !== 'lablet_session.created'));
+const STATUS_EVENT_TYPES = new Set<string>(
+  Object.values(LABLET_SESSION_STATUS_EVENTS).filter((type) => type !== 'lablet_session.created'),
+);
 
 /**
  * After-commit work of the sessions context: audit entries for every domain event, the etcd
@@ -45,7 +53,14 @@ export class SessionChanges {
   ) {}
 
   async record(commit: SessionCommit): Promise<void> {
-    const all = [commit.sessions, commit.workers, commit.labs, commit.userSessions, commit.gradingSessions, commit.scoreReports];
+    const all = [
+      commit.sessions,
+      commit.workers,
+      commit.labs,
+      commit.userSessions,
+      commit.gradingSessions,
+      commit.scoreReports,
+    ];
     const events = all.flatMap((part) => (part ?? []).flatMap((committed) => committed.events));
     if (events.length === 0) return;
     const sessionIds = new Set((commit.sessions ?? []).map((committed) => committed.state.id));
@@ -55,7 +70,10 @@ export class SessionChanges {
       actor: commit.actor,
       notifications: this.notifications(commit),
       project: async () => {
-        await Promise.all([...[...sessionIds].map((id) => this.projector.projectSession(id)), ...[...workerIds].map((id) => this.projector.projectWorker(id))]);
+        await Promise.all([
+          ...[...sessionIds].map((id) => this.projector.projectSession(id)),
+          ...[...workerIds].map((id) => this.projector.projectWorker(id)),
+        ]);
       },
     });
   }
@@ -66,9 +84,15 @@ export class SessionChanges {
     const push = <T extends SseEventType>(type: T, data: SseEventData<T>): void => {
       out.push({ type, data: data as Record<string, unknown>, at });
     };
-    for (const committed of commit.userSessions ?? []) if (committed.events.length) push('user_session.updated', { user_session: toUserSessionView(committed.state) });
-    for (const committed of commit.gradingSessions ?? []) if (committed.events.length) push('grading_session.updated', { grading_session: toGradingSessionView(committed.state) });
-    const reports = (commit.scoreReports ?? []).filter((committed) => committed.events.length > 0).map((committed) => toScoreReportView(committed.state));
+    for (const committed of commit.userSessions ?? [])
+      if (committed.events.length)
+        push('user_session.updated', { user_session: toUserSessionView(committed.state) });
+    for (const committed of commit.gradingSessions ?? [])
+      if (committed.events.length)
+        push('grading_session.updated', { grading_session: toGradingSessionView(committed.state) });
+    const reports = (commit.scoreReports ?? [])
+      .filter((committed) => committed.events.length > 0)
+      .map((committed) => toScoreReportView(committed.state));
     for (const report of reports) push('score_report.created', { score_report: report });
     for (const committed of commit.sessions ?? []) {
       const session = toSessionView(committed.state);
@@ -86,12 +110,20 @@ export class SessionChanges {
     if (event.type === 'lablet_session.created') return push('lablet_session.created', { session });
     if (STATUS_EVENT_TYPES.has(event.type)) {
       const change = event.payload as SessionStatusChanged;
-      push('lablet_session.status.changed', { session, from_status: change.from, status: change.to, reason: change.reason });
-      if (change.to === 'TERMINATED' && change.from) push('lablet_session.terminated', { session, from_status: change.from });
+      push('lablet_session.status.changed', {
+        session,
+        from_status: change.from,
+        status: change.to,
+        reason: change.reason,
+      });
+      if (change.to === 'TERMINATED' && change.from)
+        push('lablet_session.terminated', { session, from_status: change.from });
       return;
     }
-    if (event.type === 'lablet_session.capacity_released') return push('lablet_session.ports.released', { session });
-    if (event.type === 'lablet_session.timeslot_extended') return push('lablet_session.timeslot.extended', { session });
+    if (event.type === 'lablet_session.capacity_released')
+      return push('lablet_session.ports.released', { session });
+    if (event.type === 'lablet_session.timeslot_extended')
+      return push('lablet_session.timeslot.extended', { session });
     if (event.type === 'lablet_session.score_recorded') {
       const report = reports.find((candidate) => candidate.id === session.score_report_id);
       if (report) push('lablet_session.score.recorded', { session, score_report: report });

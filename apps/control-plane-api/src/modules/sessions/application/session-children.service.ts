@@ -25,8 +25,19 @@ import {
 import { ApiError, notFound } from '../../../platform/http/api-error';
 import { type Committed } from '../../../platform/mongo/aggregate-repository';
 import { CLOCK } from '../../../platform/platform.tokens';
-import { GradingSessionRepository, LabletSessionRepository, ScoreReportRepository, UserSessionRepository } from '../infrastructure/session.repositories';
-import { type SessionView, toGradingSessionView, toScoreReportView, toSessionView, toUserSessionView } from '../infrastructure/session-views';
+import {
+  GradingSessionRepository,
+  LabletSessionRepository,
+  ScoreReportRepository,
+  UserSessionRepository,
+} from '../infrastructure/session.repositories';
+import {
+  type SessionView,
+  toGradingSessionView,
+  toScoreReportView,
+  toSessionView,
+  toUserSessionView,
+} from '../infrastructure/session-views';
 import { SessionChanges } from './session-changes';
 import { compact, derivedId, fingerprint, isDuplicate, saveIfChanged } from './unit-of-work';
 
@@ -34,7 +45,8 @@ import { compact, derivedId, fingerprint, isDuplicate, saveIfChanged } from './u
 export const userSessionIdOf = (sessionId: string): string => derivedId('user-session', sessionId);
 export const scoreReportIdOf = (sessionId: string): string => derivedId('score-report', sessionId);
 /** A GradingSession per GradingEngine submission (a retry is a new one, decision 21). */
-export const gradingSessionIdOf = (sessionId: string, engineId: string): string => derivedId('grading-session', `${sessionId}:${engineId}`);
+export const gradingSessionIdOf = (sessionId: string, engineId: string): string =>
+  derivedId('grading-session', `${sessionId}:${engineId}`);
 
 /**
  * Commands on the session's child entities (ADR-021). Every write spanning a child and the
@@ -68,17 +80,27 @@ export class SessionChildren {
     });
     const before = fingerprint(session);
     session.markReady({ userSession, cml_lab_id: body.cml_lab_id });
-    const committed = (await saveIfChanged(this.sessions, session, before)) ?? { state: session.toState(), events: [] };
+    const committed = (await saveIfChanged(this.sessions, session, before)) ?? {
+      state: session.toState(),
+      events: [],
+    };
     await this.changes.record({ actor, sessions: [committed], userSessions: compact([userCommitted]) });
     return toSessionView(committed.state);
   }
 
   /** LC created the LDS session (spec §7.3.2); PROVISIONED when the login URL is already known. */
-  async createUserSession(sessionId: string, body: CreateUserSessionBody, actor: string): Promise<UserSessionView> {
+  async createUserSession(
+    sessionId: string,
+    body: CreateUserSessionBody,
+    actor: string,
+  ): Promise<UserSessionView> {
     const session = await this.sessions.getById(sessionId);
     const existing = await this.userSessions.findById(userSessionIdOf(sessionId));
     if (!existing && session.status !== 'INSTANTIATING') {
-      throw new ApiError('CONFLICT', `session ${sessionId} is ${session.status}; its user session is created while INSTANTIATING`);
+      throw new ApiError(
+        'CONFLICT',
+        `session ${sessionId} is ${session.status}; its user session is created while INSTANTIATING`,
+      );
     }
     const { userSession, committed } = await this.ensureUserSession(session, {
       lds_session_id: body.lds_session_id,
@@ -91,7 +113,11 @@ export class SessionChildren {
     return toUserSessionView(userSession.toState());
   }
 
-  async updateUserSessionStatus(sessionId: string, body: UpdateUserSessionStatusBody, actor: string): Promise<UserSessionView> {
+  async updateUserSessionStatus(
+    sessionId: string,
+    body: UpdateUserSessionStatusBody,
+    actor: string,
+  ): Promise<UserSessionView> {
     const session = await this.sessions.getById(sessionId);
     const userSession = await this.userSessions.findById(session.userSessionId ?? userSessionIdOf(sessionId));
     if (!userSession) throw notFound('user session of lablet session', sessionId);
@@ -99,11 +125,20 @@ export class SessionChildren {
     const state = userSession.toState();
     switch (body.status) {
       case 'PROVISIONING':
-        if (userSession.status !== 'PROVISIONING') throw new InvalidTransitionError('USER_SESSION', userSession.id, userSession.status, 'PROVISIONING');
+        if (userSession.status !== 'PROVISIONING')
+          throw new InvalidTransitionError(
+            'USER_SESSION',
+            userSession.id,
+            userSession.status,
+            'PROVISIONING',
+          );
         break;
       case 'PROVISIONED':
         if (!state.login_url && userSession.status === 'PROVISIONING') {
-          throw new ApiError('INVALID_REQUEST', 'PROVISIONED needs the login URL; send it with mark-ready or the user-session create');
+          throw new ApiError(
+            'INVALID_REQUEST',
+            'PROVISIONED needs the login URL; send it with mark-ready or the user-session create',
+          );
         }
         if (state.login_url) userSession.markProvisioned({ login_url: state.login_url });
         break;
@@ -130,7 +165,13 @@ export class SessionChildren {
 
   private async ensureUserSession(
     session: LabletSession,
-    data: { lds_session_id: string; lds_part_id: string | null; login_url: string | null; devices: MarkReadyBody['devices']; form_qualified_name?: string | null },
+    data: {
+      lds_session_id: string;
+      lds_part_id: string | null;
+      login_url: string | null;
+      devices: MarkReadyBody['devices'];
+      form_qualified_name?: string | null;
+    },
   ): Promise<{ userSession: UserSession; committed: Committed<UserSessionState> | null }> {
     const id = userSessionIdOf(session.id);
     let userSession = await this.userSessions.findById(id);
@@ -145,10 +186,14 @@ export class SessionChildren {
     }
     const state = userSession.toState();
     if (state.lds_session_id !== data.lds_session_id) {
-      throw new ApiError('CONFLICT', `session ${session.id} already has LDS session ${state.lds_session_id}, not ${data.lds_session_id}`);
+      throw new ApiError(
+        'CONFLICT',
+        `session ${session.id} already has LDS session ${state.lds_session_id}, not ${data.lds_session_id}`,
+      );
     }
     const before = fingerprint(userSession);
-    if (data.login_url && userSession.status === 'PROVISIONING') userSession.markProvisioned({ login_url: data.login_url, devices: data.devices });
+    if (data.login_url && userSession.status === 'PROVISIONING')
+      userSession.markProvisioned({ login_url: data.login_url, devices: data.devices });
     return { userSession, committed: await saveIfChanged(this.userSessions, userSession, before) };
   }
 
@@ -159,7 +204,11 @@ export class SessionChildren {
    * GradingSession is stored as GRADING and the session moves COLLECTING → GRADING, or, during a
    * grading fault hold, the new GradingSession replaces the faulted one (decision 21).
    */
-  async createGradingSession(sessionId: string, body: CreateGradingSessionBody, actor: string): Promise<GradingSessionView> {
+  async createGradingSession(
+    sessionId: string,
+    body: CreateGradingSessionBody,
+    actor: string,
+  ): Promise<GradingSessionView> {
     const session = await this.sessions.getById(sessionId);
     const id = gradingSessionIdOf(sessionId, body.grading_session_id);
     let grading = await this.gradingSessions.findById(id);
@@ -168,12 +217,24 @@ export class SessionChildren {
     let gradingCommitted: Committed<GradingSessionState> | null = null;
     if (!grading) {
       const created = GradingSession.create(
-        { id, lablet_session_id: sessionId, form_qualified_name: body.form_qualified_name, grading_rules_uri: body.grading_rules_uri ?? null, devices: body.devices },
+        {
+          id,
+          lablet_session_id: sessionId,
+          form_qualified_name: body.form_qualified_name,
+          grading_rules_uri: body.grading_rules_uri ?? null,
+          devices: body.devices,
+        },
         this.clock,
       );
       created.startCollecting();
-      created.recordEvidence((body.evidence ?? []).map(({ node_label, kind, content }) => ({ node_label, kind, content })));
-      created.submit({ grading_session_id: body.grading_session_id, pod_id: body.pod_id ?? null, grading_part_id: body.grading_part_id ?? null });
+      created.recordEvidence(
+        (body.evidence ?? []).map(({ node_label, kind, content }) => ({ node_label, kind, content })),
+      );
+      created.submit({
+        grading_session_id: body.grading_session_id,
+        pod_id: body.pod_id ?? null,
+        grading_part_id: body.grading_part_id ?? null,
+      });
       try {
         gradingCommitted = await this.gradingSessions.save(created);
         grading = created;
@@ -185,27 +246,40 @@ export class SessionChildren {
     const before = fingerprint(session);
     if (session.status === 'GRADING') session.retryGrading(grading);
     else session.beginGrading(grading, actor);
-    const committed = (await saveIfChanged(this.sessions, session, before)) ?? { state: session.toState(), events: [] };
+    const committed = (await saveIfChanged(this.sessions, session, before)) ?? {
+      state: session.toState(),
+      events: [],
+    };
     await this.changes.record({ actor, sessions: [committed], gradingSessions: compact([gradingCommitted]) });
     return toGradingSessionView(grading.toState());
   }
 
-  async updateGradingSessionStatus(sessionId: string, body: UpdateGradingStatusBody, actor: string): Promise<GradingSessionView> {
+  async updateGradingSessionStatus(
+    sessionId: string,
+    body: UpdateGradingStatusBody,
+    actor: string,
+  ): Promise<GradingSessionView> {
     const session = await this.sessions.getById(sessionId);
     const grading = await this.currentGrading(session);
     const gradingBefore = fingerprint(grading);
     const sessionBefore = fingerprint(session);
     switch (body.status) {
       case 'PENDING':
-        if (grading.status !== 'PENDING') throw new InvalidTransitionError('GRADING_SESSION', grading.id, grading.status, 'PENDING');
+        if (grading.status !== 'PENDING')
+          throw new InvalidTransitionError('GRADING_SESSION', grading.id, grading.status, 'PENDING');
         break;
       case 'COLLECTING':
         grading.startCollecting();
         break;
       case 'GRADING': {
         const engineId = grading.toState().grading_session_id;
-        if (!engineId) throw new ApiError('INVALID_REQUEST', 'the grading session has no GradingEngine id yet');
-        grading.submit({ grading_session_id: engineId, pod_id: grading.toState().pod_id, grading_part_id: grading.toState().grading_part_id });
+        if (!engineId)
+          throw new ApiError('INVALID_REQUEST', 'the grading session has no GradingEngine id yet');
+        grading.submit({
+          grading_session_id: engineId,
+          pod_id: grading.toState().pod_id,
+          grading_part_id: grading.toState().grading_part_id,
+        });
         break;
       }
       case 'REVIEWING':
@@ -217,14 +291,19 @@ export class SessionChildren {
       case 'FAULTED': {
         const error = body.error_message ?? 'grading failed';
         // Decision 21: the session holds in GRADING for an operator; the fault is recorded on it too.
-        if (session.status === 'GRADING' && session.gradingSessionId === grading.id) session.recordGradingFailure(grading, error);
+        if (session.status === 'GRADING' && session.gradingSessionId === grading.id)
+          session.recordGradingFailure(grading, error);
         else grading.fault(error);
         break;
       }
     }
     const gradingCommitted = await saveIfChanged(this.gradingSessions, grading, gradingBefore);
     const sessionCommitted = await saveIfChanged(this.sessions, session, sessionBefore);
-    await this.changes.record({ actor, sessions: compact([sessionCommitted]), gradingSessions: compact([gradingCommitted]) });
+    await this.changes.record({
+      actor,
+      sessions: compact([sessionCommitted]),
+      gradingSessions: compact([gradingCommitted]),
+    });
     return toGradingSessionView(gradingCommitted?.state ?? grading.toState());
   }
 
@@ -233,7 +312,13 @@ export class SessionChildren {
     const id = session.gradingSessionId;
     const grading = id
       ? await this.gradingSessions.findById(id)
-      : ((await this.gradingSessions.findMany({ lablet_session_id: session.id }, { created_at: -1, _id: -1 }, 1))[0] ?? null);
+      : ((
+          await this.gradingSessions.findMany(
+            { lablet_session_id: session.id },
+            { created_at: -1, _id: -1 },
+            1,
+          )
+        )[0] ?? null);
     if (!grading) throw notFound('grading session of lablet session', session.id);
     return grading;
   }
@@ -241,14 +326,20 @@ export class SessionChildren {
   // ---- ScoreReport ----
 
   /** Stores the score of the current GradingSession and sets grade_result; a repeat returns the stored report. */
-  async createScoreReport(sessionId: string, body: CreateScoreReportBody, actor: string): Promise<ScoreReportView> {
+  async createScoreReport(
+    sessionId: string,
+    body: CreateScoreReportBody,
+    actor: string,
+  ): Promise<ScoreReportView> {
     const session = await this.sessions.getById(sessionId);
     const id = scoreReportIdOf(sessionId);
     const stored = await this.scoreReports.findStateById(id);
     if (stored && session.toState().score_report_id === id) return toScoreReportView(stored);
-    if (session.status !== 'GRADING') throw new InvalidTransitionError('SESSION', sessionId, session.status, 'GRADING');
+    if (session.status !== 'GRADING')
+      throw new InvalidTransitionError('SESSION', sessionId, session.status, 'GRADING');
     const gradingSessionId = session.gradingSessionId;
-    if (!gradingSessionId) throw new ApiError('CONFLICT', `session ${sessionId} has no grading session to score`);
+    if (!gradingSessionId)
+      throw new ApiError('CONFLICT', `session ${sessionId} has no grading session to score`);
     const state = session.toState();
     let report = stored ? ScoreReport.fromState(stored, this.clock) : null;
     let reportCommitted = null;
@@ -282,7 +373,10 @@ export class SessionChildren {
     }
     const before = fingerprint(session);
     session.recordScore(report);
-    const committed = (await saveIfChanged(this.sessions, session, before)) ?? { state: session.toState(), events: [] };
+    const committed = (await saveIfChanged(this.sessions, session, before)) ?? {
+      state: session.toState(),
+      events: [],
+    };
     await this.changes.record({ actor, sessions: [committed], scoreReports: compact([reportCommitted]) });
     const view = await this.scoreReports.findStateById(id);
     return toScoreReportView(view ?? report.toState());
@@ -290,5 +384,6 @@ export class SessionChildren {
 }
 
 function assertSessionCan(session: LabletSession, target: 'READY' | 'GRADING'): void {
-  if (!canTransition(LABLET_SESSION_MACHINE, session.status, target)) throw new InvalidTransitionError('SESSION', session.id, session.status, target);
+  if (!canTransition(LABLET_SESSION_MACHINE, session.status, target))
+    throw new InvalidTransitionError('SESSION', session.id, session.status, target);
 }

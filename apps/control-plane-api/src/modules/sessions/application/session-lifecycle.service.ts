@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Collection, type Db } from 'mongodb';
-import { type CreateSessionBody, type LabletSessionStatus, type UpdatePipelineProgressBody, type UpdateSessionLabBody } from '@lcm/contracts';
+import {
+  type CreateSessionBody,
+  type LabletSessionStatus,
+  type UpdatePipelineProgressBody,
+  type UpdateSessionLabBody,
+} from '@lcm/contracts';
 import {
   bindLabToSession,
   canTransition,
@@ -23,7 +28,15 @@ import { LabletSessionRepository, UserSessionRepository } from '../infrastructur
 import { type SessionView, toSessionView } from '../infrastructure/session-views';
 import { SessionChanges } from './session-changes';
 import { SessionResourceRelease } from './session-resources';
-import { backoff, compact, fingerprint, isVersionConflict, MAX_CONFLICT_ATTEMPTS, retryOnConflict, saveIfChanged } from './unit-of-work';
+import {
+  backoff,
+  compact,
+  fingerprint,
+  isVersionConflict,
+  MAX_CONFLICT_ATTEMPTS,
+  retryOnConflict,
+  saveIfChanged,
+} from './unit-of-work';
 
 export const RESERVATION_CLAIMS_COLLECTION = 'reservation_claims';
 
@@ -105,7 +118,11 @@ export class SessionLifecycle {
   private async claimReservation(reservationId: string, sessionId: string): Promise<void> {
     for (let attempt = 0; attempt < 2; attempt += 1) {
       try {
-        await this.reservations.insertOne({ _id: reservationId, lablet_session_id: sessionId, claimed_at: this.clock.now() });
+        await this.reservations.insertOne({
+          _id: reservationId,
+          lablet_session_id: sessionId,
+          claimed_at: this.clock.now(),
+        });
         return;
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
@@ -113,9 +130,14 @@ export class SessionLifecycle {
       const existing = await this.reservations.findOne({ _id: reservationId });
       if (!existing) continue;
       const holder = await this.sessions.findStateById(existing.lablet_session_id);
-      const abandoned = !holder && this.clock.now().getTime() - existing.claimed_at.getTime() > ABANDONED_RESERVATION_CLAIM_MS;
+      const abandoned =
+        !holder &&
+        this.clock.now().getTime() - existing.claimed_at.getTime() > ABANDONED_RESERVATION_CLAIM_MS;
       if (!abandoned) break;
-      await this.reservations.deleteOne({ _id: reservationId, lablet_session_id: existing.lablet_session_id });
+      await this.reservations.deleteOne({
+        _id: reservationId,
+        lablet_session_id: existing.lablet_session_id,
+      });
     }
     throw new ApiError('DUPLICATE', `a session with reservation_id ${reservationId} already exists`);
   }
@@ -126,18 +148,28 @@ export class SessionLifecycle {
    * A guarded transition (internal /transition, the public manual actions, DELETE, expire,
    * start-instantiation, session-started). Asking for the current status is a 200 no-op.
    */
-  async transition(sessionId: string, target: LabletSessionStatus, input: { reason?: string | undefined; actor: string }): Promise<SessionView> {
+  async transition(
+    sessionId: string,
+    target: LabletSessionStatus,
+    input: { reason?: string | undefined; actor: string },
+  ): Promise<SessionView> {
     const session = await this.sessions.getById(sessionId);
     const from = session.status;
     const dedicated = DEDICATED_ROUTES[target];
     if (dedicated && from !== target) {
-      if (!canTransition(LABLET_SESSION_MACHINE, from, target)) throw new InvalidTransitionError('SESSION', sessionId, from, target);
-      throw new ApiError('INVALID_REQUEST', `${target} is entered through ${dedicated}, which carries the data it needs`, [
-        { field: 'body.target_status', message: `use ${dedicated}` },
-      ]);
+      if (!canTransition(LABLET_SESSION_MACHINE, from, target))
+        throw new InvalidTransitionError('SESSION', sessionId, from, target);
+      throw new ApiError(
+        'INVALID_REQUEST',
+        `${target} is entered through ${dedicated}, which carries the data it needs`,
+        [{ field: 'body.target_status', message: `use ${dedicated}` }],
+      );
     }
     const before = fingerprint(session);
-    const userSession = (target === 'RUNNING' || target === 'COLLECTING') && session.userSessionId ? await this.userSessions.findById(session.userSessionId) : null;
+    const userSession =
+      (target === 'RUNNING' || target === 'COLLECTING') && session.userSessionId
+        ? await this.userSessions.findById(session.userSessionId)
+        : null;
     const userBefore = userSession ? fingerprint(userSession) : '';
     const actor = input.actor;
     switch (target) {
@@ -172,10 +204,20 @@ export class SessionLifecycle {
         if (from !== target) throw new InvalidTransitionError('SESSION', sessionId, from, target);
         break;
     }
-    const committed = (await saveIfChanged(this.sessions, session, before)) ?? { state: session.toState(), events: [] };
-    const userCommitted = userSession ? await saveIfChanged(this.userSessions, userSession, userBefore) : null;
+    const committed = (await saveIfChanged(this.sessions, session, before)) ?? {
+      state: session.toState(),
+      events: [],
+    };
+    const userCommitted = userSession
+      ? await saveIfChanged(this.userSessions, userSession, userBefore)
+      : null;
     const released = await this.release.afterCommit(committed.state);
-    await this.changes.record({ actor, sessions: [committed], userSessions: compact([userCommitted]), ...released });
+    await this.changes.record({
+      actor,
+      sessions: [committed],
+      userSessions: compact([userCommitted]),
+      ...released,
+    });
     return toSessionView(committed.state);
   }
 
@@ -191,8 +233,10 @@ export class SessionLifecycle {
   async schedule(sessionId: string, workerId: string, actor: string): Promise<SessionView> {
     for (let attempt = 0; ; attempt += 1) {
       const session = await this.sessions.getById(sessionId);
-      if (session.status === 'SCHEDULED' && session.workerId === workerId) return toSessionView(session.toState());
-      if (session.status !== 'PENDING') throw new InvalidTransitionError('SESSION', sessionId, session.status, 'SCHEDULED');
+      if (session.status === 'SCHEDULED' && session.workerId === workerId)
+        return toSessionView(session.toState());
+      if (session.status !== 'PENDING')
+        throw new InvalidTransitionError('SESSION', sessionId, session.status, 'SCHEDULED');
       const worker = await this.workers.getById(workerId);
       const definition = await this.definitions.getById(session.definitionId);
       scheduleSession(session, worker, definition);
@@ -242,12 +286,15 @@ export class SessionLifecycle {
       const session = await this.sessions.getById(sessionId);
       const lab = await this.labs.getById(body.lab_record_id);
       if (lab.labId !== body.cml_lab_id) {
-        throw new ApiError('VALIDATION_FAILED', `cml_lab_id ${body.cml_lab_id} is not the CML lab of lab record ${lab.id} (${lab.labId})`, [
-          { field: 'body.cml_lab_id', message: 'does not match the lab record' },
-        ]);
+        throw new ApiError(
+          'VALIDATION_FAILED',
+          `cml_lab_id ${body.cml_lab_id} is not the CML lab of lab record ${lab.id} (${lab.labId})`,
+          [{ field: 'body.cml_lab_id', message: 'does not match the lab record' }],
+        );
       }
       if (session.labRecordId === lab.id) return toSessionView(session.toState());
-      if (!session.workerId) throw new InvalidTransitionError('SESSION', sessionId, session.status, 'INSTANTIATING');
+      if (!session.workerId)
+        throw new InvalidTransitionError('SESSION', sessionId, session.status, 'INSTANTIATING');
       const worker = await this.workers.getById(session.workerId);
       const workerBefore = fingerprint(worker);
       const labBefore = fingerprint(lab);
@@ -259,10 +306,19 @@ export class SessionLifecycle {
         committed = await this.sessions.save(session);
       } catch (error) {
         const undone = await this.detachLab(lab.id, sessionId);
-        await this.changes.record({ actor, workers: compact([workerCommitted]), labs: compact([labCommitted, undone]) });
+        await this.changes.record({
+          actor,
+          workers: compact([workerCommitted]),
+          labs: compact([labCommitted, undone]),
+        });
         throw error;
       }
-      await this.changes.record({ actor, sessions: [committed], workers: compact([workerCommitted]), labs: compact([labCommitted]) });
+      await this.changes.record({
+        actor,
+        sessions: [committed],
+        workers: compact([workerCommitted]),
+        labs: compact([labCommitted]),
+      });
       return toSessionView(committed.state);
     });
   }
@@ -280,9 +336,17 @@ export class SessionLifecycle {
 
   // ---- other facts ----
 
-  async updatePipelineProgress(sessionId: string, body: UpdatePipelineProgressBody, actor: string): Promise<SessionView> {
+  async updatePipelineProgress(
+    sessionId: string,
+    body: UpdatePipelineProgressBody,
+    actor: string,
+  ): Promise<SessionView> {
     const session = await this.sessions.getById(sessionId);
-    session.updatePipelineProgress(body.pipeline, body.step, { status: body.status, result_data: body.result_data ?? null, error: body.error ?? null });
+    session.updatePipelineProgress(body.pipeline, body.step, {
+      status: body.status,
+      result_data: body.result_data ?? null,
+      error: body.error ?? null,
+    });
     const committed = await this.sessions.save(session);
     await this.changes.record({ actor, sessions: [committed] });
     return toSessionView(committed.state);
@@ -293,7 +357,10 @@ export class SessionLifecycle {
     const session = await this.sessions.getById(sessionId);
     const before = fingerprint(session);
     session.markCleanupCompleted();
-    const committed = (await saveIfChanged(this.sessions, session, before)) ?? { state: session.toState(), events: [] };
+    const committed = (await saveIfChanged(this.sessions, session, before)) ?? {
+      state: session.toState(),
+      events: [],
+    };
     const released = await this.release.afterCommit(committed.state);
     await this.changes.record({ actor, sessions: [committed], ...released });
     return toSessionView(committed.state);

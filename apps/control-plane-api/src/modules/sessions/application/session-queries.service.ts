@@ -14,8 +14,19 @@ import {
 import { type PersistedState } from '@lcm/domain';
 import { notFound } from '../../../platform/http/api-error';
 import { afterCursor, type KeysetPage, keysetSort, pageOf } from '../infrastructure/page-cursor';
-import { GradingSessionRepository, LabletSessionRepository, ScoreReportRepository, UserSessionRepository } from '../infrastructure/session.repositories';
-import { type SessionView, toGradingSessionView, toScoreReportView, toSessionView, toUserSessionView } from '../infrastructure/session-views';
+import {
+  GradingSessionRepository,
+  LabletSessionRepository,
+  ScoreReportRepository,
+  UserSessionRepository,
+} from '../infrastructure/session.repositories';
+import {
+  type SessionView,
+  toGradingSessionView,
+  toScoreReportView,
+  toSessionView,
+  toUserSessionView,
+} from '../infrastructure/session-views';
 import { SessionChildren, userSessionIdOf } from './session-children.service';
 
 /** A repository's `findStates`, whatever its stored document type. */
@@ -52,11 +63,18 @@ export class SessionQueries {
   async list(query: ListSessionsQuery, audience: 'public' | 'internal'): Promise<Page<SessionView>> {
     const filter: Record<string, unknown> = {};
     if (query.status) filter['status'] = { $in: query.status };
-    for (const field of ['worker_id', 'definition_id', 'owner', 'reservation_id'] as const) if (query[field]) filter[field] = query[field];
+    for (const field of ['worker_id', 'definition_id', 'owner', 'reservation_id'] as const)
+      if (query[field]) filter[field] = query[field];
     // A timeslot range selects sessions whose timeslot overlaps it.
     if (query.timeslot_from) filter['timeslot_end'] = { $gt: iso(query.timeslot_from) };
     if (query.timeslot_to) filter['timeslot_start'] = { $lt: iso(query.timeslot_to) };
-    return this.page(this.sessions, filter, query, audience === 'public' ? NEWEST_FIRST : OLDEST_FIRST, toSessionView);
+    return this.page(
+      this.sessions,
+      filter,
+      query,
+      audience === 'public' ? NEWEST_FIRST : OLDEST_FIRST,
+      toSessionView,
+    );
   }
 
   /** Everything LC still has work for: not TERMINATED, or TERMINATED with cleanup outstanding. */
@@ -67,7 +85,9 @@ export class SessionQueries {
 
   async userSessionOf(sessionId: string): Promise<UserSessionView> {
     const session = await this.sessions.getById(sessionId);
-    const userSession = await this.userSessions.findStateById(session.userSessionId ?? userSessionIdOf(sessionId));
+    const userSession = await this.userSessions.findStateById(
+      session.userSessionId ?? userSessionIdOf(sessionId),
+    );
     if (!userSession) throw notFound('user session of lablet session', sessionId);
     return toUserSessionView(userSession);
   }
@@ -79,7 +99,9 @@ export class SessionQueries {
 
   async scoreReportOf(sessionId: string): Promise<ScoreReportView> {
     const session = (await this.sessions.getById(sessionId)).toState();
-    const report = session.score_report_id ? await this.scoreReports.findStateById(session.score_report_id) : null;
+    const report = session.score_report_id
+      ? await this.scoreReports.findStateById(session.score_report_id)
+      : null;
     if (!report) throw notFound('score report of lablet session', sessionId);
     return toScoreReportView(report);
   }
@@ -97,18 +119,38 @@ export class SessionQueries {
   }
 
   findUserSessions(query: FindUserSessionsQuery): Promise<Page<UserSessionView>> {
-    return this.page(this.userSessions, { lds_session_id: query.lds_session_id }, query, OLDEST_FIRST, toUserSessionView);
+    return this.page(
+      this.userSessions,
+      { lds_session_id: query.lds_session_id },
+      query,
+      OLDEST_FIRST,
+      toUserSessionView,
+    );
   }
 
   findGradingSessions(query: FindGradingSessionsQuery): Promise<Page<GradingSessionView>> {
-    return this.page(this.gradingSessions, { grading_session_id: query.grading_session_id }, query, OLDEST_FIRST, toGradingSessionView);
+    return this.page(
+      this.gradingSessions,
+      { grading_session_id: query.grading_session_id },
+      query,
+      OLDEST_FIRST,
+      toGradingSessionView,
+    );
   }
 
   /** Bounded snapshot for a newly connected SSE client. */
   async snapshot(): Promise<SessionView[]> {
     const [active, terminated] = await Promise.all([
-      this.sessions.findStates({ status: { $ne: 'TERMINATED' } }, { created_at: -1, _id: -1 }, SNAPSHOT_ACTIVE_LIMIT),
-      this.sessions.findStates({ status: 'TERMINATED' }, { updated_at: -1, _id: -1 }, SNAPSHOT_RECENT_TERMINATED),
+      this.sessions.findStates(
+        { status: { $ne: 'TERMINATED' } },
+        { created_at: -1, _id: -1 },
+        SNAPSHOT_ACTIVE_LIMIT,
+      ),
+      this.sessions.findStates(
+        { status: 'TERMINATED' },
+        { updated_at: -1, _id: -1 },
+        SNAPSHOT_RECENT_TERMINATED,
+      ),
     ]);
     return [...active, ...terminated].map(toSessionView);
   }
@@ -120,7 +162,11 @@ export class SessionQueries {
     order: KeysetPage,
     view: (state: S) => V,
   ): Promise<Page<V>> {
-    const states = await repository.findStates(afterCursor(filter as Filter<Document>, order, query.cursor) as never, keysetSort(order), query.limit + 1);
+    const states = await repository.findStates(
+      afterCursor(filter as Filter<Document>, order, query.cursor) as never,
+      keysetSort(order),
+      query.limit + 1,
+    );
     const page = pageOf(states, query.limit, order);
     return { items: page.items.map(view), next_cursor: page.next_cursor };
   }

@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Clock, type CmlWorkerState, type LabRecordState, LabletSession, type LabletSessionState, releaseSessionResources } from '@lcm/domain';
+import {
+  type Clock,
+  type CmlWorkerState,
+  type LabRecordState,
+  LabletSession,
+  type LabletSessionState,
+  releaseSessionResources,
+} from '@lcm/domain';
 import { type Committed } from '../../../platform/mongo/aggregate-repository';
 import { CLOCK } from '../../../platform/platform.tokens';
 import { LabRecordRepository } from '../../lab-records/infrastructure/lab-record.repository';

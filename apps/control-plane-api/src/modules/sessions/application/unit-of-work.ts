@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
-import { type AggregateRoot, ConcurrencyConflictError as DomainConflict, type DomainEvent, type PersistedState } from '@lcm/domain';
+import {
+  type AggregateRoot,
+  ConcurrencyConflictError as DomainConflict,
+  type DomainEvent,
+  type PersistedState,
+} from '@lcm/domain';
 import { type AggregateRepository, type Committed } from '../../../platform/mongo/aggregate-repository';
-import { ConcurrencyConflictError, DuplicateDocumentError } from '../../../platform/mongo/versioned-collection';
+import {
+  ConcurrencyConflictError,
+  DuplicateDocumentError,
+} from '../../../platform/mongo/versioned-collection';
 
-export const isVersionConflict = (error: unknown): boolean => error instanceof ConcurrencyConflictError || error instanceof DomainConflict;
+export const isVersionConflict = (error: unknown): boolean =>
+  error instanceof ConcurrencyConflictError || error instanceof DomainConflict;
 export const isDuplicate = (error: unknown): boolean => error instanceof DuplicateDocumentError;
 
 /** How often a contended secondary aggregate (a worker, a lab) is re-read and the change re-applied. */
@@ -12,13 +21,17 @@ export const MAX_CONFLICT_ATTEMPTS = 40;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Small jittered backoff: full jitter over an exponentially growing window, capped at 100 ms. */
-export const backoff = (attempt: number): Promise<void> => sleep(Math.random() * Math.min(100, 4 * 2 ** attempt));
+export const backoff = (attempt: number): Promise<void> =>
+  sleep(Math.random() * Math.min(100, 4 * 2 ** attempt));
 
 /**
  * Runs `work` again (after re-reading inside it) while it loses an optimistic-concurrency race,
  * a bounded number of times; the last conflict is rethrown (409 at the API).
  */
-export async function retryOnConflict<T>(work: (attempt: number) => Promise<T>, attempts = MAX_CONFLICT_ATTEMPTS): Promise<T> {
+export async function retryOnConflict<T>(
+  work: (attempt: number) => Promise<T>,
+  attempts = MAX_CONFLICT_ATTEMPTS,
+): Promise<T> {
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await work(attempt);
@@ -30,7 +43,8 @@ export async function retryOnConflict<T>(work: (attempt: number) => Promise<T>, 
 }
 
 /** A fingerprint of an aggregate's state, to save only what a command really changed. */
-export const fingerprint = <S extends PersistedState>(aggregate: AggregateRoot<S, DomainEvent>): string => JSON.stringify(aggregate.toState());
+export const fingerprint = <S extends PersistedState>(aggregate: AggregateRoot<S, DomainEvent>): string =>
+  JSON.stringify(aggregate.toState());
 
 /** Saves the aggregate when its state differs from `before`; null when there was nothing to write. */
 export async function saveIfChanged<S extends PersistedState, A extends AggregateRoot<S, DomainEvent>>(
@@ -58,4 +72,5 @@ export function derivedId(kind: string, key: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-export const compact = <T>(items: readonly (T | null | undefined)[]): T[] => items.filter((item): item is T => item !== null && item !== undefined);
+export const compact = <T>(items: readonly (T | null | undefined)[]): T[] =>
+  items.filter((item): item is T => item !== null && item !== undefined);

@@ -47,12 +47,18 @@ export class SessionsInternalController {
   /** The reason follows from the status the session was stuck in (decision 19); the body's is informational. */
   @ContractRoute(routes.expireSession)
   expire(@Input() input: In<'expireSession'>, @Actor() actor: string): Promise<SessionView> {
-    return this.lifecycle.transition(input.params.lablet_session_id, 'EXPIRED', { reason: input.body.reason, actor });
+    return this.lifecycle.transition(input.params.lablet_session_id, 'EXPIRED', {
+      reason: input.body.reason,
+      actor,
+    });
   }
 
   @ContractRoute(routes.transitionSession)
   transition(@Input() input: In<'transitionSession'>, @Actor() actor: string): Promise<SessionView> {
-    return this.lifecycle.transition(input.params.lablet_session_id, input.body.target_status, { reason: input.body.reason, actor });
+    return this.lifecycle.transition(input.params.lablet_session_id, input.body.target_status, {
+      reason: input.body.reason,
+      actor,
+    });
   }
 
   @ContractRoute(routes.updateSessionLab)
@@ -67,11 +73,17 @@ export class SessionsInternalController {
 
   @ContractRoute(routes.notifySessionStarted)
   sessionStarted(@Input() input: In<'notifySessionStarted'>, @Actor() actor: string): Promise<SessionView> {
-    return this.lifecycle.transition(input.params.lablet_session_id, 'RUNNING', { reason: 'lds_session_started', actor });
+    return this.lifecycle.transition(input.params.lablet_session_id, 'RUNNING', {
+      reason: 'lds_session_started',
+      actor,
+    });
   }
 
   @ContractRoute(routes.updatePipelineProgress)
-  pipelineProgress(@Input() input: In<'updatePipelineProgress'>, @Actor() actor: string): Promise<SessionView> {
+  pipelineProgress(
+    @Input() input: In<'updatePipelineProgress'>,
+    @Actor() actor: string,
+  ): Promise<SessionView> {
     return this.lifecycle.updatePipelineProgress(input.params.lablet_session_id, input.body, actor);
   }
 

@@ -34,13 +34,19 @@ export class SessionsController {
 
   @ContractRoute(routes.terminateSession)
   terminate(@Input() input: In<'terminateSession'>, @Actor() actor: string): Promise<SessionView> {
-    return this.lifecycle.transition(input.params.lablet_session_id, 'TERMINATED', { reason: 'terminated_by_operator', actor });
+    return this.lifecycle.transition(input.params.lablet_session_id, 'TERMINATED', {
+      reason: 'terminated_by_operator',
+      actor,
+    });
   }
 
   /** The dashboard's manual actions: the same command as the controllers', with the user as actor (AR-9). */
   @ContractRoute(routes.transitionSession)
   transition(@Input() input: In<'transitionSession'>, @Actor() actor: string): Promise<SessionView> {
-    return this.lifecycle.transition(input.params.lablet_session_id, input.body.target_status, { reason: input.body.reason, actor });
+    return this.lifecycle.transition(input.params.lablet_session_id, input.body.target_status, {
+      reason: input.body.reason,
+      actor,
+    });
   }
 
   @ContractRoute(routes.getUserSession)
@@ -61,7 +67,10 @@ export class SessionsController {
   /** On-demand grading: the candidate's part ends now and collection starts (RUNNING → COLLECTING). */
   @ContractRoute(routes.requestGrading)
   requestGrading(@Input() input: In<'requestGrading'>, @Actor() actor: string): Promise<SessionView> {
-    return this.lifecycle.transition(input.params.lablet_session_id, 'COLLECTING', { reason: 'grading_requested', actor });
+    return this.lifecycle.transition(input.params.lablet_session_id, 'COLLECTING', {
+      reason: 'grading_requested',
+      actor,
+    });
   }
 
   @ContractRoute(routes.listScoreReports)

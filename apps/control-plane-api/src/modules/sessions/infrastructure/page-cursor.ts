@@ -27,15 +27,23 @@ function decodeCursor(cursor: string): CursorPosition {
   } catch {
     // fall through to the 400 below
   }
-  throw new ApiError('VALIDATION_FAILED', 'query.cursor: not a cursor this server issued', [{ field: 'query.cursor', message: 'invalid cursor' }]);
+  throw new ApiError('VALIDATION_FAILED', 'query.cursor: not a cursor this server issued', [
+    { field: 'query.cursor', message: 'invalid cursor' },
+  ]);
 }
 
 /** The filter that continues after `cursor`, combined with the caller's filter. */
-export function afterCursor<T extends Document>(filter: Filter<T>, page: KeysetPage, cursor: string | undefined): Filter<T> {
+export function afterCursor<T extends Document>(
+  filter: Filter<T>,
+  page: KeysetPage,
+  cursor: string | undefined,
+): Filter<T> {
   if (!cursor) return filter;
   const { v, id } = decodeCursor(cursor);
   const op = page.direction === 1 ? '$gt' : '$lt';
-  const continuation = { $or: [{ [page.sortField]: { [op]: v } }, { [page.sortField]: v, _id: { [op]: id } }] };
+  const continuation = {
+    $or: [{ [page.sortField]: { [op]: v } }, { [page.sortField]: v, _id: { [op]: id } }],
+  };
   return { $and: [filter, continuation] } as Filter<T>;
 }
 
@@ -44,9 +52,16 @@ export function keysetSort(page: KeysetPage): Sort {
 }
 
 /** Given limit + 1 items (to know whether another page exists), returns the page and its next cursor. */
-export function pageOf<T extends { id: string }>(items: T[], limit: number, page: KeysetPage): { items: T[]; next_cursor: string | null } {
+export function pageOf<T extends { id: string }>(
+  items: T[],
+  limit: number,
+  page: KeysetPage,
+): { items: T[]; next_cursor: string | null } {
   const shown = items.slice(0, limit);
   const last = shown.at(-1);
-  const next_cursor = items.length > limit && last ? encodeCursor(String((last as Record<string, unknown>)[page.sortField]), last.id) : null;
+  const next_cursor =
+    items.length > limit && last
+      ? encodeCursor(String((last as Record<string, unknown>)[page.sortField]), last.id)
+      : null;
   return { items: shown, next_cursor };
 }

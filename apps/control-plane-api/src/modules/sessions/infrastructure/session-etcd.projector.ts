@@ -8,7 +8,8 @@ import { type LabletSessionRepository } from './session.repositories';
 const REPUBLISH_BATCH = 500;
 
 /** Keys of a TERMINATED session are removed once LC recorded its cleanup (spec §6). */
-const keysRetired = (state: LabletSessionState): boolean => state.status === 'TERMINATED' && state.cleanup_completed_at !== null;
+const keysRetired = (state: LabletSessionState): boolean =>
+  state.status === 'TERMINATED' && state.cleanup_completed_at !== null;
 
 /**
  * The sessions' etcd projection (spec §6, decision 18): `/lcm/sessions/{id}/status`, `/ports`,
@@ -78,7 +79,10 @@ export class SessionEtcdProjector implements EtcdProjector {
     });
     const writes: Promise<unknown>[] = [
       this.etcd.put(etcdKeys.sessionStatus(state.id)).value(status).exec(),
-      this.etcd.put(etcdKeys.sessionDesiredState(state.id)).value(encodeEtcdValue('sessionDesiredState', state.desired_status)).exec(),
+      this.etcd
+        .put(etcdKeys.sessionDesiredState(state.id))
+        .value(encodeEtcdValue('sessionDesiredState', state.desired_status))
+        .exec(),
     ];
     const portsKey = etcdKeys.sessionPorts(state.id);
     writes.push(
@@ -94,8 +98,12 @@ export class SessionEtcdProjector implements EtcdProjector {
   }
 
   private async writeWorkerCapacity(state: CmlWorkerState): Promise<void> {
-    const ports = Object.fromEntries(state.port_allocations.map((allocation) => [allocation.holder_id, allocation.ports]));
-    const writes: Promise<unknown>[] = [this.etcd.put(etcdKeys.workerPorts(state.id)).value(encodeEtcdValue('workerPorts', ports)).exec()];
+    const ports = Object.fromEntries(
+      state.port_allocations.map((allocation) => [allocation.holder_id, allocation.ports]),
+    );
+    const writes: Promise<unknown>[] = [
+      this.etcd.put(etcdKeys.workerPorts(state.id)).value(encodeEtcdValue('workerPorts', ports)).exec(),
+    ];
     if (state.declared_capacity) {
       const declared = state.declared_capacity;
       const allocated = state.allocated_capacity;
@@ -117,9 +125,11 @@ export class SessionEtcdProjector implements EtcdProjector {
     const previous = this.queues.get(key) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(work);
     this.queues.set(key, next);
-    void next.finally(() => {
-      if (this.queues.get(key) === next) this.queues.delete(key);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.queues.get(key) === next) this.queues.delete(key);
+      })
+      .catch(() => undefined);
     return next;
   }
 }

@@ -4,7 +4,12 @@ import {
   ScoreReport as ScoreReportView,
   UserSession as UserSessionView,
 } from '@lcm/contracts';
-import { type GradingSessionState, type LabletSessionState, type ScoreReportState, type UserSessionState } from '@lcm/domain';
+import {
+  type GradingSessionState,
+  type LabletSessionState,
+  type ScoreReportState,
+  type UserSessionState,
+} from '@lcm/domain';
 
 /*
  * Read models of the sessions context: the persisted domain state mapped onto the contract
@@ -35,5 +40,9 @@ export interface ScoreReportExtras {
 }
 
 export function toScoreReportView(state: ScoreReportState & Partial<ScoreReportExtras>): ScoreReportView {
-  return ScoreReportView.parse({ ...state, generation: state.generation ?? null, revision: state.revision ?? null });
+  return ScoreReportView.parse({
+    ...state,
+    generation: state.generation ?? null,
+    revision: state.revision ?? null,
+  });
 }

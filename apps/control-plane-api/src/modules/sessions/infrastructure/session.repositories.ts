@@ -78,7 +78,10 @@ export class ScoreReportRepository extends AggregateRepository<ScoreReportState,
    * A report is written once; the session's definition and owner and the engine's
    * generation/revision are stored beside it, so reports filter without a join.
    */
-  async insertWithExtras(report: ScoreReport, extras: ScoreReportExtras): Promise<Committed<ScoreReportState & ScoreReportExtras>> {
+  async insertWithExtras(
+    report: ScoreReport,
+    extras: ScoreReportExtras,
+  ): Promise<Committed<ScoreReportState & ScoreReportExtras>> {
     const { id, version: _version, ...rest } = report.toState();
     const stored = await this.documents.insert({ _id: id, ...rest, ...extras } as never);
     const { _id, ...fields } = stored as unknown as ScoreReportState & ScoreReportExtras & { _id: string };

@@ -26,8 +26,14 @@ export interface SessionsTestKit {
   labs: LabRecordRepository;
   token(roles: Role[], subject?: string): Promise<string>;
   internalHeaders: Record<string, string>;
-  seedDefinition(customise?: (builder: ReturnType<typeof aDefinition>) => ReturnType<typeof aDefinition>): Promise<LabletDefinition>;
-  seedWorker(options?: { capacity?: Capacity; ports?: [number, number]; running?: boolean }): Promise<CmlWorker>;
+  seedDefinition(
+    customise?: (builder: ReturnType<typeof aDefinition>) => ReturnType<typeof aDefinition>,
+  ): Promise<LabletDefinition>;
+  seedWorker(options?: {
+    capacity?: Capacity;
+    ports?: [number, number];
+    running?: boolean;
+  }): Promise<CmlWorker>;
   seedLab(worker: CmlWorker, definitionId?: string): Promise<LabRecord>;
   close(): Promise<void>;
 }
@@ -45,7 +51,12 @@ export async function startSessionsTestKit(): Promise<SessionsTestKit> {
   return {
     cpa,
     http,
-    internal: new ControlPlaneApiClient({ baseUrl: cpa.url, apiKey: TEST_INTERNAL_API_KEY, actor: 'lablet-controller', ...noRetry }),
+    internal: new ControlPlaneApiClient({
+      baseUrl: cpa.url,
+      apiKey: TEST_INTERNAL_API_KEY,
+      actor: 'lablet-controller',
+      ...noRetry,
+    }),
     admin: new PublicApiClient({ baseUrl: cpa.url, accessToken: () => adminToken, ...noRetry }),
     etcd: cpa.app.get<Etcd3>(ETCD_CLIENT),
     audit: cpa.app.get(AuditLog),
@@ -55,7 +66,9 @@ export async function startSessionsTestKit(): Promise<SessionsTestKit> {
     token,
     internalHeaders: { [INTERNAL_API_KEY_HEADER]: TEST_INTERNAL_API_KEY },
     async seedDefinition(customise = (builder) => builder) {
-      const definition = customise(aDefinition().with({ id: randomUUID(), version: 0, name: `lab-${randomUUID().slice(0, 8)}` })).build();
+      const definition = customise(
+        aDefinition().with({ id: randomUUID(), version: 0, name: `lab-${randomUUID().slice(0, 8)}` }),
+      ).build();
       await definitions.save(definition);
       return (await definitions.findById(definition.id)) as LabletDefinition;
     },
@@ -96,7 +109,10 @@ export class SseReader {
 
   static async open(baseUrl: string, accessToken: string): Promise<SseReader> {
     const reader = new SseReader();
-    const response = await fetch(`${baseUrl}${SSE_STREAM_PATH}?access_token=${encodeURIComponent(accessToken)}`, { signal: reader.controller.signal });
+    const response = await fetch(
+      `${baseUrl}${SSE_STREAM_PATH}?access_token=${encodeURIComponent(accessToken)}`,
+      { signal: reader.controller.signal },
+    );
     if (!response.ok || !response.body) throw new Error(`SSE stream answered ${response.status}`);
     reader.done = reader.pump(response.body);
     await reader.waitFor((frame) => frame.event === 'connected');
@@ -109,7 +125,10 @@ export class SseReader {
     for (;;) {
       const found = this.frames.find(predicate);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching SSE frame within ${timeoutMs} ms; saw ${this.frames.map((f) => f.event).join(', ')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `no matching SSE frame within ${timeoutMs} ms; saw ${this.frames.map((f) => f.event).join(', ')}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -134,14 +153,23 @@ export class SseReader {
           else if (line.startsWith('event: ')) frame.event = line.slice(7);
           else if (line.startsWith('data: ')) frame.lines.push(line.slice(6));
         }
-        if (frame.event) this.frames.push({ id: frame.id, event: frame.event, data: JSON.parse(frame.lines.join('\n') || '{}') });
+        if (frame.event)
+          this.frames.push({
+            id: frame.id,
+            event: frame.event,
+            data: JSON.parse(frame.lines.join('\n') || '{}'),
+          });
       }
     }
   }
 }
 
 /** Polls until the condition holds (etcd, audit and SSE follow a commit). */
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 5_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -4,6 +4,7 @@ import { type AuditEntry } from '@lcm/contracts';
 import { type DomainEvent } from '@lcm/domain';
 import { type Logger } from '@lcm/observability';
 import { expireDocuments } from '../../platform/mongo/expiring-collection';
+import { createMissingIndexes } from '../../platform/mongo/missing-indexes';
 
 export const AUDIT_COLLECTION = 'audit_log';
 
@@ -37,7 +38,7 @@ export class AuditLog {
 
   /** Indexes plus retention (decision 15); returns the function that stops a retention sweep. */
   async ensureIndexes(logger: Logger): Promise<() => void> {
-    await this.collection.createIndexes([
+    await createMissingIndexes(this.collection, [
       { key: { target_type: 1, target_id: 1, at: -1 }, name: 'target' },
       { key: { actor: 1, at: -1 }, name: 'actor' },
       { key: { correlation_id: 1 }, name: 'correlation' },

@@ -1,6 +1,7 @@
 import { type Collection, type Db, type Filter, type IndexDescription, type Sort } from 'mongodb';
 import { type AggregateRoot, type Clock, type DomainEvent, type PersistedState } from '@lcm/domain';
 import { notFound } from '../http/api-error';
+import { createMissingIndexes } from './missing-indexes';
 import { VersionedCollection, type VersionedDocument } from './versioned-collection';
 
 type Stored<S extends PersistedState> = Omit<S, 'id'> & VersionedDocument;
@@ -41,7 +42,7 @@ export class AggregateRepository<S extends PersistedState, A extends AggregateRo
 
   /** Creates the collection's indexes; safe to run at every start-up. */
   async ensureIndexes(): Promise<void> {
-    if (this.options.indexes?.length) await this.collection.createIndexes(this.options.indexes);
+    await createMissingIndexes(this.collection, this.options.indexes ?? []);
   }
 
   async findById(id: string): Promise<A | null> {

@@ -32,7 +32,8 @@ export class LabRecordRepository extends AggregateRepository<LabRecordState, Lab
         { key: { last_synced_at: 1 }, name: 'last_synced' },
         { key: { status: 1 }, name: 'status' },
         { key: { pending_action: 1 }, name: 'pending_action' },
-        { key: { created_at: -1, _id: -1 }, name: 'created' },
+        // Not compound with _id: FerretDB drops the connection when such an index is created a second time.
+        { key: { created_at: -1 }, name: 'created' },
       ],
     });
   }

@@ -1,0 +1,41 @@
+import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { type Logger } from '@lcm/observability';
+import { type AppConfig } from '../../config/env.schema';
+import { APP_CONFIG } from '../../platform/app-config.token';
+import { LOGGER } from '../../platform/platform.tokens';
+import { WorkerTemplatesInternalController } from './api/worker-templates.internal.controller';
+import { WorkerTemplatesPublicController } from './api/worker-templates.public.controller';
+import { CreateWorkerTemplateHandler } from './application/commands/create-worker-template.command';
+import { DeleteWorkerTemplateHandler } from './application/commands/delete-worker-template.command';
+import { SeedWorkerTemplatesCommand, SeedWorkerTemplatesHandler } from './application/commands/seed-worker-templates.command';
+import { UpdateWorkerTemplateHandler } from './application/commands/update-worker-template.command';
+import { GetWorkerTemplateHandler } from './application/queries/get-worker-template.query';
+import { ListWorkerTemplatesHandler } from './application/queries/list-worker-templates.query';
+import { DEFAULT_WORKER_TEMPLATES_SEED_FILE, readWorkerTemplateSeeds } from './infrastructure/worker-template-seed-file';
+
+/** Worker templates (spec §3.6): admin CRUD, reads for the controllers, seeds at start-up. */
+@Module({
+  controllers: [WorkerTemplatesPublicController, WorkerTemplatesInternalController],
+  providers: [
+    CreateWorkerTemplateHandler,
+    UpdateWorkerTemplateHandler,
+    DeleteWorkerTemplateHandler,
+    SeedWorkerTemplatesHandler,
+    ListWorkerTemplatesHandler,
+    GetWorkerTemplateHandler,
+  ],
+})
+export class WorkerTemplatesModule implements OnApplicationBootstrap {
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const file = this.config.WORKER_TEMPLATES_SEED_FILE ?? DEFAULT_WORKER_TEMPLATES_SEED_FILE;
+    const created = await this.commands.execute(new SeedWorkerTemplatesCommand(await readWorkerTemplateSeeds(file)));
+    if (created.length > 0) this.logger.info({ file, created }, 'seeded worker templates');
+  }
+}

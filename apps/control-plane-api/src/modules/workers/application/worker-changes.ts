@@ -1,0 +1,106 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type CmlWorker as CmlWorkerView } from '@lcm/contracts';
+import { type Clock, CmlWorker, type CmlWorkerState, type DomainEvent } from '@lcm/domain';
+import { CommitRecorder } from '../../../platform/commit/commit-recorder';
+import { recordedAction } from '../../../platform/commit/recorded-action';
+import { notFound } from '../../../platform/http/api-error';
+import { CLOCK } from '../../../platform/platform.tokens';
+import { type ChangeEvent } from '../../live-updates/change-event-bus';
+import { retryOnConflict } from '../../sessions/application/unit-of-work';
+import { CmlWorkerRepository } from '../infrastructure/cml-worker.repository';
+import { toWorkerView, workerNotifications } from '../infrastructure/cml-worker.views';
+import { WorkersEtcdProjector } from '../infrastructure/workers.etcd-projector';
+import { WorkerControlRequests } from '../infrastructure/worker-control-requests';
+import { WorkerStatusCascade } from './worker-status-cascade';
+
+/** What a command did to a worker beyond the domain events the aggregate raised. */
+export interface WorkerUpdate {
+  /** The control requests to store with the worker (default: unchanged). */
+  requests?: WorkerControlRequests;
+  /** Why the desired status changed, for the desired key. */
+  reason?: string | null;
+  /** Domain events of an aggregate the command rebuilt from its state before saving; recorded like the saved ones. */
+  earlierEvents?: DomainEvent[];
+  /** Audit entries for actions the domain has no event for. */
+  auditEvents?: DomainEvent[];
+  /** SSE events besides the ones the domain events stand for. */
+  notifications?: (worker: CmlWorkerView) => ChangeEvent[];
+}
+
+export interface CommittedWorker {
+  state: CmlWorkerState;
+  view: CmlWorkerView;
+}
+
+/** A worker loser of a concurrency race is re-read and the command re-applied this often before 409. */
+const CONFLICT_ATTEMPTS = 5;
+
+/**
+ * The one way worker commands change a worker: load it with its control requests, apply the
+ * command, save both in one version-checked write (re-applied on a lost race), then record the
+ * commit (audit, etcd projection, SSE) and run the status cascades.
+ */
+@Injectable()
+export class WorkerChanges {
+  constructor(
+    @Inject(CmlWorkerRepository) private readonly workers: CmlWorkerRepository,
+    @Inject(CommitRecorder) private readonly commits: CommitRecorder,
+    @Inject(WorkersEtcdProjector) private readonly projector: WorkersEtcdProjector,
+    @Inject(WorkerStatusCascade) private readonly cascade: WorkerStatusCascade,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async create(worker: CmlWorker, actor: string, update: WorkerUpdate = {}): Promise<CommittedWorker> {
+    const requests = update.requests ?? WorkerControlRequests.parse({ desired: { reason: update.reason ?? null, requested_by: actor, at: this.clock.now().toISOString() } });
+    const committed = await this.workers.saveWithSidecar(worker, requests);
+    return this.record(committed.state, [...(update.earlierEvents ?? []), ...committed.events], actor, update);
+  }
+
+  /**
+   * `reported` sets fields a controller reports that the domain model has no method for (EC2
+   * identity, start/stop times): they are applied to the loaded state before the command runs.
+   */
+  async update(
+    workerId: string,
+    actor: string,
+    apply: (worker: CmlWorker, requests: WorkerControlRequests) => WorkerUpdate | void,
+    reported: Partial<CmlWorkerState> = {},
+  ): Promise<CommittedWorker> {
+    let update: WorkerUpdate = {};
+    const committed = await retryOnConflict(async () => {
+      const stored = await this.workers.findStateById(workerId);
+      if (!stored) throw notFound('worker', workerId);
+      const requests = this.workers.sidecarOf(stored);
+      const before = JSON.stringify([CmlWorker.fromState(stored, this.clock).toState(), requests]);
+      const worker = CmlWorker.fromState({ ...stored, ...reported }, this.clock);
+      update = apply(worker, requests) ?? {};
+      const reportedChanges = (Object.keys(reported) as Array<keyof CmlWorkerState>).filter((field) => reported[field] !== stored[field]);
+      if (reportedChanges.length > 0) {
+        const audit = recordedAction({ aggregate_type: 'cml_worker', aggregate_id: workerId }, 'cml_worker.reported', { fields: reportedChanges }, this.clock);
+        update = { ...update, auditEvents: [...(update.auditEvents ?? []), audit] };
+      }
+      let nextRequests = update.requests ?? requests;
+      if (worker.desiredStatus !== stored.desired_status) {
+        nextRequests = { ...nextRequests, desired: { reason: update.reason ?? null, requested_by: actor, at: this.clock.now().toISOString() } };
+      }
+      if (JSON.stringify([worker.toState(), nextRequests]) === before) return { state: stored, events: worker.pullEvents() };
+      return this.workers.saveWithSidecar(worker, nextRequests);
+    }, CONFLICT_ATTEMPTS);
+    return this.record(committed.state, committed.events, actor, update);
+  }
+
+  private async record(state: CmlWorkerState, events: DomainEvent[], actor: string, update: WorkerUpdate): Promise<CommittedWorker> {
+    const view = toWorkerView(state, this.workers.sidecarOf(state));
+    const audit = [...events, ...(update.auditEvents ?? [])];
+    if (audit.length > 0 || update.notifications) {
+      await this.commits.record({
+        events: audit,
+        actor,
+        notifications: [...workerNotifications(events, view), ...(update.notifications?.(view) ?? [])],
+        project: () => this.projector.project(state.id),
+      });
+    }
+    await this.cascade.follow(state.id, events, actor);
+    return { state, view };
+  }
+}

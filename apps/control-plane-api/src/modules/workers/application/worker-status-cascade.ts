@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { type LabRecordStatus, type LabletSessionStatus } from '@lcm/contracts';
+import { type Clock, type DomainEvent, type LabletSessionState } from '@lcm/domain';
+import { type Logger } from '@lcm/observability';
+import { CLOCK, LOGGER } from '../../../platform/platform.tokens';
+import { ObserveLabStatusCommand } from '../../lab-records/application/commands/observe-lab-status.command';
+import { LabRecordRepository } from '../../lab-records/infrastructure/lab-record.repository';
+import { SessionLifecycle } from '../../sessions/application/session-lifecycle.service';
+import { LabletSessionRepository } from '../../sessions/infrastructure/session.repositories';
+
+/** Sessions a stopped or terminated worker can no longer carry; STOPPED and ARCHIVED ones are already done with it. */
+const SESSION_STATUSES_SPARED: LabletSessionStatus[] = ['STOPPED', 'ARCHIVED', 'TERMINATED'];
+/** Labs that were running on a worker that stopped (spec §4.3 cascades). */
+const LAB_STATUSES_FORCE_STOPPED: LabRecordStatus[] = ['BOOTED', 'STARTING', 'QUEUED', 'PAUSED', 'STOPPING'];
+/** Labs a terminated worker leaves behind without orphaning again. */
+const LAB_STATUSES_SPARED: LabRecordStatus[] = ['DELETED', 'ARCHIVED', 'ORPHANED'];
+/** A worker carries at most its max_nodes sessions and labs; the bound keeps a query from ever being unbounded. */
+const CASCADE_BATCH = 1000;
+
+interface Cascade {
+  sessionReason: (session: LabletSessionState) => string;
+  labStatusFilter: object;
+  labTarget: Extract<LabRecordStatus, 'STOPPED' | 'ORPHANED'>;
+  labReason: string;
+}
+
+const ON_STOPPED: Cascade = {
+  sessionReason: () => 'worker_stopped_during_active_session',
+  labStatusFilter: { $in: LAB_STATUSES_FORCE_STOPPED },
+  labTarget: 'STOPPED',
+  labReason: 'worker_stopped',
+};
+
+const ON_TERMINATED: Cascade = {
+  sessionReason: (session) => (session.started_at === null ? 'worker_terminated_before_session_start' : 'worker_terminated_during_active_session'),
+  labStatusFilter: { $nin: LAB_STATUSES_SPARED },
+  labTarget: 'ORPHANED',
+  labReason: 'worker_terminated',
+};
+
+/**
+ * What a worker entering STOPPED or TERMINATED does to its sessions and labs (spec §4.3 [P]):
+ * sessions are terminated (capacity released), labs force-stopped or orphaned. Best-effort per
+ * item: each item is its own versioned write through its own context, and one failure is logged
+ * without stopping the rest (a later stop/terminate report or LC's resync repeats it).
+ */
+@Injectable()
+export class WorkerStatusCascade {
+  constructor(
+    @Inject(LabletSessionRepository) private readonly sessions: LabletSessionRepository,
+    @Inject(LabRecordRepository) private readonly labs: LabRecordRepository,
+    @Inject(SessionLifecycle) private readonly sessionLifecycle: SessionLifecycle,
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async follow(workerId: string, events: readonly DomainEvent[], actor: string): Promise<void> {
+    const entered = new Set(events.map((event) => event.type));
+    if (entered.has('cml_worker.terminated')) await this.run(workerId, ON_TERMINATED, actor);
+    else if (entered.has('cml_worker.stopped')) await this.run(workerId, ON_STOPPED, actor);
+  }
+
+  private async run(workerId: string, cascade: Cascade, actor: string): Promise<void> {
+    const sessions = await this.sessions.findStates({ worker_id: workerId, status: { $nin: SESSION_STATUSES_SPARED } }, { _id: 1 }, CASCADE_BATCH);
+    for (const session of sessions) {
+      await this.attempt(`terminate session ${session.id}`, () =>
+        this.sessionLifecycle.transition(session.id, 'TERMINATED', { reason: cascade.sessionReason(session), actor }),
+      );
+    }
+    const labs = await this.labs.findStates({ 'runtime_binding.worker_id': workerId, status: cascade.labStatusFilter }, { _id: 1 }, CASCADE_BATCH);
+    for (const lab of labs) {
+      const observation = { status: cascade.labTarget, observed_at: this.clock.now().toISOString(), error_message: cascade.labReason };
+      await this.attempt(`move lab ${lab.id} to ${cascade.labTarget}`, () => this.commands.execute(new ObserveLabStatusCommand(lab.id, observation, actor)));
+    }
+  }
+
+  private async attempt(what: string, work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.logger.warn({ err: error }, `worker cascade could not ${what}`);
+    }
+  }
+}

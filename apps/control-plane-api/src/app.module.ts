@@ -20,7 +20,21 @@ export class AppModule {
   static forRoot(config: AppConfig, logger?: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, logger), CqrsModule.forRoot(), LiveUpdatesModule, PersistenceModule, SessionsModule, LabRecordsModule, AuditModule, SystemModule, ProjectionModule, WorkersModule, WorkerTemplatesModule, LabletDefinitionsModule, SettingsModule],
+      imports: [
+        PlatformModule.forRoot(config, logger),
+        CqrsModule.forRoot(),
+        LiveUpdatesModule,
+        PersistenceModule,
+        SessionsModule,
+        LabRecordsModule,
+        AuditModule,
+        SystemModule,
+        ProjectionModule,
+        WorkersModule,
+        WorkerTemplatesModule,
+        LabletDefinitionsModule,
+        SettingsModule,
+      ],
     };
   }
 }

@@ -8,11 +8,17 @@ import { WorkerTemplatesInternalController } from './api/worker-templates.intern
 import { WorkerTemplatesPublicController } from './api/worker-templates.public.controller';
 import { CreateWorkerTemplateHandler } from './application/commands/create-worker-template.command';
 import { DeleteWorkerTemplateHandler } from './application/commands/delete-worker-template.command';
-import { SeedWorkerTemplatesCommand, SeedWorkerTemplatesHandler } from './application/commands/seed-worker-templates.command';
+import {
+  SeedWorkerTemplatesCommand,
+  SeedWorkerTemplatesHandler,
+} from './application/commands/seed-worker-templates.command';
 import { UpdateWorkerTemplateHandler } from './application/commands/update-worker-template.command';
 import { GetWorkerTemplateHandler } from './application/queries/get-worker-template.query';
 import { ListWorkerTemplatesHandler } from './application/queries/list-worker-templates.query';
-import { DEFAULT_WORKER_TEMPLATES_SEED_FILE, readWorkerTemplateSeeds } from './infrastructure/worker-template-seed-file';
+import {
+  DEFAULT_WORKER_TEMPLATES_SEED_FILE,
+  readWorkerTemplateSeeds,
+} from './infrastructure/worker-template-seed-file';
 
 /** Worker templates (spec §3.6): admin CRUD, reads for the controllers, seeds at start-up. */
 @Module({
@@ -35,7 +41,9 @@ export class WorkerTemplatesModule implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const file = this.config.WORKER_TEMPLATES_SEED_FILE ?? DEFAULT_WORKER_TEMPLATES_SEED_FILE;
-    const created = await this.commands.execute(new SeedWorkerTemplatesCommand(await readWorkerTemplateSeeds(file)));
+    const created = await this.commands.execute(
+      new SeedWorkerTemplatesCommand(await readWorkerTemplateSeeds(file)),
+    );
     if (created.length > 0) this.logger.info({ file, created }, 'seeded worker templates');
   }
 }

@@ -1,4 +1,4 @@
-import { type Db, type Filter } from 'mongodb';
+import { type Db } from 'mongodb';
 import { type z } from 'zod';
 import { type AggregateRoot, type Clock, type DomainEvent, type PersistedState } from '@lcm/domain';
 import { AggregateRepository, type AggregateRepositoryOptions, type Committed } from './aggregate-repository';
@@ -17,10 +17,11 @@ export interface SidecarOptions<X> {
  * in the same version-checked write as the state. A save without a new sidecar carries the stored
  * one forward, so writers that know nothing about it (other contexts) never erase it.
  */
-export class SidecarAggregateRepository<S extends PersistedState, A extends AggregateRoot<S, DomainEvent>, X extends object> extends AggregateRepository<
-  S,
-  A
-> {
+export class SidecarAggregateRepository<
+  S extends PersistedState,
+  A extends AggregateRoot<S, DomainEvent>,
+  X extends object,
+> extends AggregateRepository<S, A> {
   constructor(
     db: Db,
     clock: Clock,
@@ -37,7 +38,9 @@ export class SidecarAggregateRepository<S extends PersistedState, A extends Aggr
 
   async findSidecar(id: string): Promise<X> {
     const state = await this.findStateById(id);
-    return this.sidecar.schema.parse(state ? ((state as unknown as Record<string, unknown>)[this.sidecar.field] ?? {}) : {});
+    return this.sidecar.schema.parse(
+      state ? ((state as unknown as Record<string, unknown>)[this.sidecar.field] ?? {}) : {},
+    );
   }
 
   override async save(aggregate: A): Promise<Committed<S>> {
@@ -60,7 +63,9 @@ export class SidecarAggregateRepository<S extends PersistedState, A extends Aggr
 
   /** The sidecar as stored at exactly `version`; if the document moved on, the save has lost its race. */
   private async storedSidecar(id: string, version: number): Promise<unknown> {
-    const document = await this.collection.findOne({ _id: id, version } as never, { projection: { [this.sidecar.field]: 1 } });
+    const document = await this.collection.findOne({ _id: id, version } as never, {
+      projection: { [this.sidecar.field]: 1 },
+    });
     if (!document) throw new ConcurrencyConflictError(this.collection.collectionName, id, version);
     return (document as Record<string, unknown>)[this.sidecar.field] ?? this.sidecar.schema.parse({});
   }

@@ -1,7 +1,12 @@
 import { type Document, type Filter } from 'mongodb';
 import { type Page, type PageQuery } from '@lcm/contracts';
 import { type AggregateRoot, type DomainEvent, type PersistedState } from '@lcm/domain';
-import { afterCursor, type KeysetPage, keysetSort, pageOf } from '../../modules/sessions/infrastructure/page-cursor';
+import {
+  afterCursor,
+  type KeysetPage,
+  keysetSort,
+  pageOf,
+} from '../../modules/sessions/infrastructure/page-cursor';
 import { type AggregateRepository } from './aggregate-repository';
 
 const OLDEST_FIRST: KeysetPage = { sortField: 'created_at', direction: 1 };
@@ -13,7 +18,11 @@ export async function findStatePage<S extends PersistedState, A extends Aggregat
   page: PageQuery,
 ): Promise<Page<S>> {
   const continued = afterCursor(filter, OLDEST_FIRST, page.cursor);
-  const states = await repository.findStates(continued as Parameters<typeof repository.findStates>[0], keysetSort(OLDEST_FIRST), page.limit + 1);
+  const states = await repository.findStates(
+    continued as Parameters<typeof repository.findStates>[0],
+    keysetSort(OLDEST_FIRST),
+    page.limit + 1,
+  );
   return pageOf(states, page.limit, OLDEST_FIRST);
 }
 

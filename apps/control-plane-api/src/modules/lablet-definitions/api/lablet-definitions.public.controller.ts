@@ -26,7 +26,10 @@ export class LabletDefinitionsPublicController {
   }
 
   @ContractRoute(routes.createDefinition)
-  create(@Input() input: ContractInput<typeof routes.createDefinition>, @Actor() actor: string): Promise<LabletDefinition> {
+  create(
+    @Input() input: ContractInput<typeof routes.createDefinition>,
+    @Actor() actor: string,
+  ): Promise<LabletDefinition> {
     return this.commands.execute(new CreateDefinitionCommand(input.body, actor));
   }
 
@@ -36,22 +39,36 @@ export class LabletDefinitionsPublicController {
   }
 
   @ContractRoute(routes.updateDefinition)
-  update(@Input() input: ContractInput<typeof routes.updateDefinition>, @Actor() actor: string): Promise<LabletDefinition> {
-    return this.commands.execute(new UpdateDefinitionCommand(input.params.lablet_definition_id, input.body, actor));
+  update(
+    @Input() input: ContractInput<typeof routes.updateDefinition>,
+    @Actor() actor: string,
+  ): Promise<LabletDefinition> {
+    return this.commands.execute(
+      new UpdateDefinitionCommand(input.params.lablet_definition_id, input.body, actor),
+    );
   }
 
   @ContractRoute(routes.deprecateDefinition)
-  deprecate(@Input() input: ContractInput<typeof routes.deprecateDefinition>, @Actor() actor: string): Promise<LabletDefinition> {
+  deprecate(
+    @Input() input: ContractInput<typeof routes.deprecateDefinition>,
+    @Actor() actor: string,
+  ): Promise<LabletDefinition> {
     return this.commands.execute(new DeprecateDefinitionCommand(input.params.lablet_definition_id, actor));
   }
 
   @ContractRoute(routes.listDefinitionVersions)
-  versions(@Input() input: ContractInput<typeof routes.listDefinitionVersions>): Promise<Page<LabletDefinition>> {
-    return this.queries.execute(new ListDefinitionVersionsQuery(input.params.lablet_definition_id, input.query));
+  versions(
+    @Input() input: ContractInput<typeof routes.listDefinitionVersions>,
+  ): Promise<Page<LabletDefinition>> {
+    return this.queries.execute(
+      new ListDefinitionVersionsQuery(input.params.lablet_definition_id, input.query),
+    );
   }
 
   @ContractRoute(routes.getDefinitionVersion)
   version(@Input() input: ContractInput<typeof routes.getDefinitionVersion>): Promise<LabletDefinition> {
-    return this.queries.execute(new GetDefinitionVersionQuery(input.params.lablet_definition_id, input.params.definition_version));
+    return this.queries.execute(
+      new GetDefinitionVersionQuery(input.params.lablet_definition_id, input.params.definition_version),
+    );
   }
 }

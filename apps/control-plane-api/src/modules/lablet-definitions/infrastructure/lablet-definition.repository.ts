@@ -12,7 +12,11 @@ export type DefinitionContentExtras = z.infer<typeof DefinitionContentExtras>;
 /** Statuses a list hides unless asked for by status or include_deprecated. */
 const RETIRED_STATUSES = ['deprecated', 'archived', 'deleted'];
 
-export class LabletDefinitionRepository extends SidecarAggregateRepository<LabletDefinitionState, LabletDefinition, DefinitionContentExtras> {
+export class LabletDefinitionRepository extends SidecarAggregateRepository<
+  LabletDefinitionState,
+  LabletDefinition,
+  DefinitionContentExtras
+> {
   constructor(db: Db, clock: Clock) {
     super(
       db,

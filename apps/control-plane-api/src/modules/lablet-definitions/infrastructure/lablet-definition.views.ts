@@ -4,7 +4,10 @@ import { type ChangeEvent } from '../../live-updates/change-event-bus';
 import { type DefinitionContentExtras } from './lablet-definition.repository';
 
 /** The contract's `version` is the definition's semantic version; the stored `version` is the concurrency counter. */
-export function toDefinitionView(state: LabletDefinitionState, extras: DefinitionContentExtras): LabletDefinitionView {
+export function toDefinitionView(
+  state: LabletDefinitionState,
+  extras: DefinitionContentExtras,
+): LabletDefinitionView {
   return {
     id: state.id,
     version: state.semver,
@@ -34,7 +37,8 @@ export function toDefinitionView(state: LabletDefinitionState, extras: Definitio
   };
 }
 
-export type DefinitionChangeType = 'lablet_definition.created' | 'lablet_definition.updated' | 'lablet_definition.deprecated';
+export type DefinitionChangeType =
+  'lablet_definition.created' | 'lablet_definition.updated' | 'lablet_definition.deprecated';
 
 export function definitionChanged(type: DefinitionChangeType, definition: LabletDefinitionView): ChangeEvent {
   return { type, data: { definition }, at: definition.updated_at };

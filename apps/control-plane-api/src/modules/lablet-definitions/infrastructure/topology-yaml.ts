@@ -10,7 +10,9 @@ export function countTopologyNodes(yaml: string): number {
   try {
     document = parse(yaml);
   } catch (error) {
-    throw invalidInput([{ field: 'body.topology_yaml', message: `not valid YAML: ${(error as Error).message}` }]);
+    throw invalidInput([
+      { field: 'body.topology_yaml', message: `not valid YAML: ${(error as Error).message}` },
+    ]);
   }
   const nodes = (document as { nodes?: unknown } | null)?.nodes;
   return Array.isArray(nodes) ? nodes.length : 0;

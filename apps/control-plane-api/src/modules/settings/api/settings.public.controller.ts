@@ -21,7 +21,10 @@ export class SettingsPublicController {
   }
 
   @ContractRoute(routes.updateSettings)
-  updateSettings(@Input() input: ContractInput<typeof routes.updateSettings>, @Actor() actor: string): Promise<SystemSettings> {
+  updateSettings(
+    @Input() input: ContractInput<typeof routes.updateSettings>,
+    @Actor() actor: string,
+  ): Promise<SystemSettings> {
     return this.commands.execute(new UpdateSettingsCommand(input.body, actor));
   }
 }

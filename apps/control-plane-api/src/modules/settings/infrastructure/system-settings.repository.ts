@@ -5,7 +5,11 @@ import { DuplicateDocumentError } from '../../../platform/mongo/versioned-collec
 
 export class SystemSettingsRepository extends AggregateRepository<SystemSettingsState, SystemSettings> {
   constructor(db: Db, clock: Clock) {
-    super(db, clock, { collection: 'system_settings', entity: 'system settings', hydrate: (state, c) => SystemSettings.fromState(state, c) });
+    super(db, clock, {
+      collection: 'system_settings',
+      entity: 'system settings',
+      hydrate: (state, c) => SystemSettings.fromState(state, c),
+    });
   }
 
   /** The singleton; created with the spec's defaults on first use. Concurrent first reads all get the one stored. */

@@ -24,7 +24,10 @@ export class WorkerTemplatesPublicController {
   }
 
   @ContractRoute(routes.createWorkerTemplate)
-  create(@Input() input: ContractInput<typeof routes.createWorkerTemplate>, @Actor() actor: string): Promise<WorkerTemplate> {
+  create(
+    @Input() input: ContractInput<typeof routes.createWorkerTemplate>,
+    @Actor() actor: string,
+  ): Promise<WorkerTemplate> {
     return this.commands.execute(new CreateWorkerTemplateCommand(input.body, actor));
   }
 
@@ -34,12 +37,20 @@ export class WorkerTemplatesPublicController {
   }
 
   @ContractRoute(routes.updateWorkerTemplate)
-  update(@Input() input: ContractInput<typeof routes.updateWorkerTemplate>, @Actor() actor: string): Promise<WorkerTemplate> {
-    return this.commands.execute(new UpdateWorkerTemplateCommand(input.params.worker_template_id, input.body, actor));
+  update(
+    @Input() input: ContractInput<typeof routes.updateWorkerTemplate>,
+    @Actor() actor: string,
+  ): Promise<WorkerTemplate> {
+    return this.commands.execute(
+      new UpdateWorkerTemplateCommand(input.params.worker_template_id, input.body, actor),
+    );
   }
 
   @ContractRoute(routes.deleteWorkerTemplate)
-  delete(@Input() input: ContractInput<typeof routes.deleteWorkerTemplate>, @Actor() actor: string): Promise<void> {
+  delete(
+    @Input() input: ContractInput<typeof routes.deleteWorkerTemplate>,
+    @Actor() actor: string,
+  ): Promise<void> {
     return this.commands.execute(new DeleteWorkerTemplateCommand(input.params.worker_template_id, actor));
   }
 }

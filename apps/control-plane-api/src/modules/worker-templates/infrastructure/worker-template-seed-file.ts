@@ -5,7 +5,10 @@ import { z } from 'zod';
 import { CreateWorkerTemplateBody, toFieldErrors } from '@lcm/contracts';
 
 /** The seed file shipped with the app; WORKER_TEMPLATES_SEED_FILE replaces it. */
-export const DEFAULT_WORKER_TEMPLATES_SEED_FILE = path.resolve(__dirname, '../../../../seeds/worker-templates.yaml');
+export const DEFAULT_WORKER_TEMPLATES_SEED_FILE = path.resolve(
+  __dirname,
+  '../../../../seeds/worker-templates.yaml',
+);
 
 const SeedFile = z.strictObject({ worker_templates: z.array(CreateWorkerTemplateBody) });
 
@@ -18,6 +21,10 @@ export class InvalidSeedFileError extends Error {
 /** Templates of a seed file, validated like a create request; a bad file stops the start-up. */
 export async function readWorkerTemplateSeeds(file: string): Promise<CreateWorkerTemplateBody[]> {
   const parsed = SeedFile.safeParse(parse(await readFile(file, 'utf8')));
-  if (!parsed.success) throw new InvalidSeedFileError(file, toFieldErrors(parsed.error).map((e) => `${e.field}: ${e.message}`));
+  if (!parsed.success)
+    throw new InvalidSeedFileError(
+      file,
+      toFieldErrors(parsed.error).map((e) => `${e.field}: ${e.message}`),
+    );
   return parsed.data.worker_templates;
 }

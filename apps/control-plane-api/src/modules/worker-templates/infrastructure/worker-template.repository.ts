@@ -29,6 +29,7 @@ export class WorkerTemplateRepository extends AggregateRepository<WorkerTemplate
   /** Removes the template if it is still at the version the caller checked. */
   async deleteAtVersion(id: string, version: number): Promise<void> {
     const result = await this.collection.deleteOne({ _id: id, version } as never);
-    if (result.deletedCount !== 1) throw new ConcurrencyConflictError(this.collection.collectionName, id, version);
+    if (result.deletedCount !== 1)
+      throw new ConcurrencyConflictError(this.collection.collectionName, id, version);
   }
 }

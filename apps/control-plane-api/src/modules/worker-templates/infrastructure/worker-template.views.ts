@@ -25,6 +25,9 @@ export function toWorkerTemplateView(state: WorkerTemplateState): WorkerTemplate
   };
 }
 
-export function templateChanged(type: 'worker_template.created' | 'worker_template.updated', template: WorkerTemplateView): ChangeEvent {
+export function templateChanged(
+  type: 'worker_template.created' | 'worker_template.updated',
+  template: WorkerTemplateView,
+): ChangeEvent {
   return { type, data: { template }, at: template.updated_at };
 }

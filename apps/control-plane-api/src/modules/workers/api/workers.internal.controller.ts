@@ -1,6 +1,15 @@
 import { Controller, Inject } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { apiContract, type CmlWorker, type LabletSession, type Page, type ScaleUpAccepted, type WorkerCapacitySnapshot, type WorkerIdleStatus, type WorkerRequestAccepted } from '@lcm/contracts';
+import {
+  apiContract,
+  type CmlWorker,
+  type LabletSession,
+  type Page,
+  type ScaleUpAccepted,
+  type WorkerCapacitySnapshot,
+  type WorkerIdleStatus,
+  type WorkerRequestAccepted,
+} from '@lcm/contracts';
 import { Actor } from '../../../platform/http/actor.decorator';
 import { ContractRoute, type ContractInput, Input } from '../../../platform/http/contract-route';
 import { ClearLabDiscoveryRequestCommand } from '../application/commands/clear-lab-discovery-request.command';
@@ -69,7 +78,9 @@ export class WorkersInternalController {
 
   @ContractRoute(routes.stopWorker)
   stop(@Input() input: In<'stopWorker'>, @Actor() actor: string): Promise<CmlWorker> {
-    return this.commands.execute(new StopWorkerCommand(input.params.worker_id, actor, input.body.reason ?? null));
+    return this.commands.execute(
+      new StopWorkerCommand(input.params.worker_id, actor, input.body.reason ?? null),
+    );
   }
 
   @ContractRoute(routes.listWorkerSessions)
@@ -78,13 +89,23 @@ export class WorkersInternalController {
   }
 
   @ContractRoute(routes.completeLicenseOperation)
-  completeLicense(@Input() input: In<'completeLicenseOperation'>, @Actor() actor: string): Promise<CmlWorker> {
-    return this.commands.execute(new CompleteLicenseOperationCommand(input.params.worker_id, input.body, actor));
+  completeLicense(
+    @Input() input: In<'completeLicenseOperation'>,
+    @Actor() actor: string,
+  ): Promise<CmlWorker> {
+    return this.commands.execute(
+      new CompleteLicenseOperationCommand(input.params.worker_id, input.body, actor),
+    );
   }
 
   @ContractRoute(routes.requestLabDiscovery)
-  requestLabDiscovery(@Input() input: In<'requestLabDiscovery'>, @Actor() actor: string): Promise<WorkerRequestAccepted> {
-    return this.commands.execute(new RequestLabDiscoveryCommand(input.params.worker_id, input.body.lab_ids, actor));
+  requestLabDiscovery(
+    @Input() input: In<'requestLabDiscovery'>,
+    @Actor() actor: string,
+  ): Promise<WorkerRequestAccepted> {
+    return this.commands.execute(
+      new RequestLabDiscoveryCommand(input.params.worker_id, input.body.lab_ids, actor),
+    );
   }
 
   @ContractRoute(routes.clearLabDiscoveryRequest)

@@ -140,12 +140,20 @@ export class WorkersPublicController {
   @ContractRoute(routes.registerLicense)
   registerLicense(@Input() input: In<'registerLicense'>, @Actor() actor: string): Promise<CmlWorker> {
     const { token, reregister } = input.body;
-    return this.commands.execute(new RequestLicenseOperationCommand(input.params.worker_id, { operation: 'register', token, reregister }, actor));
+    return this.commands.execute(
+      new RequestLicenseOperationCommand(
+        input.params.worker_id,
+        { operation: 'register', token, reregister },
+        actor,
+      ),
+    );
   }
 
   @ContractRoute(routes.deregisterLicense)
   deregisterLicense(@Input() input: In<'deregisterLicense'>, @Actor() actor: string): Promise<CmlWorker> {
-    return this.commands.execute(new RequestLicenseOperationCommand(input.params.worker_id, { operation: 'deregister' }, actor));
+    return this.commands.execute(
+      new RequestLicenseOperationCommand(input.params.worker_id, { operation: 'deregister' }, actor),
+    );
   }
 
   @ContractRoute(routes.enableIdleDetection)
@@ -154,12 +162,17 @@ export class WorkersPublicController {
   }
 
   @ContractRoute(routes.disableIdleDetection)
-  disableIdleDetection(@Input() input: In<'disableIdleDetection'>, @Actor() actor: string): Promise<CmlWorker> {
+  disableIdleDetection(
+    @Input() input: In<'disableIdleDetection'>,
+    @Actor() actor: string,
+  ): Promise<CmlWorker> {
     return this.commands.execute(new SetIdleDetectionCommand(input.params.worker_id, false, actor));
   }
 
   @ContractRoute(routes.setMonitoring)
   monitoring(@Input() input: In<'setMonitoring'>, @Actor() actor: string): Promise<CmlWorker> {
-    return this.commands.execute(new SetDetailedMonitoringCommand(input.params.worker_id, input.body.detailed_monitoring_enabled, actor));
+    return this.commands.execute(
+      new SetDetailedMonitoringCommand(input.params.worker_id, input.body.detailed_monitoring_enabled, actor),
+    );
   }
 }

@@ -1,4 +1,9 @@
-import { type ReportWorkerActivityBody, type WorkerIdleStatus, WorkerActivityEventType, MAX_RECENT_ACTIVITY_EVENTS } from '@lcm/contracts';
+import {
+  type ReportWorkerActivityBody,
+  type WorkerIdleStatus,
+  WorkerActivityEventType,
+  MAX_RECENT_ACTIVITY_EVENTS,
+} from '@lcm/contracts';
 import { type CmlWorkerState, type WorkerActivity } from '@lcm/domain';
 
 const MINUTE_MS = 60_000;
@@ -13,19 +18,32 @@ export interface IdleSettings {
   timeout_minutes: number;
 }
 
-const plusMinutes = (iso: string, minutes: number): string => new Date(Date.parse(iso) + minutes * MINUTE_MS).toISOString();
-const latest = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : Date.parse(a) >= Date.parse(b) ? a : b);
+const plusMinutes = (iso: string, minutes: number): string =>
+  new Date(Date.parse(iso) + minutes * MINUTE_MS).toISOString();
+const latest = (a: string | null, b: string | null): string | null =>
+  a === null ? b : b === null ? a : Date.parse(a) >= Date.parse(b) ? a : b;
 
 /** The reported telemetry folded into the worker's activity: only counted types, the newest ten kept. */
-export function recordActivity(activity: WorkerActivity, report: ReportWorkerActivityBody, settings: IdleSettings): WorkerActivity {
+export function recordActivity(
+  activity: WorkerActivity,
+  report: ReportWorkerActivityBody,
+  settings: IdleSettings,
+): WorkerActivity {
   const counted = report.events
     .filter((event) => WorkerActivityEventType.safeParse(event.type).success)
     .filter((event) => !(event.type === 'user_activity' && event.user_id && SYSTEM_USER.test(event.user_id)))
-    .map((event) => ({ type: event.type, at: new Date(event.at).toISOString(), user_id: event.user_id ?? null }));
+    .map((event) => ({
+      type: event.type,
+      at: new Date(event.at).toISOString(),
+      user_id: event.user_id ?? null,
+    }));
   const recent = [...counted, ...activity.recent_activity_events]
     .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))
     .slice(0, MAX_RECENT_ACTIVITY_EVENTS);
-  const lastActivity = latest(activity.last_activity_at, counted.reduce<string | null>((newest, event) => latest(newest, event.at), null));
+  const lastActivity = latest(
+    activity.last_activity_at,
+    counted.reduce<string | null>((newest, event) => latest(newest, event.at), null),
+  );
   const checkedAt = new Date(report.checked_at).toISOString();
   return {
     ...activity,
@@ -33,7 +51,9 @@ export function recordActivity(activity: WorkerActivity, report: ReportWorkerAct
     last_activity_at: lastActivity,
     last_activity_check_at: checkedAt,
     next_idle_check_at: plusMinutes(checkedAt, ACTIVITY_CHECK_INTERVAL_MINUTES),
-    target_pause_at: lastActivity ? plusMinutes(lastActivity, settings.timeout_minutes) : activity.target_pause_at,
+    target_pause_at: lastActivity
+      ? plusMinutes(lastActivity, settings.timeout_minutes)
+      : activity.target_pause_at,
   };
 }
 
@@ -45,10 +65,15 @@ export function recordActivity(activity: WorkerActivity, report: ReportWorkerAct
  */
 export function evaluateIdleness(state: CmlWorkerState, settings: IdleSettings, now: Date): WorkerIdleStatus {
   const activity = state.activity;
-  const since = activity.last_activity_at ?? latest(activity.last_resumed_at, state.start_initiated_at) ?? state.created_at;
+  const since =
+    activity.last_activity_at ??
+    latest(activity.last_resumed_at, state.start_initiated_at) ??
+    state.created_at;
   const targetPauseAt = plusMinutes(since, settings.timeout_minutes);
   const isIdle = now.getTime() >= Date.parse(targetPauseAt);
-  const snoozeEnd = activity.last_resumed_at ? plusMinutes(activity.last_resumed_at, RESUME_SNOOZE_MINUTES) : null;
+  const snoozeEnd = activity.last_resumed_at
+    ? plusMinutes(activity.last_resumed_at, RESUME_SNOOZE_MINUTES)
+    : null;
   const snoozedUntil = snoozeEnd && Date.parse(snoozeEnd) > now.getTime() ? snoozeEnd : null;
   return {
     worker_id: state.id,
@@ -56,7 +81,12 @@ export function evaluateIdleness(state: CmlWorkerState, settings: IdleSettings, 
     target_pause_at: targetPauseAt,
     next_idle_check_at: activity.next_idle_check_at,
     is_idle: isIdle,
-    eligible_for_pause: isIdle && settings.enabled && activity.is_idle_detection_enabled && snoozedUntil === null && state.status === 'RUNNING',
+    eligible_for_pause:
+      isIdle &&
+      settings.enabled &&
+      activity.is_idle_detection_enabled &&
+      snoozedUntil === null &&
+      state.status === 'RUNNING',
     snoozed_until: snoozedUntil,
   };
 }

@@ -51,9 +51,18 @@ export class WorkerChanges {
   ) {}
 
   async create(worker: CmlWorker, actor: string, update: WorkerUpdate = {}): Promise<CommittedWorker> {
-    const requests = update.requests ?? WorkerControlRequests.parse({ desired: { reason: update.reason ?? null, requested_by: actor, at: this.clock.now().toISOString() } });
+    const requests =
+      update.requests ??
+      WorkerControlRequests.parse({
+        desired: { reason: update.reason ?? null, requested_by: actor, at: this.clock.now().toISOString() },
+      });
     const committed = await this.workers.saveWithSidecar(worker, requests);
-    return this.record(committed.state, [...(update.earlierEvents ?? []), ...committed.events], actor, update);
+    return this.record(
+      committed.state,
+      [...(update.earlierEvents ?? []), ...committed.events],
+      actor,
+      update,
+    );
   }
 
   /**
@@ -74,22 +83,38 @@ export class WorkerChanges {
       const before = JSON.stringify([CmlWorker.fromState(stored, this.clock).toState(), requests]);
       const worker = CmlWorker.fromState({ ...stored, ...reported }, this.clock);
       update = apply(worker, requests) ?? {};
-      const reportedChanges = (Object.keys(reported) as Array<keyof CmlWorkerState>).filter((field) => reported[field] !== stored[field]);
+      const reportedChanges = (Object.keys(reported) as Array<keyof CmlWorkerState>).filter(
+        (field) => reported[field] !== stored[field],
+      );
       if (reportedChanges.length > 0) {
-        const audit = recordedAction({ aggregate_type: 'cml_worker', aggregate_id: workerId }, 'cml_worker.reported', { fields: reportedChanges }, this.clock);
+        const audit = recordedAction(
+          { aggregate_type: 'cml_worker', aggregate_id: workerId },
+          'cml_worker.reported',
+          { fields: reportedChanges },
+          this.clock,
+        );
         update = { ...update, auditEvents: [...(update.auditEvents ?? []), audit] };
       }
       let nextRequests = update.requests ?? requests;
       if (worker.desiredStatus !== stored.desired_status) {
-        nextRequests = { ...nextRequests, desired: { reason: update.reason ?? null, requested_by: actor, at: this.clock.now().toISOString() } };
+        nextRequests = {
+          ...nextRequests,
+          desired: { reason: update.reason ?? null, requested_by: actor, at: this.clock.now().toISOString() },
+        };
       }
-      if (JSON.stringify([worker.toState(), nextRequests]) === before) return { state: stored, events: worker.pullEvents() };
+      if (JSON.stringify([worker.toState(), nextRequests]) === before)
+        return { state: stored, events: worker.pullEvents() };
       return this.workers.saveWithSidecar(worker, nextRequests);
     }, CONFLICT_ATTEMPTS);
     return this.record(committed.state, committed.events, actor, update);
   }
 
-  private async record(state: CmlWorkerState, events: DomainEvent[], actor: string, update: WorkerUpdate): Promise<CommittedWorker> {
+  private async record(
+    state: CmlWorkerState,
+    events: DomainEvent[],
+    actor: string,
+    update: WorkerUpdate,
+  ): Promise<CommittedWorker> {
     const view = toWorkerView(state, this.workers.sidecarOf(state));
     const audit = [...events, ...(update.auditEvents ?? [])];
     if (audit.length > 0 || update.notifications) {

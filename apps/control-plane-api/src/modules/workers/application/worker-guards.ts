@@ -3,5 +3,6 @@ import { ApiError } from '../../../platform/http/api-error';
 
 /** Requests to a TERMINATED worker have nobody left to carry them out. */
 export function assertNotTerminated(worker: CmlWorker, action: string): void {
-  if (worker.status === 'TERMINATED') throw new ApiError('CONFLICT', `worker ${worker.id} is TERMINATED; cannot ${action}`);
+  if (worker.status === 'TERMINATED')
+    throw new ApiError('CONFLICT', `worker ${worker.id} is TERMINATED; cannot ${action}`);
 }

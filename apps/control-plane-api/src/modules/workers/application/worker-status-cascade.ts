@@ -33,7 +33,10 @@ const ON_STOPPED: Cascade = {
 };
 
 const ON_TERMINATED: Cascade = {
-  sessionReason: (session) => (session.started_at === null ? 'worker_terminated_before_session_start' : 'worker_terminated_during_active_session'),
+  sessionReason: (session) =>
+    session.started_at === null
+      ? 'worker_terminated_before_session_start'
+      : 'worker_terminated_during_active_session',
   labStatusFilter: { $nin: LAB_STATUSES_SPARED },
   labTarget: 'ORPHANED',
   labReason: 'worker_terminated',
@@ -63,16 +66,33 @@ export class WorkerStatusCascade {
   }
 
   private async run(workerId: string, cascade: Cascade, actor: string): Promise<void> {
-    const sessions = await this.sessions.findStates({ worker_id: workerId, status: { $nin: SESSION_STATUSES_SPARED } }, { _id: 1 }, CASCADE_BATCH);
+    const sessions = await this.sessions.findStates(
+      { worker_id: workerId, status: { $nin: SESSION_STATUSES_SPARED } },
+      { _id: 1 },
+      CASCADE_BATCH,
+    );
     for (const session of sessions) {
       await this.attempt(`terminate session ${session.id}`, () =>
-        this.sessionLifecycle.transition(session.id, 'TERMINATED', { reason: cascade.sessionReason(session), actor }),
+        this.sessionLifecycle.transition(session.id, 'TERMINATED', {
+          reason: cascade.sessionReason(session),
+          actor,
+        }),
       );
     }
-    const labs = await this.labs.findStates({ 'runtime_binding.worker_id': workerId, status: cascade.labStatusFilter }, { _id: 1 }, CASCADE_BATCH);
+    const labs = await this.labs.findStates(
+      { 'runtime_binding.worker_id': workerId, status: cascade.labStatusFilter },
+      { _id: 1 },
+      CASCADE_BATCH,
+    );
     for (const lab of labs) {
-      const observation = { status: cascade.labTarget, observed_at: this.clock.now().toISOString(), error_message: cascade.labReason };
-      await this.attempt(`move lab ${lab.id} to ${cascade.labTarget}`, () => this.commands.execute(new ObserveLabStatusCommand(lab.id, observation, actor)));
+      const observation = {
+        status: cascade.labTarget,
+        observed_at: this.clock.now().toISOString(),
+        error_message: cascade.labReason,
+      };
+      await this.attempt(`move lab ${lab.id} to ${cascade.labTarget}`, () =>
+        this.commands.execute(new ObserveLabStatusCommand(lab.id, observation, actor)),
+      );
     }
   }
 

@@ -7,7 +7,11 @@ import { WorkerControlRequests } from './worker-control-requests';
 
 const NOT_TERMINATED: Filter<Document> = { status: { $ne: 'TERMINATED' } };
 
-export class CmlWorkerRepository extends SidecarAggregateRepository<CmlWorkerState, CmlWorker, WorkerControlRequests> {
+export class CmlWorkerRepository extends SidecarAggregateRepository<
+  CmlWorkerState,
+  CmlWorker,
+  WorkerControlRequests
+> {
   constructor(db: Db, clock: Clock) {
     super(
       db,
@@ -29,7 +33,11 @@ export class CmlWorkerRepository extends SidecarAggregateRepository<CmlWorkerSta
 
   /** TERMINATED workers are history unless a status filter or include_terminated asks for them. */
   async findPage(query: ListWorkersQuery): Promise<Page<CmlWorkerState>> {
-    const filter: Filter<Document> = query.status ? { status: { $in: query.status } } : query.include_terminated ? {} : { ...NOT_TERMINATED };
+    const filter: Filter<Document> = query.status
+      ? { status: { $in: query.status } }
+      : query.include_terminated
+        ? {}
+        : { ...NOT_TERMINATED };
     if (query.template_id) filter['template_id'] = query.template_id;
     if (query.aws_region) filter['aws_region'] = query.aws_region;
     return findStatePage(this, filter, query);
@@ -53,7 +61,11 @@ export class CmlWorkerRepository extends SidecarAggregateRepository<CmlWorkerSta
   }
 
   async findLiveWorkerWithInstance(instanceId: string): Promise<CmlWorkerState | null> {
-    const [state] = await this.findStates({ ...NOT_TERMINATED, aws_instance_id: instanceId } as never, { _id: 1 }, 1);
+    const [state] = await this.findStates(
+      { ...NOT_TERMINATED, aws_instance_id: instanceId } as never,
+      { _id: 1 },
+      1,
+    );
     return state ?? null;
   }
 

@@ -49,7 +49,12 @@ export function toActivityFields(state: CmlWorkerState): Omit<WorkerActivity, 'w
   return {
     ...activity,
     // Only counted activity types are ever stored (see the activity report).
-    recent_activity_events: recent_activity_events.map((event) => ({ type: event.type as WorkerActivityEventType, at: event.at, user_id: event.user_id, lab_id: null })),
+    recent_activity_events: recent_activity_events.map((event) => ({
+      type: event.type as WorkerActivityEventType,
+      at: event.at,
+      user_id: event.user_id,
+      lab_id: null,
+    })),
   };
 }
 
@@ -74,7 +79,9 @@ export function toWorkerView(state: CmlWorkerState, requests: WorkerControlReque
     stop_initiated_at: state.stop_initiated_at,
     declared_capacity: state.declared_capacity,
     allocated_capacity: state.allocated_capacity,
-    available_capacity: state.declared_capacity ? subtractCapacity(state.declared_capacity, state.allocated_capacity) : null,
+    available_capacity: state.declared_capacity
+      ? subtractCapacity(state.declared_capacity, state.allocated_capacity)
+      : null,
     license_type: state.license_type,
     session_ids: state.session_ids,
     port_range_start: state.port_range_start,
@@ -95,7 +102,10 @@ export function toWorkerView(state: CmlWorkerState, requests: WorkerControlReque
     https_endpoint: state.https_endpoint,
     license: licenseView(state, requests),
     metrics: metricsView(state),
-    cloudwatch: { ...state.cloudwatch, poll_interval_seconds: state.cloudwatch.poll_interval_seconds ?? DEFAULT_POLL_INTERVAL_SECONDS },
+    cloudwatch: {
+      ...state.cloudwatch,
+      poll_interval_seconds: state.cloudwatch.poll_interval_seconds ?? DEFAULT_POLL_INTERVAL_SECONDS,
+    },
     ...toActivityFields(state),
     drain_started_at: state.drain_started_at,
     drain_reason: state.drain_reason,
@@ -119,7 +129,12 @@ export function toCapacitySnapshot(state: CmlWorkerState): WorkerCapacitySnapsho
 
 export function toPortsView(state: CmlWorkerState): WorkerPorts {
   const range = { start: state.port_range_start, end: state.port_range_end };
-  return { worker_id: state.id, port_range: range, allocations: state.port_allocations, free_count: freePortCount(range, state.port_allocations) };
+  return {
+    worker_id: state.id,
+    port_range: range,
+    allocations: state.port_allocations,
+    free_count: freePortCount(range, state.port_allocations),
+  };
 }
 
 export function workerEvent<T extends SseEventType>(type: T, data: SseEventData<T>, at: string): ChangeEvent {
@@ -149,7 +164,10 @@ function changeTypesOf(event: DomainEvent, worker: CmlWorkerView): WorkerChangeT
       return ['worker.status.updated'];
     case 'cml_worker.observed': {
       const fields = (event.payload as { fields: string[] }).fields;
-      return fields.map((field) => OBSERVED_FIELD_EVENTS.find(([pattern]) => pattern.test(field))?.[1] ?? 'worker.data.refreshed');
+      return fields.map(
+        (field) =>
+          OBSERVED_FIELD_EVENTS.find(([pattern]) => pattern.test(field))?.[1] ?? 'worker.data.refreshed',
+      );
     }
     default:
       if (/^cml_worker\.(capacity|ports)_/.test(event.type)) return ['worker.capacity.updated'];
@@ -160,5 +178,7 @@ function changeTypesOf(event: DomainEvent, worker: CmlWorkerView): WorkerChangeT
 /** The SSE events (spec §8.2) a committed worker change stands for, each type once. */
 export function workerNotifications(events: readonly DomainEvent[], worker: CmlWorkerView): ChangeEvent[] {
   const types = new Set(events.flatMap((event) => changeTypesOf(event, worker)));
-  return [...types].map((type) => workerEvent(type, { worker } as SseEventData<typeof type>, worker.updated_at));
+  return [...types].map((type) =>
+    workerEvent(type, { worker } as SseEventData<typeof type>, worker.updated_at),
+  );
 }

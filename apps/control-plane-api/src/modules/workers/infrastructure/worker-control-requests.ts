@@ -7,8 +7,14 @@ import { IsoDateTime, LicenseOperation, WorkerDiscoverLabsValue } from '@lcm/con
  * discovery, and when a refresh was last requested. Stored as a sidecar of the worker document.
  */
 export const WorkerControlRequests = z.object({
-  desired: z.object({ reason: z.string().nullable(), requested_by: z.string().nullable(), at: IsoDateTime }).nullable().default(null),
-  license: z.object({ operation: LicenseOperation, reregister: z.boolean(), requested_at: IsoDateTime }).nullable().default(null),
+  desired: z
+    .object({ reason: z.string().nullable(), requested_by: z.string().nullable(), at: IsoDateTime })
+    .nullable()
+    .default(null),
+  license: z
+    .object({ operation: LicenseOperation, reregister: z.boolean(), requested_at: IsoDateTime })
+    .nullable()
+    .default(null),
   lab_discovery: WorkerDiscoverLabsValue.nullable().default(null),
   refresh_requested_at: IsoDateTime.nullable().default(null),
 });

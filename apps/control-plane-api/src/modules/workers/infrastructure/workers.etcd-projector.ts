@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Etcd3 } from 'etcd3';
-import { encodeEtcdValue, type EtcdEntityKeyKind, etcdKeys, etcdPrefixes, type EtcdValue, parseEtcdKey } from '@lcm/contracts';
+import {
+  encodeEtcdValue,
+  type EtcdEntityKeyKind,
+  etcdKeys,
+  etcdPrefixes,
+  type EtcdValue,
+  parseEtcdKey,
+} from '@lcm/contracts';
 import { type CmlWorkerState } from '@lcm/domain';
 import { ETCD_CLIENT } from '../../../platform/platform.tokens';
 import { type EtcdProjector } from '../../projection/projection-registry';
@@ -13,7 +20,10 @@ const REPUBLISH_PAGE = 200;
 type WorkerKeyKind = Extract<EtcdEntityKeyKind, `worker${string}`>;
 
 /** Every key of a live worker (spec §6), or null where the key must not exist. */
-function workerKeys(state: CmlWorkerState, requests: WorkerControlRequests): { [K in WorkerKeyKind]: EtcdValue<K> | null } {
+function workerKeys(
+  state: CmlWorkerState,
+  requests: WorkerControlRequests,
+): { [K in WorkerKeyKind]: EtcdValue<K> | null } {
   const license = requests.license;
   return {
     workerDesired: {
@@ -32,7 +42,9 @@ function workerKeys(state: CmlWorkerState, requests: WorkerControlRequests): { [
     },
     workerCapacity: toCapacitySnapshot(state),
     // Keyed by holder: sessions hold reservations, lab records the ports of their imported labs (decision 20).
-    workerPorts: Object.fromEntries(state.port_allocations.map((allocation) => [allocation.holder_id, allocation.ports])),
+    workerPorts: Object.fromEntries(
+      state.port_allocations.map((allocation) => [allocation.holder_id, allocation.ports]),
+    ),
     workerLicense: license
       ? {
           operation: license.operation,
@@ -85,10 +97,12 @@ export class WorkersEtcdProjector implements EtcdProjector {
       cursor = page.next_cursor ?? undefined;
     } while (cursor);
     const published = await this.etcd.getAll().prefix(etcdPrefixes.workers).keys();
-    const stale = new Set(published.flatMap((key) => {
-      const parsed = parseEtcdKey(key);
-      return parsed && parsed.kind !== 'leader' && !live.has(parsed.id) ? [parsed.id] : [];
-    }));
+    const stale = new Set(
+      published.flatMap((key) => {
+        const parsed = parseEtcdKey(key);
+        return parsed && parsed.kind !== 'leader' && !live.has(parsed.id) ? [parsed.id] : [];
+      }),
+    );
     for (const id of stale) await this.etcd.delete().prefix(etcdPrefixes.worker(id));
   }
 
@@ -108,7 +122,12 @@ export class WorkersEtcdProjector implements EtcdProjector {
       (Object.keys(keys) as WorkerKeyKind[]).map((kind) => {
         const key = etcdKeys[kind](state.id);
         const value = keys[kind];
-        return value === null ? this.etcd.delete().key(key).exec() : this.etcd.put(key).value(encodeEtcdValue(kind, value as never)).exec();
+        return value === null
+          ? this.etcd.delete().key(key).exec()
+          : this.etcd
+              .put(key)
+              .value(encodeEtcdValue(kind, value as never))
+              .exec();
       }),
     );
   }

@@ -48,7 +48,11 @@ export class CreateDefinitionHandler implements ICommandHandler<CreateDefinition
     const extras = { grading_collector };
     const { state, events } = await this.definitions.saveWithSidecar(definition, extras);
     const view = toDefinitionView(state, extras);
-    await this.commits.record({ events, actor, notifications: [definitionChanged('lablet_definition.created', view)] });
+    await this.commits.record({
+      events,
+      actor,
+      notifications: [definitionChanged('lablet_definition.created', view)],
+    });
     return view;
   }
 }

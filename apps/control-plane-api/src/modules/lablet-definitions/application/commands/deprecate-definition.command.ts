@@ -27,7 +27,11 @@ export class DeprecateDefinitionHandler implements ICommandHandler<DeprecateDefi
     definition.deprecate(actor);
     const { state, events } = await this.definitions.save(definition);
     const view = toDefinitionView(state, this.definitions.sidecarOf(state));
-    await this.commits.record({ events, actor, notifications: events.length > 0 ? [definitionChanged('lablet_definition.deprecated', view)] : [] });
+    await this.commits.record({
+      events,
+      actor,
+      notifications: events.length > 0 ? [definitionChanged('lablet_definition.deprecated', view)] : [],
+    });
     return view;
   }
 }

@@ -41,17 +41,33 @@ export class UpdateDefinitionHandler implements ICommandHandler<UpdateDefinition
       (flag) => JSON.stringify(flags[flag]) !== JSON.stringify(before[flag]),
     );
     const definition =
-      changedFlags.length > 0 ? LabletDefinition.fromState({ ...before, ...flags, updated_at: this.clock.now().toISOString() }, this.clock) : loaded;
+      changedFlags.length > 0
+        ? LabletDefinition.fromState(
+            { ...before, ...flags, updated_at: this.clock.now().toISOString() },
+            this.clock,
+          )
+        : loaded;
     if (status === 'active') definition.activate(actor);
     if (status === 'inactive') definition.deactivate(actor);
     const { state, events } = await this.definitions.save(definition);
     const flagEvents =
       changedFlags.length > 0
-        ? [recordedAction({ aggregate_type: 'lablet_definition', aggregate_id: definitionId }, 'lablet_definition.flags_updated', { changed_fields: changedFlags }, this.clock)]
+        ? [
+            recordedAction(
+              { aggregate_type: 'lablet_definition', aggregate_id: definitionId },
+              'lablet_definition.flags_updated',
+              { changed_fields: changedFlags },
+              this.clock,
+            ),
+          ]
         : [];
     const view = toDefinitionView(state, this.definitions.sidecarOf(state));
     const changed = flagEvents.length + events.length > 0;
-    await this.commits.record({ events: [...flagEvents, ...events], actor, notifications: changed ? [definitionChanged('lablet_definition.updated', view)] : [] });
+    await this.commits.record({
+      events: [...flagEvents, ...events],
+      actor,
+      notifications: changed ? [definitionChanged('lablet_definition.updated', view)] : [],
+    });
     return view;
   }
 }

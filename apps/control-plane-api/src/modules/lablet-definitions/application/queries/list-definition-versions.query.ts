@@ -23,6 +23,8 @@ export class ListDefinitionVersionsHandler implements IQueryHandler<ListDefiniti
   async execute({ definitionId, page }: ListDefinitionVersionsQuery): Promise<Page<LabletDefinition>> {
     const anchor = await this.definitions.findStateById(definitionId);
     if (!anchor) throw notFound('lablet definition', definitionId);
-    return mapPage(await this.definitions.findVersionPage(anchor.name, page), (state) => toDefinitionView(state, this.definitions.sidecarOf(state)));
+    return mapPage(await this.definitions.findVersionPage(anchor.name, page), (state) =>
+      toDefinitionView(state, this.definitions.sidecarOf(state)),
+    );
   }
 }

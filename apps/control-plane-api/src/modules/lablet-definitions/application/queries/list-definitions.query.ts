@@ -16,6 +16,8 @@ export class ListDefinitionsHandler implements IQueryHandler<ListDefinitionsQuer
   constructor(@Inject(LabletDefinitionRepository) private readonly definitions: LabletDefinitionRepository) {}
 
   async execute({ filter }: ListDefinitionsQuery): Promise<Page<LabletDefinition>> {
-    return mapPage(await this.definitions.findPage(filter), (state) => toDefinitionView(state, this.definitions.sidecarOf(state)));
+    return mapPage(await this.definitions.findPage(filter), (state) =>
+      toDefinitionView(state, this.definitions.sidecarOf(state)),
+    );
   }
 }

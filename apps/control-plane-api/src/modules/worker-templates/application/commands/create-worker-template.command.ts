@@ -26,9 +26,15 @@ export class CreateWorkerTemplateHandler implements ICommandHandler<CreateWorker
   ) {}
 
   async execute({ body, actor }: CreateWorkerTemplateCommand): Promise<WorkerTemplateView> {
-    const { state, events } = await this.templates.save(WorkerTemplate.create({ id: newId(), props: body }, this.clock));
+    const { state, events } = await this.templates.save(
+      WorkerTemplate.create({ id: newId(), props: body }, this.clock),
+    );
     const view = toWorkerTemplateView(state);
-    await this.commits.record({ events, actor, notifications: [templateChanged('worker_template.created', view)] });
+    await this.commits.record({
+      events,
+      actor,
+      notifications: [templateChanged('worker_template.created', view)],
+    });
     return view;
   }
 }

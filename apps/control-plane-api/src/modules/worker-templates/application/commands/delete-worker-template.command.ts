@@ -30,12 +30,29 @@ export class DeleteWorkerTemplateHandler implements ICommandHandler<DeleteWorker
   async execute({ templateId, actor }: DeleteWorkerTemplateCommand): Promise<void> {
     const template = await this.templates.getById(templateId);
     const users = await this.workers.countLiveWorkersOfTemplate(templateId);
-    if (users > 0) throw new ApiError('CONFLICT', `worker template ${template.name} is used by ${users} worker(s); terminate them first`);
+    if (users > 0)
+      throw new ApiError(
+        'CONFLICT',
+        `worker template ${template.name} is used by ${users} worker(s); terminate them first`,
+      );
     await this.templates.deleteAtVersion(templateId, template.version);
     await this.commits.record({
-      events: [recordedAction({ aggregate_type: 'worker_template', aggregate_id: templateId }, 'worker_template.deleted', { name: template.name }, this.clock)],
+      events: [
+        recordedAction(
+          { aggregate_type: 'worker_template', aggregate_id: templateId },
+          'worker_template.deleted',
+          { name: template.name },
+          this.clock,
+        ),
+      ],
       actor,
-      notifications: [{ type: 'worker_template.deleted', data: { worker_template_id: templateId }, at: this.clock.now().toISOString() }],
+      notifications: [
+        {
+          type: 'worker_template.deleted',
+          data: { worker_template_id: templateId },
+          at: this.clock.now().toISOString(),
+        },
+      ],
     });
   }
 }

@@ -31,8 +31,14 @@ export class SeedWorkerTemplatesHandler implements ICommandHandler<SeedWorkerTem
     for (const props of templates) {
       if (await this.templates.existsWithName(props.name)) continue;
       try {
-        const { state, events } = await this.templates.save(WorkerTemplate.create({ id: newId(), props, seeded: true }, this.clock));
-        await this.commits.record({ events, actor: SEED_ACTOR, notifications: [templateChanged('worker_template.created', toWorkerTemplateView(state))] });
+        const { state, events } = await this.templates.save(
+          WorkerTemplate.create({ id: newId(), props, seeded: true }, this.clock),
+        );
+        await this.commits.record({
+          events,
+          actor: SEED_ACTOR,
+          notifications: [templateChanged('worker_template.created', toWorkerTemplateView(state))],
+        });
         created.push(props.name);
       } catch (error) {
         // Another control-plane replica seeded the same name at the same moment.

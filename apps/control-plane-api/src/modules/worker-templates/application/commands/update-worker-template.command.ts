@@ -28,13 +28,19 @@ export class UpdateWorkerTemplateHandler implements ICommandHandler<UpdateWorker
     const { name, enabled, ...fields } = patch;
     // The name is the seed key: renaming would make the next start-up seed the template again.
     if (name !== undefined && name !== template.name) {
-      throw new ApiError('VALIDATION_FAILED', 'a template cannot be renamed', [{ field: 'body.name', message: 'the name of a template is fixed' }]);
+      throw new ApiError('VALIDATION_FAILED', 'a template cannot be renamed', [
+        { field: 'body.name', message: 'the name of a template is fixed' },
+      ]);
     }
     template.update(fields);
     if (enabled !== undefined) template.setEnabled(enabled);
     const { state, events } = await this.templates.save(template);
     const view = toWorkerTemplateView(state);
-    await this.commits.record({ events, actor, notifications: events.length > 0 ? [templateChanged('worker_template.updated', view)] : [] });
+    await this.commits.record({
+      events,
+      actor,
+      notifications: events.length > 0 ? [templateChanged('worker_template.updated', view)] : [],
+    });
     return view;
   }
 }

@@ -27,7 +27,14 @@ export class ClearLabDiscoveryRequestHandler implements ICommandHandler<ClearLab
       if (requests.lab_discovery === null) return;
       return {
         requests: { ...requests, lab_discovery: null },
-        auditEvents: [recordedAction({ aggregate_type: 'cml_worker', aggregate_id: workerId }, 'cml_worker.lab_discovery_cleared', {}, this.clock)],
+        auditEvents: [
+          recordedAction(
+            { aggregate_type: 'cml_worker', aggregate_id: workerId },
+            'cml_worker.lab_discovery_cleared',
+            {},
+            this.clock,
+          ),
+        ],
       };
     });
   }

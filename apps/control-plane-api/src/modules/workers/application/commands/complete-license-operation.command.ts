@@ -34,7 +34,11 @@ export class CompleteLicenseOperationHandler implements ICommandHandler<Complete
     const committed = await this.changes.update(workerId, actor, (worker, requests) => {
       const pending = requests.license?.operation;
       if (!pending) return;
-      if (pending !== outcome.operation) throw new ApiError('CONFLICT', `the pending licence operation of worker ${workerId} is ${pending}, not ${outcome.operation}`);
+      if (pending !== outcome.operation)
+        throw new ApiError(
+          'CONFLICT',
+          `the pending licence operation of worker ${workerId} is ${pending}, not ${outcome.operation}`,
+        );
       const license = worker.toState().license;
       const registered = outcome.succeeded && pending === 'register';
       const deregistered = outcome.succeeded && pending === 'deregister';
@@ -48,11 +52,27 @@ export class CompleteLicenseOperationHandler implements ICommandHandler<Complete
       });
       return {
         requests: { ...requests, license: null },
-        auditEvents: [recordedAction({ aggregate_type: 'cml_worker', aggregate_id: workerId }, 'cml_worker.license_operation_completed', outcome, this.clock)],
+        auditEvents: [
+          recordedAction(
+            { aggregate_type: 'cml_worker', aggregate_id: workerId },
+            'cml_worker.license_operation_completed',
+            outcome,
+            this.clock,
+          ),
+        ],
         notifications: (view): ChangeEvent[] => {
-          if (registered) return [workerEvent('worker.license.registration.completed', { worker: view }, view.updated_at)];
-          if (deregistered) return [workerEvent('worker.license.deregistered', { worker: view }, view.updated_at)];
-          if (pending === 'register') return [workerEvent('worker.license.registration.failed', { worker: view, error_message: outcome.error_message ?? 'registration failed' }, view.updated_at)];
+          if (registered)
+            return [workerEvent('worker.license.registration.completed', { worker: view }, view.updated_at)];
+          if (deregistered)
+            return [workerEvent('worker.license.deregistered', { worker: view }, view.updated_at)];
+          if (pending === 'register')
+            return [
+              workerEvent(
+                'worker.license.registration.failed',
+                { worker: view, error_message: outcome.error_message ?? 'registration failed' },
+                view.updated_at,
+              ),
+            ];
           return [];
         },
       };

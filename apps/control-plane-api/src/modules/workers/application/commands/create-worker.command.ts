@@ -29,7 +29,14 @@ export class CreateWorkerHandler implements ICommandHandler<CreateWorkerCommand>
     const template = await enabledTemplate(this.templates, body.template_id);
     const id = newId();
     const worker = CmlWorker.create(
-      { id, name: body.name ?? defaultWorkerName(template, id), aws_region: body.aws_region ?? template.toState().region, template, origin: 'user_created', created_by: actor },
+      {
+        id,
+        name: body.name ?? defaultWorkerName(template, id),
+        aws_region: body.aws_region ?? template.toState().region,
+        template,
+        origin: 'user_created',
+        created_by: actor,
+      },
       this.clock,
     );
     return (await this.changes.create(worker, actor)).view;

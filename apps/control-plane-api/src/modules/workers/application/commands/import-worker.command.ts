@@ -37,7 +37,10 @@ export class ImportWorkerHandler implements ICommandHandler<ImportWorkerCommand>
   async execute({ body, actor }: ImportWorkerCommand): Promise<CmlWorkerView> {
     const template = body.template_id ? await this.templates.getById(body.template_id) : null;
     if (body.aws_instance_id && (await this.workers.findLiveWorkerWithInstance(body.aws_instance_id))) {
-      throw new ApiError('DUPLICATE', `EC2 instance ${body.aws_instance_id} is already registered as a worker`);
+      throw new ApiError(
+        'DUPLICATE',
+        `EC2 instance ${body.aws_instance_id} is already registered as a worker`,
+      );
     }
     const id = newId();
     const imported = CmlWorker.importFromEc2(
@@ -56,7 +59,13 @@ export class ImportWorkerHandler implements ICommandHandler<ImportWorkerCommand>
     // The import input needs an instance id; an AMI search has none yet, so the state says so
     // and names the AMI the worker-controller searches by.
     const worker = CmlWorker.fromState(
-      { ...imported.toState(), aws_instance_id: body.aws_instance_id ?? null, ami_id: body.ami_id ?? null, ami_name: body.ami_name ?? null, created_by: actor },
+      {
+        ...imported.toState(),
+        aws_instance_id: body.aws_instance_id ?? null,
+        ami_id: body.ami_id ?? null,
+        ami_name: body.ami_name ?? null,
+        created_by: actor,
+      },
       this.clock,
     );
     return (await this.changes.create(worker, actor, { reason: 'imported', earlierEvents: events })).view;

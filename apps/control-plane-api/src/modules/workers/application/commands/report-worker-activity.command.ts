@@ -38,7 +38,10 @@ export class ReportWorkerActivityHandler implements ICommandHandler<ReportWorker
       const evaluation = evaluateIdleness(worker.toState(), idleSettings, this.clock.now());
       if (!evaluation.eligible_for_pause || worker.sessionIds.length > 0) return;
       worker.stop({ requested_by: actor, pause_reason: 'idle_timeout' });
-      return { reason: 'idle_timeout', notifications: (view) => [workerEvent('worker.paused', { worker: view }, view.updated_at)] };
+      return {
+        reason: 'idle_timeout',
+        notifications: (view) => [workerEvent('worker.paused', { worker: view }, view.updated_at)],
+      };
     });
     return evaluateIdleness(committed.state, idleSettings, this.clock.now());
   }

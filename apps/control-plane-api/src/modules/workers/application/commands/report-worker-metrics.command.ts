@@ -27,7 +27,8 @@ export class ReportWorkerMetricsHandler implements ICommandHandler<ReportWorkerM
   ) {}
 
   async execute({ workerId, report, actor }: ReportWorkerMetricsCommand): Promise<CmlWorkerView> {
-    const interval = (await this.settings.loadOrCreateDefault()).sections.monitoring.worker_metrics_poll_interval_seconds;
+    const interval = (await this.settings.loadOrCreateDefault()).sections.monitoring
+      .worker_metrics_poll_interval_seconds;
     const collectedAt = new Date(report.collected_at).toISOString();
     const committed = await this.changes.update(workerId, actor, (worker) => {
       const state = worker.toState();

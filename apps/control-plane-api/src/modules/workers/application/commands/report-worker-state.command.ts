@@ -16,22 +16,42 @@ export class ReportWorkerStateCommand extends Command<CmlWorkerView> {
 
 /** Fields of the report the domain has no method for; applied as reported (see WorkerChanges.update). */
 const REPORTED_FIELDS = ['aws_instance_id', 'start_initiated_at', 'stop_initiated_at'] as const;
-const OBSERVED_FIELDS = ['instance_type', 'ami_id', 'ami_name', 'ami_description', 'ami_creation_date', 'public_ip', 'private_ip', 'ec2_instance_state_detail', 'https_endpoint'] as const;
+const OBSERVED_FIELDS = [
+  'instance_type',
+  'ami_id',
+  'ami_name',
+  'ami_description',
+  'ami_creation_date',
+  'public_ip',
+  'private_ip',
+  'ec2_instance_state_detail',
+  'https_endpoint',
+] as const;
 
 /** The intent method for each status a controller reports (spec §4.3); the aggregate checks the table (409). */
-function enterStatus(worker: CmlWorker, status: CmlWorkerStatus, report: PatchWorkerBody, actor: string): void {
+function enterStatus(
+  worker: CmlWorker,
+  status: CmlWorkerStatus,
+  report: PatchWorkerBody,
+  actor: string,
+): void {
   const reason = report.reason;
   switch (status) {
     case 'PENDING':
       return worker.retryProvisioning(actor);
     case 'PROVISIONING':
-      return worker.markProvisioning(report.aws_instance_id ? { aws_instance_id: report.aws_instance_id } : {});
+      return worker.markProvisioning(
+        report.aws_instance_id ? { aws_instance_id: report.aws_instance_id } : {},
+      );
     case 'STARTING':
       return worker.markStarting(actor);
     case 'RUNNING':
       // EC2 keeps running while a worker drains: that is no reason to leave DRAINING.
       if (worker.status === 'DRAINING') return;
-      return worker.markRunning({ ...(report.https_endpoint ? { https_endpoint: report.https_endpoint } : {}), ...(report.service_status ? { service_status: report.service_status } : {}) });
+      return worker.markRunning({
+        ...(report.https_endpoint ? { https_endpoint: report.https_endpoint } : {}),
+        ...(report.service_status ? { service_status: report.service_status } : {}),
+      });
     case 'DRAINING':
       return worker.drain({ reason: reason ?? 'drain', requested_by: actor });
     case 'STOPPING':
@@ -59,7 +79,9 @@ export class ReportWorkerStateHandler implements ICommandHandler<ReportWorkerSta
   constructor(@Inject(WorkerChanges) private readonly changes: WorkerChanges) {}
 
   async execute({ workerId, report, actor }: ReportWorkerStateCommand): Promise<CmlWorkerView> {
-    const reported = Object.fromEntries(REPORTED_FIELDS.filter((field) => report[field] !== undefined).map((field) => [field, report[field]]));
+    const reported = Object.fromEntries(
+      REPORTED_FIELDS.filter((field) => report[field] !== undefined).map((field) => [field, report[field]]),
+    );
     const committed = await this.changes.update(
       workerId,
       actor,
@@ -67,8 +89,12 @@ export class ReportWorkerStateHandler implements ICommandHandler<ReportWorkerSta
         if (report.status) enterStatus(worker, report.status, report, actor);
         if (report.service_status) worker.setServiceStatus(report.service_status);
         const state = worker.toState();
-        const changed = OBSERVED_FIELDS.filter((field) => report[field] !== undefined && report[field] !== state[field]);
-        worker.observe(Object.fromEntries(changed.map((field) => [field, report[field]])) as WorkerObservation);
+        const changed = OBSERVED_FIELDS.filter(
+          (field) => report[field] !== undefined && report[field] !== state[field],
+        );
+        worker.observe(
+          Object.fromEntries(changed.map((field) => [field, report[field]])) as WorkerObservation,
+        );
       },
       reported,
     );

@@ -34,8 +34,18 @@ export class RequestLabDiscoveryHandler implements ICommandHandler<RequestLabDis
       assertNotTerminated(worker, 'discover its labs');
       const labIdsToDiscover = [...new Set([...(requests.lab_discovery?.lab_ids ?? []), ...labIds])];
       return {
-        requests: { ...requests, lab_discovery: { lab_ids: labIdsToDiscover, source: actor, triggered_at: requestedAt } },
-        auditEvents: [recordedAction({ aggregate_type: 'cml_worker', aggregate_id: workerId }, 'cml_worker.lab_discovery_requested', { lab_ids: labIds }, this.clock)],
+        requests: {
+          ...requests,
+          lab_discovery: { lab_ids: labIdsToDiscover, source: actor, triggered_at: requestedAt },
+        },
+        auditEvents: [
+          recordedAction(
+            { aggregate_type: 'cml_worker', aggregate_id: workerId },
+            'cml_worker.lab_discovery_requested',
+            { lab_ids: labIds },
+            this.clock,
+          ),
+        ],
       };
     });
     return { worker_id: workerId, requested_at: requestedAt };

@@ -8,7 +8,8 @@ import { workerEvent } from '../../infrastructure/cml-worker.views';
 import { assertNotTerminated } from '../worker-guards';
 import { WorkerChanges } from '../worker-changes';
 
-export type LicenseRequest = { operation: 'register'; token: string; reregister: boolean } | { operation: 'deregister' };
+export type LicenseRequest =
+  { operation: 'register'; token: string; reregister: boolean } | { operation: 'deregister' };
 
 export class RequestLicenseOperationCommand extends Command<CmlWorkerView> {
   constructor(
@@ -35,13 +36,26 @@ export class RequestLicenseOperationHandler implements ICommandHandler<RequestLi
     const committed = await this.changes.update(workerId, actor, (worker, requests) => {
       assertNotTerminated(worker, `${request.operation} its licence`);
       const pending = requests.license?.operation;
-      if (pending && pending !== request.operation) throw new ApiError('CONFLICT', `a licence ${pending} is in progress on worker ${workerId}`);
+      if (pending && pending !== request.operation)
+        throw new ApiError('CONFLICT', `a licence ${pending} is in progress on worker ${workerId}`);
       const license = worker.toState().license;
-      worker.observe({ license: { ...license, token: request.operation === 'register' ? request.token : license.token, operation_in_progress: true } });
+      worker.observe({
+        license: {
+          ...license,
+          token: request.operation === 'register' ? request.token : license.token,
+          operation_in_progress: true,
+        },
+      });
       const reregister = request.operation === 'register' && request.reregister;
       return {
-        requests: { ...requests, license: { operation: request.operation, reregister, requested_at: this.clock.now().toISOString() } },
-        notifications: (view) => (request.operation === 'register' ? [workerEvent('worker.license.registration.started', { worker: view }, view.updated_at)] : []),
+        requests: {
+          ...requests,
+          license: { operation: request.operation, reregister, requested_at: this.clock.now().toISOString() },
+        },
+        notifications: (view) =>
+          request.operation === 'register'
+            ? [workerEvent('worker.license.registration.started', { worker: view }, view.updated_at)]
+            : [],
       };
     });
     return committed.view;

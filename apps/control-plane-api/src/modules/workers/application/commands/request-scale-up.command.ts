@@ -41,15 +41,34 @@ export class RequestScaleUpHandler implements ICommandHandler<RequestScaleUpComm
     const region = template.toState().region;
     const { max_workers } = (await this.settings.loadOrCreateDefault()).sections.scaling;
     const live = await this.workers.countLiveWorkersInRegion(region);
-    if (live >= max_workers) throw new ApiError('CONFLICT', `region ${region} already has ${live} workers (scaling.max_workers is ${max_workers})`);
+    if (live >= max_workers)
+      throw new ApiError(
+        'CONFLICT',
+        `region ${region} already has ${live} workers (scaling.max_workers is ${max_workers})`,
+      );
     const id = newId();
-    const worker = CmlWorker.create({ id, name: defaultWorkerName(template, id), aws_region: region, template, origin: 'scale_up', created_by: actor }, this.clock);
+    const worker = CmlWorker.create(
+      {
+        id,
+        name: defaultWorkerName(template, id),
+        aws_region: region,
+        template,
+        origin: 'scale_up',
+        created_by: actor,
+      },
+      this.clock,
+    );
     await this.changes.create(worker, actor, {
       reason: body.reason,
       notifications: (view) => [
         workerEvent(
           'worker.scale_up.requested',
-          { worker_id: id, template_id: template.id, reason: body.reason, lablet_session_id: body.lablet_session_id ?? null },
+          {
+            worker_id: id,
+            template_id: template.id,
+            reason: body.reason,
+            lablet_session_id: body.lablet_session_id ?? null,
+          },
           view.created_at,
         ),
       ],

@@ -43,18 +43,44 @@ export class RequestWorkerRefreshHandler implements ICommandHandler<RequestWorke
         assertNotTerminated(worker, 'refresh it');
         const last = requests.refresh_requested_at;
         if (last && Date.parse(requestedAt) - Date.parse(last) < MIN_REFRESH_INTERVAL_MS) {
-          throw new ApiError('RATE_LIMITED', `worker ${workerId} was refreshed at ${last}; refreshes must be at least ${MIN_REFRESH_INTERVAL_MS / 1000} s apart`);
+          throw new ApiError(
+            'RATE_LIMITED',
+            `worker ${workerId} was refreshed at ${last}; refreshes must be at least ${MIN_REFRESH_INTERVAL_MS / 1000} s apart`,
+          );
         }
         worker.observe({ cloudwatch: { ...worker.toState().cloudwatch, next_refresh_at: requestedAt } });
         return {
-          requests: { ...requests, refresh_requested_at: requestedAt, lab_discovery: { lab_ids: [], source: 'refresh', triggered_at: requestedAt } },
-          auditEvents: [recordedAction({ aggregate_type: 'cml_worker', aggregate_id: workerId }, 'cml_worker.refresh_requested', {}, this.clock)],
-          notifications: () => [workerEvent('worker.refresh.requested', { worker_id: workerId, reason: null }, requestedAt)],
+          requests: {
+            ...requests,
+            refresh_requested_at: requestedAt,
+            lab_discovery: { lab_ids: [], source: 'refresh', triggered_at: requestedAt },
+          },
+          auditEvents: [
+            recordedAction(
+              { aggregate_type: 'cml_worker', aggregate_id: workerId },
+              'cml_worker.refresh_requested',
+              {},
+              this.clock,
+            ),
+          ],
+          notifications: () => [
+            workerEvent('worker.refresh.requested', { worker_id: workerId, reason: null }, requestedAt),
+          ],
         };
       });
     } catch (error) {
       if (error instanceof ApiError && error.code === 'RATE_LIMITED') {
-        await this.commits.record({ events: [], actor, notifications: [workerEvent('worker.refresh.skipped', { worker_id: workerId, reason: 'rate_limited' }, requestedAt)] });
+        await this.commits.record({
+          events: [],
+          actor,
+          notifications: [
+            workerEvent(
+              'worker.refresh.skipped',
+              { worker_id: workerId, reason: 'rate_limited' },
+              requestedAt,
+            ),
+          ],
+        });
       }
       throw error;
     }

@@ -23,7 +23,8 @@ export class SetDetailedMonitoringHandler implements ICommandHandler<SetDetailed
     const committed = await this.changes.update(workerId, actor, (worker) => {
       assertNotTerminated(worker, 'change its monitoring');
       const cloudwatch = worker.toState().cloudwatch;
-      if (cloudwatch.detailed_monitoring_enabled !== enabled) worker.observe({ cloudwatch: { ...cloudwatch, detailed_monitoring_enabled: enabled } });
+      if (cloudwatch.detailed_monitoring_enabled !== enabled)
+        worker.observe({ cloudwatch: { ...cloudwatch, detailed_monitoring_enabled: enabled } });
     });
     return committed.view;
   }

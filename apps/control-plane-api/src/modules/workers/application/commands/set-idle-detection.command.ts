@@ -24,7 +24,11 @@ export class SetIdleDetectionHandler implements ICommandHandler<SetIdleDetection
       const activity = worker.toState().activity;
       if (activity.is_idle_detection_enabled === enabled) return;
       worker.observe({ activity: { ...activity, is_idle_detection_enabled: enabled } });
-      return { notifications: (view) => [workerEvent('worker.idle_detection.toggled', { worker: view }, view.updated_at)] };
+      return {
+        notifications: (view) => [
+          workerEvent('worker.idle_detection.toggled', { worker: view }, view.updated_at),
+        ],
+      };
     });
     return committed.view;
   }

@@ -29,7 +29,8 @@ export class StartWorkerHandler implements ICommandHandler<StartWorkerCommand> {
     const committed = await this.changes.update(workerId, actor, (worker) => {
       if (worker.status === 'STOPPED') worker.markStarting(actor);
       else if (worker.status === 'FAILED') worker.retryProvisioning(actor);
-      else if (!COMING_UP.includes(worker.status)) throw new InvalidTransitionError('WORKER', worker.id, worker.status, 'STARTING');
+      else if (!COMING_UP.includes(worker.status))
+        throw new InvalidTransitionError('WORKER', worker.id, worker.status, 'STARTING');
       worker.requestDesiredStatus('running', actor);
       return { reason: 'start' };
     });

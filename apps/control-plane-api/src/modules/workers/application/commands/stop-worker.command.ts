@@ -28,7 +28,8 @@ export class StopWorkerHandler implements ICommandHandler<StopWorkerCommand> {
   async execute({ workerId, actor, reason, pauseReason }: StopWorkerCommand): Promise<CmlWorkerView> {
     const committed = await this.changes.update(workerId, actor, (worker) => {
       if (worker.status === 'STOPPING' || worker.status === 'STOPPED') return;
-      if (!canTransition(CML_WORKER_MACHINE, worker.status, 'STOPPING')) throw new InvalidTransitionError('WORKER', worker.id, worker.status, 'STOPPING');
+      if (!canTransition(CML_WORKER_MACHINE, worker.status, 'STOPPING'))
+        throw new InvalidTransitionError('WORKER', worker.id, worker.status, 'STOPPING');
       worker.stop({ requested_by: actor, ...(pauseReason ? { pause_reason: pauseReason } : {}) });
       return { reason: reason ?? 'stop' };
     });

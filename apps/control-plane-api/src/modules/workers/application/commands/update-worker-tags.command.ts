@@ -22,7 +22,8 @@ export class UpdateWorkerTagsHandler implements ICommandHandler<UpdateWorkerTags
   async execute({ workerId, tags, actor }: UpdateWorkerTagsCommand): Promise<CmlWorkerView> {
     const committed = await this.changes.update(workerId, actor, (worker) => {
       assertNotTerminated(worker, 'tag it');
-      if (JSON.stringify(worker.toState().aws_tags) !== JSON.stringify(tags)) worker.observe({ aws_tags: tags });
+      if (JSON.stringify(worker.toState().aws_tags) !== JSON.stringify(tags))
+        worker.observe({ aws_tags: tags });
     });
     return committed.view;
   }

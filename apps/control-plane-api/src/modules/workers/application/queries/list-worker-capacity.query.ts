@@ -17,6 +17,9 @@ export class ListWorkerCapacityHandler implements IQueryHandler<ListWorkerCapaci
 
   async execute({ page }: ListWorkerCapacityQuery): Promise<Page<WorkerCapacitySnapshot>> {
     const states = await this.workers.findCapacityPage(page);
-    return { items: states.items.flatMap((state) => toCapacitySnapshot(state) ?? []), next_cursor: states.next_cursor };
+    return {
+      items: states.items.flatMap((state) => toCapacitySnapshot(state) ?? []),
+      next_cursor: states.next_cursor,
+    };
   }
 }

@@ -26,6 +26,9 @@ export class ListWorkerLabsHandler implements IQueryHandler<ListWorkerLabsQuery>
 
   async execute({ workerId, page }: ListWorkerLabsQuery): Promise<Page<LabRecordSummary>> {
     await storedWorker(this.workers, workerId);
-    return mapPage(await this.queries.execute(new ListLabRecordsQuery({ ...page, worker_id: workerId })), toLabRecordSummary);
+    return mapPage(
+      await this.queries.execute(new ListLabRecordsQuery({ ...page, worker_id: workerId })),
+      toLabRecordSummary,
+    );
   }
 }

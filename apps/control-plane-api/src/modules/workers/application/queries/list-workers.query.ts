@@ -16,6 +16,8 @@ export class ListWorkersHandler implements IQueryHandler<ListWorkersQuery> {
   constructor(@Inject(CmlWorkerRepository) private readonly workers: CmlWorkerRepository) {}
 
   async execute({ filter }: ListWorkersQuery): Promise<Page<CmlWorker>> {
-    return mapPage(await this.workers.findPage(filter), (state) => toWorkerView(state, this.workers.sidecarOf(state)));
+    return mapPage(await this.workers.findPage(filter), (state) =>
+      toWorkerView(state, this.workers.sidecarOf(state)),
+    );
   }
 }

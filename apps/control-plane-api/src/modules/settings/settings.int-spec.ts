@@ -1,0 +1,89 @@
+import axios, { type AxiosInstance } from 'axios';
+import { type RunningTestApp, startTestApp } from '../../testing/test-app';
+
+describe('system settings over HTTP', () => {
+  let cpa: RunningTestApp;
+  let http: AxiosInstance;
+  let admin: { headers: Record<string, string> };
+  let manager: { headers: Record<string, string> };
+
+  beforeAll(async () => {
+    cpa = await startTestApp();
+    http = axios.create({ baseURL: cpa.url, validateStatus: () => true });
+    const token = async (role: string) =>
+      (await http.post('/api/auth/dev-token', { subject: `${role}-user`, roles: [role] })).data
+        .access_token as string;
+    admin = { headers: { authorization: `Bearer ${await token('admin')}` } };
+    manager = { headers: { authorization: `Bearer ${await token('manager')}` } };
+  });
+  afterAll(() => cpa.close());
+
+  it('creates the singleton with the spec defaults on first read', async () => {
+    const [first, second] = await Promise.all([
+      http.get('/api/v1/settings', admin),
+      http.get('/api/v1/settings', admin),
+    ]);
+    expect(first.status).toBe(200);
+    expect(first.data).toMatchObject({
+      id: 'default',
+      version: 1,
+      monitoring: { worker_metrics_poll_interval_seconds: 300 },
+      idle_detection: { enabled: true, timeout_minutes: 60 },
+      scaling: {
+        scale_down_enabled: false,
+        min_workers: 0,
+        max_workers: 10,
+        scale_up_cooldown_s: 300,
+        scale_down_cooldown_s: 600,
+      },
+      discovery: { ami_name_pattern: 'cisco-cml2.9*', scan_interval_seconds: 300 },
+      updated_by: null,
+    });
+    expect(second.data.created_at).toBe(first.data.created_at);
+  });
+
+  it('updates single fields of a section and keeps the rest', async () => {
+    const updated = await http.put(
+      '/api/v1/settings',
+      { idle_detection: { timeout_minutes: 90 }, scaling: { max_workers: 4 } },
+      admin,
+    );
+    expect(updated.status).toBe(200);
+    expect(updated.data).toMatchObject({
+      idle_detection: { enabled: true, timeout_minutes: 90 },
+      scaling: { max_workers: 4, min_workers: 0 },
+      updated_by: 'admin-user',
+    });
+    expect((await http.get('/api/v1/settings', admin)).data.scaling.max_workers).toBe(4);
+  });
+
+  it('refuses bad values naming the field, and inconsistent ones, without changing anything', async () => {
+    const before = (await http.get('/api/v1/settings', admin)).data;
+    const bad = await http.put(
+      '/api/v1/settings',
+      { scaling: { max_workers: 0, surge: 2 }, colour: 'red' },
+      admin,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.data.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'body.colour',
+      'body.scaling.max_workers',
+      'body.scaling.surge',
+    ]);
+    const inconsistent = await http.put(
+      '/api/v1/settings',
+      { scaling: { min_workers: 9, max_workers: 3 } },
+      admin,
+    );
+    expect(inconsistent.status).toBe(400);
+    expect((await http.get('/api/v1/settings', admin)).data).toEqual(before);
+  });
+
+  it('is for admins only', async () => {
+    expect((await http.get('/api/v1/settings', manager)).status).toBe(403);
+    expect(
+      (await http.put('/api/v1/settings', { features: { lab_discovery_v2_enabled: false } }, manager)).status,
+    ).toBe(403);
+    expect((await http.get('/api/v1/settings')).status).toBe(401);
+  });
+});

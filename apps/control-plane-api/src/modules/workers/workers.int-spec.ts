@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type AxiosResponse } from 'axios';
 import { apiContract, decodeEtcdValue, etcdKeys, etcdPrefixes, type Route } from '@lcm/contracts';
 import { sampleDefinitionBody } from '../lablet-definitions/fixtures/sample-definition';
+import { WorkersEtcdProjector } from './infrastructure/workers.etcd-projector';
 import { SseReader, type SessionsTestKit, startSessionsTestKit } from '../sessions/testing/session-test-kit';
 
 describe('workers over HTTP', () => {
@@ -407,6 +408,17 @@ describe('workers over HTTP', () => {
     expect((await kit.http.get(`/api/v1/workers/${id}/idle-status`, as(user))).data.eligible_for_pause).toBe(
       false,
     );
+  });
+
+  it('republishes every worker key from MongoDB and removes keys of workers it does not know', async () => {
+    const id = await runningWorker();
+    const stranger = randomUUID();
+    await kit.etcd.delete().prefix(etcdPrefixes.worker(id));
+    await kit.etcd.put(etcdKeys.workerActual(stranger)).value('{}');
+    await kit.cpa.app.get(WorkersEtcdProjector).republishAll();
+    expect(await etcdValue('workerActual', id)).toMatchObject({ status: 'RUNNING' });
+    expect(await etcdValue('workerDesired', id)).toMatchObject({ desired_status: 'running' });
+    expect(await kit.etcd.getAll().prefix(etcdPrefixes.worker(stranger)).keys()).toEqual([]);
   });
 
   it('names every bad field of a report and changes nothing', async () => {

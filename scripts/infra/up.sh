@@ -42,7 +42,8 @@ install_moto() {
 
 start_bg() { # name port data_dir command...
   local name=$1 port=$2 data=$3; shift 3
-  nohup "$@" >"$STATE_DIR/$name.log" 2>&1 &
+  # A session of their own: a signal sent to the caller's process group must not stop the servers.
+  nohup setsid "$@" >"$STATE_DIR/$name.log" 2>&1 &
   echo $! >"$STATE_DIR/$name.pid"
   echo "$data" >"$STATE_DIR/$name.data"
   for _ in $(seq 1 150); do

@@ -1,0 +1,247 @@
+/**
+ * Control-plane throughput and latency, with the raw ceilings measured in the same run on the same
+ * machine. Run with `pnpm bench:cpa` (starts etcd/FerretDB/moto if they are not running).
+ *
+ * Prints: GET session req/s and p50/p99 at concurrency 32; schedule + start-instantiation
+ * throughput; Fastify hello-world req/s; raw version-checked MongoDB updates/s; and the ratios.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import axios from 'axios';
+import { MongoClient } from 'mongodb';
+import { aDefinition, aWorker, infraEndpoints, startInfrastructure, stopInfrastructure } from '@lcm/testing';
+import { SystemClock } from '@lcm/domain';
+import { LabletDefinitionRepository } from '../apps/control-plane-api/src/modules/lablet-definitions/infrastructure/lablet-definition.repository';
+import { CmlWorkerRepository } from '../apps/control-plane-api/src/modules/workers/infrastructure/cml-worker.repository';
+import {
+  VersionedCollection,
+  type VersionedDocument,
+} from '../apps/control-plane-api/src/platform/mongo/versioned-collection';
+
+const ROOT = join(__dirname, '..');
+const API_KEY = 'benchmark-controller-key-0123456789';
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const CONCURRENCY = 32;
+const progress = (message: string) => console.error(`[bench] ${message}`);
+const SESSIONS_TO_SCHEDULE = Number(process.env['BENCH_SESSIONS'] ?? 200);
+
+interface LoadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+function startNodeProcess(
+  script: string,
+  env: Record<string, string>,
+  readyPattern: RegExp,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
+    cwd: ROOT,
+    env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.base.json', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (readyPattern.test(output)) resolve(child);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}:\n${output}`)));
+  });
+}
+
+async function load(
+  url: string,
+  headers: Record<string, string>,
+  method: 'GET' | 'POST' = 'GET',
+): Promise<LoadResult> {
+  const result = await autocannon({ url, connections: CONCURRENCY, duration: SECONDS, headers, method });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+async function rawVersionedUpdatesPerSecond(mongoUrl: string): Promise<number> {
+  const client = await new MongoClient(mongoUrl).connect();
+  const db = client.db(`lcm_bench_raw_${randomUUID().slice(0, 8)}`);
+  const counters = new VersionedCollection(
+    db.collection<VersionedDocument & { value: number }>('counters'),
+    db,
+  );
+  const ids = Array.from({ length: CONCURRENCY }, (_, i) => `counter-${i}`);
+  await Promise.all(ids.map((id) => counters.insert({ _id: id, value: 0 })));
+  let updates = 0;
+  const deadline = Date.now() + SECONDS * 1000;
+  await Promise.all(
+    ids.map(async (id) => {
+      let current = { _id: id, value: 0, version: 1 };
+      while (Date.now() < deadline) {
+        current = await counters.replace({ ...current, value: current.value + 1 }, current.version);
+        updates += 1;
+      }
+    }),
+  );
+  await db.dropDatabase();
+  await client.close();
+  return updates / SECONDS;
+}
+
+async function main(): Promise<void> {
+  const started = await startInfrastructure();
+  const { mongoUrl, etcdEndpoints } = infraEndpoints();
+  const database = `lcm_bench_${randomUUID().slice(0, 8)}`;
+  const children: ChildProcess[] = [];
+  try {
+    const hello = await startNodeProcess('bench/fastify-hello.ts', { PORT: '18091' }, /listening/);
+    children.push(hello);
+    const cpa = await startNodeProcess(
+      'apps/control-plane-api/src/main.ts',
+      {
+        PORT: '18090',
+        MONGO_URL: mongoUrl,
+        MONGO_DB: database,
+        ETCD_ENDPOINTS: etcdEndpoints.join(','),
+        INTERNAL_API_KEYS: API_KEY,
+        AUTH_MODE: 'development',
+        DEV_AUTH_SECRET: 'benchmark-development-secret-0123456789',
+        LOG_LEVEL: 'info',
+      },
+      /listening/,
+    );
+    children.push(cpa);
+    const base = 'http://127.0.0.1:18090';
+    const internal = { 'x-api-key': API_KEY, 'content-type': 'application/json' };
+    const { data: token } = await axios.post(`${base}/api/auth/dev-token`, {
+      subject: 'bench',
+      roles: ['admin'],
+    });
+    const bearer = { authorization: `Bearer ${token.access_token}` };
+
+    progress('control plane and hello-world server up; seeding');
+    // Seed one definition and four roomy workers straight into MongoDB (the bench measures sessions, not fleet set-up).
+    const client = await new MongoClient(mongoUrl).connect();
+    const db = client.db(database);
+    const clock = new SystemClock();
+    const definition = aDefinition().with({ id: randomUUID(), version: 0, name: 'bench-lab' }).build();
+    await new LabletDefinitionRepository(db, clock).save(definition);
+    const workers = new CmlWorkerRepository(db, clock);
+    const workerIds: string[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      const worker = aWorker()
+        .with({ id: randomUUID(), version: 0, template_id: randomUUID() })
+        .running()
+        .withCapacity({ cpu_cores: 10_000, memory_gb: 100_000, storage_gb: 1_000_000, max_nodes: 100_000 })
+        .build();
+      await workers.save(worker);
+      workerIds.push(worker.id);
+    }
+    await client.close();
+
+    const timeslot = (offsetMinutes: number) => new Date(Date.now() + offsetMinutes * 60_000).toISOString();
+    const createSession = async () =>
+      (
+        await axios.post(
+          `${base}/api/v1/sessions`,
+          {
+            definition_id: definition.id,
+            owner: `candidate-${randomUUID().slice(0, 6)}`,
+            timeslot_start: timeslot(1),
+            timeslot_end: timeslot(60),
+          },
+          { headers: bearer },
+        )
+      ).data.id as string;
+
+    const probeSession = await createSession();
+    progress('measuring GET session');
+    const getSession = await load(`${base}/api/v1/sessions/${probeSession}`, bearer);
+
+    progress(`creating ${SESSIONS_TO_SCHEDULE} sessions`);
+    const sessionIds: string[] = [];
+    for (let i = 0; i < SESSIONS_TO_SCHEDULE; i += 1) sessionIds.push(await createSession());
+    progress('measuring schedule + start-instantiation');
+    const scheduleStarted = Date.now();
+    let next = 0;
+    let scheduleErrors = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < sessionIds.length) {
+          const index = next++;
+          const id = sessionIds[index]!;
+          try {
+            await axios.post(
+              `${base}/api/internal/sessions/${id}/schedule`,
+              { worker_id: workerIds[index % workerIds.length] },
+              { headers: internal },
+            );
+            await axios.post(
+              `${base}/api/internal/sessions/${id}/start-instantiation`,
+              {},
+              { headers: internal },
+            );
+          } catch {
+            scheduleErrors += 1;
+          }
+        }
+      }),
+    );
+    const schedulePerSecond = sessionIds.length / ((Date.now() - scheduleStarted) / 1000);
+
+    progress('measuring the ceilings');
+    const helloWorld = await load('http://127.0.0.1:18091/hello', {});
+    const rawUpdates = await rawVersionedUpdatesPerSecond(mongoUrl);
+
+    const rows = [
+      [
+        'GET /api/v1/sessions/:id (c=32)',
+        `${getSession.requestsPerSecond.toFixed(0)} req/s`,
+        `p50 ${getSession.p50} ms, p99 ${getSession.p99} ms, errors ${getSession.errors}`,
+      ],
+      [
+        'schedule + start-instantiation (c=8, 4 workers)',
+        `${schedulePerSecond.toFixed(1)} sessions/s`,
+        `${SESSIONS_TO_SCHEDULE} sessions, errors ${scheduleErrors}`,
+      ],
+      [
+        'ceiling: Fastify hello-world (c=32)',
+        `${helloWorld.requestsPerSecond.toFixed(0)} req/s`,
+        `p50 ${helloWorld.p50} ms, p99 ${helloWorld.p99} ms`,
+      ],
+      [
+        'ceiling: raw version-checked Mongo updates (c=32)',
+        `${rawUpdates.toFixed(0)} updates/s`,
+        'VersionedCollection.replace on FerretDB/SQLite',
+      ],
+      [
+        'ratio GET session / hello-world',
+        `${((getSession.requestsPerSecond / helloWorld.requestsPerSecond) * 100).toFixed(1)} %`,
+        '',
+      ],
+      [
+        'ratio schedule+transition / raw updates',
+        `${((schedulePerSecond / rawUpdates) * 100).toFixed(1)} %`,
+        'each session = 2 commands, ≥4 versioned writes',
+      ],
+    ];
+    console.log(`\nLCM control-plane benchmark (${SECONDS} s per load phase, ${new Date().toISOString()})`);
+    for (const [name, figure, detail] of rows)
+      console.log(`${name!.padEnd(52)} ${figure!.padEnd(20)} ${detail}`);
+  } finally {
+    children.forEach((child) => child.kill('SIGTERM'));
+    stopInfrastructure(started);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

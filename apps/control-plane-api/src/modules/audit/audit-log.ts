@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { type Collection, type Db } from 'mongodb';
 import { type AuditEntry } from '@lcm/contracts';
 import { type DomainEvent } from '@lcm/domain';
 import { type Logger } from '@lcm/observability';
 import { expireDocuments } from '../../platform/mongo/expiring-collection';
 import { createMissingIndexes } from '../../platform/mongo/missing-indexes';
+import { timeOrderedUuid } from '../../platform/mongo/time-ordered-id';
 
 export const AUDIT_COLLECTION = 'audit_log';
 
@@ -53,7 +53,8 @@ export class AuditLog {
       events.map((event) => {
         const change = statusChange(event.payload);
         return {
-          _id: randomUUID(),
+          // Ids follow write order, so entries of one commit (same time) keep their order in listings.
+          _id: timeOrderedUuid(),
           at: new Date(event.occurred_at),
           actor: context.actor,
           action: event.type,

@@ -36,15 +36,24 @@ describe('control-plane platform over HTTP', () => {
     const bad = await http.post('/api/auth/dev-token', { subject: '', roles: ['root'], extra: 1 });
     expect(bad.status).toBe(400);
     expect(bad.headers['content-type']).toContain('application/problem+json');
-    expect(bad.data.errors.map((e: { field: string }) => e.field).sort()).toEqual(['extra', 'roles.0', 'subject']);
+    expect(bad.data.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'extra',
+      'roles.0',
+      'subject',
+    ]);
   });
 
   it('answers malformed JSON, oversized bodies and unknown routes with problem documents, never 500', async () => {
-    const malformed = await http.post('/api/auth/dev-token', '{"subject": ', { headers: { 'content-type': 'application/json' } });
+    const malformed = await http.post('/api/auth/dev-token', '{"subject": ', {
+      headers: { 'content-type': 'application/json' },
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.data).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
 
-    const oversized = await http.post('/api/auth/dev-token', { subject: 'x'.repeat(1024 * 1024 + 10), roles: ['user'] });
+    const oversized = await http.post('/api/auth/dev-token', {
+      subject: 'x'.repeat(1024 * 1024 + 10),
+      roles: ['user'],
+    });
     expect(oversized.status).toBe(413);
     expect(oversized.data).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
 

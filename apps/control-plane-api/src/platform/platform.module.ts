@@ -25,20 +25,32 @@ export class PlatformModule implements OnApplicationShutdown {
     @Inject(ETCD_CLIENT) private readonly etcd: Etcd3,
   ) {}
 
-  static forRoot(config: AppConfig, logger: Logger = createLogger({ service: 'control-plane-api', level: config.LOG_LEVEL })): DynamicModule {
+  static forRoot(
+    config: AppConfig,
+    logger: Logger = createLogger({ service: 'control-plane-api', level: config.LOG_LEVEL }),
+  ): DynamicModule {
     const development = config.AUTH_MODE === 'development';
     return {
       module: PlatformModule,
-      controllers: [HealthController, ...(config.SERVE_OPENAPI ? [OpenApiController] : []), ...(development ? [DevTokenController] : [])],
+      controllers: [
+        HealthController,
+        ...(config.SERVE_OPENAPI ? [OpenApiController] : []),
+        ...(development ? [DevTokenController] : []),
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: CLOCK, useValue: new SystemClock() },
         {
           provide: MONGO_CLIENT,
-          useFactory: async () => new MongoClient(config.MONGO_URL, { serverSelectionTimeoutMS: 5000 }).connect(),
+          useFactory: async () =>
+            new MongoClient(config.MONGO_URL, { serverSelectionTimeoutMS: 5000 }).connect(),
         },
-        { provide: MONGO_DB, useFactory: (client: MongoClient) => client.db(config.MONGO_DB), inject: [MONGO_CLIENT] },
+        {
+          provide: MONGO_DB,
+          useFactory: (client: MongoClient) => client.db(config.MONGO_DB),
+          inject: [MONGO_CLIENT],
+        },
         { provide: ETCD_CLIENT, useFactory: () => createEtcdClient(config.ETCD_ENDPOINTS) },
         {
           provide: TOKEN_VERIFIER,
@@ -50,7 +62,16 @@ export class PlatformModule implements OnApplicationShutdown {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useFactory: () => new ProblemDetailsFilter(logger) },
       ],
-      exports: [APP_CONFIG, LOGGER, CLOCK, MONGO_CLIENT, MONGO_DB, ETCD_CLIENT, TOKEN_VERIFIER, UserAuthenticator],
+      exports: [
+        APP_CONFIG,
+        LOGGER,
+        CLOCK,
+        MONGO_CLIENT,
+        MONGO_DB,
+        ETCD_CLIENT,
+        TOKEN_VERIFIER,
+        UserAuthenticator,
+      ],
     };
   }
 

@@ -4,7 +4,7 @@ import { type Clock } from '@lcm/domain';
 import { CLOCK, ETCD_CLIENT } from '../../platform/platform.tokens';
 import { SnapshotRegistry } from '../live-updates/snapshot-registry';
 import { ProjectionRegistry } from '../projection/projection-registry';
-import { CmlWorkerRepository } from '../workers/infrastructure/cml-worker.repository';
+import { WorkersEtcdProjector } from '../workers/infrastructure/workers.etcd-projector';
 import { SessionChanges } from './application/session-changes';
 import { SessionChildren } from './application/session-children.service';
 import { SessionLifecycle } from './application/session-lifecycle.service';
@@ -24,9 +24,9 @@ import { LabletSessionRepository } from './infrastructure/session.repositories';
   providers: [
     {
       provide: SessionEtcdProjector,
-      useFactory: (etcd: Etcd3, sessions: LabletSessionRepository, workers: CmlWorkerRepository) =>
+      useFactory: (etcd: Etcd3, sessions: LabletSessionRepository, workers: WorkersEtcdProjector) =>
         new SessionEtcdProjector(etcd, sessions, workers),
-      inject: [ETCD_CLIENT, LabletSessionRepository, CmlWorkerRepository],
+      inject: [ETCD_CLIENT, LabletSessionRepository, WorkersEtcdProjector],
     },
     SessionChanges,
     SessionResourceRelease,

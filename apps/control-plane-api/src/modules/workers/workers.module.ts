@@ -51,7 +51,6 @@ const SNAPSHOT_LIMIT = 1000;
   imports: [SessionsModule],
   controllers: [WorkersPublicController, WorkersInternalController],
   providers: [
-    WorkersEtcdProjector,
     WorkerStatusCascade,
     WorkerChanges,
     CreateWorkerHandler,
@@ -83,7 +82,6 @@ const SNAPSHOT_LIMIT = 1000;
     GetWorkerActivityHandler,
     GetWorkerIdleStatusHandler,
   ],
-  exports: [WorkersEtcdProjector],
 })
 export class WorkersModule implements OnModuleInit {
   constructor(

@@ -32,7 +32,11 @@ export class AuthGuard implements CanActivate {
       throw new ApiError('UNAUTHORIZED', `a valid ${INTERNAL_API_KEY_HEADER} header is required`);
     }
     const name = request.headers[INTERNAL_ACTOR_HEADER];
-    request.actor = { kind: 'controller', name: typeof name === 'string' && name ? name : 'controller', roles: [] };
+    request.actor = {
+      kind: 'controller',
+      name: typeof name === 'string' && name ? name : 'controller',
+      roles: [],
+    };
     return true;
   }
 }

@@ -16,6 +16,9 @@ export class DevTokenController {
   async issue(@Body() body: unknown): Promise<{ access_token: string; token_type: 'Bearer' }> {
     const parsed = DevTokenBody.safeParse(body);
     if (!parsed.success) throw invalidInput(toFieldErrors(parsed.error));
-    return { access_token: await this.verifier.issue(parsed.data.subject, parsed.data.roles), token_type: 'Bearer' };
+    return {
+      access_token: await this.verifier.issue(parsed.data.subject, parsed.data.roles),
+      token_type: 'Bearer',
+    };
   }
 }

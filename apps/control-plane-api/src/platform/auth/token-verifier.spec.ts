@@ -10,7 +10,10 @@ describe('DevelopmentTokenVerifier', () => {
   });
 
   it('refuses a token signed with another key', async () => {
-    const forged = await new DevelopmentTokenVerifier('another-secret-of-at-least-32-chars').issue('mallory', ['admin']);
+    const forged = await new DevelopmentTokenVerifier('another-secret-of-at-least-32-chars').issue(
+      'mallory',
+      ['admin'],
+    );
     await expect(verifier.verify(forged)).rejects.toBeInstanceOf(InvalidTokenError);
   });
 

@@ -17,12 +17,19 @@ const DEV_ISSUER = 'lcm-development';
 const DEV_AUDIENCE = 'lcm';
 
 function claimAt(payload: JWTPayload, dottedPath: string): unknown {
-  return dottedPath.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), payload);
+  return dottedPath
+    .split('.')
+    .reduce<unknown>(
+      (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      payload,
+    );
 }
 
 function principalFrom(payload: JWTPayload, rolesClaim: string): Principal {
   const claimed = claimAt(payload, rolesClaim);
-  const roles = (Array.isArray(claimed) ? claimed : []).filter((role): role is Role => Role.safeParse(role).success);
+  const roles = (Array.isArray(claimed) ? claimed : []).filter(
+    (role): role is Role => Role.safeParse(role).success,
+  );
   return { subject: payload.sub ?? 'unknown', roles };
 }
 
@@ -30,7 +37,12 @@ function principalFrom(payload: JWTPayload, rolesClaim: string): Principal {
 export class OidcTokenVerifier implements TokenVerifier {
   private jwks?: ReturnType<typeof createRemoteJWKSet>;
 
-  constructor(private readonly config: Pick<AppConfig, 'OIDC_ISSUER' | 'OIDC_AUDIENCE' | 'OIDC_JWKS_URL' | 'OIDC_ROLES_CLAIM'>) {}
+  constructor(
+    private readonly config: Pick<
+      AppConfig,
+      'OIDC_ISSUER' | 'OIDC_AUDIENCE' | 'OIDC_JWKS_URL' | 'OIDC_ROLES_CLAIM'
+    >,
+  ) {}
 
   async verify(token: string): Promise<Principal> {
     try {

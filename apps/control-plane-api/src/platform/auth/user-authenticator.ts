@@ -24,15 +24,22 @@ declare module 'fastify' {
 export class UserAuthenticator {
   constructor(@Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier) {}
 
-  async authenticate(request: FastifyRequest, allowed: readonly Role[], tokenOverride?: string): Promise<RequestActor> {
+  async authenticate(
+    request: FastifyRequest,
+    allowed: readonly Role[],
+    tokenOverride?: string,
+  ): Promise<RequestActor> {
     const header = request.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : (tokenOverride ?? '');
+    const token = header.startsWith('Bearer ')
+      ? header.slice('Bearer '.length).trim()
+      : (tokenOverride ?? '');
     if (!token) throw new ApiError('UNAUTHORIZED', 'a bearer token is required');
     let principal: Principal;
     try {
       principal = await this.verifier.verify(token);
     } catch (error) {
-      if (error instanceof InvalidTokenError) throw new ApiError('UNAUTHORIZED', `invalid bearer token: ${error.message}`);
+      if (error instanceof InvalidTokenError)
+        throw new ApiError('UNAUTHORIZED', `invalid bearer token: ${error.message}`);
       throw error;
     }
     if (!principal.roles.some((role) => allowed.includes(role))) {

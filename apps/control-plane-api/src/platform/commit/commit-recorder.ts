@@ -30,7 +30,9 @@ export class CommitRecorder {
   async record(change: CommittedChange): Promise<void> {
     const correlationId = currentCorrelationId() ?? null;
     await Promise.all([
-      this.attempt('audit', () => this.audit.recordEvents(change.events, { actor: change.actor, correlationId })),
+      this.attempt('audit', () =>
+        this.audit.recordEvents(change.events, { actor: change.actor, correlationId }),
+      ),
       this.attempt('etcd projection', async () => change.project?.()),
       this.attempt('sse', async () => {
         for (const notification of change.notifications ?? []) await this.bus.publish(notification);

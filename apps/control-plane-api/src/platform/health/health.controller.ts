@@ -35,8 +35,12 @@ export class HealthController {
   @Get('ready')
   @HttpCode(200)
   async ready(): Promise<{ status: 'up'; mongo: 'up'; etcd: 'up' }> {
-    const [mongo, etcd] = await Promise.all([check(() => this.db.command({ ping: 1 })), check(() => this.etcd.get('/lcm/health-probe').string())]);
-    if (mongo !== 'up' || etcd !== 'up') throw new ServiceUnavailableException(`mongo ${mongo}, etcd ${etcd}`);
+    const [mongo, etcd] = await Promise.all([
+      check(() => this.db.command({ ping: 1 })),
+      check(() => this.etcd.get('/lcm/health-probe').string()),
+    ]);
+    if (mongo !== 'up' || etcd !== 'up')
+      throw new ServiceUnavailableException(`mongo ${mongo}, etcd ${etcd}`);
     return { status: 'up', mongo, etcd };
   }
 }

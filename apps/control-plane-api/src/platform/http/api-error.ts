@@ -12,7 +12,8 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (entity: string, id: string): ApiError => new ApiError('NOT_FOUND', `${entity} ${id} not found`);
+export const notFound = (entity: string, id: string): ApiError =>
+  new ApiError('NOT_FOUND', `${entity} ${id} not found`);
 
 export const invalidInput = (fieldErrors: FieldError[]): ApiError =>
   new ApiError(

@@ -1,4 +1,12 @@
-import { applyDecorators, createParamDecorator, type ExecutionContext, HttpCode, RequestMethod, RequestMapping, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  type ExecutionContext,
+  HttpCode,
+  RequestMethod,
+  RequestMapping,
+  SetMetadata,
+} from '@nestjs/common';
 import { type FastifyRequest } from 'fastify';
 import { type z } from 'zod';
 import { type Route, toFieldErrors } from '@lcm/contracts';
@@ -15,7 +23,9 @@ const METHODS = {
 } as const;
 
 function successStatus(route: Route): number {
-  const statuses = Object.keys(route.responses).map(Number).sort((a, b) => a - b);
+  const statuses = Object.keys(route.responses)
+    .map(Number)
+    .sort((a, b) => a - b);
   return statuses[0] ?? 200;
 }
 
@@ -38,7 +48,10 @@ export interface ContractInput<R extends Route> {
 }
 
 /** Parses a request against its route's schemas; every bad field of every part is reported at once. */
-export function parseContractInput<R extends Route>(route: R, request: Pick<FastifyRequest, 'params' | 'query' | 'body'>): ContractInput<R> {
+export function parseContractInput<R extends Route>(
+  route: R,
+  request: Pick<FastifyRequest, 'params' | 'query' | 'body'>,
+): ContractInput<R> {
   const parts = [
     ['params', route.params, request.params ?? {}],
     ['query', route.query, request.query ?? {}],
@@ -50,7 +63,10 @@ export function parseContractInput<R extends Route>(route: R, request: Pick<Fast
     if (!schema) continue;
     const result = (schema as z.ZodType).safeParse(value);
     if (result.success) parsed[part] = result.data;
-    else problems.push(...toFieldErrors(result.error).map((e) => ({ ...e, field: e.field ? `${part}.${e.field}` : part })));
+    else
+      problems.push(
+        ...toFieldErrors(result.error).map((e) => ({ ...e, field: e.field ? `${part}.${e.field}` : part })),
+      );
   }
   if (problems.length > 0) throw invalidInput(problems);
   return parsed as unknown as ContractInput<R>;

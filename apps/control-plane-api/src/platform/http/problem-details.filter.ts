@@ -4,10 +4,19 @@ import { PROBLEM_CONTENT_TYPE } from '@lcm/contracts';
 import { currentCorrelationId, type Logger } from '@lcm/observability';
 import { internalErrorProblem, toProblem } from './problem-details';
 
-export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
+export function sendProblem(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  logger: Logger,
+): void {
   const known = toProblem(error);
   if (!known) logger.error({ err: error, method: request.method, url: request.url }, 'unhandled error');
-  const body = { ...(known ?? internalErrorProblem()), instance: request.url, correlation_id: currentCorrelationId() };
+  const body = {
+    ...(known ?? internalErrorProblem()),
+    instance: request.url,
+    correlation_id: currentCorrelationId(),
+  };
   void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
 }
 

@@ -52,8 +52,20 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   INTERNAL_ERROR: 'Internal error',
 };
 
-function problem(code: ErrorCode, detail: string, extras: Partial<ProblemDetails> = {}, status = ERROR_HTTP_STATUS[code]): ProblemDetails {
-  return { type: problemTypeUri(code), title: TITLES[code] ?? code.replaceAll('_', ' ').toLowerCase(), status, code, detail, ...extras };
+function problem(
+  code: ErrorCode,
+  detail: string,
+  extras: Partial<ProblemDetails> = {},
+  status = ERROR_HTTP_STATUS[code],
+): ProblemDetails {
+  return {
+    type: problemTypeUri(code),
+    title: TITLES[code] ?? code.replaceAll('_', ' ').toLowerCase(),
+    status,
+    code,
+    detail,
+    ...extras,
+  };
 }
 
 /** Errors raised by Fastify itself (body parsing, size limit) carry a 4xx statusCode. */
@@ -67,9 +79,13 @@ function fastifyClientError(error: unknown): { statusCode: number; message: stri
 
 /** The one place where any error becomes an RFC 9457 problem document. `null` means: unexpected (500). */
 export function toProblem(error: unknown): ProblemDetails | null {
-  if (error instanceof ApiError) return problem(error.code, error.message, error.fieldErrors ? { errors: error.fieldErrors } : {});
+  if (error instanceof ApiError)
+    return problem(error.code, error.message, error.fieldErrors ? { errors: error.fieldErrors } : {});
   if (error instanceof InvalidTransitionError) {
-    return problem('INVALID_TRANSITION', error.message, { current_status: error.current, requested_status: error.requested });
+    return problem('INVALID_TRANSITION', error.message, {
+      current_status: error.current,
+      requested_status: error.requested,
+    });
   }
   if (error instanceof DomainError) return problem(DOMAIN_TO_API[error.code], error.message);
   if (error instanceof ConcurrencyConflictError) return problem('VERSION_CONFLICT', error.message);

@@ -12,7 +12,10 @@ export interface Committed<S extends PersistedState> {
   events: DomainEvent[];
 }
 
-export interface AggregateRepositoryOptions<S extends PersistedState, A extends AggregateRoot<S, DomainEvent>> {
+export interface AggregateRepositoryOptions<
+  S extends PersistedState,
+  A extends AggregateRoot<S, DomainEvent>,
+> {
   collection: string;
   /** Human name used in 404 problems, e.g. "lablet session". */
   entity: string;

@@ -18,12 +18,17 @@ export async function expireDocuments<T extends Document>(
     return () => undefined;
   } catch (error) {
     if (!(error instanceof MongoServerError)) throw error;
-    logger.warn({ collection: collection.collectionName, reason: error.message }, 'TTL index not supported here; expiring by periodic sweep');
+    logger.warn(
+      { collection: collection.collectionName, reason: error.message },
+      'TTL index not supported here; expiring by periodic sweep',
+    );
   }
   await collection.createIndex({ [field]: 1 }, { name: field });
   const sweep = async (): Promise<void> => {
     try {
-      await collection.deleteMany({ [field]: { $lt: new Date(Date.now() - ttlSeconds * 1000) } } as Filter<T>);
+      await collection.deleteMany({
+        [field]: { $lt: new Date(Date.now() - ttlSeconds * 1000) },
+      } as Filter<T>);
     } catch (error) {
       logger.error({ err: error, collection: collection.collectionName }, 'expiry sweep failed');
     }

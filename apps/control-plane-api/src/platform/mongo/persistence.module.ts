@@ -1,4 +1,11 @@
-import { Global, Inject, Module, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Module,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+  type Provider,
+} from '@nestjs/common';
 import { type Db } from 'mongodb';
 import { type Clock } from '@lcm/domain';
 import { type Logger } from '@lcm/observability';
@@ -16,6 +23,7 @@ import {
 import { SystemSettingsRepository } from '../../modules/settings/infrastructure/system-settings.repository';
 import { WorkerTemplateRepository } from '../../modules/worker-templates/infrastructure/worker-template.repository';
 import { CmlWorkerRepository } from '../../modules/workers/infrastructure/cml-worker.repository';
+import { WorkersEtcdProjector } from '../../modules/workers/infrastructure/workers.etcd-projector';
 import { APP_CONFIG } from '../app-config.token';
 import { CommitRecorder } from '../commit/commit-recorder';
 import { CLOCK, LOGGER, MONGO_DB } from '../platform.tokens';
@@ -52,11 +60,14 @@ const repositoryProviders: Provider[] = REPOSITORIES.map((Repository) => ({
     },
     {
       provide: CommitRecorder,
-      useFactory: (audit: AuditLog, bus: ChangeEventBus, logger: Logger) => new CommitRecorder(audit, bus, logger),
+      useFactory: (audit: AuditLog, bus: ChangeEventBus, logger: Logger) =>
+        new CommitRecorder(audit, bus, logger),
       inject: [AuditLog, ChangeEventBus, LOGGER],
     },
+    // Sessions and workers both change worker capacity, so both contexts project worker keys through it.
+    WorkersEtcdProjector,
   ],
-  exports: [...REPOSITORIES, AuditLog, CommitRecorder],
+  exports: [...REPOSITORIES, AuditLog, CommitRecorder, WorkersEtcdProjector],
 })
 export class PersistenceModule implements OnModuleInit, OnApplicationShutdown {
   private readonly repositories: { ensureIndexes(): Promise<void> }[];
@@ -76,7 +87,17 @@ export class PersistenceModule implements OnModuleInit, OnApplicationShutdown {
     @Inject(LabletDefinitionRepository) definitions: LabletDefinitionRepository,
     @Inject(SystemSettingsRepository) settings: SystemSettingsRepository,
   ) {
-    this.repositories = [sessions, userSessions, gradingSessions, scoreReports, labRecords, workers, templates, definitions, settings];
+    this.repositories = [
+      sessions,
+      userSessions,
+      gradingSessions,
+      scoreReports,
+      labRecords,
+      workers,
+      templates,
+      definitions,
+      settings,
+    ];
   }
 
   async onModuleInit(): Promise<void> {
@@ -85,7 +106,12 @@ export class PersistenceModule implements OnModuleInit, OnApplicationShutdown {
     for (const repository of this.repositories) await repository.ensureIndexes();
     this.stopSweeps.push(
       await this.audit.ensureIndexes(this.logger),
-      await expireDocuments(this.db.collection(VERSION_CLAIMS_COLLECTION), 'claimed_at', 24 * 3600, this.logger),
+      await expireDocuments(
+        this.db.collection(VERSION_CLAIMS_COLLECTION),
+        'claimed_at',
+        24 * 3600,
+        this.logger,
+      ),
     );
   }
 

@@ -33,9 +33,9 @@ describe('VersionedCollection against a real MongoDB-wire server', () => {
     const readByB = (await counters.collection.findOne({ _id: 'race' }))!;
 
     const savedByA = await counters.replace({ ...readByA, value: readByA.value + 1 }, readByA.version);
-    await expect(counters.replace({ ...readByB, value: readByB.value + 10 }, readByB.version)).rejects.toBeInstanceOf(
-      ConcurrencyConflictError,
-    );
+    await expect(
+      counters.replace({ ...readByB, value: readByB.value + 10 }, readByB.version),
+    ).rejects.toBeInstanceOf(ConcurrencyConflictError);
 
     expect(savedByA.version).toBe(2);
     expect(await counters.collection.findOne({ _id: 'race' })).toMatchObject({ value: 1, version: 2 });
@@ -45,11 +45,17 @@ describe('VersionedCollection against a real MongoDB-wire server', () => {
     let now = new Date('2026-01-01T00:00:00Z');
     const clocked = new VersionedCollection(testDb.db.collection<Counter>('counters'), testDb.db, () => now);
     await clocked.insert({ _id: 'crashed', value: 0 });
-    await testDb.db.collection(VERSION_CLAIMS_COLLECTION).insertOne({ _id: 'counters/crashed@1' as never, claimed_at: now });
+    await testDb.db
+      .collection(VERSION_CLAIMS_COLLECTION)
+      .insertOne({ _id: 'counters/crashed@1' as never, claimed_at: now });
 
-    await expect(clocked.replace({ _id: 'crashed', value: 1, version: 1 }, 1)).rejects.toBeInstanceOf(ConcurrencyConflictError);
+    await expect(clocked.replace({ _id: 'crashed', value: 1, version: 1 }, 1)).rejects.toBeInstanceOf(
+      ConcurrencyConflictError,
+    );
     now = new Date(now.getTime() + 11_000);
-    await expect(clocked.replace({ _id: 'crashed', value: 1, version: 1 }, 1)).resolves.toMatchObject({ version: 2 });
+    await expect(clocked.replace({ _id: 'crashed', value: 1, version: 1 }, 1)).resolves.toMatchObject({
+      version: 2,
+    });
   });
 
   it('never loses an update when many writers race and retry on conflict', async () => {
@@ -69,7 +75,10 @@ describe('VersionedCollection against a real MongoDB-wire server', () => {
       }
     };
     await Promise.all(Array.from({ length: writers }, increment));
-    expect(await counters.collection.findOne({ _id: 'contended' })).toMatchObject({ value: writers, version: writers + 1 });
+    expect(await counters.collection.findOne({ _id: 'contended' })).toMatchObject({
+      value: writers,
+      version: writers + 1,
+    });
     expect(conflicts).toBeGreaterThan(0);
   });
 });

@@ -83,7 +83,10 @@ export class VersionedCollection<T extends VersionedDocument> {
     const next = { ...document, version: expectedVersion + 1 };
     let matched: number;
     try {
-      const result = await this.collection.replaceOne({ _id: document._id, version: expectedVersion } as Filter<T>, next);
+      const result = await this.collection.replaceOne(
+        { _id: document._id, version: expectedVersion } as Filter<T>,
+        next,
+      );
       matched = result.matchedCount;
     } catch (error) {
       throw this.translate(error);
@@ -107,10 +110,17 @@ export class VersionedCollection<T extends VersionedDocument> {
   }
 
   /** True when the claim was left by a writer that died before writing, and has been removed. */
-  private async releaseAbandonedClaim(id: string, claimId: string, expectedVersion: number): Promise<boolean> {
+  private async releaseAbandonedClaim(
+    id: string,
+    claimId: string,
+    expectedVersion: number,
+  ): Promise<boolean> {
     const existing = await this.claims.findOne({ _id: claimId });
     if (!existing || this.now().getTime() - existing.claimed_at.getTime() < ABANDONED_CLAIM_MS) return false;
-    const stillAtVersion = await this.collection.countDocuments({ _id: id, version: expectedVersion } as Filter<T>);
+    const stillAtVersion = await this.collection.countDocuments({
+      _id: id,
+      version: expectedVersion,
+    } as Filter<T>);
     if (stillAtVersion !== 1) return false;
     await this.claims.deleteOne({ _id: claimId, claimed_at: existing.claimed_at });
     return true;
@@ -121,7 +131,9 @@ export class VersionedCollection<T extends VersionedDocument> {
   }
 
   private translate(error: unknown): unknown {
-    return isDuplicateKey(error) ? new DuplicateDocumentError(this.collection.collectionName, (error as Error).message) : error;
+    return isDuplicateKey(error)
+      ? new DuplicateDocumentError(this.collection.collectionName, (error as Error).message)
+      : error;
   }
 }
 

@@ -4,7 +4,17 @@ import { buildOpenApiDocument } from './openapi-document';
 describe('buildOpenApiDocument', () => {
   const document = buildOpenApiDocument(allRoutes(), 'test') as {
     openapi: string;
-    paths: Record<string, Record<string, { parameters: { name: string; in: string }[]; requestBody?: unknown; responses: Record<string, unknown> }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          parameters: { name: string; in: string }[];
+          requestBody?: unknown;
+          responses: Record<string, unknown>;
+        }
+      >
+    >;
   };
 
   it('describes every contract route exactly once', () => {
@@ -15,8 +25,12 @@ describe('buildOpenApiDocument', () => {
 
   it('turns path placeholders into path parameters and declares bodies and problem responses', () => {
     const schedule = document.paths['/api/internal/sessions/{lablet_session_id}/schedule']?.['post'];
-    expect(schedule?.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'lablet_session_id', in: 'path' })]));
+    expect(schedule?.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'lablet_session_id', in: 'path' })]),
+    );
     expect(schedule?.requestBody).toBeDefined();
-    expect(Object.keys(schedule?.responses ?? {})).toEqual(expect.arrayContaining(['400', '401', '404', '409', '422']));
+    expect(Object.keys(schedule?.responses ?? {})).toEqual(
+      expect.arrayContaining(['400', '401', '404', '409', '422']),
+    );
   });
 });

@@ -14,9 +14,17 @@ const problemResponse = (description: string) => ({
 });
 
 function parameters(route: Route): JsonSchema[] {
-  const pathParams = pathParamNames(route.path).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+  const pathParams = pathParamNames(route.path).map((name) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
   if (!route.query) return pathParams;
-  const query = toSchema(route.query, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+  const query = toSchema(route.query, 'input') as {
+    properties?: Record<string, JsonSchema>;
+    required?: string[];
+  };
   const queryParams = Object.entries(query.properties ?? {}).map(([name, schema]) => ({
     name,
     in: 'query',
@@ -41,11 +49,18 @@ function operation(route: Route): JsonSchema {
   responses['422'] = problemResponse('Capacity, constraint or unsupported feature');
   return {
     summary: route.summary,
-    tags: [route.auth === 'internal' ? 'internal' : route.path.split('/')[3] ?? 'public'],
+    tags: [route.auth === 'internal' ? 'internal' : (route.path.split('/')[3] ?? 'public')],
     security: route.auth === 'internal' ? [{ apiKey: [] }] : [{ bearer: [] }],
     ...(route.auth === 'public' ? { 'x-roles': route.roles } : {}),
     parameters: parameters(route),
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } } } : {}),
+    ...(route.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: toSchema(route.body, 'input') } },
+          },
+        }
+      : {}),
     responses,
   };
 }

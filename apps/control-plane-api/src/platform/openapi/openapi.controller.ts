@@ -18,7 +18,10 @@ const DOCS_PAGE = `<!doctype html>
 
 @Controller('api/docs')
 export class OpenApiController {
-  private readonly document = buildOpenApiDocument(allRoutes(), process.env['npm_package_version'] ?? '0.1.0');
+  private readonly document = buildOpenApiDocument(
+    allRoutes(),
+    process.env['npm_package_version'] ?? '0.1.0',
+  );
 
   @Get('openapi.json')
   openapi(): unknown {

@@ -1,8 +1,9 @@
 import { type Etcd3 } from 'etcd3';
 import { encodeEtcdValue, etcdKeys, etcdPrefixes, parseEtcdKey } from '@lcm/contracts';
-import { type CmlWorkerState, type LabletSessionState, subtractCapacity } from '@lcm/domain';
+import { type LabletSessionState } from '@lcm/domain';
+import { KeyedSerialQueue } from '../../../platform/keyed-serial-queue';
 import { type EtcdProjector } from '../../projection/projection-registry';
-import { type CmlWorkerRepository } from '../../workers/infrastructure/cml-worker.repository';
+import { type WorkersEtcdProjector } from '../../workers/infrastructure/workers.etcd-projector';
 import { type LabletSessionRepository } from './session.repositories';
 
 const REPUBLISH_BATCH = 500;
@@ -20,26 +21,24 @@ const keysRetired = (state: LabletSessionState): boolean =>
  */
 export class SessionEtcdProjector implements EtcdProjector {
   readonly name = 'sessions';
-  private readonly queues = new Map<string, Promise<void>>();
+  private readonly queue = new KeyedSerialQueue();
 
   constructor(
     private readonly etcd: Etcd3,
     private readonly sessions: LabletSessionRepository,
-    private readonly workers: CmlWorkerRepository,
+    private readonly workers: WorkersEtcdProjector,
   ) {}
 
   projectSession(id: string): Promise<void> {
-    return this.serialised(`session:${id}`, async () => {
+    return this.queue.run(id, async () => {
       const state = await this.sessions.findStateById(id);
       await (state ? this.writeSession(state) : this.deleteSession(id));
     });
   }
 
+  /** The worker's capacity and ports keys after a session command allocated or released on it. */
   projectWorker(id: string): Promise<void> {
-    return this.serialised(`worker:${id}`, async () => {
-      const state = await this.workers.findStateById(id);
-      if (state) await this.writeWorkerCapacity(state);
-    });
+    return this.workers.project(id);
   }
 
   /** Rewrites every session key from MongoDB and removes keys of sessions that are gone or cleaned up. */
@@ -95,41 +94,5 @@ export class SessionEtcdProjector implements EtcdProjector {
 
   private async deleteSession(id: string): Promise<void> {
     await this.etcd.delete().prefix(etcdPrefixes.session(id));
-  }
-
-  private async writeWorkerCapacity(state: CmlWorkerState): Promise<void> {
-    const ports = Object.fromEntries(
-      state.port_allocations.map((allocation) => [allocation.holder_id, allocation.ports]),
-    );
-    const writes: Promise<unknown>[] = [
-      this.etcd.put(etcdKeys.workerPorts(state.id)).value(encodeEtcdValue('workerPorts', ports)).exec(),
-    ];
-    if (state.declared_capacity) {
-      const declared = state.declared_capacity;
-      const allocated = state.allocated_capacity;
-      const available = subtractCapacity(declared, allocated);
-      const value = encodeEtcdValue('workerCapacity', {
-        worker_id: state.id,
-        declared_capacity: declared,
-        allocated_capacity: allocated,
-        available_capacity: available,
-        assigned_instance_count: state.session_ids.length,
-        updated_at: state.updated_at,
-      });
-      writes.push(this.etcd.put(etcdKeys.workerCapacity(state.id)).value(value).exec());
-    }
-    await Promise.all(writes);
-  }
-
-  private serialised(key: string, work: () => Promise<void>): Promise<void> {
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(work);
-    this.queues.set(key, next);
-    void next
-      .finally(() => {
-        if (this.queues.get(key) === next) this.queues.delete(key);
-      })
-      .catch(() => undefined);
-    return next;
   }
 }

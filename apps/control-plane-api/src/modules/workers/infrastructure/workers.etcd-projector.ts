@@ -9,6 +9,7 @@ import {
   parseEtcdKey,
 } from '@lcm/contracts';
 import { type CmlWorkerState } from '@lcm/domain';
+import { KeyedSerialQueue } from '../../../platform/keyed-serial-queue';
 import { ETCD_CLIENT } from '../../../platform/platform.tokens';
 import { type EtcdProjector } from '../../projection/projection-registry';
 import { CmlWorkerRepository } from './cml-worker.repository';
@@ -65,7 +66,7 @@ function workerKeys(
 @Injectable()
 export class WorkersEtcdProjector implements EtcdProjector {
   readonly name = 'workers';
-  private readonly queues = new Map<string, Promise<void>>();
+  private readonly queue = new KeyedSerialQueue();
 
   constructor(
     @Inject(ETCD_CLIENT) private readonly etcd: Etcd3,
@@ -73,15 +74,7 @@ export class WorkersEtcdProjector implements EtcdProjector {
   ) {}
 
   project(workerId: string): Promise<void> {
-    const previous = this.queues.get(workerId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.write(workerId));
-    this.queues.set(workerId, next);
-    void next
-      .finally(() => {
-        if (this.queues.get(workerId) === next) this.queues.delete(workerId);
-      })
-      .catch(() => undefined);
-    return next;
+    return this.queue.run(workerId, () => this.write(workerId));
   }
 
   /** Rewrites the keys of every worker from MongoDB and removes keys of workers that are gone or TERMINATED. */

@@ -75,7 +75,9 @@ describe('CmlHttpAdapter against the CML fleet simulator', () => {
 
     await cml.stopLab(id);
     await expect(cml.deleteLab(id)).rejects.toBeInstanceOf(ConflictError);
+    await waitFor(async () => (await cml.getLabState(id)) === 'STOPPED');
     await cml.wipeLab(id);
+    await waitFor(async () => (await cml.getLabState(id)) === 'DEFINED_ON_CORE');
     await cml.deleteLab(id);
     expect(await cml.listLabIds()).not.toContain(id);
   });
@@ -92,7 +94,9 @@ describe('CmlHttpAdapter against the CML fleet simulator', () => {
     const [main] = await cml.getNodeConfiguration(id, router.id);
     expect(main?.content).toContain('hostname r1');
     await cml.stopLab(id);
+    await waitFor(async () => (await cml.getLabState(id)) === 'STOPPED');
     await cml.wipeLab(id);
+    await waitFor(async () => (await cml.getLabState(id)) === 'DEFINED_ON_CORE');
     await cml.deleteLab(id);
   });
 

@@ -398,7 +398,8 @@ export class CmlWorker {
   }
 
   wipeLab(lab: SimLab): void {
-    if (lab.nodes.some((n) => RUNNING_STATES.has(n.state) || n.state === 'DISCONNECTED') || lab.pendingAction === 'stop') {
+    // Nodes decide, as on CML: once every node has stopped the lab can be wiped, bookkeeping aside.
+    if (lab.nodes.some((n) => RUNNING_STATES.has(n.state) || n.state === 'DISCONNECTED')) {
       throw new CmlError(400, 'Lab must be stopped before it can be wiped');
     }
     if (lab.pendingAction === 'wipe') return;
@@ -410,7 +411,7 @@ export class CmlWorker {
   }
 
   deleteLab(lab: SimLab): void {
-    if (this.labState(lab) !== 'DEFINED_ON_CORE' || lab.pendingAction !== null) {
+    if (this.labState(lab) !== 'DEFINED_ON_CORE' || lab.nodes.some((node) => node.cancelPending)) {
       throw new CmlError(400, 'Lab must be stopped and wiped before it can be deleted');
     }
     for (const node of lab.nodes) node.cancelPending?.();

@@ -3,7 +3,7 @@
  * machine. Run with `pnpm bench:cpa` (starts etcd/FerretDB/moto if they are not running).
  *
  * Prints: GET session req/s and p50/p99 at concurrency 32; schedule + start-instantiation
- * throughput; Fastify hello-world req/s; raw version-checked MongoDB updates/s; and the ratios.
+ * throughput; Fastify hello-world req/s; raw MongoDB reads/s and version-checked updates/s; and the ratios.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -93,6 +93,24 @@ async function rawVersionedUpdatesPerSecond(mongoUrl: string): Promise<number> {
   await db.dropDatabase();
   await client.close();
   return updates / SECONDS;
+}
+
+/** Reads by id with the driver alone: the storage ceiling of GET session. */
+async function rawReadsPerSecond(mongoUrl: string, database: string, sessionId: string): Promise<number> {
+  const client = await new MongoClient(mongoUrl).connect();
+  const sessions = client.db(database).collection<{ _id: string }>('lablet_sessions');
+  let reads = 0;
+  const deadline = Date.now() + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < deadline) {
+        await sessions.findOne({ _id: sessionId });
+        reads += 1;
+      }
+    }),
+  );
+  await client.close();
+  return reads / SECONDS;
 }
 
 async function main(): Promise<void> {
@@ -199,6 +217,7 @@ async function main(): Promise<void> {
     progress('measuring the ceilings');
     const helloWorld = await load('http://127.0.0.1:18091/hello', {});
     const rawUpdates = await rawVersionedUpdatesPerSecond(mongoUrl);
+    const rawReads = await rawReadsPerSecond(mongoUrl, database, probeSession);
 
     const rows = [
       [
@@ -220,6 +239,16 @@ async function main(): Promise<void> {
         'ceiling: raw version-checked Mongo updates (c=32)',
         `${rawUpdates.toFixed(0)} updates/s`,
         'VersionedCollection.replace on FerretDB/SQLite',
+      ],
+      [
+        'ceiling: raw MongoDB findOne by id (c=32)',
+        `${rawReads.toFixed(0)} reads/s`,
+        'driver only, the same document as the GET',
+      ],
+      [
+        'ratio GET session / raw findOne',
+        `${((getSession.requestsPerSecond / rawReads) * 100).toFixed(1)} %`,
+        '',
       ],
       [
         'ratio GET session / hello-world',

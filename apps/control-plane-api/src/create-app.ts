@@ -21,7 +21,9 @@ export async function createApp(config: AppConfig, logger?: Logger): Promise<Nes
   });
   app.enableShutdownHooks();
   if (config.AUTH_MODE === 'development') {
-    log.warn('AUTH_MODE=development: bearer tokens are signed locally and /api/auth/dev-token issues them to anyone. Never use this outside a local run.');
+    log.warn(
+      'AUTH_MODE=development: bearer tokens are signed locally and /api/auth/dev-token issues them to anyone. Never use this outside a local run.',
+    );
   }
   return app;
 }

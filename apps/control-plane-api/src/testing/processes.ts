@@ -14,7 +14,12 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls until `ready` resolves true, or fails after `timeoutMs`. */
-export async function waitFor(what: string, ready: () => Promise<boolean>, timeoutMs = 30_000, intervalMs = 200): Promise<void> {
+export async function waitFor(
+  what: string,
+  ready: () => Promise<boolean>,
+  timeoutMs = 30_000,
+  intervalMs = 200,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await ready().catch(() => false)) return;
@@ -51,13 +56,20 @@ export class PrivateEtcd {
     this.child = spawn(
       'etcd',
       [
-        '--name', 'private',
-        '--data-dir', this.dataDir,
-        '--listen-client-urls', this.endpoint,
-        '--advertise-client-urls', this.endpoint,
-        '--listen-peer-urls', peer,
-        '--initial-advertise-peer-urls', peer,
-        '--initial-cluster', `private=${peer}`,
+        '--name',
+        'private',
+        '--data-dir',
+        this.dataDir,
+        '--listen-client-urls',
+        this.endpoint,
+        '--advertise-client-urls',
+        this.endpoint,
+        '--listen-peer-urls',
+        peer,
+        '--initial-advertise-peer-urls',
+        peer,
+        '--initial-cluster',
+        `private=${peer}`,
       ],
       { stdio: 'ignore' },
     );

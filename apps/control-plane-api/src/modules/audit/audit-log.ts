@@ -16,7 +16,11 @@ export interface AuditContext {
   correlationId: string | null;
 }
 
-function statusChange(payload: object): { before: string | null; after: string | null; reason: string | null } {
+function statusChange(payload: object): {
+  before: string | null;
+  after: string | null;
+  reason: string | null;
+} {
   const { from, to, reason } = payload as { from?: unknown; to?: unknown; reason?: unknown };
   return {
     before: typeof from === 'string' ? from : null,

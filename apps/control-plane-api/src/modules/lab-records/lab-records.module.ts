@@ -13,7 +13,10 @@ import { CloneLabHandler } from './application/commands/clone-lab.command';
 import { CompleteLabActionHandler } from './application/commands/complete-lab-action.command';
 import { DiscoverLabsHandler } from './application/commands/discover-labs.command';
 import { FailLabActionHandler } from './application/commands/fail-lab-action.command';
-import { FailStaleLabActionsCommand, FailStaleLabActionsHandler } from './application/commands/fail-stale-lab-actions.command';
+import {
+  FailStaleLabActionsCommand,
+  FailStaleLabActionsHandler,
+} from './application/commands/fail-stale-lab-actions.command';
 import { ObserveLabStatusHandler } from './application/commands/observe-lab-status.command';
 import { RecordLabRunHandler } from './application/commands/record-lab-run.command';
 import { RequestLabActionHandler } from './application/commands/request-lab-action.command';
@@ -67,7 +70,9 @@ export class LabRecordsModule implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     this.projections.register(this.projector);
     this.staleSweep = setInterval(() => {
-      this.commands.execute(new FailStaleLabActionsCommand()).catch((error: unknown) => this.logger.error({ err: error }, 'stale lab action sweep failed'));
+      this.commands
+        .execute(new FailStaleLabActionsCommand())
+        .catch((error: unknown) => this.logger.error({ err: error }, 'stale lab action sweep failed'));
     }, this.config.LAB_ACTION_SWEEP_SECONDS * 1000);
     this.staleSweep.unref();
   }

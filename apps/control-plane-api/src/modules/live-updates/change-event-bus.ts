@@ -59,7 +59,9 @@ export class ChangeEventBus {
 
   async publish(event: ChangeEvent): Promise<void> {
     const key = `${CHANGE_EVENTS_PREFIX}${event.at}-${randomUUID()}`;
-    await this.currentLease().put(key).value(JSON.stringify(ChangeEvent.parse(event)));
+    await this.currentLease()
+      .put(key)
+      .value(JSON.stringify(ChangeEvent.parse(event)));
   }
 
   /** Live events from every process, in revision order. Returns the unsubscribe function. */
@@ -83,7 +85,10 @@ export class ChangeEventBus {
     const bucketMs = Math.max(1, Math.floor(this.replayWindowSeconds / 5)) * 1000;
     const startsAt = Math.floor(this.now() / bucketMs) * bucketMs;
     if (!this.bucket || this.bucket.startsAt !== startsAt) {
-      this.bucket = { startsAt, lease: this.etcd.lease(this.replayWindowSeconds + bucketMs / 1000, { autoKeepAlive: false }) };
+      this.bucket = {
+        startsAt,
+        lease: this.etcd.lease(this.replayWindowSeconds + bucketMs / 1000, { autoKeepAlive: false }),
+      };
     }
     return this.bucket.lease;
   }

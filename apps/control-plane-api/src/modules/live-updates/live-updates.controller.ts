@@ -26,7 +26,11 @@ export class LiveUpdatesController implements OnApplicationShutdown {
   @Get(SSE_STREAM_PATH)
   async stream(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const queryToken = (request.query as Record<string, unknown>)['access_token'];
-    await this.authenticator.authenticate(request, READ_ROLES, typeof queryToken === 'string' ? queryToken : undefined);
+    await this.authenticator.authenticate(
+      request,
+      READ_ROLES,
+      typeof queryToken === 'string' ? queryToken : undefined,
+    );
     const lastEventId = Number(request.headers['last-event-id']);
     reply.hijack();
     const stream = new SseStream(reply.raw, this.bus, () => this.snapshots.snapshot(), {

@@ -15,7 +15,8 @@ import { ProjectionRegistry } from '../projection/projection-registry';
   providers: [
     {
       provide: ChangeEventBus,
-      useFactory: (etcd: Etcd3, config: AppConfig) => new ChangeEventBus(etcd, config.SSE_REPLAY_WINDOW_SECONDS),
+      useFactory: (etcd: Etcd3, config: AppConfig) =>
+        new ChangeEventBus(etcd, config.SSE_REPLAY_WINDOW_SECONDS),
       inject: [ETCD_CLIENT, APP_CONFIG],
     },
     SnapshotRegistry,

@@ -39,7 +39,9 @@ export class SseStream {
       'x-accel-buffering': 'no',
     });
     this.response.on('close', () => this.close());
-    this.unsubscribe = this.bus.subscribe((event) => (this.replaying ? this.buffered.push(event) : this.send(event)));
+    this.unsubscribe = this.bus.subscribe((event) =>
+      this.replaying ? this.buffered.push(event) : this.send(event),
+    );
     this.write(
       frame('connected', {
         client_id: randomUUID(),
@@ -57,7 +59,10 @@ export class SseStream {
     }
     this.replaying = false;
     this.buffered.splice(0).forEach((event) => this.send(event));
-    this.heartbeat = setInterval(() => this.write(frame('heartbeat', { at: this.options.now().toISOString() })), this.options.heartbeatMs);
+    this.heartbeat = setInterval(
+      () => this.write(frame('heartbeat', { at: this.options.now().toISOString() })),
+      this.options.heartbeatMs,
+    );
   }
 
   /** Tells the client the server is going away, so it reconnects elsewhere at once. */

@@ -27,7 +27,10 @@ describe('SSE across two control-plane processes', () => {
   const clients: SseTestClient[] = [];
 
   const streamOfB = async (lastEventId?: string): Promise<SseTestClient> => {
-    const client = new SseTestClient(`${urlB}${SSE_STREAM_PATH}`, { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) });
+    const client = new SseTestClient(`${urlB}${SSE_STREAM_PATH}`, {
+      authorization: `Bearer ${token}`,
+      ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+    });
     clients.push(client);
     await client.connect();
     await client.next((frame) => frame.event === 'connected');
@@ -35,7 +38,11 @@ describe('SSE across two control-plane processes', () => {
   };
 
   const importLabThroughA = async (): Promise<string> => {
-    const created = await http.post(labs.importLab.path, { worker_id: workerId, yaml: 'lab:\n  title: shared\nnodes: []\n' }, { headers: { authorization: `Bearer ${token}` } });
+    const created = await http.post(
+      labs.importLab.path,
+      { worker_id: workerId, yaml: 'lab:\n  title: shared\nnodes: []\n' },
+      { headers: { authorization: `Bearer ${token}` } },
+    );
     expect(created.status).toBe(201);
     return created.data.id as string;
   };
@@ -58,12 +65,19 @@ describe('SSE across two control-plane processes', () => {
       LOG_LEVEL: 'warn',
     });
     processB.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await waitFor('control plane B to be ready', async () => (await axios.get(`${urlB}/health/ready`)).status === 200, 60_000, 300).catch((error: Error) => {
+    await waitFor(
+      'control plane B to be ready',
+      async () => (await axios.get(`${urlB}/health/ready`)).status === 200,
+      60_000,
+      300,
+    ).catch((error: Error) => {
       throw new Error(`${error.message}; process B stderr: ${stderr}`);
     });
     token = (await http.post('/api/auth/dev-token', { subject: 'ops', roles: ['admin'] })).data.access_token;
     workerId = randomUUID();
-    await processA.app.get(CmlWorkerRepository).save(aWorker().running().with({ id: workerId, version: 0 }).build());
+    await processA.app
+      .get(CmlWorkerRepository)
+      .save(aWorker().running().with({ id: workerId, version: 0 }).build());
   }, 90_000);
 
   afterAll(async () => {
@@ -75,21 +89,30 @@ describe('SSE across two control-plane processes', () => {
   it('delivers an event committed through A to a client connected to B', async () => {
     const client = await streamOfB();
     const labId = await importLabThroughA();
-    const created = await client.next((frame) => frame.event === 'lab.created' && (frame.data['lab_record'] as { id: string }).id === labId);
+    const created = await client.next(
+      (frame) => frame.event === 'lab.created' && (frame.data['lab_record'] as { id: string }).id === labId,
+    );
     expect(Number(created.id)).toBeGreaterThan(0);
   }, 30_000);
 
   it('replays what a client missed after its Last-Event-ID, without a snapshot, while within the window', async () => {
     const first = await streamOfB();
     const labId = await importLabThroughA();
-    const seen = await first.next((frame) => frame.event === 'lab.created' && (frame.data['lab_record'] as { id: string }).id === labId);
+    const seen = await first.next(
+      (frame) => frame.event === 'lab.created' && (frame.data['lab_record'] as { id: string }).id === labId,
+    );
     first.close();
 
-    const started = await http.post(buildPath(labs.startLab, { lab_record_id: labId }), undefined, { headers: { authorization: `Bearer ${token}` } });
+    const started = await http.post(buildPath(labs.startLab, { lab_record_id: labId }), undefined, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(started.status).toBe(202);
 
     const resumed = await streamOfB(seen.id);
-    const replayed = await resumed.next((frame) => frame.event === 'lab.action.requested' && (frame.data['lab_record'] as { id: string }).id === labId);
+    const replayed = await resumed.next(
+      (frame) =>
+        frame.event === 'lab.action.requested' && (frame.data['lab_record'] as { id: string }).id === labId,
+    );
     expect(Number(replayed.id)).toBeGreaterThan(Number(seen.id));
     expect(replayed.data['action']).toBe('start');
     expect(resumed.frames.some((frame) => frame.event.endsWith('.snapshot'))).toBe(false);
@@ -100,6 +123,10 @@ describe('SSE across two control-plane processes', () => {
     const labId = await importLabThroughA();
     const client = await streamOfB('1');
     await client.next((frame) => frame.event === 'lablet_session.snapshot');
-    expect(client.frames.some((frame) => frame.event === 'lab.created' && (frame.data['lab_record'] as { id: string }).id === labId)).toBe(false);
+    expect(
+      client.frames.some(
+        (frame) => frame.event === 'lab.created' && (frame.data['lab_record'] as { id: string }).id === labId,
+      ),
+    ).toBe(false);
   }, 30_000);
 });

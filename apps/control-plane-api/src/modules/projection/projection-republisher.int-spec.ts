@@ -12,7 +12,8 @@ import { type RunningTestApp, startTestApp, TEST_INTERNAL_API_KEY, testConfig } 
 import { CmlWorkerRepository } from '../workers/infrastructure/cml-worker.repository';
 
 const labRoutes = apiContract.internal.labRecords;
-const byId = (route: typeof labRoutes.getLabRecord | typeof labRoutes.completeLabAction, id: string) => buildPath(route as typeof labRoutes.getLabRecord, { lab_record_id: id });
+const byId = (route: typeof labRoutes.getLabRecord | typeof labRoutes.completeLabAction, id: string) =>
+  buildPath(route as typeof labRoutes.getLabRecord, { lab_record_id: id });
 
 /**
  * Decision 18, end to end: MongoDB stays the source of truth while etcd is down, and the keys
@@ -38,24 +39,52 @@ describe('etcd projection republisher', () => {
   async function discoveredLab(): Promise<LabRecord> {
     const labId = `cml-${randomUUID().slice(0, 8)}`;
     const lab = { lab_id: labId, title: labId, node_count: 0, link_count: 0, status: 'DEFINED' };
-    await http.post(labRoutes.discoverLabs.path, { worker_id: workerId, labs: [lab], partial_scan: true, scanned_at: new Date().toISOString() }, internal);
-    await http.post(labRoutes.discoverLabs.path, { worker_id: workerId, labs: [lab], partial_scan: true, scanned_at: new Date().toISOString() }, internal);
-    return (await http.get(labRoutes.listLabRecords.path, { ...internal, params: { search: labId } })).data.items[0];
+    await http.post(
+      labRoutes.discoverLabs.path,
+      { worker_id: workerId, labs: [lab], partial_scan: true, scanned_at: new Date().toISOString() },
+      internal,
+    );
+    await http.post(
+      labRoutes.discoverLabs.path,
+      { worker_id: workerId, labs: [lab], partial_scan: true, scanned_at: new Date().toISOString() },
+      internal,
+    );
+    return (await http.get(labRoutes.listLabRecords.path, { ...internal, params: { search: labId } })).data
+      .items[0];
   }
 
-  const requestAction = (id: string, action: string) => http.post(buildPath(apiContract.public.labRecords.startLab, { lab_record_id: id }).replace('/start', `/${action}`), undefined, { headers: { authorization: `Bearer ${adminToken}` } });
+  const requestAction = (id: string, action: string) =>
+    http.post(
+      buildPath(apiContract.public.labRecords.startLab, { lab_record_id: id }).replace(
+        '/start',
+        `/${action}`,
+      ),
+      undefined,
+      { headers: { authorization: `Bearer ${adminToken}` } },
+    );
   let adminToken: string;
 
   beforeAll(async () => {
-    etcdServer = new PrivateEtcd(await mkdtemp(join(tmpdir(), 'lcm-etcd-')), await freePort(), await freePort());
+    etcdServer = new PrivateEtcd(
+      await mkdtemp(join(tmpdir(), 'lcm-etcd-')),
+      await freePort(),
+      await freePort(),
+    );
     etcdServer.start();
     etcd = new Etcd3({ hosts: [etcdServer.endpoint], dialTimeout: 1000 });
     await waitFor('private etcd', etcdAnswers);
-    config = testConfig({ ETCD_ENDPOINTS: etcdServer.endpoint, PROJECTION_ETCD_PROBE_SECONDS: '1', PROJECTION_RESYNC_SECONDS: '3600' });
+    config = testConfig({
+      ETCD_ENDPOINTS: etcdServer.endpoint,
+      PROJECTION_ETCD_PROBE_SECONDS: '1',
+      PROJECTION_RESYNC_SECONDS: '3600',
+    });
     await startCpa();
-    adminToken = (await http.post('/api/auth/dev-token', { subject: 'ops', roles: ['admin'] })).data.access_token;
+    adminToken = (await http.post('/api/auth/dev-token', { subject: 'ops', roles: ['admin'] })).data
+      .access_token;
     workerId = randomUUID();
-    await cpa.app.get(CmlWorkerRepository).save(aWorker().running().with({ id: workerId, version: 0 }).build());
+    await cpa.app
+      .get(CmlWorkerRepository)
+      .save(aWorker().running().with({ id: workerId, version: 0 }).build());
   }, 60_000);
 
   afterAll(async () => {
@@ -71,7 +100,11 @@ describe('etcd projection republisher', () => {
     expect(await keyOf(cleared.id)).not.toBeNull();
 
     await etcdServer.stop();
-    const completed = await http.post(byId(labRoutes.completeLabAction, cleared.id), { action: 'start' }, internal);
+    const completed = await http.post(
+      byId(labRoutes.completeLabAction, cleared.id),
+      { action: 'start' },
+      internal,
+    );
     expect(completed.status).toBe(200);
     expect(completed.data).toMatchObject({ status: 'BOOTED', pending_action: null });
     expect((await requestAction(requested.id, 'wipe')).status).toBe(202);
@@ -79,8 +112,17 @@ describe('etcd projection republisher', () => {
     etcdServer.start();
     await waitFor('private etcd back', etcdAnswers);
     // Right after the restart etcd still holds the key written before the outage and misses the new one.
-    await waitFor('keys to converge', async () => (await keyOf(cleared.id)) === null && (await keyOf(requested.id)) !== null, 45_000, 250);
-    expect(JSON.parse((await keyOf(requested.id)) as string)).toMatchObject({ action: 'wipe', lab_id: requested.runtime_binding.lab_id, worker_id: workerId });
+    await waitFor(
+      'keys to converge',
+      async () => (await keyOf(cleared.id)) === null && (await keyOf(requested.id)) !== null,
+      45_000,
+      250,
+    );
+    expect(JSON.parse((await keyOf(requested.id)) as string)).toMatchObject({
+      action: 'wipe',
+      lab_id: requested.runtime_binding.lab_id,
+      worker_id: workerId,
+    });
   }, 90_000);
 
   it('republishes every key at start-up, deleting keys MongoDB no longer backs', async () => {
@@ -88,7 +130,16 @@ describe('etcd projection republisher', () => {
     await requestAction(pending.id, 'delete');
     await cpa.close();
     const orphanKey = etcdKeys.labPendingAction(randomUUID());
-    await etcd.put(orphanKey).value(JSON.stringify({ action: 'start', lab_id: 'gone', worker_id: workerId, requested_at: new Date().toISOString() }));
+    await etcd
+      .put(orphanKey)
+      .value(
+        JSON.stringify({
+          action: 'start',
+          lab_id: 'gone',
+          worker_id: workerId,
+          requested_at: new Date().toISOString(),
+        }),
+      );
     await etcd.delete().key(etcdKeys.labPendingAction(pending.id));
 
     await startCpa();

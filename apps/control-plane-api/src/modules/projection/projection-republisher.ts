@@ -30,7 +30,10 @@ export class ProjectionRepublisher implements OnApplicationBootstrap, OnApplicat
   async onApplicationBootstrap(): Promise<void> {
     await this.republishAll('start-up');
     this.timers = [
-      setInterval(() => void this.republishAll('periodic resync'), this.config.PROJECTION_RESYNC_SECONDS * 1000),
+      setInterval(
+        () => void this.republishAll('periodic resync'),
+        this.config.PROJECTION_RESYNC_SECONDS * 1000,
+      ),
       setInterval(() => void this.probe(), this.config.PROJECTION_ETCD_PROBE_SECONDS * 1000),
     ];
     this.timers.forEach((timer) => timer.unref());
@@ -49,13 +52,23 @@ export class ProjectionRepublisher implements OnApplicationBootstrap, OnApplicat
   }
 
   private async runProjectors(reason: string): Promise<void> {
-    const results = await Promise.allSettled(this.registry.all().map((projector) => projector.republishAll()));
+    const results = await Promise.allSettled(
+      this.registry.all().map((projector) => projector.republishAll()),
+    );
     const failed = this.registry.all().filter((_projector, index) => results[index]?.status === 'rejected');
     results.forEach((result, index) => {
-      if (result.status === 'rejected') this.logger.warn({ err: result.reason, projector: this.registry.all()[index]?.name, reason }, 'etcd republish failed; retried when etcd answers');
+      if (result.status === 'rejected')
+        this.logger.warn(
+          { err: result.reason, projector: this.registry.all()[index]?.name, reason },
+          'etcd republish failed; retried when etcd answers',
+        );
     });
     this.stale = failed.length > 0;
-    if (!this.stale) this.logger.info({ reason, projectors: this.registry.all().map((projector) => projector.name) }, 'etcd projection republished');
+    if (!this.stale)
+      this.logger.info(
+        { reason, projectors: this.registry.all().map((projector) => projector.name) },
+        'etcd projection republished',
+      );
   }
 
   private async probe(): Promise<void> {

@@ -24,7 +24,8 @@ describe('system routes', () => {
   const schedulerCalls: string[] = [];
   const tokens = new Map<Role, string>();
   const as = (role: Role) => ({ headers: { authorization: `Bearer ${tokens.get(role)}` } });
-  const client = (app: RunningTestApp): AxiosInstance => axios.create({ baseURL: app.url, validateStatus: () => true });
+  const client = (app: RunningTestApp): AxiosInstance =>
+    axios.create({ baseURL: app.url, validateStatus: () => true });
 
   beforeAll(async () => {
     scheduler = createServer((request, response) => {
@@ -35,7 +36,9 @@ describe('system routes', () => {
           : request.url?.startsWith('/api/admin/pending')
             ? { items: [], next_cursor: null }
             : { controller: 'resource-scheduler', requested_at: '2030-01-01T00:00:00.000Z' };
-      response.writeHead(request.url === '/api/admin/resign' ? 500 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      response
+        .writeHead(request.url === '/api/admin/resign' ? 500 : 200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(body));
     });
     await new Promise<void>((resolve) => scheduler.listen(0, '127.0.0.1', resolve));
     const address = scheduler.address();
@@ -43,7 +46,11 @@ describe('system routes', () => {
     withoutScheduler = await startTestApp();
     withScheduler = await startTestApp(testConfig({ RESOURCE_SCHEDULER_URL: `http://127.0.0.1:${port}` }));
     for (const role of ['admin', 'manager', 'user'] as const) {
-      tokens.set(role, (await client(withoutScheduler).post('/api/auth/dev-token', { subject: `${role}-1`, roles: [role] })).data.access_token);
+      tokens.set(
+        role,
+        (await client(withoutScheduler).post('/api/auth/dev-token', { subject: `${role}-1`, roles: [role] }))
+          .data.access_token,
+      );
     }
   });
   afterAll(async () => {
@@ -57,7 +64,9 @@ describe('system routes', () => {
     try {
       const health = await client(withoutScheduler).get(routes.getSystemHealth.path, as('user'));
       expect(health.status).toBe(200);
-      const byName = Object.fromEntries(health.data.components.map((component: { name: string }) => [component.name, component]));
+      const byName = Object.fromEntries(
+        health.data.components.map((component: { name: string }) => [component.name, component]),
+      );
       expect(byName).toMatchObject({
         'control-plane-api': { status: 'ok' },
         mongodb: { status: 'ok' },
@@ -72,21 +81,42 @@ describe('system routes', () => {
   });
 
   it('answers 503 DEPENDENCY_UNAVAILABLE on every scheduler route when no scheduler is configured', async () => {
-    for (const route of [routes.getSchedulerStatus, routes.listPendingPlacements, routes.triggerSchedulerReconcile, routes.resignSchedulerLeadership]) {
-      const response = await client(withoutScheduler).request({ method: route.method, url: route.path, ...as('admin') });
+    for (const route of [
+      routes.getSchedulerStatus,
+      routes.listPendingPlacements,
+      routes.triggerSchedulerReconcile,
+      routes.resignSchedulerLeadership,
+    ]) {
+      const response = await client(withoutScheduler).request({
+        method: route.method,
+        url: route.path,
+        ...as('admin'),
+      });
       expect(response.status).toBe(503);
-      expect(response.data).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE', detail: expect.stringContaining('RESOURCE_SCHEDULER_URL') });
+      expect(response.data).toMatchObject({
+        code: 'DEPENDENCY_UNAVAILABLE',
+        detail: expect.stringContaining('RESOURCE_SCHEDULER_URL'),
+      });
     }
   });
 
   it('proxies the scheduler routes and turns a scheduler failure into 503', async () => {
     const http = client(withScheduler);
     expect((await http.get(routes.getSchedulerStatus.path, as('user'))).data).toEqual(SCHEDULER_STATUS);
-    expect((await http.get(routes.listPendingPlacements.path, { ...as('user'), params: { limit: 5 } })).data).toEqual({ items: [], next_cursor: null });
+    expect(
+      (await http.get(routes.listPendingPlacements.path, { ...as('user'), params: { limit: 5 } })).data,
+    ).toEqual({ items: [], next_cursor: null });
     const reconcile = await http.post(routes.triggerSchedulerReconcile.path, undefined, as('admin'));
     expect(reconcile.status).toBe(202);
     expect((await http.post(routes.resignSchedulerLeadership.path, undefined, as('admin'))).status).toBe(503);
-    expect(schedulerCalls).toEqual(expect.arrayContaining(['GET /api/admin/stats', 'GET /api/admin/pending?limit=5', 'POST /api/admin/reconcile', 'POST /api/admin/resign']));
+    expect(schedulerCalls).toEqual(
+      expect.arrayContaining([
+        'GET /api/admin/stats',
+        'GET /api/admin/pending?limit=5',
+        'POST /api/admin/reconcile',
+        'POST /api/admin/resign',
+      ]),
+    );
   });
 
   it('refuses the mutating scheduler routes to users and managers', async () => {

@@ -9,6 +9,12 @@ import { ResourceSchedulerClient } from './infrastructure/resource-scheduler.cli
 /** System health, the scheduler views (proxied to the resource-scheduler) and the current user. */
 @Module({
   controllers: [SystemPublicController],
-  providers: [ResourceSchedulerClient, GetSystemHealthHandler, GetSchedulerStatusHandler, ListPendingPlacementsHandler, RequestSchedulerActionHandler],
+  providers: [
+    ResourceSchedulerClient,
+    GetSystemHealthHandler,
+    GetSchedulerStatusHandler,
+    ListPendingPlacementsHandler,
+    RequestSchedulerActionHandler,
+  ],
 })
 export class SystemModule {}

@@ -1,12 +1,7 @@
 import { type Document, type Filter } from 'mongodb';
 import { type Page, type PageQuery } from '@lcm/contracts';
 import { type AggregateRoot, type DomainEvent, type PersistedState } from '@lcm/domain';
-import {
-  afterCursor,
-  type KeysetPage,
-  keysetSort,
-  pageOf,
-} from '../../modules/sessions/infrastructure/page-cursor';
+import { afterCursor, type KeysetPage, keysetSort, pageOf } from './page-cursor';
 import { type AggregateRepository } from './aggregate-repository';
 
 const OLDEST_FIRST: KeysetPage = { sortField: 'created_at', direction: 1 };

@@ -25,7 +25,10 @@ export class LabRecordsInternalController {
   ) {}
 
   @ContractRoute(routes.discoverLabs)
-  discover(@Input() { body }: ContractInput<typeof routes.discoverLabs>, @Actor() actor: string): Promise<LabDiscoverResult> {
+  discover(
+    @Input() { body }: ContractInput<typeof routes.discoverLabs>,
+    @Actor() actor: string,
+  ): Promise<LabDiscoverResult> {
     return this.commands.execute(new DiscoverLabsCommand(body, actor));
   }
 
@@ -41,33 +44,53 @@ export class LabRecordsInternalController {
   }
 
   @ContractRoute(routes.registerLabImport)
-  register(@Input() { body }: ContractInput<typeof routes.registerLabImport>, @Actor() actor: string): Promise<LabRecord> {
+  register(
+    @Input() { body }: ContractInput<typeof routes.registerLabImport>,
+    @Actor() actor: string,
+  ): Promise<LabRecord> {
     const { topology_yaml, ...request } = body;
-    return this.commands.execute(new BeginLabImportCommand({ ...request, yaml: topology_yaml, yaml_field: 'body.topology_yaml' }, actor));
+    return this.commands.execute(
+      new BeginLabImportCommand({ ...request, yaml: topology_yaml, yaml_field: 'body.topology_yaml' }, actor),
+    );
   }
 
   @ContractRoute(routes.updateLabStatus)
-  status(@Input() { params, body }: ContractInput<typeof routes.updateLabStatus>, @Actor() actor: string): Promise<LabRecord> {
+  status(
+    @Input() { params, body }: ContractInput<typeof routes.updateLabStatus>,
+    @Actor() actor: string,
+  ): Promise<LabRecord> {
     return this.commands.execute(new ObserveLabStatusCommand(params.lab_record_id, body, actor));
   }
 
   @ContractRoute(routes.updateLabTopology)
-  topology(@Input() { params, body }: ContractInput<typeof routes.updateLabTopology>, @Actor() actor: string): Promise<LabRecord> {
+  topology(
+    @Input() { params, body }: ContractInput<typeof routes.updateLabTopology>,
+    @Actor() actor: string,
+  ): Promise<LabRecord> {
     return this.commands.execute(new UpdateLabTopologyCommand(params.lab_record_id, body, actor));
   }
 
   @ContractRoute(routes.recordLabRun)
-  run(@Input() { params, body }: ContractInput<typeof routes.recordLabRun>, @Actor() actor: string): Promise<LabRecord> {
+  run(
+    @Input() { params, body }: ContractInput<typeof routes.recordLabRun>,
+    @Actor() actor: string,
+  ): Promise<LabRecord> {
     return this.commands.execute(new RecordLabRunCommand(params.lab_record_id, body, actor));
   }
 
   @ContractRoute(routes.completeLabAction)
-  complete(@Input() { params, body }: ContractInput<typeof routes.completeLabAction>, @Actor() actor: string): Promise<LabRecord> {
+  complete(
+    @Input() { params, body }: ContractInput<typeof routes.completeLabAction>,
+    @Actor() actor: string,
+  ): Promise<LabRecord> {
     return this.commands.execute(new CompleteLabActionCommand(params.lab_record_id, body, actor));
   }
 
   @ContractRoute(routes.failLabAction)
-  fail(@Input() { params, body }: ContractInput<typeof routes.failLabAction>, @Actor() actor: string): Promise<LabRecord> {
+  fail(
+    @Input() { params, body }: ContractInput<typeof routes.failLabAction>,
+    @Actor() actor: string,
+  ): Promise<LabRecord> {
     return this.commands.execute(new FailLabActionCommand(params.lab_record_id, body, actor));
   }
 }

@@ -37,7 +37,9 @@ export class LabRecordsPublicController {
   ) {}
 
   @ContractRoute(routes.listLabRecords)
-  async list(@Input() { query }: ContractInput<typeof routes.listLabRecords>): Promise<Page<LabRecordSummary>> {
+  async list(
+    @Input() { query }: ContractInput<typeof routes.listLabRecords>,
+  ): Promise<Page<LabRecordSummary>> {
     const page = await this.queries.execute(new ListLabRecordsQuery(query));
     return { items: page.items.map(toLabRecordSummary), next_cursor: page.next_cursor };
   }
@@ -53,7 +55,9 @@ export class LabRecordsPublicController {
   }
 
   @ContractRoute(routes.listLabRevisions)
-  revisions(@Input() { params, query }: ContractInput<typeof routes.listLabRevisions>): Promise<Page<LabRevision>> {
+  revisions(
+    @Input() { params, query }: ContractInput<typeof routes.listLabRevisions>,
+  ): Promise<Page<LabRevision>> {
     return this.queries.execute(new ListLabRevisionsQuery(params.lab_record_id, query));
   }
 
@@ -63,7 +67,9 @@ export class LabRecordsPublicController {
   }
 
   @ContractRoute(routes.listLabSessions)
-  sessions(@Input() { params, query }: ContractInput<typeof routes.listLabSessions>): Promise<Page<LabletSession>> {
+  sessions(
+    @Input() { params, query }: ContractInput<typeof routes.listLabSessions>,
+  ): Promise<Page<LabletSession>> {
     return this.queries.execute(new ListLabSessionsQuery(params.lab_record_id, query));
   }
 
@@ -88,7 +94,10 @@ export class LabRecordsPublicController {
   }
 
   @ContractRoute(routes.cloneLab)
-  clone(@Input() { params, body }: ContractInput<typeof routes.cloneLab>, @Actor() actor: string): Promise<LabRecord> {
+  clone(
+    @Input() { params, body }: ContractInput<typeof routes.cloneLab>,
+    @Actor() actor: string,
+  ): Promise<LabRecord> {
     return this.commands.execute(new CloneLabCommand(params.lab_record_id, body.title, actor));
   }
 
@@ -103,8 +112,16 @@ export class LabRecordsPublicController {
   }
 
   @ContractRoute(routes.importLab)
-  import(@Input() { body }: ContractInput<typeof routes.importLab>, @Actor() actor: string): Promise<LabRecord> {
-    return this.commands.execute(new BeginLabImportCommand({ worker_id: body.worker_id, yaml: body.yaml, yaml_field: 'body.yaml', title: body.title }, actor));
+  import(
+    @Input() { body }: ContractInput<typeof routes.importLab>,
+    @Actor() actor: string,
+  ): Promise<LabRecord> {
+    return this.commands.execute(
+      new BeginLabImportCommand(
+        { worker_id: body.worker_id, yaml: body.yaml, yaml_field: 'body.yaml', title: body.title },
+        actor,
+      ),
+    );
   }
 
   private request(labRecordId: string, action: LabPendingAction, actor: string): Promise<LabRecord> {

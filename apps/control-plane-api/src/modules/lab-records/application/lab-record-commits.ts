@@ -16,7 +16,11 @@ export class LabRecordCommits {
   ) {}
 
   /** `extraEvents`: facts the aggregate has no method for (see RecordLabRunHandler); audited only. */
-  async save(lab: LabRecord, actor: string, extraEvents: readonly DomainEvent[] = []): Promise<Committed<LabRecordState>> {
+  async save(
+    lab: LabRecord,
+    actor: string,
+    extraEvents: readonly DomainEvent[] = [],
+  ): Promise<Committed<LabRecordState>> {
     const committed = await this.repository.save(lab);
     const { state, events } = committed;
     await this.commits.record({

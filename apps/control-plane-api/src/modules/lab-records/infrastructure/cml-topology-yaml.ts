@@ -22,7 +22,13 @@ const CmlLink = z.looseObject({
   label: z.string().nullable().optional(),
 });
 const CmlLab = z.looseObject({
-  lab: z.looseObject({ title: z.string().optional(), description: z.string().nullable().optional(), notes: z.string().nullable().optional() }).optional(),
+  lab: z
+    .looseObject({
+      title: z.string().optional(),
+      description: z.string().nullable().optional(),
+      notes: z.string().nullable().optional(),
+    })
+    .optional(),
   nodes: z.array(CmlNode).nullable().optional(),
   links: z.array(CmlLink).nullable().optional(),
   annotations: z.array(z.record(z.string(), z.unknown())).nullable().optional(),
@@ -45,11 +51,20 @@ export function parseCmlLabYaml(yaml: string, field: string): ParsedCmlLab {
   }
   const lab = CmlLab.safeParse(document);
   if (!lab.success) {
-    throw invalidInput(lab.error.issues.map((issue) => ({ field: [field, ...issue.path.map(String)].join('.'), message: issue.message })));
+    throw invalidInput(
+      lab.error.issues.map((issue) => ({
+        field: [field, ...issue.path.map(String)].join('.'),
+        message: issue.message,
+      })),
+    );
   }
   const nodes = lab.data.nodes ?? [];
   const nodeLabel = new Map(nodes.map((node) => [node.id, node.label]));
-  const interfaceLabel = new Map(nodes.flatMap((node) => (node.interfaces ?? []).map((i) => [`${node.id}/${i.id}`, i.label ?? i.id] as const)));
+  const interfaceLabel = new Map(
+    nodes.flatMap((node) =>
+      (node.interfaces ?? []).map((i) => [`${node.id}/${i.id}`, i.label ?? i.id] as const),
+    ),
+  );
   return {
     title: lab.data.lab?.title ?? null,
     description: lab.data.lab?.description ?? null,
@@ -80,7 +95,10 @@ export function parseCmlLabYaml(yaml: string, field: string): ParsedCmlLab {
  * CML lab YAML for a stored topology: the YAML it came with when there is one, otherwise one built
  * from the stored nodes and links (discovered labs), with generated node and interface ids.
  */
-export function renderCmlLabYaml(topology: TopologySpec, lab: { title: string; description: string | null; notes: string | null }): string {
+export function renderCmlLabYaml(
+  topology: TopologySpec,
+  lab: { title: string; description: string | null; notes: string | null },
+): string {
   if (topology.raw_yaml) return topology.raw_yaml;
   const nodeIds = new Map(topology.nodes.map((node, index) => [node.label, `n${index}`]));
   const interfaces = new Map<string, string[]>(topology.nodes.map((node) => [node.label, []]));
@@ -106,7 +124,12 @@ export function renderCmlLabYaml(topology: TopologySpec, lab: { title: string; d
     x: node.x ?? 0,
     y: node.y ?? 0,
     tags: node.tags,
-    interfaces: (interfaces.get(node.label) ?? []).map((label, index) => ({ id: `i${index}`, label, slot: index, type: 'physical' })),
+    interfaces: (interfaces.get(node.label) ?? []).map((label, index) => ({
+      id: `i${index}`,
+      label,
+      slot: index,
+      type: 'physical',
+    })),
   }));
   return stringify({
     lab: { title: lab.title, description: lab.description ?? '', notes: lab.notes ?? '', version: '0.2.2' },

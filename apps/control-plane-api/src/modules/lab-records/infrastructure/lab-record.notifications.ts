@@ -14,9 +14,15 @@ function notificationFor(event: LabRecordEvent): { type: string; extra?: Record<
       return { type: 'lab.topology.updated' };
     case 'lab_record.action_requested':
     case 'lab_record.action_completed':
-      return { type: event.type === 'lab_record.action_requested' ? 'lab.action.requested' : 'lab.action.completed', extra: { action: event.payload.action } };
+      return {
+        type: event.type === 'lab_record.action_requested' ? 'lab.action.requested' : 'lab.action.completed',
+        extra: { action: event.payload.action },
+      };
     case 'lab_record.action_failed':
-      return { type: 'lab.action.failed', extra: { action: event.payload.action, error_message: event.payload.error } };
+      return {
+        type: 'lab.action.failed',
+        extra: { action: event.payload.action, error_message: event.payload.error },
+      };
     default:
       return null;
   }
@@ -32,7 +38,11 @@ export function labNotifications(state: LabRecordState, events: readonly DomainE
   for (const event of events) {
     const notification = notificationFor(event as LabRecordEvent);
     if (!notification || byType.has(notification.type)) continue;
-    byType.set(notification.type, { type: notification.type, data: { lab_record, ...notification.extra }, at: state.updated_at });
+    byType.set(notification.type, {
+      type: notification.type,
+      data: { lab_record, ...notification.extra },
+      at: state.updated_at,
+    });
   }
   return [...byType.values()];
 }

@@ -2,7 +2,7 @@ import { type Db } from 'mongodb';
 import { type LabRecordStatus, type Page } from '@lcm/contracts';
 import { type Clock, LabRecord, type LabRecordState } from '@lcm/domain';
 import { AggregateRepository } from '../../../platform/mongo/aggregate-repository';
-import { afterCursor, type KeysetPage, keysetSort, pageOf } from '../../sessions/infrastructure/page-cursor';
+import { afterCursor, type KeysetPage, keysetSort, pageOf } from '../../../platform/mongo/page-cursor';
 
 export interface LabRecordFilter {
   worker_id?: string;
@@ -28,7 +28,11 @@ export class LabRecordRepository extends AggregateRepository<LabRecordState, Lab
       hydrate: (state, c) => LabRecord.fromState(state, c),
       indexes: [
         { key: { 'runtime_binding.worker_id': 1 }, name: 'worker' },
-        { key: { 'runtime_binding.worker_id': 1, 'runtime_binding.lab_id': 1 }, name: 'worker_lab_unique', unique: true },
+        {
+          key: { 'runtime_binding.worker_id': 1, 'runtime_binding.lab_id': 1 },
+          name: 'worker_lab_unique',
+          unique: true,
+        },
         { key: { last_synced_at: 1 }, name: 'last_synced' },
         { key: { status: 1 }, name: 'status' },
         { key: { pending_action: 1 }, name: 'pending_action' },
@@ -38,7 +42,11 @@ export class LabRecordRepository extends AggregateRepository<LabRecordState, Lab
     });
   }
 
-  async listPage(filter: LabRecordFilter, limit: number, cursor: string | undefined): Promise<Page<LabRecordState>> {
+  async listPage(
+    filter: LabRecordFilter,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<Page<LabRecordState>> {
     const query = afterCursor(this.toQuery(filter), LIST_ORDER, cursor);
     const states = await this.findStates(query, keysetSort(LIST_ORDER), limit + 1);
     return pageOf(states, limit, LIST_ORDER);
@@ -56,7 +64,11 @@ export class LabRecordRepository extends AggregateRepository<LabRecordState, Lab
 
   /** R5 candidates: pending actions requested before `cutoff`. */
   findWithPendingActionRequestedBefore(cutoff: Date, limit: number): Promise<LabRecord[]> {
-    return this.findMany({ pending_action: { $ne: null }, pending_action_at: { $lt: cutoff.toISOString() } } as LabRecordQuery, { pending_action_at: 1 }, limit);
+    return this.findMany(
+      { pending_action: { $ne: null }, pending_action_at: { $lt: cutoff.toISOString() } } as LabRecordQuery,
+      { pending_action_at: 1 },
+      limit,
+    );
   }
 
   private toQuery(filter: LabRecordFilter): LabRecordQuery {
@@ -64,11 +76,17 @@ export class LabRecordRepository extends AggregateRepository<LabRecordState, Lab
     if (filter.worker_id) query['runtime_binding.worker_id'] = filter.worker_id;
     if (filter.status) query['status'] = { $in: filter.status };
     if (filter.in_use !== undefined) query['active_lablet_session_id'] = filter.in_use ? { $ne: null } : null;
-    if (filter.has_pending_action !== undefined) query['pending_action'] = filter.has_pending_action ? { $ne: null } : null;
+    if (filter.has_pending_action !== undefined)
+      query['pending_action'] = filter.has_pending_action ? { $ne: null } : null;
     if (filter.based_on_definition_id) query['based_on_definition_id'] = filter.based_on_definition_id;
     if (filter.search) {
       const pattern = { $regex: escapeRegex(filter.search), $options: 'i' };
-      query['$or'] = [{ title: pattern }, { description: pattern }, { 'runtime_binding.lab_id': pattern }, { owner_username: pattern }];
+      query['$or'] = [
+        { title: pattern },
+        { description: pattern },
+        { 'runtime_binding.lab_id': pattern },
+        { owner_username: pattern },
+      ];
     }
     return query as LabRecordQuery;
   }

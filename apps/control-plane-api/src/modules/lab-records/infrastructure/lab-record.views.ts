@@ -8,7 +8,10 @@ import { type LabRecordState } from '@lcm/domain';
  */
 
 export function toLabRecordView(state: LabRecordState): LabRecordView {
-  return LabRecordView.parse({ ...state, status_history: state.status_history.map((entry) => ({ ...entry, changed_fields: ['status'] })) });
+  return LabRecordView.parse({
+    ...state,
+    status_history: state.status_history.map((entry) => ({ ...entry, changed_fields: ['status'] })),
+  });
 }
 
 export function toLabRecordSummary(state: LabRecordState): LabRecordSummary {

@@ -35,7 +35,9 @@ export class LabRecordsEtcdProjector implements EtcdProjector {
   /** Writes the key of every pending action and deletes every pending-action key without one in MongoDB. */
   async republishAll(): Promise<void> {
     const pending = await this.repository.findStatesWithPendingAction();
-    const wanted = new Map(pending.map((state) => [etcdKeys.labPendingAction(state.id), pendingActionValue(state) as string]));
+    const wanted = new Map(
+      pending.map((state) => [etcdKeys.labPendingAction(state.id), pendingActionValue(state) as string]),
+    );
     const stored = await this.etcd.getAll().prefix(etcdPrefixes.labRecords).keys();
     const stale = stored.filter((key) => parseEtcdKey(key)?.kind === 'labPendingAction' && !wanted.has(key));
     await Promise.all([

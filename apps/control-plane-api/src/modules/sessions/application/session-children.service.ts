@@ -39,7 +39,13 @@ import {
   toUserSessionView,
 } from '../infrastructure/session-views';
 import { SessionChanges } from './session-changes';
-import { compact, derivedId, fingerprint, isDuplicate, saveIfChanged } from './unit-of-work';
+import {
+  compact,
+  derivedId,
+  fingerprint,
+  isDuplicate,
+  saveIfChanged,
+} from '../../../platform/mongo/unit-of-work';
 
 /** The one UserSession of a lablet session and its one ScoreReport have ids derived from it. */
 export const userSessionIdOf = (sessionId: string): string => derivedId('user-session', sessionId);

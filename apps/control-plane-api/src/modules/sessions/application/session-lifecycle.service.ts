@@ -36,7 +36,7 @@ import {
   MAX_CONFLICT_ATTEMPTS,
   retryOnConflict,
   saveIfChanged,
-} from './unit-of-work';
+} from '../../../platform/mongo/unit-of-work';
 
 export const RESERVATION_CLAIMS_COLLECTION = 'reservation_claims';
 

@@ -13,7 +13,7 @@ import {
 } from '@lcm/contracts';
 import { type PersistedState } from '@lcm/domain';
 import { notFound } from '../../../platform/http/api-error';
-import { afterCursor, type KeysetPage, keysetSort, pageOf } from '../infrastructure/page-cursor';
+import { afterCursor, type KeysetPage, keysetSort, pageOf } from '../../../platform/mongo/page-cursor';
 import {
   GradingSessionRepository,
   LabletSessionRepository,

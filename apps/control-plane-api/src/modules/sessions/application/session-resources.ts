@@ -11,7 +11,7 @@ import { type Committed } from '../../../platform/mongo/aggregate-repository';
 import { CLOCK } from '../../../platform/platform.tokens';
 import { LabRecordRepository } from '../../lab-records/infrastructure/lab-record.repository';
 import { CmlWorkerRepository } from '../../workers/infrastructure/cml-worker.repository';
-import { fingerprint, retryOnConflict, saveIfChanged } from './unit-of-work';
+import { fingerprint, retryOnConflict, saveIfChanged } from '../../../platform/mongo/unit-of-work';
 
 export interface ReleasedResources {
   workers: Committed<CmlWorkerState>[];

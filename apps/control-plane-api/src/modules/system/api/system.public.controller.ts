@@ -1,9 +1,19 @@
 import { Controller, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { type FastifyRequest } from 'fastify';
-import { apiContract, type CurrentUser, type Page, type PendingPlacement, type SchedulerStatus, type SystemHealth } from '@lcm/contracts';
+import {
+  apiContract,
+  type CurrentUser,
+  type Page,
+  type PendingPlacement,
+  type SchedulerStatus,
+  type SystemHealth,
+} from '@lcm/contracts';
 import { ContractRoute, type ContractInput, Input } from '../../../platform/http/contract-route';
-import { RequestSchedulerActionCommand, type SchedulerRequestAccepted } from '../application/commands/request-scheduler-action.command';
+import {
+  RequestSchedulerActionCommand,
+  type SchedulerRequestAccepted,
+} from '../application/commands/request-scheduler-action.command';
 import { GetSchedulerStatusQuery } from '../application/queries/get-scheduler-status.query';
 import { GetSystemHealthQuery } from '../application/queries/get-system-health.query';
 import { ListPendingPlacementsQuery } from '../application/queries/list-pending-placements.query';
@@ -28,7 +38,9 @@ export class SystemPublicController {
   }
 
   @ContractRoute(routes.listPendingPlacements)
-  pendingPlacements(@Input() { query }: ContractInput<typeof routes.listPendingPlacements>): Promise<Page<PendingPlacement>> {
+  pendingPlacements(
+    @Input() { query }: ContractInput<typeof routes.listPendingPlacements>,
+  ): Promise<Page<PendingPlacement>> {
     return this.queries.execute(new ListPendingPlacementsQuery(query));
   }
 

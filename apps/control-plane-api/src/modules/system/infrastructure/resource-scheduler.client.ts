@@ -6,7 +6,8 @@ import { ApiError } from '../../../platform/http/api-error';
 
 const TIMEOUT_MS = 5000;
 
-const unavailable = (why: string): ApiError => new ApiError('DEPENDENCY_UNAVAILABLE', `the resource-scheduler is unavailable: ${why}`);
+const unavailable = (why: string): ApiError =>
+  new ApiError('DEPENDENCY_UNAVAILABLE', `the resource-scheduler is unavailable: ${why}`);
 
 /**
  * The resource-scheduler's admin API (spec §5.4: GET /api/admin/stats, /api/admin/pending; POST
@@ -17,14 +18,25 @@ const unavailable = (why: string): ApiError => new ApiError('DEPENDENCY_UNAVAILA
 export class ResourceSchedulerClient {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  async call<S extends z.ZodType>(method: 'GET' | 'POST', path: string, schema: S, query: Record<string, string | number | undefined> = {}): Promise<z.output<S>> {
+  async call<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: S,
+    query: Record<string, string | number | undefined> = {},
+  ): Promise<z.output<S>> {
     const base = this.config.RESOURCE_SCHEDULER_URL;
     if (!base) throw unavailable('RESOURCE_SCHEDULER_URL is not configured');
     const url = new URL(path, base);
-    Object.entries(query).forEach(([name, value]) => value !== undefined && url.searchParams.set(name, String(value)));
+    Object.entries(query).forEach(
+      ([name, value]) => value !== undefined && url.searchParams.set(name, String(value)),
+    );
     let response: Response;
     try {
-      response = await fetch(url, { method, headers: { accept: 'application/json' }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+      response = await fetch(url, {
+        method,
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
     } catch (error) {
       throw unavailable(`${method} ${url.pathname} failed: ${(error as Error).message}`);
     }

@@ -6,7 +6,7 @@ import { recordedAction } from '../../../platform/commit/recorded-action';
 import { notFound } from '../../../platform/http/api-error';
 import { CLOCK } from '../../../platform/platform.tokens';
 import { type ChangeEvent } from '../../live-updates/change-event-bus';
-import { retryOnConflict } from '../../sessions/application/unit-of-work';
+import { retryOnConflict } from '../../../platform/mongo/unit-of-work';
 import { CmlWorkerRepository } from '../infrastructure/cml-worker.repository';
 import { toWorkerView, workerNotifications } from '../infrastructure/cml-worker.views';
 import { WorkersEtcdProjector } from '../infrastructure/workers.etcd-projector';

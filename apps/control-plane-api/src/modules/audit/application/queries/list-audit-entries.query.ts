@@ -11,13 +11,16 @@ interface AuditPosition {
 }
 
 function encodePosition(entry: AuditDocument): string {
-  return Buffer.from(JSON.stringify({ at: entry.at.getTime(), id: entry._id } satisfies AuditPosition)).toString('base64url');
+  return Buffer.from(
+    JSON.stringify({ at: entry.at.getTime(), id: entry._id } satisfies AuditPosition),
+  ).toString('base64url');
 }
 
 function decodePosition(cursor: string): AuditPosition {
   try {
     const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<AuditPosition>;
-    if (typeof position.at === 'number' && typeof position.id === 'string') return { at: position.at, id: position.id };
+    if (typeof position.at === 'number' && typeof position.id === 'string')
+      return { at: position.at, id: position.id };
   } catch {
     // reported below
   }
@@ -58,6 +61,9 @@ export class ListAuditEntriesHandler implements IQueryHandler<ListAuditEntriesQu
       .toArray();
     const items = documents.slice(0, query.limit);
     const last = items.at(-1);
-    return { items: items.map(AuditLog.toEntry), next_cursor: documents.length > query.limit && last ? encodePosition(last) : null };
+    return {
+      items: items.map(AuditLog.toEntry),
+      next_cursor: documents.length > query.limit && last ? encodePosition(last) : null,
+    };
   }
 }

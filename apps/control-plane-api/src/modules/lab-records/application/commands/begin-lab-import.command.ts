@@ -53,7 +53,11 @@ export class BeginLabImportHandler implements ICommandHandler<BeginLabImportComm
         worker_id: request.worker_id,
         lab_id: placeholderLabId(id),
         source: 'import',
-        metadata: { title: request.title ?? parsed.title ?? 'Imported lab', description: parsed.description, notes: parsed.notes },
+        metadata: {
+          title: request.title ?? parsed.title ?? 'Imported lab',
+          description: parsed.description,
+          notes: parsed.notes,
+        },
         based_on_definition_id: request.based_on_definition_id ?? null,
         topology_spec: parsed.topology,
       },

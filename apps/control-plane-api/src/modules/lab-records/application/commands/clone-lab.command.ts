@@ -38,7 +38,11 @@ export class CloneLabHandler implements ICommandHandler<CloneLabCommand> {
         worker_id: source.workerId,
         lab_id: placeholderLabId(id),
         source: 'clone',
-        metadata: { title: title ?? `Clone of ${original.title}`, description: original.description, notes: original.notes },
+        metadata: {
+          title: title ?? `Clone of ${original.title}`,
+          description: original.description,
+          notes: original.notes,
+        },
         based_on_definition_id: original.based_on_definition_id,
         topology_spec: original.topology_spec,
       },

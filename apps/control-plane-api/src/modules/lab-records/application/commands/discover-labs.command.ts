@@ -34,7 +34,8 @@ function metadataOf(lab: DiscoveredLab) {
   };
 }
 
-const changed = (events: readonly DomainEvent[]) => events.some((event) => event.type !== 'lab_record.created');
+const changed = (events: readonly DomainEvent[]) =>
+  events.some((event) => event.type !== 'lab_record.created');
 
 /**
  * Each lab is its own single-document save, so one failing lab (a lost race, a bad record) is
@@ -53,7 +54,14 @@ export class DiscoverLabsHandler implements ICommandHandler<DiscoverLabsCommand>
   async execute({ scan, actor }: DiscoverLabsCommand): Promise<LabDiscoverResult> {
     if (!(await this.workers.findStateById(scan.worker_id))) throw notFound('worker', scan.worker_id);
     const known = new Map((await this.labs.findOnWorker(scan.worker_id)).map((lab) => [lab.labId, lab]));
-    const result: LabDiscoverResult = { synced: 0, discovered: 0, updated: 0, orphaned: 0, revisions_created: 0, errors: [] };
+    const result: LabDiscoverResult = {
+      synced: 0,
+      discovered: 0,
+      updated: 0,
+      orphaned: 0,
+      revisions_created: 0,
+      errors: [],
+    };
 
     for (const scanned of scan.labs) {
       await this.attempt(result, scanned.lab_id, async () => {
@@ -68,7 +76,10 @@ export class DiscoverLabsHandler implements ICommandHandler<DiscoverLabsCommand>
           based_on_definition_id: scanned.based_on_definition_id ?? null,
         });
         const { events } = await this.labCommits.save(lab, actor);
-        if (existing) result.revisions_created += events.filter((event) => event.type === 'lab_record.topology_updated').length;
+        if (existing)
+          result.revisions_created += events.filter(
+            (event) => event.type === 'lab_record.topology_updated',
+          ).length;
         if (!existing) result.discovered += 1;
         else if (changed(events)) result.updated += 1;
         result.synced += 1;
@@ -89,19 +100,35 @@ export class DiscoverLabsHandler implements ICommandHandler<DiscoverLabsCommand>
     await this.commits.record({
       events: [],
       actor,
-      notifications: [{ type: 'worker.labs.synced', data: { ...result, worker_id: scan.worker_id }, at: this.clock.now().toISOString() }],
+      notifications: [
+        {
+          type: 'worker.labs.synced',
+          data: { ...result, worker_id: scan.worker_id },
+          at: this.clock.now().toISOString(),
+        },
+      ],
     });
     return result;
   }
 
   private newlyDiscovered(workerId: string, scanned: DiscoveredLab): LabRecord {
     return LabRecord.discover(
-      { id: newId(), worker_id: workerId, lab_id: scanned.lab_id, topology_spec: scanned.topology_spec ?? null, based_on_definition_id: scanned.based_on_definition_id ?? null },
+      {
+        id: newId(),
+        worker_id: workerId,
+        lab_id: scanned.lab_id,
+        topology_spec: scanned.topology_spec ?? null,
+        based_on_definition_id: scanned.based_on_definition_id ?? null,
+      },
       this.clock,
     );
   }
 
-  private async attempt(result: LabDiscoverResult, labId: string | null, work: () => Promise<void>): Promise<void> {
+  private async attempt(
+    result: LabDiscoverResult,
+    labId: string | null,
+    work: () => Promise<void>,
+  ): Promise<void> {
     try {
       await work();
     } catch (error) {

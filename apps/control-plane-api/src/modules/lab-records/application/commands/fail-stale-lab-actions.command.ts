@@ -39,7 +39,8 @@ export class FailStaleLabActionsHandler implements ICommandHandler<FailStaleLabA
         if (!(error instanceof ConcurrencyConflictError)) throw error;
       }
     }
-    if (failed > 0) this.logger.warn({ failed, stale_after_minutes: minutes }, 'failed stale lab pending actions (R5)');
+    if (failed > 0)
+      this.logger.warn({ failed, stale_after_minutes: minutes }, 'failed stale lab pending actions (R5)');
     return failed;
   }
 }

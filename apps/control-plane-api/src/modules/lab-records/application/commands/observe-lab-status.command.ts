@@ -26,8 +26,10 @@ export class ObserveLabStatusHandler implements ICommandHandler<ObserveLabStatus
   async execute({ labRecordId, observation, actor }: ObserveLabStatusCommand): Promise<LabRecord> {
     const lab = await this.labs.getById(labRecordId);
     if (isStaleObservation(lab.toState(), observation.observed_at)) return toLabRecordView(lab.toState());
-    if (observation.status === 'ERROR') lab.markError(observation.error_message ?? 'reported by the lablet-controller');
-    else if (observation.status === 'ORPHANED') lab.markOrphaned(observation.error_message ?? 'reported by the lablet-controller');
+    if (observation.status === 'ERROR')
+      lab.markError(observation.error_message ?? 'reported by the lablet-controller');
+    else if (observation.status === 'ORPHANED')
+      lab.markOrphaned(observation.error_message ?? 'reported by the lablet-controller');
     else lab.observeStatus(observation.status, observation.error_message ?? 'observed');
     return toLabRecordView((await this.commits.save(lab, actor)).state);
   }

@@ -36,10 +36,18 @@ export class RecordLabRunHandler implements ICommandHandler<RecordLabRunCommand>
   async execute({ labRecordId, run, actor }: RecordLabRunCommand): Promise<LabRecord> {
     const state = (await this.labs.getById(labRecordId)).toState();
     const at = this.clock.now().toISOString();
-    const runs = [...state.run_history.filter((existing) => existing.run_id !== run.run_id), run].slice(-RUN_HISTORY_LIMIT);
+    const runs = [...state.run_history.filter((existing) => existing.run_id !== run.run_id), run].slice(
+      -RUN_HISTORY_LIMIT,
+    );
     const lab = LabRecordAggregate.fromState({ ...state, run_history: runs, updated_at: at }, this.clock);
     const { state: saved } = await this.commits.save(lab, actor, [
-      { type: 'lab_record.run_recorded', aggregate_type: 'lab_record', aggregate_id: labRecordId, occurred_at: at, payload: { run_id: run.run_id } },
+      {
+        type: 'lab_record.run_recorded',
+        aggregate_type: 'lab_record',
+        aggregate_id: labRecordId,
+        occurred_at: at,
+        payload: { run_id: run.run_id },
+      },
     ]);
     return toLabRecordView(saved);
   }

@@ -11,7 +11,8 @@ export class ExportLabQuery extends Query<LabExport> {
   }
 }
 
-const fileNameFor = (title: string, id: string): string => `${title.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || id}.yaml`;
+const fileNameFor = (title: string, id: string): string =>
+  `${title.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || id}.yaml`;
 
 @QueryHandler(ExportLabQuery)
 export class ExportLabHandler implements IQueryHandler<ExportLabQuery> {
@@ -19,7 +20,11 @@ export class ExportLabHandler implements IQueryHandler<ExportLabQuery> {
 
   async execute({ labRecordId }: ExportLabQuery): Promise<LabExport> {
     const state = (await this.labs.getById(labRecordId)).toState();
-    if (!state.topology_spec) throw new ApiError('CONFLICT', `lab record ${labRecordId} has no stored topology to export yet`);
-    return { file_name: fileNameFor(state.title, state.id), topology_yaml: renderCmlLabYaml(state.topology_spec, state) };
+    if (!state.topology_spec)
+      throw new ApiError('CONFLICT', `lab record ${labRecordId} has no stored topology to export yet`);
+    return {
+      file_name: fileNameFor(state.title, state.id),
+      topology_yaml: renderCmlLabYaml(state.topology_spec, state),
+    };
   }
 }

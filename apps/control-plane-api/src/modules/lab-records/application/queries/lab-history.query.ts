@@ -8,8 +8,10 @@ import { LabRecordRepository } from '../../infrastructure/lab-record.repository'
  * so they are paged in memory, newest first; the cursor is the offset of the next item.
  */
 function pageNewestFirst<Item>(items: readonly Item[], { limit, cursor }: PageQuery): Page<Item> {
-  const offset = cursor === undefined ? 0 : Number.parseInt(Buffer.from(cursor, 'base64url').toString('utf8'), 10);
-  if (!Number.isInteger(offset) || offset < 0) throw invalidInput([{ field: 'query.cursor', message: 'invalid cursor' }]);
+  const offset =
+    cursor === undefined ? 0 : Number.parseInt(Buffer.from(cursor, 'base64url').toString('utf8'), 10);
+  if (!Number.isInteger(offset) || offset < 0)
+    throw invalidInput([{ field: 'query.cursor', message: 'invalid cursor' }]);
   const newestFirst = [...items].reverse();
   const next = offset + limit;
   return {

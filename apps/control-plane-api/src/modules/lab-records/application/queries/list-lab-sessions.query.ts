@@ -2,7 +2,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { type LabletSession, type Page, type PageQuery } from '@lcm/contracts';
 import { LabRecordRepository } from '../../infrastructure/lab-record.repository';
 import { LabletSessionRepository } from '../../../sessions/infrastructure/session.repositories';
-import { afterCursor, type KeysetPage, keysetSort, pageOf } from '../../../sessions/infrastructure/page-cursor';
+import { afterCursor, type KeysetPage, keysetSort, pageOf } from '../../../../platform/mongo/page-cursor';
 import { toSessionView } from '../../../sessions/infrastructure/session-views';
 
 const NEWEST_FIRST: KeysetPage = { sortField: 'created_at', direction: -1 };
@@ -29,8 +29,16 @@ export class ListLabSessionsHandler implements IQueryHandler<ListLabSessionsQuer
 
   async execute({ labRecordId, page }: ListLabSessionsQuery): Promise<Page<LabletSession>> {
     const lab = (await this.labs.getById(labRecordId)).toState();
-    const namedByRuns = lab.run_history.flatMap((run) => (run.lablet_session_id ? [run.lablet_session_id] : []));
-    const filter = afterCursor({ $or: [{ lab_record_id: labRecordId }, { _id: { $in: namedByRuns } }] } as Parameters<LabletSessionRepository['findStates']>[0], NEWEST_FIRST, page.cursor);
+    const namedByRuns = lab.run_history.flatMap((run) =>
+      run.lablet_session_id ? [run.lablet_session_id] : [],
+    );
+    const filter = afterCursor(
+      { $or: [{ lab_record_id: labRecordId }, { _id: { $in: namedByRuns } }] } as Parameters<
+        LabletSessionRepository['findStates']
+      >[0],
+      NEWEST_FIRST,
+      page.cursor,
+    );
     const states = await this.sessions.findStates(filter, keysetSort(NEWEST_FIRST), page.limit + 1);
     const { items, next_cursor } = pageOf(states, page.limit, NEWEST_FIRST);
     return { items: items.map(toSessionView), next_cursor };

@@ -61,11 +61,19 @@ export class GetSystemHealthHandler implements IQueryHandler<GetSystemHealthQuer
       ),
     ]);
     const stores = [mongo, etcd] as Component[];
-    const status: HealthState = stores.some((c) => c.status === 'down') ? 'down' : controllers.some((c) => c.status !== 'ok') ? 'degraded' : 'ok';
+    const status: HealthState = stores.some((c) => c.status === 'down')
+      ? 'down'
+      : controllers.some((c) => c.status !== 'ok')
+        ? 'degraded'
+        : 'ok';
     return {
       status,
       checked_at: this.clock.now().toISOString(),
-      components: [{ name: 'control-plane-api', status: 'ok', detail: null, latency_ms: 0 }, ...stores, ...controllers],
+      components: [
+        { name: 'control-plane-api', status: 'ok', detail: null, latency_ms: 0 },
+        ...stores,
+        ...controllers,
+      ],
     };
   }
 }

@@ -15,6 +15,9 @@ export class ListPendingPlacementsHandler implements IQueryHandler<ListPendingPl
   constructor(private readonly scheduler: ResourceSchedulerClient) {}
 
   execute({ page }: ListPendingPlacementsQuery): Promise<Page<PendingPlacement>> {
-    return this.scheduler.call('GET', '/api/admin/pending', PendingPlacementPage, { limit: page.limit, cursor: page.cursor });
+    return this.scheduler.call('GET', '/api/admin/pending', PendingPlacementPage, {
+      limit: page.limit,
+      cursor: page.cursor,
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { ApiError } from '../../../platform/http/api-error';
+import { ApiError } from '../http/api-error';
 import { afterCursor, encodeCursor, keysetSort, pageOf } from './page-cursor';
 
 const order = { sortField: 'created_at', direction: -1 } as const;

@@ -1,5 +1,5 @@
 import { type Document, type Filter, type Sort } from 'mongodb';
-import { ApiError } from '../../../platform/http/api-error';
+import { ApiError } from '../http/api-error';
 
 /**
  * Keyset paging over (sortField, _id): the cursor is the opaque base64url of the last item's sort

@@ -5,11 +5,8 @@ import {
   type DomainEvent,
   type PersistedState,
 } from '@lcm/domain';
-import { type AggregateRepository, type Committed } from '../../../platform/mongo/aggregate-repository';
-import {
-  ConcurrencyConflictError,
-  DuplicateDocumentError,
-} from '../../../platform/mongo/versioned-collection';
+import { type AggregateRepository, type Committed } from './aggregate-repository';
+import { ConcurrencyConflictError, DuplicateDocumentError } from './versioned-collection';
 
 export const isVersionConflict = (error: unknown): boolean =>
   error instanceof ConcurrencyConflictError || error instanceof DomainConflict;

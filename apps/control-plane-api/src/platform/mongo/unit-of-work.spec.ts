@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConcurrencyConflictError } from '../../../platform/mongo/versioned-collection';
+import { ConcurrencyConflictError } from './versioned-collection';
 import { derivedId, retryOnConflict } from './unit-of-work';
 
 describe('derivedId', () => {

@@ -20,6 +20,7 @@ export const publicApiRoutes = {
     scoreReports: routes.sessions.listScoreReports,
   },
   workers: {
+    capacitySummary: routes.workers.getCapacitySummary,
     list: routes.workers.listWorkers,
     get: routes.workers.getWorker,
     create: routes.workers.createWorker,

@@ -73,7 +73,11 @@ export const CmlSystemInfo = z.object({
 });
 export type CmlSystemInfo = z.infer<typeof CmlSystemInfo>;
 
-export const CmlSystemHealth = z.object({ valid: z.boolean(), is_licensed: z.boolean(), is_enterprise: z.boolean() });
+export const CmlSystemHealth = z.object({
+  valid: z.boolean(),
+  is_licensed: z.boolean(),
+  is_enterprise: z.boolean(),
+});
 export type CmlSystemHealth = z.infer<typeof CmlSystemHealth>;
 
 /** Metrics read from the worker's CML API; null while the worker is not running. */

@@ -3,7 +3,14 @@ import { DocumentId } from '../shared/document';
 import { CmlWorkerStatus } from '../shared/enums';
 import { ListQuery, OneOrMany } from '../shared/pagination';
 import { Capacity, IsoDateTime } from '../shared/value-objects';
-import { CloudWatchMetrics, CmlLicense, CmlMetrics, CmlWorker, LicenseOperation, WorkerEc2Fields } from './cml-worker.model';
+import {
+  CloudWatchMetrics,
+  CmlLicense,
+  CmlMetrics,
+  CmlWorker,
+  LicenseOperation,
+  WorkerEc2Fields,
+} from './cml-worker.model';
 
 export const WorkerParams = z.object({ worker_id: DocumentId });
 
@@ -76,7 +83,9 @@ export type PatchWorkerBody = z.infer<typeof PatchWorkerBody>;
 /** One poll's worth of EC2 checks, CloudWatch values, CML metrics and licence; each part optional. */
 export const ReportWorkerMetricsBody = z.strictObject({
   collected_at: IsoDateTime,
-  ec2: WorkerEc2Fields.pick({ ec2_instance_state_detail: true, ec2_system_status_check: true }).strict().optional(),
+  ec2: WorkerEc2Fields.pick({ ec2_instance_state_detail: true, ec2_system_status_check: true })
+    .strict()
+    .optional(),
   cloudwatch: CloudWatchMetrics.pick({ cpu_utilization: true, memory_utilization: true }).strict().optional(),
   metrics: CmlMetrics.strict().optional(),
   license: CmlLicense.omit({ has_token: true, operation_in_progress: true }).strict().optional(),
@@ -87,15 +96,25 @@ export type ReportWorkerMetricsBody = z.infer<typeof ReportWorkerMetricsBody>;
 export const ReportWorkerActivityBody = z.strictObject({
   checked_at: IsoDateTime,
   events: z.array(
-    z.strictObject({ type: z.string().min(1), at: IsoDateTime, user_id: z.string().nullable().optional(), lab_id: z.string().nullable().optional() }),
+    z.strictObject({
+      type: z.string().min(1),
+      at: IsoDateTime,
+      user_id: z.string().nullable().optional(),
+      lab_id: z.string().nullable().optional(),
+    }),
   ),
 });
 export type ReportWorkerActivityBody = z.infer<typeof ReportWorkerActivityBody>;
 
-export const UpdateWorkerTagsBody = z.strictObject({ tags: z.record(z.string().min(1).max(128), z.string().max(256)) });
+export const UpdateWorkerTagsBody = z.strictObject({
+  tags: z.record(z.string().min(1).max(128), z.string().max(256)),
+});
 export type UpdateWorkerTagsBody = z.infer<typeof UpdateWorkerTagsBody>;
 
-export const RegisterLicenseBody = z.strictObject({ token: z.string().min(1), reregister: z.boolean().default(false) });
+export const RegisterLicenseBody = z.strictObject({
+  token: z.string().min(1),
+  reregister: z.boolean().default(false),
+});
 export type RegisterLicenseBody = z.infer<typeof RegisterLicenseBody>;
 
 /** Worker-controller outcome of a licence register/deregister; clears the licence trigger key. */

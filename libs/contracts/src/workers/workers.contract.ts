@@ -23,7 +23,15 @@ import {
   UpdateWorkerTagsBody,
   WorkerParams,
 } from './worker.bodies';
-import { WorkerActivity, WorkerCapacitySnapshot, WorkerIdleStatus, WorkerPorts, WorkerRequestAccepted } from './worker-views.model';
+import {
+  CapacitySummary,
+  CapacitySummaryQuery,
+  WorkerActivity,
+  WorkerCapacitySnapshot,
+  WorkerIdleStatus,
+  WorkerPorts,
+  WorkerRequestAccepted,
+} from './worker-views.model';
 
 const params = WorkerParams;
 
@@ -41,6 +49,15 @@ const operatorAction = <const Suffix extends string>(suffix: Suffix, summary: st
 
 /** Public BFF routes of workers (spec §5.2). */
 export const workersContract = {
+  getCapacitySummary: defineRoute({
+    method: 'GET',
+    path: '/api/v1/capacity',
+    query: CapacitySummaryQuery,
+    responses: { 200: CapacitySummary },
+    summary: 'Fleet capacity: placeable totals, per region and per worker',
+    auth: 'public',
+    roles: READ_ROLES,
+  }),
   listWorkers: defineRoute({
     method: 'GET',
     path: '/api/v1/workers',

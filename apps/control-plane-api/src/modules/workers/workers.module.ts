@@ -30,6 +30,7 @@ import { GetWorkerCapacityHandler } from './application/queries/get-worker-capac
 import { GetWorkerIdleStatusHandler } from './application/queries/get-worker-idle-status.query';
 import { GetWorkerPortsHandler } from './application/queries/get-worker-ports.query';
 import { GetWorkerHandler } from './application/queries/get-worker.query';
+import { GetCapacitySummaryHandler } from './application/queries/get-capacity-summary.query';
 import { ListWorkerCapacityHandler } from './application/queries/list-worker-capacity.query';
 import { ListWorkerLabsHandler } from './application/queries/list-worker-labs.query';
 import { ListWorkerSessionsHandler } from './application/queries/list-worker-sessions.query';
@@ -76,6 +77,7 @@ const SNAPSHOT_LIMIT = 1000;
     GetWorkerHandler,
     GetWorkerCapacityHandler,
     ListWorkerCapacityHandler,
+    GetCapacitySummaryHandler,
     GetWorkerPortsHandler,
     ListWorkerSessionsHandler,
     ListWorkerLabsHandler,

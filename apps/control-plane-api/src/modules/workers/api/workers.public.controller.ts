@@ -2,6 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   apiContract,
+  type CapacitySummary,
   type CmlWorker,
   type LabRecordSummary,
   type LabletSession,
@@ -28,6 +29,7 @@ import { StartWorkerCommand } from '../application/commands/start-worker.command
 import { StopWorkerCommand } from '../application/commands/stop-worker.command';
 import { TerminateWorkerCommand } from '../application/commands/terminate-worker.command';
 import { UpdateWorkerTagsCommand } from '../application/commands/update-worker-tags.command';
+import { GetCapacitySummaryQuery } from '../application/queries/get-capacity-summary.query';
 import { GetWorkerActivityQuery } from '../application/queries/get-worker-activity.query';
 import { GetWorkerCapacityQuery } from '../application/queries/get-worker-capacity.query';
 import { GetWorkerIdleStatusQuery } from '../application/queries/get-worker-idle-status.query';
@@ -46,6 +48,11 @@ export class WorkersPublicController {
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(QueryBus) private readonly queries: QueryBus,
   ) {}
+
+  @ContractRoute(routes.getCapacitySummary)
+  capacitySummary(@Input() input: In<'getCapacitySummary'>): Promise<CapacitySummary> {
+    return this.queries.execute(new GetCapacitySummaryQuery(input.query.aws_region));
+  }
 
   @ContractRoute(routes.listWorkers)
   list(@Input() input: In<'listWorkers'>): Promise<Page<CmlWorker>> {

@@ -73,4 +73,13 @@ export class CmlWorkerRepository extends SidecarAggregateRepository<
   async findSnapshotStates(limit: number): Promise<CmlWorkerState[]> {
     return this.findStates(NOT_TERMINATED as never, { created_at: 1, _id: 1 }, limit);
   }
+
+  /** The workers that are not TERMINATED, optionally of one region, by region and name; bounded. */
+  async findLiveWorkersByRegion(region: string | undefined, limit: number): Promise<CmlWorkerState[]> {
+    return this.findStates(
+      { ...NOT_TERMINATED, ...(region ? { aws_region: region } : {}) } as never,
+      { aws_region: 1, name: 1, _id: 1 },
+      limit,
+    );
+  }
 }

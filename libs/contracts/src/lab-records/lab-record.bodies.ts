@@ -10,7 +10,11 @@ export const LabRecordParams = z.object({ lab_record_id: DocumentId });
 const TopologyYaml = z.string().min(1);
 
 /** Public import: a YAML topology onto a worker → IMPORTING with a pending import. */
-export const ImportLabBody = z.strictObject({ worker_id: DocumentId, yaml: TopologyYaml, title: z.string().min(1).optional() });
+export const ImportLabBody = z.strictObject({
+  worker_id: DocumentId,
+  yaml: TopologyYaml,
+  title: z.string().min(1).optional(),
+});
 export type ImportLabBody = z.infer<typeof ImportLabBody>;
 
 export const CloneLabBody = z.strictObject({ title: z.string().min(1).optional() });
@@ -73,6 +77,8 @@ export const LabStatusObservationBody = z.strictObject({
   status: LabRecordStatus,
   observed_at: IsoDateTime,
   error_message: z.string().optional(),
+  /** The id CML gave a registered import; binds the record to its lab (only while IMPORTING). */
+  lab_id: z.string().min(1).optional(),
 });
 export type LabStatusObservationBody = z.infer<typeof LabStatusObservationBody>;
 

@@ -1,10 +1,19 @@
 import { FakeClock, aLabRecord } from '@lcm/testing';
 import type { TopologySpec } from '@lcm/contracts';
 import { LabRecord } from './lab-record.aggregate';
-import { LabActionPendingError, LabRecordTerminalError, NoPendingActionError } from './lab-record.errors';
+import {
+  LabActionPendingError,
+  LabIdFixedError,
+  LabRecordTerminalError,
+  NoPendingActionError,
+} from './lab-record.errors';
 
 const MINUTE = 60_000;
-const topology = (nodes: string[]): TopologySpec => ({ nodes: nodes.map((label) => ({ label, tags: [] })), links: [], annotations: [] });
+const topology = (nodes: string[]): TopologySpec => ({
+  nodes: nodes.map((label) => ({ label, tags: [] })),
+  links: [],
+  annotations: [],
+});
 const types = (lab: LabRecord) => lab.pullEvents().map((event) => event.type);
 
 describe('LabRecord pending actions', () => {
@@ -18,7 +27,9 @@ describe('LabRecord pending actions', () => {
   });
 
   it('refuses requests on terminal records', () => {
-    expect(() => aLabRecord().inState('DELETED').build().requestAction('start')).toThrow(LabRecordTerminalError);
+    expect(() => aLabRecord().inState('DELETED').build().requestAction('start')).toThrow(
+      LabRecordTerminalError,
+    );
   });
 
   it('opens a run on start and closes it on stop, with reason and final state', () => {
@@ -27,12 +38,22 @@ describe('LabRecord pending actions', () => {
     lab.requestAction('start');
     lab.completeAction('start');
     expect(lab.status).toBe('BOOTED');
-    expect(types(lab)).toEqual(['lab_record.action_requested', 'lab_record.pending_action_cleared', 'lab_record.status_changed', 'lab_record.action_completed']);
+    expect(types(lab)).toEqual([
+      'lab_record.action_requested',
+      'lab_record.pending_action_cleared',
+      'lab_record.status_changed',
+      'lab_record.action_completed',
+    ]);
     clock.step(10 * MINUTE);
     lab.requestAction('stop');
     lab.completeAction('stop');
     expect(lab.toState().run_history).toEqual([
-      expect.objectContaining({ lablet_session_id: 'session-9', duration_seconds: 600, stop_reason: 'stop', final_state: 'STOPPED' }),
+      expect.objectContaining({
+        lablet_session_id: 'session-9',
+        duration_seconds: 600,
+        stop_reason: 'stop',
+        final_state: 'STOPPED',
+      }),
     ]);
     expect(lab.openRunId).toBeNull();
   });
@@ -41,7 +62,9 @@ describe('LabRecord pending actions', () => {
     const lab = aLabRecord().inState('IMPORTING').withPendingAction('wipe').build();
     lab.completeAction('wipe');
     expect(lab.toState()).toMatchObject({ status: 'IMPORTING', pending_action: null });
-    expect(lab.pullEvents().find((event) => event.type === 'lab_record.action_completed')?.payload).toMatchObject({ applied: false });
+    expect(
+      lab.pullEvents().find((event) => event.type === 'lab_record.action_completed')?.payload,
+    ).toMatchObject({ applied: false });
   });
 
   it('treats a repeated completion as a no-op and a completion without any request as an error', () => {
@@ -54,7 +77,13 @@ describe('LabRecord pending actions', () => {
   it('records a failure, optionally moving to ERROR with the previous status', () => {
     const lab = aLabRecord().inState('BOOTED').withPendingAction('stop').build();
     lab.failAction('cml timeout', { transition_to_error: true });
-    expect(lab.toState()).toMatchObject({ status: 'ERROR', pending_action: null, pending_action_error: 'cml timeout', previous_status_before_error: 'BOOTED', last_error: 'cml timeout' });
+    expect(lab.toState()).toMatchObject({
+      status: 'ERROR',
+      pending_action: null,
+      pending_action_error: 'cml timeout',
+      previous_status_before_error: 'BOOTED',
+      last_error: 'cml timeout',
+    });
     expect(() => lab.failAction('again')).toThrow(NoPendingActionError);
   });
 
@@ -69,27 +98,61 @@ describe('LabRecord pending actions', () => {
   });
 });
 
+describe('LabRecord CML lab id of an import', () => {
+  it('learns the id CML assigned while IMPORTING; the same id again is a no-op', () => {
+    const lab = aLabRecord()
+      .with({ runtime_binding: { runtime_type: 'CML', worker_id: 'w-1', lab_id: 'lcm-import-x' } })
+      .inState('IMPORTING')
+      .build();
+    lab.assignCmlLabId('cml-lab-42');
+    lab.assignCmlLabId('cml-lab-42');
+    expect(lab.labId).toBe('cml-lab-42');
+    expect(types(lab)).toEqual(['lab_record.cml_lab_assigned']);
+  });
+
+  it('refuses to rebind a lab that CML already knows', () => {
+    const lab = aLabRecord().inState('DEFINED').build();
+    expect(() => lab.assignCmlLabId('another-lab')).toThrow(LabIdFixedError);
+    expect(() => lab.assignCmlLabId(lab.labId)).not.toThrow();
+  });
+});
+
 describe('LabRecord archive', () => {
   it('archives a STOPPED record, refuses with a pending action, when terminal, and off the table', () => {
     const lab = aLabRecord().inState('STOPPED').build();
     lab.archive();
     lab.archive();
     expect(lab.status).toBe('ARCHIVED');
-    expect(() => aLabRecord().inState('STOPPED').withPendingAction('wipe').build().archive()).toThrow(LabActionPendingError);
+    expect(() => aLabRecord().inState('STOPPED').withPendingAction('wipe').build().archive()).toThrow(
+      LabActionPendingError,
+    );
     expect(() => aLabRecord().inState('DELETED').build().archive()).toThrow(LabRecordTerminalError);
-    expect(() => aLabRecord().inState('BOOTED').build().archive()).toThrow(expect.objectContaining({ code: 'LAB_RECORD.INVALID_TRANSITION' }));
+    expect(() => aLabRecord().inState('BOOTED').build().archive()).toThrow(
+      expect.objectContaining({ code: 'LAB_RECORD.INVALID_TRANSITION' }),
+    );
   });
 });
 
 describe('LabRecord discovery and topology', () => {
   it('creates a discovered record at revision 1 with checksum', () => {
-    const lab = LabRecord.discover({ id: 'l1', worker_id: 'w1', lab_id: 'cml-1', topology_spec: topology(['r1', 'r2']) }, new FakeClock());
-    expect(lab.toState()).toMatchObject({ status: 'DISCOVERED', source: 'discovery', revision: 1, node_count: 2 });
+    const lab = LabRecord.discover(
+      { id: 'l1', worker_id: 'w1', lab_id: 'cml-1', topology_spec: topology(['r1', 'r2']) },
+      new FakeClock(),
+    );
+    expect(lab.toState()).toMatchObject({
+      status: 'DISCOVERED',
+      source: 'discovery',
+      revision: 1,
+      node_count: 2,
+    });
     expect(lab.toState().topology_spec?.checksum).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('adds a revision only when the checksum changes', () => {
-    const lab = LabRecord.beginImport({ id: 'l1', worker_id: 'w1', lab_id: 'cml-1', source: 'import', topology_spec: topology(['r1']) }, new FakeClock());
+    const lab = LabRecord.beginImport(
+      { id: 'l1', worker_id: 'w1', lab_id: 'cml-1', source: 'import', topology_spec: topology(['r1']) },
+      new FakeClock(),
+    );
     lab.recordTopology(topology(['r1']), 'user', 'same');
     expect(lab.revision).toBe(1);
     lab.recordTopology(topology(['r1', 'r2']), 'user', 'added r2');
@@ -116,10 +179,21 @@ describe('LabRecord discovery and topology', () => {
   });
 
   it('ignores metadata no newer than the stored modification time (R6)', () => {
-    const lab = aLabRecord().inState('DEFINED').with({ title: 'current', modified_at: '2030-01-07T08:00:00.000Z' }).build();
-    lab.syncFromDiscovery({ status: 'DEFINED', modified_at: '2030-01-07T07:00:00.000Z', metadata: { title: 'stale' } });
+    const lab = aLabRecord()
+      .inState('DEFINED')
+      .with({ title: 'current', modified_at: '2030-01-07T08:00:00.000Z' })
+      .build();
+    lab.syncFromDiscovery({
+      status: 'DEFINED',
+      modified_at: '2030-01-07T07:00:00.000Z',
+      metadata: { title: 'stale' },
+    });
     expect(lab.toState().title).toBe('current');
-    lab.syncFromDiscovery({ status: 'DEFINED', modified_at: '2030-01-07T08:30:00.000Z', metadata: { title: 'newer' } });
+    lab.syncFromDiscovery({
+      status: 'DEFINED',
+      modified_at: '2030-01-07T08:30:00.000Z',
+      metadata: { title: 'newer' },
+    });
     expect(lab.toState()).toMatchObject({ title: 'newer', modified_at: '2030-01-07T08:30:00.000Z' });
   });
 

@@ -1,17 +1,39 @@
-import type { LabPendingAction, LabRecordSource, LabRecordStatus, PortMap, RevisionAuthor, RuntimeEnvironmentType, TopologySpec } from '@lcm/contracts';
+import type {
+  LabPendingAction,
+  LabRecordSource,
+  LabRecordStatus,
+  PortMap,
+  RevisionAuthor,
+  RuntimeEnvironmentType,
+  TopologySpec,
+} from '@lcm/contracts';
 import { AggregateRoot } from '../shared/aggregate-root';
 import type { Clock } from '../shared/clock';
 import type { EventUnion } from '../shared/domain-event';
 import { newId } from '../shared/ids';
 import { applyTransition, canTransition, recordStatus } from '../shared/transition-table';
-import { LabActionPendingError, LabRecordTerminalError, NoPendingActionError } from './lab-record.errors';
+import {
+  LabActionPendingError,
+  LabIdFixedError,
+  LabRecordTerminalError,
+  NoPendingActionError,
+} from './lab-record.errors';
 import { LabRecordState, type LabMetadata, type LabRecordStateInput } from './lab-record.state';
-import { LAB_RECORD_MACHINE, LAB_RECORD_TERMINAL_STATUSES, PENDING_ACTION_TARGETS } from './lab-record.transitions';
+import {
+  LAB_RECORD_MACHINE,
+  LAB_RECORD_TERMINAL_STATUSES,
+  PENDING_ACTION_TARGETS,
+} from './lab-record.transitions';
 import { topologyChecksum } from './topology-checksum';
 
 const HISTORY_LIMIT = 50;
 
-type StatusPayload = { from: LabRecordStatus | null; to: LabRecordStatus; reason: string | null; worker_id: string };
+type StatusPayload = {
+  from: LabRecordStatus | null;
+  to: LabRecordStatus;
+  reason: string | null;
+  worker_id: string;
+};
 
 export type LabRecordEvent = EventUnion<{
   'lab_record.created': StatusPayload & { source: LabRecordSource };
@@ -23,6 +45,7 @@ export type LabRecordEvent = EventUnion<{
   'lab_record.pending_action_cleared': { action: LabPendingAction };
   'lab_record.topology_updated': { revision: number; topology_checksum: string };
   'lab_record.metadata_updated': { fields: string[] };
+  'lab_record.cml_lab_assigned': { worker_id: string; lab_id: string; previous_lab_id: string };
   'lab_record.ports_assigned': { ports: PortMap };
   'lab_record.ports_released': { worker_id: string; ports: PortMap };
   'lab_record.session_attached': { lablet_session_id: string };
@@ -48,7 +71,10 @@ export class LabRecord extends AggregateRoot<LabRecordState, LabRecordEvent> {
   }
 
   /** Import, clone or LC's cold import registers the lab before CML has it. */
-  static beginImport(input: NewLabInput & { source: Extract<LabRecordSource, 'import' | 'clone'> }, clock: Clock): LabRecord {
+  static beginImport(
+    input: NewLabInput & { source: Extract<LabRecordSource, 'import' | 'clone'> },
+    clock: Clock,
+  ): LabRecord {
     return LabRecord.open(input, 'IMPORTING', input.source, clock);
   }
 
@@ -56,7 +82,12 @@ export class LabRecord extends AggregateRoot<LabRecordState, LabRecordEvent> {
     return new LabRecord(LabRecordState.parse(state), clock);
   }
 
-  private static open(input: NewLabInput, status: 'DISCOVERED' | 'IMPORTING', source: LabRecordSource, clock: Clock): LabRecord {
+  private static open(
+    input: NewLabInput,
+    status: 'DISCOVERED' | 'IMPORTING',
+    source: LabRecordSource,
+    clock: Clock,
+  ): LabRecord {
     const at = clock.now().toISOString();
     const topology = input.topology_spec ?? null;
     const lab = new LabRecord(
@@ -66,7 +97,11 @@ export class LabRecord extends AggregateRoot<LabRecordState, LabRecordEvent> {
         version: 0,
         created_at: at,
         updated_at: at,
-        runtime_binding: { runtime_type: input.runtime_type ?? 'CML', worker_id: input.worker_id, lab_id: input.lab_id },
+        runtime_binding: {
+          runtime_type: input.runtime_type ?? 'CML',
+          worker_id: input.worker_id,
+          lab_id: input.lab_id,
+        },
         status,
         status_history: [{ from: null, to: status, at, reason: source, actor: null }],
         source,
@@ -76,8 +111,15 @@ export class LabRecord extends AggregateRoot<LabRecordState, LabRecordEvent> {
       }),
       clock,
     );
-    lab.raise('lab_record.created', { from: null, to: status, reason: source, worker_id: input.worker_id, source });
-    if (topology) lab.recordTopology(topology, source === 'discovery' ? 'discovery' : 'import', 'initial topology');
+    lab.raise('lab_record.created', {
+      from: null,
+      to: status,
+      reason: source,
+      worker_id: input.worker_id,
+      source,
+    });
+    if (topology)
+      lab.recordTopology(topology, source === 'discovery' ? 'discovery' : 'import', 'initial topology');
     return lab;
   }
 
@@ -126,7 +168,8 @@ export class LabRecord extends AggregateRoot<LabRecordState, LabRecordEvent> {
   requestAction(action: LabPendingAction, requestedBy: string | null = null): void {
     this.assertNotTerminal();
     if (this.state.pending_action === action) return;
-    if (this.state.pending_action !== null) throw new LabActionPendingError(this.id, this.state.pending_action, action);
+    if (this.state.pending_action !== null)
+      throw new LabActionPendingError(this.id, this.state.pending_action, action);
     this.state.pending_action = action;
     this.state.pending_action_at = this.now();
     this.state.pending_action_error = null;
@@ -171,6 +214,23 @@ export class LabRecord extends AggregateRoot<LabRecordState, LabRecordEvent> {
     return true;
   }
 
+  /**
+   * An import is registered before CML has assigned the lab its id; LC reports the id once the
+   * import call returns. Only an IMPORTING record can learn it; the same id again is a no-op.
+   */
+  assignCmlLabId(labId: string): void {
+    const previous = this.state.runtime_binding.lab_id;
+    if (previous === labId) return;
+    if (this.state.status !== 'IMPORTING') throw new LabIdFixedError(this.id, previous, labId);
+    this.state.runtime_binding.lab_id = labId;
+    this.touch();
+    this.raise('lab_record.cml_lab_assigned', {
+      worker_id: this.workerId,
+      lab_id: labId,
+      previous_lab_id: previous,
+    });
+  }
+
   // ---- status ----
 
   /** A status LC reports while carrying out an action (STARTING, QUEUED, ...); checked against the table. */
@@ -195,7 +255,8 @@ export class LabRecord extends AggregateRoot<LabRecordState, LabRecordEvent> {
   archive(actor: string | null = null): void {
     if (this.state.status === 'ARCHIVED') return;
     this.assertNotTerminal();
-    if (this.state.pending_action !== null) throw new LabActionPendingError(this.id, this.state.pending_action, 'archive');
+    if (this.state.pending_action !== null)
+      throw new LabActionPendingError(this.id, this.state.pending_action, 'archive');
     this.moveTo('ARCHIVED', 'archived', actor);
   }
 
@@ -204,14 +265,25 @@ export class LabRecord extends AggregateRoot<LabRecordState, LabRecordEvent> {
    * on terminal records and while an action is pending; an orphan that reappears is DISCOVERED.
    * R6: metadata no newer than the stored modification time is ignored.
    */
-  syncFromDiscovery(input: { status: LabRecordStatus; modified_at?: string | null; metadata?: LabMetadata; topology_spec?: TopologySpec | null; based_on_definition_id?: string | null }): void {
+  syncFromDiscovery(input: {
+    status: LabRecordStatus;
+    modified_at?: string | null;
+    metadata?: LabMetadata;
+    topology_spec?: TopologySpec | null;
+    based_on_definition_id?: string | null;
+  }): void {
     if (this.isTerminal) return;
     const at = this.now();
     const next = this.state.status === 'ORPHANED' ? 'DISCOVERED' : input.status;
     if (this.state.pending_action === null && next !== this.state.status) {
       const from = this.state.status;
       recordStatus(this.state, next, { at, reason: 'discovery' }, HISTORY_LIMIT);
-      this.raise('lab_record.status_changed', { from, to: next, reason: 'discovery', worker_id: this.workerId });
+      this.raise('lab_record.status_changed', {
+        from,
+        to: next,
+        reason: 'discovery',
+        worker_id: this.workerId,
+      });
     }
     const stored = this.state.modified_at;
     const fresh = !input.modified_at || !stored || Date.parse(input.modified_at) > Date.parse(stored);
@@ -220,14 +292,17 @@ export class LabRecord extends AggregateRoot<LabRecordState, LabRecordEvent> {
       if (input.modified_at) this.state.modified_at = input.modified_at;
       if (input.topology_spec) this.recordTopology(input.topology_spec, 'discovery', 'changed on CML');
     }
-    if (input.based_on_definition_id && this.state.based_on_definition_id === null) this.state.based_on_definition_id = input.based_on_definition_id;
+    if (input.based_on_definition_id && this.state.based_on_definition_id === null)
+      this.state.based_on_definition_id = input.based_on_definition_id;
     this.state.last_synced_at = at;
     this.state.updated_at = at;
   }
 
   updateMetadata(metadata: LabMetadata): void {
     const fields = Object.keys(metadata).filter(
-      (key) => JSON.stringify(metadata[key as keyof LabMetadata]) !== JSON.stringify(this.state[key as keyof LabMetadata]),
+      (key) =>
+        JSON.stringify(metadata[key as keyof LabMetadata]) !==
+        JSON.stringify(this.state[key as keyof LabMetadata]),
     );
     if (fields.length === 0) return;
     Object.assign(this.state, structuredClone(metadata));
@@ -285,7 +360,10 @@ export class LabRecord extends AggregateRoot<LabRecordState, LabRecordEvent> {
 
   private moveTo(to: LabRecordStatus, reason: string | null, actor: string | null = null): boolean {
     const from = this.state.status;
-    if (!applyTransition(LAB_RECORD_MACHINE, this.state, to, { at: this.now(), reason, actor }, HISTORY_LIMIT)) return false;
+    if (
+      !applyTransition(LAB_RECORD_MACHINE, this.state, to, { at: this.now(), reason, actor }, HISTORY_LIMIT)
+    )
+      return false;
     this.raise('lab_record.status_changed', { from, to, reason, worker_id: this.workerId });
     if (to === 'DELETED') this.releasePorts();
     return true;
@@ -321,7 +399,8 @@ export class LabRecord extends AggregateRoot<LabRecordState, LabRecordEvent> {
       lablet_session_id: this.state.active_lablet_session_id,
       final_state: null,
     });
-    if (this.state.run_history.length > HISTORY_LIMIT) this.state.run_history.splice(0, this.state.run_history.length - HISTORY_LIMIT);
+    if (this.state.run_history.length > HISTORY_LIMIT)
+      this.state.run_history.splice(0, this.state.run_history.length - HISTORY_LIMIT);
   }
 
   private closeOpenRun(action: LabPendingAction): void {

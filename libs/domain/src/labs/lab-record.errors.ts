@@ -6,7 +6,11 @@ export class LabActionPendingError extends DomainError {
   readonly code = 'LAB_RECORD.ACTION_PENDING' as const;
 
   constructor(labRecordId: string, pending: LabPendingAction, requested: string) {
-    super(`lab record ${labRecordId} has pending action ${pending}; ${requested} refused`, { labRecordId, pending, requested });
+    super(`lab record ${labRecordId} has pending action ${pending}; ${requested} refused`, {
+      labRecordId,
+      pending,
+      requested,
+    });
   }
 }
 
@@ -25,5 +29,18 @@ export class LabRecordTerminalError extends DomainError {
 
   constructor(labRecordId: string, status: LabRecordStatus) {
     super(`lab record ${labRecordId} is ${status}`, { labRecordId, status });
+  }
+}
+
+/** 409: only an import still waiting for CML learns its CML lab id; afterwards the binding is fixed. */
+export class LabIdFixedError extends DomainError {
+  readonly code = 'LAB_RECORD.LAB_ID_FIXED' as const;
+
+  constructor(labRecordId: string, current: string, requested: string) {
+    super(`lab record ${labRecordId} is bound to CML lab ${current}; cannot rebind it to ${requested}`, {
+      labRecordId,
+      current,
+      requested,
+    });
   }
 }

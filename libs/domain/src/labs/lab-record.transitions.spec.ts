@@ -12,7 +12,12 @@ describeTransitionMatrix('LabRecord', {
   pullEvents: (lab) => lab.pullEvents(),
   eventFor: () => 'lab_record.status_changed',
   drivers: {
-    ...Object.fromEntries(LabRecordStatus.options.map((status) => [status, (lab: { observeStatus(s: LabRecordStatus): void }) => lab.observeStatus(status)])),
+    ...Object.fromEntries(
+      LabRecordStatus.options.map((status) => [
+        status,
+        (lab: { observeStatus(s: LabRecordStatus): void }) => lab.observeStatus(status),
+      ]),
+    ),
     ERROR: (lab) => lab.markError('boom'),
     ORPHANED: (lab) => lab.markOrphaned(),
   },

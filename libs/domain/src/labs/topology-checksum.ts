@@ -17,5 +17,7 @@ function canonical(value: unknown): unknown {
 /** SHA-256 of the canonical JSON (sorted keys, no spaces) of the topology, without its own checksum and raw YAML. */
 export function topologyChecksum(spec: TopologySpec): string {
   const { nodes, links, annotations } = spec;
-  return createHash('sha256').update(JSON.stringify(canonical({ nodes, links, annotations }))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical({ nodes, links, annotations })))
+    .digest('hex');
 }

@@ -22,7 +22,8 @@ export type DomainErrorCode =
   | 'WORKER.PORT_CONFLICT'
   | 'LAB_RECORD.ACTION_PENDING'
   | 'LAB_RECORD.NO_PENDING_ACTION'
-  | 'LAB_RECORD.TERMINAL';
+  | 'LAB_RECORD.TERMINAL'
+  | 'LAB_RECORD.LAB_ID_FIXED';
 
 export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode;

@@ -372,6 +372,43 @@ describe('lab records over HTTP', () => {
       ).toBe('IMPORTING');
     });
 
+    it('binds a registered import to the lab id CML assigned, so the next scan updates it instead of discovering a stranger', async () => {
+      const registered = await http.post(
+        internalRoutes.registerLabImport.path,
+        { worker_id: workerId, title: 'bound import', topology_yaml: TOPOLOGY_YAML },
+        internal,
+      );
+      const statusPath = path(internalRoutes.updateLabStatus, registered.data.id);
+      const cmlLabId = `cml-${randomUUID().slice(0, 8)}`;
+      const imported = await http.put(
+        statusPath,
+        { status: 'DEFINED', observed_at: new Date(Date.now() + 1000).toISOString(), lab_id: cmlLabId },
+        internal,
+      );
+      expect(imported.status).toBe(200);
+      expect(imported.data).toMatchObject({ status: 'DEFINED', runtime_binding: { lab_id: cmlLabId } });
+
+      const scan = await discover([scannedLab(cmlLabId, { title: 'bound import', status: 'BOOTED' })], true);
+      expect(scan.data).toMatchObject({ discovered: 0 });
+      const onWorker = await http.get(internalRoutes.listLabRecords.path, {
+        ...internal,
+        params: { worker_id: workerId, search: cmlLabId },
+      });
+      expect(onWorker.data.items.map((item: LabRecord) => item.id)).toEqual([registered.data.id]);
+
+      const rebind = await http.put(
+        statusPath,
+        {
+          status: 'DEFINED',
+          observed_at: new Date(Date.now() + 2000).toISOString(),
+          lab_id: 'some-other-lab',
+        },
+        internal,
+      );
+      expect(rebind.status).toBe(409);
+      expect(rebind.data.code).toBe('CONFLICT');
+    });
+
     it('names the bad YAML field and rejects unknown fields with 400', async () => {
       const bad = await http.post(
         publicRoutes.importLab.path,

@@ -5,7 +5,10 @@ import { toLabRecordView } from '../../infrastructure/lab-record.views';
 import { LabRecordCommits } from '../lab-record-commits';
 import { isStaleObservation } from '../observation-freshness';
 
-/** A status the lablet-controller observed while carrying out an action; checked against the table. */
+/**
+ * A status the lablet-controller observed while carrying out an action; checked against the table.
+ * For an import it also carries the lab id CML assigned, so a later scan finds the record, not a stranger.
+ */
 export class ObserveLabStatusCommand extends Command<LabRecord> {
   constructor(
     readonly labRecordId: string,
@@ -26,6 +29,8 @@ export class ObserveLabStatusHandler implements ICommandHandler<ObserveLabStatus
   async execute({ labRecordId, observation, actor }: ObserveLabStatusCommand): Promise<LabRecord> {
     const lab = await this.labs.getById(labRecordId);
     if (isStaleObservation(lab.toState(), observation.observed_at)) return toLabRecordView(lab.toState());
+    // Before the status moves on from IMPORTING: the id is only accepted while the import is open.
+    if (observation.lab_id) lab.assignCmlLabId(observation.lab_id);
     if (observation.status === 'ERROR')
       lab.markError(observation.error_message ?? 'reported by the lablet-controller');
     else if (observation.status === 'ORPHANED')

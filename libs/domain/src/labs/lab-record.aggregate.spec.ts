@@ -117,6 +117,32 @@ describe('LabRecord CML lab id of an import', () => {
   });
 });
 
+describe('LabRecord reported runs', () => {
+  const run = (run_id: string) => ({
+    run_id,
+    started_at: '2026-11-22T10:00:00.000Z',
+    stopped_at: '2026-11-22T11:00:00.000Z',
+    duration_seconds: 3600,
+    started_by: 'lablet-controller',
+    stop_reason: 'session_ended',
+    lablet_session_id: null,
+    final_state: 'STOPPED',
+  });
+
+  it('records a run once per run id, replacing a repeated report, and keeps the last 50', () => {
+    const lab = aLabRecord().inState('STOPPED').build();
+    lab.recordRun(run('r-1'));
+    lab.recordRun({ ...run('r-1'), stop_reason: 'wiped' });
+    expect(lab.toState().run_history.filter((r) => r.run_id === 'r-1')).toEqual([
+      { ...run('r-1'), stop_reason: 'wiped' },
+    ]);
+    expect(types(lab)).toEqual(['lab_record.run_recorded', 'lab_record.run_recorded']);
+    for (let i = 0; i < 60; i += 1) lab.recordRun(run(`bulk-${i}`));
+    expect(lab.toState().run_history).toHaveLength(50);
+    expect(lab.toState().run_history.at(-1)?.run_id).toBe('bulk-59');
+  });
+});
+
 describe('LabRecord archive', () => {
   it('archives a STOPPED record, refuses with a pending action, when terminal, and off the table', () => {
     const lab = aLabRecord().inState('STOPPED').build();

@@ -1,5 +1,6 @@
 import type {
   LabPendingAction,
+  LabRunRecord,
   LabRecordSource,
   LabRecordStatus,
   PortMap,
@@ -45,6 +46,7 @@ export type LabRecordEvent = EventUnion<{
   'lab_record.pending_action_cleared': { action: LabPendingAction };
   'lab_record.topology_updated': { revision: number; topology_checksum: string };
   'lab_record.metadata_updated': { fields: string[] };
+  'lab_record.run_recorded': { run_id: string };
   'lab_record.cml_lab_assigned': { worker_id: string; lab_id: string; previous_lab_id: string };
   'lab_record.ports_assigned': { ports: PortMap };
   'lab_record.ports_released': { worker_id: string; ports: PortMap };
@@ -383,6 +385,20 @@ export class LabRecord extends AggregateRoot<LabRecordState, LabRecordEvent> {
     this.raise('lab_record.pending_action_cleared', { action });
   }
 
+  /** A run the lablet-controller reports (e.g. a session's start → stop); the same run id replaces it. */
+  recordRun(run: LabRunRecord): void {
+    this.state.run_history = this.state.run_history.filter((existing) => existing.run_id !== run.run_id);
+    this.state.run_history.push({ ...run });
+    this.trimRunHistory();
+    this.touch();
+    this.raise('lab_record.run_recorded', { run_id: run.run_id });
+  }
+
+  private trimRunHistory(): void {
+    if (this.state.run_history.length > HISTORY_LIMIT)
+      this.state.run_history.splice(0, this.state.run_history.length - HISTORY_LIMIT);
+  }
+
   private openRun() {
     return this.state.run_history.find((run) => run.stopped_at === null);
   }
@@ -399,8 +415,7 @@ export class LabRecord extends AggregateRoot<LabRecordState, LabRecordEvent> {
       lablet_session_id: this.state.active_lablet_session_id,
       final_state: null,
     });
-    if (this.state.run_history.length > HISTORY_LIMIT)
-      this.state.run_history.splice(0, this.state.run_history.length - HISTORY_LIMIT);
+    this.trimRunHistory();
   }
 
   private closeOpenRun(action: LabPendingAction): void {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type DomainEvent, type LabRecord, type LabRecordState } from '@lcm/domain';
+import { type LabRecord, type LabRecordState } from '@lcm/domain';
 import { type Committed } from '../../../platform/mongo/aggregate-repository';
 import { CommitRecorder } from '../../../platform/commit/commit-recorder';
 import { LabRecordRepository } from '../infrastructure/lab-record.repository';
@@ -16,15 +16,11 @@ export class LabRecordCommits {
   ) {}
 
   /** `extraEvents`: facts the aggregate has no method for (see RecordLabRunHandler); audited only. */
-  async save(
-    lab: LabRecord,
-    actor: string,
-    extraEvents: readonly DomainEvent[] = [],
-  ): Promise<Committed<LabRecordState>> {
+  async save(lab: LabRecord, actor: string): Promise<Committed<LabRecordState>> {
     const committed = await this.repository.save(lab);
     const { state, events } = committed;
     await this.commits.record({
-      events: [...events, ...extraEvents],
+      events,
       actor,
       notifications: labNotifications(state, events),
       project: () => this.projector.project(state),

@@ -5,13 +5,32 @@ import { DomainValidationError } from '../shared/domain-error';
 import type { EventUnion } from '../shared/domain-event';
 import { applyTransition } from '../shared/transition-table';
 import { MultiLabNotSupportedError } from './lablet-definition.errors';
-import { LabletDefinitionProps, LabletDefinitionState, type LabletDefinitionStateInput } from './lablet-definition.state';
+import {
+  LabletDefinitionProps,
+  LabletDefinitionState,
+  type LabletDefinitionStateInput,
+} from './lablet-definition.state';
 import { LABLET_DEFINITION_MACHINE } from './lablet-definition.transitions';
 
 export type LabletDefinitionEvent = EventUnion<{
   'lablet_definition.created': { name: string; semver: string; status: DefinitionStatus };
   'lablet_definition.status_changed': { from: DefinitionStatus; to: DefinitionStatus };
+  'lablet_definition.flags_updated': { changed_fields: string[] };
 }>;
+
+/** What an admin may change on an existing version; topology, requirements and ports stay immutable per version. */
+export type LabletDefinitionOperationalFlags = Partial<
+  Pick<
+    LabletDefinitionState,
+    | 'lab_reuse_enabled'
+    | 'multi_lab_enabled'
+    | 'max_duration_minutes'
+    | 'warm_pool_depth'
+    | 'owner_notification'
+    | 'boot_lead_time_minutes'
+    | 'user_visible_devices'
+  >
+>;
 
 export class LabletDefinition extends AggregateRoot<LabletDefinitionState, LabletDefinitionEvent> {
   protected readonly aggregateType = 'lablet_definition' as const;
@@ -19,7 +38,8 @@ export class LabletDefinition extends AggregateRoot<LabletDefinitionState, Lable
   /** A definition without an artifact to sync is usable at once; one with an artifact waits for the sync. */
   static create(input: { id: string; props: LabletDefinitionProps }, clock: Clock): LabletDefinition {
     const parsed = LabletDefinitionProps.safeParse(input.props);
-    if (!parsed.success) throw new DomainValidationError('invalid lablet definition', { issues: parsed.error.issues });
+    if (!parsed.success)
+      throw new DomainValidationError('invalid lablet definition', { issues: parsed.error.issues });
     const props = parsed.data;
     if (props.multi_lab_enabled) throw new MultiLabNotSupportedError(props.name);
     const at = clock.now().toISOString();
@@ -89,6 +109,21 @@ export class LabletDefinition extends AggregateRoot<LabletDefinitionState, Lable
   get capacityDemand(): Capacity {
     const { cpu_cores, memory_gb, storage_gb } = this.state.resource_requirements;
     return { cpu_cores, memory_gb, storage_gb, max_nodes: this.state.node_count };
+  }
+
+  /** Changes operational flags of this version; decision 5 still refuses multi-lab. Unchanged values are a no-op. */
+  updateOperationalFlags(flags: LabletDefinitionOperationalFlags): void {
+    if (flags.multi_lab_enabled) throw new MultiLabNotSupportedError(this.state.name);
+    const changed = (Object.keys(flags) as (keyof LabletDefinitionOperationalFlags)[]).filter(
+      (flag) => flags[flag] !== undefined && JSON.stringify(flags[flag]) !== JSON.stringify(this.state[flag]),
+    );
+    if (changed.length === 0) return;
+    const next = LabletDefinitionState.safeParse({ ...this.state, ...flags });
+    if (!next.success)
+      throw new DomainValidationError('invalid lablet definition flags', { issues: next.error.issues });
+    Object.assign(this.state, Object.fromEntries(changed.map((flag) => [flag, next.data[flag]])));
+    this.touch();
+    this.raise('lablet_definition.flags_updated', { changed_fields: changed });
   }
 
   activate(actor: string | null = null): void {

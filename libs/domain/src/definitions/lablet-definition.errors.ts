@@ -17,6 +17,9 @@ export class DefinitionNotActiveError extends DomainError {
     readonly definitionId: string,
     readonly status: DefinitionStatus,
   ) {
-    super(`definition ${definitionId} is ${status}; only active definitions accept sessions`, { definitionId, status });
+    super(`definition ${definitionId} is ${status}; only active definitions accept sessions`, {
+      definitionId,
+      status,
+    });
   }
 }

@@ -1,4 +1,11 @@
-import { DefinitionStatus, IsoDateTime, LicenseAffinity, PortTemplateEntry, ResourceRequirements, StatusHistoryEntry } from '@lcm/contracts';
+import {
+  DefinitionStatus,
+  IsoDateTime,
+  LicenseAffinity,
+  PortTemplateEntry,
+  ResourceRequirements,
+  StatusHistoryEntry,
+} from '@lcm/contracts';
 import { z } from 'zod';
 
 export const DefinitionPipeline = z.object({
@@ -8,7 +15,10 @@ export const DefinitionPipeline = z.object({
 });
 export type DefinitionPipeline = z.infer<typeof DefinitionPipeline>;
 
-export const UserVisibleDevice = z.object({ device_label: z.string().min(1), user_access_mode: z.string().min(1) });
+export const UserVisibleDevice = z.object({
+  device_label: z.string().min(1),
+  user_access_mode: z.string().min(1),
+});
 export type UserVisibleDevice = z.infer<typeof UserVisibleDevice>;
 
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
@@ -35,7 +45,10 @@ export const LabletDefinitionState = z.object({
   port_template: z
     .array(PortTemplateEntry)
     .default([])
-    .refine((entries) => new Set(entries.map((entry) => entry.name)).size === entries.length, 'port names must be unique'),
+    .refine(
+      (entries) => new Set(entries.map((entry) => entry.name)).size === entries.length,
+      'port names must be unique',
+    ),
   form_qualified_name: z.string().nullable().default(null),
   grading_rules_uri: z.string().nullable().default(null),
   max_duration_minutes: z.number().int().positive(),

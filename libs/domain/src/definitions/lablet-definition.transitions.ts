@@ -14,4 +14,7 @@ export const LABLET_DEFINITION_TRANSITIONS = {
   deleted: [],
 } as const satisfies Record<DefinitionStatus, readonly DefinitionStatus[]>;
 
-export const LABLET_DEFINITION_MACHINE = defineMachine<DefinitionStatus>('DEFINITION', LABLET_DEFINITION_TRANSITIONS);
+export const LABLET_DEFINITION_MACHINE = defineMachine<DefinitionStatus>(
+  'DEFINITION',
+  LABLET_DEFINITION_TRANSITIONS,
+);

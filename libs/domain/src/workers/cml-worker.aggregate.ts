@@ -1,4 +1,14 @@
-import type { Capacity, CmlServiceStatus, CmlWorkerStatus, LicenseType, PauseReason, PortAllocation, PortMap, WorkerDesiredStatus, WorkerOrigin } from '@lcm/contracts';
+import type {
+  Capacity,
+  CmlServiceStatus,
+  CmlWorkerStatus,
+  LicenseType,
+  PauseReason,
+  PortAllocation,
+  PortMap,
+  WorkerDesiredStatus,
+  WorkerOrigin,
+} from '@lcm/contracts';
 import { AggregateRoot } from '../shared/aggregate-root';
 import type { Clock } from '../shared/clock';
 import { InvalidTransitionError } from '../shared/domain-error';
@@ -8,7 +18,13 @@ import { ZERO_CAPACITY, exceededDimensions, subtractCapacity, sumCapacity } from
 import { CML_WORKER_STATUS_EVENTS, type CmlWorkerEvent } from './cml-worker.events';
 import { CmlWorkerState, type CmlWorkerStateInput } from './cml-worker.state';
 import { DEFAULT_PORT_RANGE, freePortCount, pickLowestFreePorts, portsOf, usedPorts } from './port-allocator';
-import { CapacityExceededError, type NotAcceptingReason, PortConflictError, PortsExhaustedError, WorkerNotAcceptingError } from './worker.errors';
+import {
+  CapacityExceededError,
+  type NotAcceptingReason,
+  PortConflictError,
+  PortsExhaustedError,
+  WorkerNotAcceptingError,
+} from './worker.errors';
 import { CML_WORKER_MACHINE, workerStatusForImportedEc2State } from './worker.transitions';
 
 export interface CreateWorkerInput {
@@ -33,9 +49,13 @@ export interface ImportWorkerInput {
 }
 
 /** Fields controllers report from EC2, CML and CloudWatch; they never move the status. */
+/** Facts the worker-controller observes about the instance and CML; recorded as observed. */
 export type WorkerObservation = Partial<
   Pick<
     CmlWorkerState,
+    | 'aws_instance_id'
+    | 'start_initiated_at'
+    | 'stop_initiated_at'
     | 'instance_type'
     | 'ami_id'
     | 'ami_name'
@@ -107,7 +127,9 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
         template_name: input.template?.name ?? null,
         origin: 'ec2_discovery',
         status,
-        status_history: [{ from: null, to: status, at, reason: `imported from EC2 state ${input.ec2_state}`, actor: null }],
+        status_history: [
+          { from: null, to: status, at, reason: `imported from EC2 state ${input.ec2_state}`, actor: null },
+        ],
         desired_status: status === 'STOPPED' || status === 'STOPPING' ? 'stopped' : 'running',
         aws_instance_id: input.aws_instance_id,
         declared_capacity: input.declared_capacity ?? input.template?.declaredCapacity ?? null,
@@ -163,7 +185,9 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
 
   /** Declared − allocated; none at all when nothing is declared (decision 13). */
   get availableCapacity(): Capacity {
-    return this.state.declared_capacity ? subtractCapacity(this.state.declared_capacity, this.state.allocated_capacity) : { ...ZERO_CAPACITY };
+    return this.state.declared_capacity
+      ? subtractCapacity(this.state.declared_capacity, this.state.allocated_capacity)
+      : { ...ZERO_CAPACITY };
   }
 
   get portRange(): { start: number; end: number } {
@@ -234,7 +258,8 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
   cancelDrain(actor: string | null = null): void {
     if (this.state.status === 'RUNNING') return;
     // PROVISIONING/STARTING → RUNNING are table edges too, but they are not a cancelled drain.
-    if (this.state.status !== 'DRAINING') throw new InvalidTransitionError('WORKER', this.id, this.state.status, 'RUNNING');
+    if (this.state.status !== 'DRAINING')
+      throw new InvalidTransitionError('WORKER', this.id, this.state.status, 'RUNNING');
     const drainReason = this.state.drain_reason;
     this.transitionTo('RUNNING', { reason: 'drain_cancelled', actor });
     this.state.drain_started_at = null;
@@ -245,7 +270,8 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
   }
 
   stop(input: { requested_by: string | null; pause_reason?: PauseReason } = { requested_by: null }): void {
-    if (!this.transitionTo('STOPPING', { reason: input.pause_reason ?? 'stop', actor: input.requested_by })) return;
+    if (!this.transitionTo('STOPPING', { reason: input.pause_reason ?? 'stop', actor: input.requested_by }))
+      return;
     this.state.stop_initiated_at = this.now();
     this.setDesiredStatus('stopped', input.requested_by);
     if (input.pause_reason) this.recordPause(input.pause_reason, input.requested_by);
@@ -264,8 +290,11 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
     this.setDesiredStatus('terminated', requestedBy);
   }
 
-  markTerminated(input: { reason: string; terminated_by?: string | null } = { reason: 'ec2_terminated' }): void {
-    if (!this.transitionTo('TERMINATED', { reason: input.reason, actor: input.terminated_by ?? null })) return;
+  markTerminated(
+    input: { reason: string; terminated_by?: string | null } = { reason: 'ec2_terminated' },
+  ): void {
+    if (!this.transitionTo('TERMINATED', { reason: input.reason, actor: input.terminated_by ?? null }))
+      return;
     this.state.terminated_at = this.now();
     this.state.termination_reason = input.reason;
     if (input.terminated_by !== undefined) this.state.terminated_by = input.terminated_by;
@@ -309,7 +338,8 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
    * already holds an allocation returns the ports it holds.
    */
   allocate(sessionId: string, demand: Capacity, portNames: readonly string[]): PortMap {
-    if (this.state.capacity_allocations.some((allocation) => allocation.session_id === sessionId)) return this.portsHeldBy(sessionId) ?? {};
+    if (this.state.capacity_allocations.some((allocation) => allocation.session_id === sessionId))
+      return this.portsHeldBy(sessionId) ?? {};
     const refusal = this.notAcceptingReason;
     if (refusal) throw new WorkerNotAcceptingError(this.id, refusal);
     const exceeded = exceededDimensions(demand, this.availableCapacity);
@@ -318,22 +348,41 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
     if (!ports) throw new PortsExhaustedError(this.id, portNames.length, this.freePortCount);
 
     const at = this.now();
-    this.state.capacity_allocations.push({ session_id: sessionId, capacity: { ...demand }, allocated_at: at });
-    if (portNames.length > 0) this.state.port_allocations.push({ holder_id: sessionId, holder_kind: 'session', ports, allocated_at: at });
+    this.state.capacity_allocations.push({
+      session_id: sessionId,
+      capacity: { ...demand },
+      allocated_at: at,
+    });
+    if (portNames.length > 0)
+      this.state.port_allocations.push({
+        holder_id: sessionId,
+        holder_kind: 'session',
+        ports,
+        allocated_at: at,
+      });
     if (!this.state.session_ids.includes(sessionId)) this.state.session_ids.push(sessionId);
     this.resumAllocated();
     this.touch();
-    this.raise('cml_worker.capacity_allocated', { session_id: sessionId, capacity: { ...demand }, ports, allocated_capacity: this.allocatedCapacity });
+    this.raise('cml_worker.capacity_allocated', {
+      session_id: sessionId,
+      capacity: { ...demand },
+      ports,
+      allocated_capacity: this.allocatedCapacity,
+    });
     return { ...ports };
   }
 
   /** Removes the session with its capacity and any ports it still holds itself; false when it held nothing. */
   release(sessionId: string): boolean {
-    const allocation = this.state.capacity_allocations.find((candidate) => candidate.session_id === sessionId);
+    const allocation = this.state.capacity_allocations.find(
+      (candidate) => candidate.session_id === sessionId,
+    );
     const ports = this.removePortAllocation(sessionId, 'session');
     const wasAssigned = this.state.session_ids.includes(sessionId);
     if (!allocation && !ports && !wasAssigned) return false;
-    this.state.capacity_allocations = this.state.capacity_allocations.filter((candidate) => candidate.session_id !== sessionId);
+    this.state.capacity_allocations = this.state.capacity_allocations.filter(
+      (candidate) => candidate.session_id !== sessionId,
+    );
     this.state.session_ids = this.state.session_ids.filter((id) => id !== sessionId);
     this.resumAllocated();
     this.touch();
@@ -353,7 +402,9 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
 
   /** A cold import writes the session's ports into the lab, which then holds them until it is deleted. */
   transferPortsToLab(sessionId: string, labRecordId: string): PortMap {
-    const allocation = this.state.port_allocations.find((candidate) => candidate.holder_id === sessionId && candidate.holder_kind === 'session');
+    const allocation = this.state.port_allocations.find(
+      (candidate) => candidate.holder_id === sessionId && candidate.holder_kind === 'session',
+    );
     if (!allocation) {
       const held = this.portsHeldBy(labRecordId);
       if (held) return held;
@@ -362,7 +413,11 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
     allocation.holder_id = labRecordId;
     allocation.holder_kind = 'lab_record';
     this.touch();
-    this.raise('cml_worker.ports_transferred', { session_id: sessionId, lab_record_id: labRecordId, ports: { ...allocation.ports } });
+    this.raise('cml_worker.ports_transferred', {
+      session_id: sessionId,
+      lab_record_id: labRecordId,
+      ports: { ...allocation.ports },
+    });
     return { ...allocation.ports };
   }
 
@@ -371,15 +426,25 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
     const requested = portsOf(ports);
     const range = this.portRange;
     const outside = requested.filter((port) => port < range.start || port > range.end);
-    if (outside.length > 0) throw new PortConflictError(this.id, outside, `lie outside ${range.start}-${range.end}`);
-    const others = usedPorts(this.state.port_allocations.filter((allocation) => allocation.holder_id !== labRecordId));
+    if (outside.length > 0)
+      throw new PortConflictError(this.id, outside, `lie outside ${range.start}-${range.end}`);
+    const others = usedPorts(
+      this.state.port_allocations.filter((allocation) => allocation.holder_id !== labRecordId),
+    );
     const clashes = requested.filter((port) => others.has(port));
-    if (clashes.length > 0) throw new PortConflictError(this.id, clashes, 'are held by another session or lab');
-    if (new Set(requested).size !== requested.length) throw new PortConflictError(this.id, requested, 'repeat a port');
+    if (clashes.length > 0)
+      throw new PortConflictError(this.id, clashes, 'are held by another session or lab');
+    if (new Set(requested).size !== requested.length)
+      throw new PortConflictError(this.id, requested, 'repeat a port');
     const existing = this.state.port_allocations.find((allocation) => allocation.holder_id === labRecordId);
     if (existing && JSON.stringify(existing.ports) === JSON.stringify(ports)) return;
     this.removePortAllocation(labRecordId, 'lab_record');
-    this.state.port_allocations.push({ holder_id: labRecordId, holder_kind: 'lab_record', ports: { ...ports }, allocated_at: this.now() });
+    this.state.port_allocations.push({
+      holder_id: labRecordId,
+      holder_kind: 'lab_record',
+      ports: { ...ports },
+      allocated_at: this.now(),
+    });
     this.touch();
     this.raise('cml_worker.ports_claimed', { lab_record_id: labRecordId, ports: { ...ports } });
   }
@@ -396,7 +461,9 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
    */
   recalculateCapacity(active: ReadonlyArray<{ session_id: string; capacity: Capacity }>): void {
     const at = this.now();
-    const previous = new Map(this.state.capacity_allocations.map((allocation) => [allocation.session_id, allocation.allocated_at]));
+    const previous = new Map(
+      this.state.capacity_allocations.map((allocation) => [allocation.session_id, allocation.allocated_at]),
+    );
     this.state.capacity_allocations = active.map((entry) => ({
       session_id: entry.session_id,
       capacity: { ...entry.capacity },
@@ -404,17 +471,36 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
     }));
     this.state.session_ids = active.map((entry) => entry.session_id);
     const keep = new Set(this.state.session_ids);
-    this.state.port_allocations = this.state.port_allocations.filter((allocation) => allocation.holder_kind === 'lab_record' || keep.has(allocation.holder_id));
+    this.state.port_allocations = this.state.port_allocations.filter(
+      (allocation) => allocation.holder_kind === 'lab_record' || keep.has(allocation.holder_id),
+    );
     this.resumAllocated();
     this.touch();
-    this.raise('cml_worker.capacity_recalculated', { allocated_capacity: this.allocatedCapacity, session_ids: [...this.state.session_ids] });
+    this.raise('cml_worker.capacity_recalculated', {
+      allocated_capacity: this.allocatedCapacity,
+      session_ids: [...this.state.session_ids],
+    });
   }
 
   private transitionTo(to: CmlWorkerStatus, options: TransitionOptions): boolean {
     const from = this.state.status;
     const at = this.now();
-    if (!applyTransition(CML_WORKER_MACHINE, this.state, to, { at, reason: options.reason ?? null, actor: options.actor ?? null }, 50)) return false;
-    this.raise(CML_WORKER_STATUS_EVENTS[to], { from, to, reason: options.reason ?? null, session_ids: [...this.state.session_ids] });
+    if (
+      !applyTransition(
+        CML_WORKER_MACHINE,
+        this.state,
+        to,
+        { at, reason: options.reason ?? null, actor: options.actor ?? null },
+        50,
+      )
+    )
+      return false;
+    this.raise(CML_WORKER_STATUS_EVENTS[to], {
+      from,
+      to,
+      reason: options.reason ?? null,
+      session_ids: [...this.state.session_ids],
+    });
     return true;
   }
 
@@ -441,7 +527,10 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
     this.state.private_ip = null;
     this.state.https_endpoint = null;
     this.state.metrics = cleared.metrics;
-    this.state.cloudwatch = { ...cleared.cloudwatch, detailed_monitoring_enabled: this.state.cloudwatch.detailed_monitoring_enabled };
+    this.state.cloudwatch = {
+      ...cleared.cloudwatch,
+      detailed_monitoring_enabled: this.state.cloudwatch.detailed_monitoring_enabled,
+    };
     this.setServiceStatus('UNAVAILABLE');
   }
 
@@ -454,13 +543,17 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
   }
 
   private removePortAllocation(holderId: string, kind: PortAllocation['holder_kind']): PortMap | null {
-    const allocation = this.state.port_allocations.find((candidate) => candidate.holder_id === holderId && candidate.holder_kind === kind);
+    const allocation = this.state.port_allocations.find(
+      (candidate) => candidate.holder_id === holderId && candidate.holder_kind === kind,
+    );
     if (!allocation) return null;
     this.state.port_allocations = this.state.port_allocations.filter((candidate) => candidate !== allocation);
     return { ...allocation.ports };
   }
 
   private resumAllocated(): void {
-    this.state.allocated_capacity = sumCapacity(this.state.capacity_allocations.map((allocation) => allocation.capacity));
+    this.state.allocated_capacity = sumCapacity(
+      this.state.capacity_allocations.map((allocation) => allocation.capacity),
+    );
   }
 }

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type CmlWorker as CmlWorkerView } from '@lcm/contracts';
 import { type Clock, CmlWorker, type CmlWorkerState, type DomainEvent } from '@lcm/domain';
 import { CommitRecorder } from '../../../platform/commit/commit-recorder';
-import { recordedAction } from '../../../platform/commit/recorded-action';
 import { notFound } from '../../../platform/http/api-error';
 import { CLOCK } from '../../../platform/platform.tokens';
 import { type ChangeEvent } from '../../live-updates/change-event-bus';
@@ -65,36 +64,19 @@ export class WorkerChanges {
     );
   }
 
-  /**
-   * `reported` sets fields a controller reports that the domain model has no method for (EC2
-   * identity, start/stop times): they are applied to the loaded state before the command runs.
-   */
   async update(
     workerId: string,
     actor: string,
     apply: (worker: CmlWorker, requests: WorkerControlRequests) => WorkerUpdate | void,
-    reported: Partial<CmlWorkerState> = {},
   ): Promise<CommittedWorker> {
     let update: WorkerUpdate = {};
     const committed = await retryOnConflict(async () => {
       const stored = await this.workers.findStateById(workerId);
       if (!stored) throw notFound('worker', workerId);
       const requests = this.workers.sidecarOf(stored);
-      const before = JSON.stringify([CmlWorker.fromState(stored, this.clock).toState(), requests]);
-      const worker = CmlWorker.fromState({ ...stored, ...reported }, this.clock);
+      const worker = CmlWorker.fromState(stored, this.clock);
+      const before = JSON.stringify([worker.toState(), requests]);
       update = apply(worker, requests) ?? {};
-      const reportedChanges = (Object.keys(reported) as Array<keyof CmlWorkerState>).filter(
-        (field) => reported[field] !== stored[field],
-      );
-      if (reportedChanges.length > 0) {
-        const audit = recordedAction(
-          { aggregate_type: 'cml_worker', aggregate_id: workerId },
-          'cml_worker.reported',
-          { fields: reportedChanges },
-          this.clock,
-        );
-        update = { ...update, auditEvents: [...(update.auditEvents ?? []), audit] };
-      }
       let nextRequests = update.requests ?? requests;
       if (worker.desiredStatus !== stored.desired_status) {
         nextRequests = {

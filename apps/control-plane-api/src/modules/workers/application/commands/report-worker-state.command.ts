@@ -14,9 +14,10 @@ export class ReportWorkerStateCommand extends Command<CmlWorkerView> {
   }
 }
 
-/** Fields of the report the domain has no method for; applied as reported (see WorkerChanges.update). */
-const REPORTED_FIELDS = ['aws_instance_id', 'start_initiated_at', 'stop_initiated_at'] as const;
 const OBSERVED_FIELDS = [
+  'aws_instance_id',
+  'start_initiated_at',
+  'stop_initiated_at',
   'instance_type',
   'ami_id',
   'ami_name',
@@ -79,25 +80,15 @@ export class ReportWorkerStateHandler implements ICommandHandler<ReportWorkerSta
   constructor(@Inject(WorkerChanges) private readonly changes: WorkerChanges) {}
 
   async execute({ workerId, report, actor }: ReportWorkerStateCommand): Promise<CmlWorkerView> {
-    const reported = Object.fromEntries(
-      REPORTED_FIELDS.filter((field) => report[field] !== undefined).map((field) => [field, report[field]]),
-    );
-    const committed = await this.changes.update(
-      workerId,
-      actor,
-      (worker) => {
-        if (report.status) enterStatus(worker, report.status, report, actor);
-        if (report.service_status) worker.setServiceStatus(report.service_status);
-        const state = worker.toState();
-        const changed = OBSERVED_FIELDS.filter(
-          (field) => report[field] !== undefined && report[field] !== state[field],
-        );
-        worker.observe(
-          Object.fromEntries(changed.map((field) => [field, report[field]])) as WorkerObservation,
-        );
-      },
-      reported,
-    );
+    const committed = await this.changes.update(workerId, actor, (worker) => {
+      if (report.status) enterStatus(worker, report.status, report, actor);
+      if (report.service_status) worker.setServiceStatus(report.service_status);
+      const state = worker.toState();
+      const changed = OBSERVED_FIELDS.filter(
+        (field) => report[field] !== undefined && report[field] !== state[field],
+      );
+      worker.observe(Object.fromEntries(changed.map((field) => [field, report[field]])) as WorkerObservation);
+    });
     return committed.view;
   }
 }

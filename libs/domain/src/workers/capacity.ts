@@ -3,7 +3,12 @@ import type { Capacity } from '@lcm/contracts';
 export type CapacityDimension = keyof Capacity;
 
 /** Also used for a session's demand, where `max_nodes` is the definition's node count. */
-export const ZERO_CAPACITY: Capacity = Object.freeze({ cpu_cores: 0, memory_gb: 0, storage_gb: 0, max_nodes: 0 });
+export const ZERO_CAPACITY: Capacity = Object.freeze({
+  cpu_cores: 0,
+  memory_gb: 0,
+  storage_gb: 0,
+  max_nodes: 0,
+});
 
 const DIMENSIONS: readonly CapacityDimension[] = ['cpu_cores', 'memory_gb', 'storage_gb', 'max_nodes'];
 

@@ -40,7 +40,11 @@ export interface ImportWorkerInput {
   id: string;
   name: string;
   aws_region: string;
-  aws_instance_id: string;
+  /** Null when the operator named an AMI to search by; the worker-controller then finds the instance. */
+  aws_instance_id: string | null;
+  ami_id?: string | null;
+  ami_name?: string | null;
+  created_by?: string | null;
   ec2_state: string;
   /** Decision 13: without a template or explicit capacity the worker is kept but never placeable. */
   template?: WorkerTemplate | null;
@@ -49,7 +53,6 @@ export interface ImportWorkerInput {
 }
 
 /** Fields controllers report from EC2, CML and CloudWatch; they never move the status. */
-/** Facts the worker-controller observes about the instance and CML; recorded as observed. */
 export type WorkerObservation = Partial<
   Pick<
     CmlWorkerState,
@@ -128,10 +131,19 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
         origin: 'ec2_discovery',
         status,
         status_history: [
-          { from: null, to: status, at, reason: `imported from EC2 state ${input.ec2_state}`, actor: null },
+          {
+            from: null,
+            to: status,
+            at,
+            reason: `imported from EC2 state ${input.ec2_state}`,
+            actor: input.created_by ?? null,
+          },
         ],
         desired_status: status === 'STOPPED' || status === 'STOPPING' ? 'stopped' : 'running',
         aws_instance_id: input.aws_instance_id,
+        ami_id: input.ami_id ?? null,
+        ami_name: input.ami_name ?? null,
+        created_by: input.created_by ?? null,
         declared_capacity: input.declared_capacity ?? input.template?.declaredCapacity ?? null,
         license_type: input.license_type ?? input.template?.licenseType ?? null,
         port_range_start: range.start,

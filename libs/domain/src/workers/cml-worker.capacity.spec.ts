@@ -1,10 +1,21 @@
 import { FakeClock, aTemplate, aWorker } from '@lcm/testing';
 import type { Capacity } from '@lcm/contracts';
 import { CmlWorker } from './cml-worker.aggregate';
-import { CapacityExceededError, PortConflictError, PortsExhaustedError, WorkerNotAcceptingError } from './worker.errors';
+import {
+  CapacityExceededError,
+  PortConflictError,
+  PortsExhaustedError,
+  WorkerNotAcceptingError,
+} from './worker.errors';
 
 const CAPACITY: Capacity = { cpu_cores: 8, memory_gb: 32, storage_gb: 100, max_nodes: 10 };
-const demand = (patch: Partial<Capacity> = {}): Capacity => ({ cpu_cores: 2, memory_gb: 8, storage_gb: 25, max_nodes: 2, ...patch });
+const demand = (patch: Partial<Capacity> = {}): Capacity => ({
+  cpu_cores: 2,
+  memory_gb: 8,
+  storage_gb: 25,
+  max_nodes: 2,
+  ...patch,
+});
 
 describe('CmlWorker capacity', () => {
   it('allocates an exact fit and leaves nothing available', () => {
@@ -15,27 +26,40 @@ describe('CmlWorker capacity', () => {
     expect(worker.sessionIds).toEqual(['s1']);
   });
 
-  it.each(['cpu_cores', 'memory_gb', 'storage_gb', 'max_nodes'] as const)('refuses one over in %s and changes nothing', (dimension) => {
-    const worker = aWorker().running().withCapacity(CAPACITY).build();
-    worker.allocate('s1', demand(), []);
-    worker.pullEvents();
-    const over = { ...CAPACITY, [dimension]: CAPACITY[dimension] - demand()[dimension] + 1 };
-    const attempt = () => worker.allocate('s2', { ...demand(), [dimension]: over[dimension] }, ['p']);
-    expect(attempt).toThrow(CapacityExceededError);
-    expect(attempt).toThrow(expect.objectContaining({ dimensions: [dimension], code: 'WORKER.CAPACITY_EXCEEDED' }));
-    expect(worker.sessionIds).toEqual(['s1']);
-    expect(worker.pullEvents()).toEqual([]);
-  });
+  it.each(['cpu_cores', 'memory_gb', 'storage_gb', 'max_nodes'] as const)(
+    'refuses one over in %s and changes nothing',
+    (dimension) => {
+      const worker = aWorker().running().withCapacity(CAPACITY).build();
+      worker.allocate('s1', demand(), []);
+      worker.pullEvents();
+      const over = { ...CAPACITY, [dimension]: CAPACITY[dimension] - demand()[dimension] + 1 };
+      const attempt = () => worker.allocate('s2', { ...demand(), [dimension]: over[dimension] }, ['p']);
+      expect(attempt).toThrow(CapacityExceededError);
+      expect(attempt).toThrow(
+        expect.objectContaining({ dimensions: [dimension], code: 'WORKER.CAPACITY_EXCEEDED' }),
+      );
+      expect(worker.sessionIds).toEqual(['s1']);
+      expect(worker.pullEvents()).toEqual([]);
+    },
+  );
 
   it.each([
     ['not RUNNING', aWorker().inState('DRAINING').withServiceStatus('AVAILABLE'), 'not_running'],
-    ['service not AVAILABLE', aWorker().inState('RUNNING').withServiceStatus('STARTING'), 'service_not_available'],
-    ['without declared capacity (decision 13)', aWorker().running().withCapacity(null), 'capacity_undeclared'],
+    [
+      'service not AVAILABLE',
+      aWorker().inState('RUNNING').withServiceStatus('STARTING'),
+      'service_not_available',
+    ],
+    [
+      'without declared capacity (decision 13)',
+      aWorker().running().withCapacity(null),
+      'capacity_undeclared',
+    ],
   ] as const)('refuses a worker %s', (_label, builder, reason) => {
     const worker = builder.build();
-    expect(() => worker.allocate('s1', demand({ cpu_cores: 0, memory_gb: 0, storage_gb: 0, max_nodes: 0 }), [])).toThrow(
-      expect.objectContaining({ constructor: WorkerNotAcceptingError, reason }),
-    );
+    expect(() =>
+      worker.allocate('s1', demand({ cpu_cores: 0, memory_gb: 0, storage_gb: 0, max_nodes: 0 }), []),
+    ).toThrow(expect.objectContaining({ constructor: WorkerNotAcceptingError, reason }));
     expect(worker.notAcceptingReason).toBe(reason);
   });
 
@@ -76,15 +100,24 @@ describe('CmlWorker capacity', () => {
   });
 
   it('takes declared capacity and port range from the template', () => {
-    const template = aTemplate().withCapacity({ cpu_cores: 16, memory_gb: 64, storage_gb: 500, max_nodes: 20 }).withPortRange(3000, 3999).build();
-    const worker = CmlWorker.create({ id: 'w', name: 'w', aws_region: 'us-east-1', template, origin: 'scale_up', created_by: 'rs' }, new FakeClock());
+    const template = aTemplate()
+      .withCapacity({ cpu_cores: 16, memory_gb: 64, storage_gb: 500, max_nodes: 20 })
+      .withPortRange(3000, 3999)
+      .build();
+    const worker = CmlWorker.create(
+      { id: 'w', name: 'w', aws_region: 'us-east-1', template, origin: 'scale_up', created_by: 'rs' },
+      new FakeClock(),
+    );
     expect(worker.declaredCapacity).toEqual({ cpu_cores: 16, memory_gb: 64, storage_gb: 500, max_nodes: 20 });
     expect(worker.portRange).toEqual({ start: 3000, end: 3999 });
     expect(worker.status).toBe('PENDING');
   });
 
   it('imports an EC2 instance without template as unplaceable (decision 13)', () => {
-    const worker = CmlWorker.importFromEc2({ id: 'w', name: 'w', aws_region: 'eu-west-1', aws_instance_id: 'i-1', ec2_state: 'running' }, new FakeClock());
+    const worker = CmlWorker.importFromEc2(
+      { id: 'w', name: 'w', aws_region: 'eu-west-1', aws_instance_id: 'i-1', ec2_state: 'running' },
+      new FakeClock(),
+    );
     expect(worker.status).toBe('RUNNING');
     expect(worker.declaredCapacity).toBeNull();
     expect(worker.availableCapacity).toEqual({ cpu_cores: 0, memory_gb: 0, storage_gb: 0, max_nodes: 0 });
@@ -105,7 +138,9 @@ describe('CmlWorker port reservation (decision 20)', () => {
     const worker = aWorker().running().withPortRange(5000, 5002).build();
     expect(worker.allocate('s1', demand(), ['a', 'b', 'c'])).toEqual({ a: 5000, b: 5001, c: 5002 });
     expect(worker.freePortCount).toBe(0);
-    expect(() => worker.allocate('s2', demand(), ['a'])).toThrow(expect.objectContaining({ constructor: PortsExhaustedError, requested: 1, free: 0 }));
+    expect(() => worker.allocate('s2', demand(), ['a'])).toThrow(
+      expect.objectContaining({ constructor: PortsExhaustedError, requested: 1, free: 0 }),
+    );
     expect(worker.sessionIds).toEqual(['s1']);
   });
 
@@ -129,16 +164,27 @@ describe('CmlWorker port reservation (decision 20)', () => {
     expect(worker.transferPortsToLab('s1', 'lab-1')).toEqual(ports);
     worker.release('s1');
     expect(worker.portsHeldBy('lab-1')).toEqual(ports);
-    expect(worker.portAllocations).toEqual([expect.objectContaining({ holder_id: 'lab-1', holder_kind: 'lab_record', ports })]);
+    expect(worker.portAllocations).toEqual([
+      expect.objectContaining({ holder_id: 'lab-1', holder_kind: 'lab_record', ports }),
+    ]);
     expect(worker.allocate('s2', demand(), ['a'])).toEqual({ a: 2002 });
     expect(worker.releaseLabPorts('lab-1')).toEqual(ports);
     expect(worker.releaseLabPorts('lab-1')).toBeNull();
   });
 
   it('clears runtime observations when stopped', () => {
-    const worker = aWorker().inState('STOPPING').withServiceStatus('AVAILABLE').with({ public_ip: '1.2.3.4', private_ip: '10.0.0.1', https_endpoint: 'https://x' }).build();
+    const worker = aWorker()
+      .inState('STOPPING')
+      .withServiceStatus('AVAILABLE')
+      .with({ public_ip: '1.2.3.4', private_ip: '10.0.0.1', https_endpoint: 'https://x' })
+      .build();
     worker.markStopped();
-    expect(worker.toState()).toMatchObject({ public_ip: null, private_ip: null, https_endpoint: null, service_status: 'UNAVAILABLE' });
+    expect(worker.toState()).toMatchObject({
+      public_ip: null,
+      private_ip: null,
+      https_endpoint: null,
+      service_status: 'UNAVAILABLE',
+    });
   });
 });
 
@@ -146,15 +192,29 @@ describe('CmlWorker drain', () => {
   it('sets desired stopped and cancel-drain returns to RUNNING with desired running', () => {
     const worker = aWorker().running().build();
     worker.drain({ reason: 'scale_down', requested_by: 'worker-controller' });
-    expect(worker.toState()).toMatchObject({ status: 'DRAINING', desired_status: 'stopped', drain_reason: 'scale_down' });
+    expect(worker.toState()).toMatchObject({
+      status: 'DRAINING',
+      desired_status: 'stopped',
+      drain_reason: 'scale_down',
+    });
     worker.cancelDrain('admin');
-    expect(worker.toState()).toMatchObject({ status: 'RUNNING', desired_status: 'running', drain_reason: null });
+    expect(worker.toState()).toMatchObject({
+      status: 'RUNNING',
+      desired_status: 'running',
+      drain_reason: null,
+    });
     expect(worker.pullEvents().map((event) => event.type)).toContain('cml_worker.drain_cancelled');
   });
 
   it('refuses cancel-drain on a worker that is not draining, even where RUNNING is a table edge', () => {
     const worker = aWorker().inState('PROVISIONING').build();
-    expect(() => worker.cancelDrain()).toThrow(expect.objectContaining({ code: 'WORKER.INVALID_TRANSITION', current: 'PROVISIONING', requested: 'RUNNING' }));
+    expect(() => worker.cancelDrain()).toThrow(
+      expect.objectContaining({
+        code: 'WORKER.INVALID_TRANSITION',
+        current: 'PROVISIONING',
+        requested: 'RUNNING',
+      }),
+    );
   });
 
   it('reports the sessions a stop cascade must visit', () => {
@@ -163,6 +223,8 @@ describe('CmlWorker drain', () => {
     worker.stop({ requested_by: 'admin' });
     worker.pullEvents();
     worker.markStopped();
-    expect(worker.pullEvents().find((event) => event.type === 'cml_worker.stopped')?.payload).toMatchObject({ session_ids: ['s1'] });
+    expect(worker.pullEvents().find((event) => event.type === 'cml_worker.stopped')?.payload).toMatchObject({
+      session_ids: ['s1'],
+    });
   });
 });

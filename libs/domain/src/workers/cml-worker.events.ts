@@ -31,8 +31,18 @@ export type CmlWorkerEventMap = StatusEventMap & {
   'cml_worker.drain_cancelled': { drain_reason: string | null };
   'cml_worker.service_status_changed': { from: CmlServiceStatus; to: CmlServiceStatus };
   'cml_worker.desired_status_changed': { from: string; to: string; requested_by: string | null };
-  'cml_worker.capacity_allocated': { session_id: string; capacity: Capacity; ports: PortMap; allocated_capacity: Capacity };
-  'cml_worker.capacity_released': { session_id: string; capacity: Capacity; released_ports: PortMap; allocated_capacity: Capacity };
+  'cml_worker.capacity_allocated': {
+    session_id: string;
+    capacity: Capacity;
+    ports: PortMap;
+    allocated_capacity: Capacity;
+  };
+  'cml_worker.capacity_released': {
+    session_id: string;
+    capacity: Capacity;
+    released_ports: PortMap;
+    allocated_capacity: Capacity;
+  };
   'cml_worker.capacity_recalculated': { allocated_capacity: Capacity; session_ids: string[] };
   'cml_worker.ports_released': { holder_id: string; holder_kind: 'session' | 'lab_record'; ports: PortMap };
   'cml_worker.ports_transferred': { session_id: string; lab_record_id: string; ports: PortMap };

@@ -18,7 +18,11 @@ const nullableString = z.string().nullable().default(null);
 const nullableNumber = z.number().nullable().default(null);
 
 /** Capacity held by one session, kept so release is exact and idempotent. */
-export const CapacityAllocation = z.object({ session_id: z.string().min(1), capacity: Capacity, allocated_at: IsoDateTime });
+export const CapacityAllocation = z.object({
+  session_id: z.string().min(1),
+  capacity: Capacity,
+  allocated_at: IsoDateTime,
+});
 export type CapacityAllocation = z.infer<typeof CapacityAllocation>;
 
 export const WorkerLicense = z.object({
@@ -59,7 +63,10 @@ export const WorkerActivity = z.object({
   is_idle_detection_enabled: z.boolean().default(true),
   last_activity_at: nullableDate,
   last_activity_check_at: nullableDate,
-  recent_activity_events: z.array(z.object({ type: z.string(), at: IsoDateTime, user_id: nullableString })).max(10).default([]),
+  recent_activity_events: z
+    .array(z.object({ type: z.string(), at: IsoDateTime, user_id: nullableString }))
+    .max(10)
+    .default([]),
   next_idle_check_at: nullableDate,
   target_pause_at: nullableDate,
   auto_pause_count: z.number().int().nonnegative().default(0),

@@ -25,7 +25,11 @@ export function freePortCount(range: PortRangeBounds, allocations: readonly Port
  * The lowest free port of the range for each name, in the order given (decision 20); null when
  * the range cannot supply them all.
  */
-export function pickLowestFreePorts(range: PortRangeBounds, used: ReadonlySet<number>, names: readonly string[]): PortMap | null {
+export function pickLowestFreePorts(
+  range: PortRangeBounds,
+  used: ReadonlySet<number>,
+  names: readonly string[],
+): PortMap | null {
   const picked: PortMap = {};
   let candidate = range.start;
   for (const name of names) {

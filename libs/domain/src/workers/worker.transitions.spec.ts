@@ -1,7 +1,11 @@
 import { aWorker, describeTransitionMatrix } from '@lcm/testing';
 import { CmlWorkerStatus } from '@lcm/contracts';
 import { CML_WORKER_STATUS_EVENTS } from './cml-worker.events';
-import { CML_WORKER_TRANSITIONS, workerStatusForImportedEc2State, workerStatusForObservedEc2State } from './worker.transitions';
+import {
+  CML_WORKER_TRANSITIONS,
+  workerStatusForImportedEc2State,
+  workerStatusForObservedEc2State,
+} from './worker.transitions';
 
 describeTransitionMatrix('CmlWorker', {
   entity: 'WORKER',

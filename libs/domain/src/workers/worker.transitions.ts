@@ -17,7 +17,18 @@ export const CML_WORKER_TRANSITIONS = {
   SHUTTING_DOWN: ['TERMINATED', 'UNKNOWN'],
   TERMINATED: [],
   FAILED: ['PENDING', 'TERMINATED', 'UNKNOWN'],
-  UNKNOWN: ['PENDING', 'PROVISIONING', 'STARTING', 'RUNNING', 'DRAINING', 'STOPPING', 'STOPPED', 'SHUTTING_DOWN', 'TERMINATED', 'FAILED'],
+  UNKNOWN: [
+    'PENDING',
+    'PROVISIONING',
+    'STARTING',
+    'RUNNING',
+    'DRAINING',
+    'STOPPING',
+    'STOPPED',
+    'SHUTTING_DOWN',
+    'TERMINATED',
+    'FAILED',
+  ],
 } as const satisfies Record<CmlWorkerStatus, readonly CmlWorkerStatus[]>;
 
 export const CML_WORKER_MACHINE = defineMachine<CmlWorkerStatus>('WORKER', CML_WORKER_TRANSITIONS);

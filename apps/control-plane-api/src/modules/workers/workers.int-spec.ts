@@ -277,6 +277,47 @@ describe('workers over HTTP', () => {
     });
   });
 
+  it('imports an existing EC2 instance or an AMI search as an UNKNOWN worker the worker-controller resolves', async () => {
+    const instanceId = `i-${randomUUID().slice(0, 12)}`;
+    const byInstance = await kit.http.post(
+      '/api/v1/workers/import',
+      { aws_region: 'us-east-1', aws_instance_id: instanceId, template_id: templateId },
+      as(admin),
+    );
+    expect(byInstance.status).toBe(201);
+    expect(byInstance.data).toMatchObject({
+      status: 'UNKNOWN',
+      origin: 'ec2_discovery',
+      aws_instance_id: instanceId,
+      created_by: 'admin-user',
+    });
+    const again = await kit.http.post(
+      '/api/v1/workers/import',
+      { aws_region: 'us-east-1', aws_instance_id: instanceId },
+      as(admin),
+    );
+    expect(again.status).toBe(409);
+
+    const byAmi = await kit.http.post(
+      '/api/v1/workers/import',
+      { aws_region: 'us-east-1', ami_name: 'cisco-cml2.9-lablet' },
+      as(admin),
+    );
+    expect(byAmi.status).toBe(201);
+    expect(byAmi.data).toMatchObject({
+      aws_instance_id: null,
+      ami_name: 'cisco-cml2.9-lablet',
+      declared_capacity: null,
+    });
+
+    const both = await kit.http.post(
+      '/api/v1/workers/import',
+      { aws_region: 'us-east-1', aws_instance_id: 'i-1', ami_id: 'ami-1' },
+      as(admin),
+    );
+    expect(both.status).toBe(400);
+  });
+
   it('deletes every key of a worker that is TERMINATED, and keeps answering for it', async () => {
     const id = await runningWorker();
     const shuttingDown = await kit.http.delete(`/api/v1/workers/${id}`, as(admin));

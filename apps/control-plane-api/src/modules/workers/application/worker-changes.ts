@@ -18,8 +18,6 @@ export interface WorkerUpdate {
   requests?: WorkerControlRequests;
   /** Why the desired status changed, for the desired key. */
   reason?: string | null;
-  /** Domain events of an aggregate the command rebuilt from its state before saving; recorded like the saved ones. */
-  earlierEvents?: DomainEvent[];
   /** Audit entries for actions the domain has no event for. */
   auditEvents?: DomainEvent[];
   /** SSE events besides the ones the domain events stand for. */
@@ -56,12 +54,7 @@ export class WorkerChanges {
         desired: { reason: update.reason ?? null, requested_by: actor, at: this.clock.now().toISOString() },
       });
     const committed = await this.workers.saveWithSidecar(worker, requests);
-    return this.record(
-      committed.state,
-      [...(update.earlierEvents ?? []), ...committed.events],
-      actor,
-      update,
-    );
+    return this.record(committed.state, committed.events, actor, update);
   }
 
   async update(

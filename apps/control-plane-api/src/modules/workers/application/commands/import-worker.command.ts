@@ -48,26 +48,16 @@ export class ImportWorkerHandler implements ICommandHandler<ImportWorkerCommand>
         id,
         name: body.name ?? body.aws_instance_id ?? `imported-${id.slice(0, 8)}`,
         aws_region: body.aws_region,
-        aws_instance_id: body.aws_instance_id ?? '',
+        aws_instance_id: body.aws_instance_id ?? null,
+        ami_id: body.ami_id ?? null,
+        ami_name: body.ami_name ?? null,
+        created_by: actor,
         ec2_state: EC2_STATE_NOT_YET_READ,
         template,
         declared_capacity: body.declared_capacity ?? null,
       },
       this.clock,
     );
-    const events = imported.pullEvents();
-    // The import input needs an instance id; an AMI search has none yet, so the state says so
-    // and names the AMI the worker-controller searches by.
-    const worker = CmlWorker.fromState(
-      {
-        ...imported.toState(),
-        aws_instance_id: body.aws_instance_id ?? null,
-        ami_id: body.ami_id ?? null,
-        ami_name: body.ami_name ?? null,
-        created_by: actor,
-      },
-      this.clock,
-    );
-    return (await this.changes.create(worker, actor, { reason: 'imported', earlierEvents: events })).view;
+    return (await this.changes.create(imported, actor, { reason: 'imported' })).view;
   }
 }

@@ -13,6 +13,7 @@ export const publicApiRoutes = {
     create: routes.sessions.createSession,
     terminate: routes.sessions.terminateSession,
     transition: routes.sessions.transitionSession,
+    extendTimeslot: routes.sessions.extendTimeslot,
     userSession: routes.sessions.getUserSession,
     gradingSession: routes.sessions.getGradingSession,
     scoreReport: routes.sessions.getScoreReport,

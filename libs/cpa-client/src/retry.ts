@@ -20,7 +20,11 @@ const IDEMPOTENT_METHODS: ReadonlySet<HttpMethod> = new Set(['GET', 'PUT', 'DELE
 export const isIdempotentMethod = (method: HttpMethod): boolean => IDEMPOTENT_METHODS.has(method);
 
 /** Repeats `send` on retryable CPA errors, only when the call is idempotent and within the policy's attempts. */
-export function retryCpaCall<T>(send: () => Promise<T>, idempotent: boolean, options: RetryOptions): Promise<T> {
+export function retryCpaCall<T>(
+  send: () => Promise<T>,
+  idempotent: boolean,
+  options: RetryOptions,
+): Promise<T> {
   const { sleep, random, ...policy } = options;
   return withRetry<T, CpaError>(send, {
     idempotent,

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { Condition } from '../shared/condition';
 import { DocumentBase, DocumentId } from '../shared/document';
-import { ExpiryReason, GradeResult, LabletSessionStatus, PipelineStepStatus, SessionDesiredStatus } from '../shared/enums';
+import {
+  ExpiryReason,
+  GradeResult,
+  LabletSessionStatus,
+  PipelineStepStatus,
+  SessionDesiredStatus,
+} from '../shared/enums';
 import { IsoDateTime, PortMap, StatusHistoryEntry } from '../shared/value-objects';
 
 export const PipelineStepProgress = z.object({

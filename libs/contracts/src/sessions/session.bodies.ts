@@ -31,8 +31,15 @@ export const CreateSessionBody = LabletSession.pick({
 export type CreateSessionBody = z.infer<typeof CreateSessionBody>;
 
 /** Guarded manual or controller transition (public and internal `/transition`). */
-export const TransitionSessionBody = z.strictObject({ target_status: LabletSessionStatus, reason: Reason.optional() });
+export const TransitionSessionBody = z.strictObject({
+  target_status: LabletSessionStatus,
+  reason: Reason.optional(),
+});
 export type TransitionSessionBody = z.infer<typeof TransitionSessionBody>;
+
+/** Operator extension of a timeslot (spec §3.2): only to a later end, within the definition's maximum. */
+export const ExtendTimeslotBody = z.strictObject({ timeslot_end: IsoDateTime, reason: Reason.optional() });
+export type ExtendTimeslotBody = z.infer<typeof ExtendTimeslotBody>;
 
 export const ScheduleSessionBody = z.strictObject({ worker_id: DocumentId });
 export type ScheduleSessionBody = z.infer<typeof ScheduleSessionBody>;
@@ -56,7 +63,11 @@ export const SessionStartedBody = z.strictObject({ started_at: IsoDateTime.optio
 export type SessionStartedBody = z.infer<typeof SessionStartedBody>;
 
 /** Created PROVISIONED when the login URL is already known, else PROVISIONING. */
-export const CreateUserSessionBody = UserSession.pick({ lds_session_id: true, lds_part_id: true, form_qualified_name: true })
+export const CreateUserSessionBody = UserSession.pick({
+  lds_session_id: true,
+  lds_part_id: true,
+  form_qualified_name: true,
+})
   .partial({ lds_part_id: true, form_qualified_name: true })
   .extend({ login_url: z.url().optional(), devices: StrictDevices })
   .strict();

@@ -181,6 +181,31 @@ describe('sessions API', () => {
       ).toBe('params.lablet_session_id');
     });
 
+    it('extends a timeslot only to a later end within the definition maximum, and republishes the status key', async () => {
+      const session = (await create()).data;
+      const path = `/api/v1/sessions/${session.id}/extend-timeslot`;
+      const later = inMinutes(90);
+      const extended = await kit.http.post(
+        path,
+        { timeslot_end: later, reason: 'candidate needs more time' },
+        adminAuth,
+      );
+      expect(extended.status).toBe(200);
+      expect(Date.parse(extended.data.timeslot_end)).toBe(Date.parse(later));
+      const key = JSON.parse((await kit.etcd.get(etcdKeys.sessionStatus(session.id)).string()) ?? '{}');
+      expect(Date.parse(key.timeslot_end)).toBe(Date.parse(later));
+
+      const earlier = await kit.http.post(path, { timeslot_end: inMinutes(30) }, adminAuth);
+      expect(earlier.status).toBe(400);
+      const beyondMaximum = await kit.http.post(path, { timeslot_end: inMinutes(60 * 24 * 30) }, adminAuth);
+      expect(beyondMaximum.status).toBe(400);
+      const notADate = await kit.http.post(path, { timeslot_end: 'tomorrow' }, adminAuth);
+      expect(notADate.data.errors).toEqual([expect.objectContaining({ field: 'body.timeslot_end' })]);
+      expect(
+        Date.parse((await kit.http.get(`/api/v1/sessions/${session.id}`, adminAuth)).data.timeslot_end),
+      ).toBe(Date.parse(later));
+    });
+
     it('terminates from PENDING with DELETE; terminating again is a 200 no-op', async () => {
       const session = (await create()).data;
       const first = await kit.http.delete(`/api/v1/sessions/${session.id}`, adminAuth);

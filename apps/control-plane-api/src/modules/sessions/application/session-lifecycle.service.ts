@@ -221,6 +221,20 @@ export class SessionLifecycle {
     return toSessionView(committed.state);
   }
 
+  /** Operator extension (spec §3.2): a later end only, within the pinned definition's maximum duration. */
+  async extendTimeslot(sessionId: string, timeslotEnd: string, actor: string): Promise<SessionView> {
+    const session = await this.sessions.getById(sessionId);
+    const definition = await this.definitions.findById(session.definitionId);
+    const before = fingerprint(session);
+    session.extendTimeslot(timeslotEnd, definition?.maxDurationMinutes);
+    const committed = (await saveIfChanged(this.sessions, session, before)) ?? {
+      state: session.toState(),
+      events: [],
+    };
+    await this.changes.record({ actor, sessions: [committed] });
+    return toSessionView(committed.state);
+  }
+
   // ---- schedule (decision 20) ----
 
   /**

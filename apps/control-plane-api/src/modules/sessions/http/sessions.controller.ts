@@ -73,6 +73,11 @@ export class SessionsController {
     });
   }
 
+  @ContractRoute(routes.extendTimeslot)
+  extendTimeslot(@Input() input: In<'extendTimeslot'>, @Actor() actor: string): Promise<SessionView> {
+    return this.lifecycle.extendTimeslot(input.params.lablet_session_id, input.body.timeslot_end, actor);
+  }
+
   @ContractRoute(routes.listScoreReports)
   listScoreReports(@Input() input: In<'listScoreReports'>) {
     return this.queries.listScoreReports(input.query);

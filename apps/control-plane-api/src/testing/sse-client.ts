@@ -1,4 +1,4 @@
-import { request, type ClientRequest } from 'node:http';
+import { SSE_STREAM_PATH } from '@lcm/contracts';
 
 export interface SseFrame {
   id?: string;
@@ -6,69 +6,72 @@ export interface SseFrame {
   data: Record<string, unknown>;
 }
 
-/** A minimal SSE reader for tests: collects every frame and lets a test wait for one. */
-export class SseTestClient {
+/**
+ * A small EventSource over fetch for tests: reads the stream route of one control plane with a
+ * development token in the query string (optionally resuming with Last-Event-ID) and collects
+ * the parsed frames until closed.
+ */
+export class SseReader {
   readonly frames: SseFrame[] = [];
-  private request?: ClientRequest;
-  private buffer = '';
+  private readonly controller = new AbortController();
+  private done: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly url: string,
-    private readonly headers: Record<string, string>,
-  ) {}
-
-  connect(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.request = request(
-        this.url,
-        { headers: { accept: 'text/event-stream', ...this.headers } },
-        (response) => {
-          if (response.statusCode !== 200) reject(new Error(`SSE answered ${response.statusCode}`));
-          response.setEncoding('utf8');
-          response.on('data', (chunk: string) => this.read(chunk));
-          resolve();
-        },
-      );
-      this.request.on('error', (error) => (this.request?.destroyed ? undefined : reject(error)));
-      this.request.end();
-    });
+  static async open(baseUrl: string, accessToken: string, lastEventId?: string): Promise<SseReader> {
+    const reader = new SseReader();
+    const response = await fetch(
+      `${baseUrl}${SSE_STREAM_PATH}?access_token=${encodeURIComponent(accessToken)}`,
+      {
+        signal: reader.controller.signal,
+        headers: lastEventId ? { 'last-event-id': lastEventId } : {},
+      },
+    );
+    if (!response.ok || !response.body) throw new Error(`SSE stream answered ${response.status}`);
+    reader.done = reader.pump(response.body);
+    await reader.waitFor((frame) => frame.event === 'connected');
+    return reader;
   }
 
-  async next(predicate: (frame: SseFrame) => boolean, timeoutMs = 15_000): Promise<SseFrame> {
+  /** Resolves with the first frame (seen or yet to come) matching the predicate. */
+  async waitFor(predicate: (frame: SseFrame) => boolean, timeoutMs = 10_000): Promise<SseFrame> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.frames.find(predicate);
       if (found) return found;
       if (Date.now() > deadline)
         throw new Error(
-          `no matching SSE frame within ${timeoutMs} ms; got ${this.frames.map((f) => f.event).join(', ')}`,
+          `no matching SSE frame within ${timeoutMs} ms; saw ${this.frames.map((f) => f.event).join(', ')}`,
         );
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 
-  close(): void {
-    this.request?.destroy();
+  async close(): Promise<void> {
+    this.controller.abort();
+    await this.done.catch(() => undefined);
   }
 
-  private read(chunk: string): void {
-    this.buffer += chunk;
-    let end = this.buffer.indexOf('\n\n');
-    while (end >= 0) {
-      const block = this.buffer.slice(0, end);
-      this.buffer = this.buffer.slice(end + 2);
-      const fields = Object.fromEntries(
-        block
-          .split('\n')
-          .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
-      );
-      if (fields['event'])
-        this.frames.push({
-          id: fields['id'],
-          event: fields['event'],
-          data: JSON.parse(fields['data'] ?? '{}'),
-        });
-      end = this.buffer.indexOf('\n\n');
+  private async pump(body: ReadableStream<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const frame: Partial<SseFrame> & { lines: string[] } = { lines: [] };
+        for (const line of block.split('\n')) {
+          if (line.startsWith('id: ')) frame.id = line.slice(4);
+          else if (line.startsWith('event: ')) frame.event = line.slice(7);
+          else if (line.startsWith('data: ')) frame.lines.push(line.slice(6));
+        }
+        if (frame.event)
+          this.frames.push({
+            id: frame.id,
+            event: frame.event,
+            data: JSON.parse(frame.lines.join('\n') || '{}'),
+          });
+      }
     }
   }
 }

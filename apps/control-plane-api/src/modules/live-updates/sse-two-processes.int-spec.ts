@@ -2,10 +2,10 @@ import { type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import axios, { type AxiosInstance } from 'axios';
-import { apiContract, buildPath, SSE_STREAM_PATH } from '@lcm/contracts';
+import { apiContract, buildPath } from '@lcm/contracts';
 import { aWorker } from '@lcm/testing';
 import { freePort, spawnControlPlane, stopProcess, waitFor } from '../../testing/processes';
-import { SseTestClient } from '../../testing/sse-client';
+import { SseReader } from '../../testing/sse-client';
 import { type RunningTestApp, startTestApp, TEST_INTERNAL_API_KEY, testConfig } from '../../testing/test-app';
 import { CmlWorkerRepository } from '../workers/infrastructure/cml-worker.repository';
 
@@ -24,16 +24,11 @@ describe('SSE across two control-plane processes', () => {
   let http: AxiosInstance;
   let token: string;
   let workerId: string;
-  const clients: SseTestClient[] = [];
+  const clients: SseReader[] = [];
 
-  const streamOfB = async (lastEventId?: string): Promise<SseTestClient> => {
-    const client = new SseTestClient(`${urlB}${SSE_STREAM_PATH}`, {
-      authorization: `Bearer ${token}`,
-      ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
-    });
+  const streamOfB = async (lastEventId?: string): Promise<SseReader> => {
+    const client = await SseReader.open(urlB, token, lastEventId);
     clients.push(client);
-    await client.connect();
-    await client.next((frame) => frame.event === 'connected');
     return client;
   };
 
@@ -81,7 +76,7 @@ describe('SSE across two control-plane processes', () => {
   }, 90_000);
 
   afterAll(async () => {
-    clients.forEach((client) => client.close());
+    await Promise.all(clients.map((client) => client.close()));
     if (processB) await stopProcess(processB);
     await processA?.close();
   });
@@ -89,7 +84,7 @@ describe('SSE across two control-plane processes', () => {
   it('delivers an event committed through A to a client connected to B', async () => {
     const client = await streamOfB();
     const labId = await importLabThroughA();
-    const created = await client.next(
+    const created = await client.waitFor(
       (frame) => frame.event === 'lab.created' && (frame.data['lab_record'] as { id: string }).id === labId,
     );
     expect(Number(created.id)).toBeGreaterThan(0);
@@ -98,10 +93,10 @@ describe('SSE across two control-plane processes', () => {
   it('replays what a client missed after its Last-Event-ID, without a snapshot, while within the window', async () => {
     const first = await streamOfB();
     const labId = await importLabThroughA();
-    const seen = await first.next(
+    const seen = await first.waitFor(
       (frame) => frame.event === 'lab.created' && (frame.data['lab_record'] as { id: string }).id === labId,
     );
-    first.close();
+    await first.close();
 
     const started = await http.post(buildPath(labs.startLab, { lab_record_id: labId }), undefined, {
       headers: { authorization: `Bearer ${token}` },
@@ -109,7 +104,7 @@ describe('SSE across two control-plane processes', () => {
     expect(started.status).toBe(202);
 
     const resumed = await streamOfB(seen.id);
-    const replayed = await resumed.next(
+    const replayed = await resumed.waitFor(
       (frame) =>
         frame.event === 'lab.action.requested' && (frame.data['lab_record'] as { id: string }).id === labId,
     );
@@ -122,7 +117,7 @@ describe('SSE across two control-plane processes', () => {
   it('sends a fresh snapshot instead when the Last-Event-ID is outside the replay window', async () => {
     const labId = await importLabThroughA();
     const client = await streamOfB('1');
-    await client.next((frame) => frame.event === 'lablet_session.snapshot');
+    await client.waitFor((frame) => frame.event === 'lablet_session.snapshot');
     expect(
       client.frames.some(
         (frame) => frame.event === 'lab.created' && (frame.data['lab_record'] as { id: string }).id === labId,

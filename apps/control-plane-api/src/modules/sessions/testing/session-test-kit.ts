@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance } from 'axios';
 import { type Etcd3 } from 'etcd3';
-import { type Capacity, INTERNAL_API_KEY_HEADER, type Role, SSE_STREAM_PATH } from '@lcm/contracts';
+import { type Capacity, INTERNAL_API_KEY_HEADER, type Role } from '@lcm/contracts';
 import { ControlPlaneApiClient, PublicApiClient } from '@lcm/cpa-client';
 import { type CmlWorker, type LabletDefinition, type LabRecord } from '@lcm/domain';
 import { aDefinition, aLabRecord, aWorker } from '@lcm/testing';
@@ -11,6 +11,8 @@ import { LabletDefinitionRepository } from '../../lablet-definitions/infrastruct
 import { CmlWorkerRepository } from '../../workers/infrastructure/cml-worker.repository';
 import { ETCD_CLIENT } from '../../../platform/platform.tokens';
 import { type RunningTestApp, startTestApp, TEST_INTERNAL_API_KEY } from '../../../testing/test-app';
+
+export { SseReader, type SseFrame } from '../../../testing/sse-client';
 
 /** A running control plane plus the clients and repositories the sessions tests use. */
 export interface SessionsTestKit {
@@ -90,78 +92,6 @@ export async function startSessionsTestKit(): Promise<SessionsTestKit> {
     },
     close: () => cpa.close(),
   };
-}
-
-export interface SseFrame {
-  id?: string;
-  event: string;
-  data: Record<string, unknown>;
-}
-
-/**
- * A small EventSource over fetch: reads the stream route with a development token in the query
- * string and collects parsed frames until closed.
- */
-export class SseReader {
-  readonly frames: SseFrame[] = [];
-  private readonly controller = new AbortController();
-  private done: Promise<void> = Promise.resolve();
-
-  static async open(baseUrl: string, accessToken: string): Promise<SseReader> {
-    const reader = new SseReader();
-    const response = await fetch(
-      `${baseUrl}${SSE_STREAM_PATH}?access_token=${encodeURIComponent(accessToken)}`,
-      { signal: reader.controller.signal },
-    );
-    if (!response.ok || !response.body) throw new Error(`SSE stream answered ${response.status}`);
-    reader.done = reader.pump(response.body);
-    await reader.waitFor((frame) => frame.event === 'connected');
-    return reader;
-  }
-
-  /** Resolves with the first frame (seen or yet to come) matching the predicate. */
-  async waitFor(predicate: (frame: SseFrame) => boolean, timeoutMs = 10_000): Promise<SseFrame> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.frames.find(predicate);
-      if (found) return found;
-      if (Date.now() > deadline)
-        throw new Error(
-          `no matching SSE frame within ${timeoutMs} ms; saw ${this.frames.map((f) => f.event).join(', ')}`,
-        );
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
-  async close(): Promise<void> {
-    this.controller.abort();
-    await this.done.catch(() => undefined);
-  }
-
-  private async pump(body: ReadableStream<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const frame: Partial<SseFrame> & { lines: string[] } = { lines: [] };
-        for (const line of block.split('\n')) {
-          if (line.startsWith('id: ')) frame.id = line.slice(4);
-          else if (line.startsWith('event: ')) frame.event = line.slice(7);
-          else if (line.startsWith('data: ')) frame.lines.push(line.slice(6));
-        }
-        if (frame.event)
-          this.frames.push({
-            id: frame.id,
-            event: frame.event,
-            data: JSON.parse(frame.lines.join('\n') || '{}'),
-          });
-      }
-    }
-  }
 }
 
 /** Polls until the condition holds (etcd, audit and SSE follow a commit). */

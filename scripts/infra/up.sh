@@ -34,10 +34,22 @@ install_ferretdb() {
   rm -rf "$build"
 }
 
-install_moto() {
-  python3 -c 'import moto.server, flask' >/dev/null 2>&1 && return
-  log "installing moto[server] from PyPI"
-  python3 -m pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6'
+# The Python that runs moto: one that already has it, else a virtual environment of our own, since
+# a distribution's Python refuses pip installs (PEP 668) and the PATH differs between shells.
+moto_python() {
+  local candidate
+  for candidate in "$TOOLS_DIR/moto-venv/bin/python" python3 /usr/bin/python3; do
+    command -v "$candidate" >/dev/null 2>&1 || continue
+    "$candidate" -c 'import moto.server, flask' >/dev/null 2>&1 && { command -v "$candidate"; return; }
+  done
+  log "installing moto[server] from PyPI into $TOOLS_DIR/moto-venv"
+  if ! python3 -m venv "$TOOLS_DIR/moto-venv" >/dev/null 2>&1; then
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv "$TOOLS_DIR/moto-venv"
+  fi
+  "$TOOLS_DIR/moto-venv/bin/python" -m pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6' >&2
+  echo "$TOOLS_DIR/moto-venv/bin/python"
 }
 
 start_bg() { # name port data_dir command...
@@ -55,6 +67,13 @@ start_bg() { # name port data_dir command...
 }
 
 started=()
+# A run that fails half-way stops what it had started, so no server is left behind unowned.
+stop_started_on_failure() {
+  local status=$?
+  if [ "$status" -ne 0 ] && [ ${#started[@]} -gt 0 ]; then bash "$(dirname "$0")/down.sh" "${started[@]}"; fi
+  return "$status"
+}
+trap stop_started_on_failure EXIT
 
 if [ -n "${ETCD_ENDPOINTS:-}" ]; then log "etcd: using $ETCD_ENDPOINTS"
 elif port_open "$ETCD_PORT"; then log "etcd: already listening on $ETCD_PORT"
@@ -81,8 +100,8 @@ fi
 if [ -n "${AWS_ENDPOINT_URL:-}" ]; then log "aws: using $AWS_ENDPOINT_URL"
 elif port_open "$MOTO_PORT"; then log "moto: already listening on $MOTO_PORT"
 else
-  install_moto
-  start_bg moto "$MOTO_PORT" "" python3 -m moto.server -H 127.0.0.1 -p "$MOTO_PORT"
+  python=$(moto_python)
+  start_bg moto "$MOTO_PORT" "" "$python" -m moto.server -H 127.0.0.1 -p "$MOTO_PORT"
   started+=(moto)
 fi
 

@@ -10,6 +10,7 @@ import {
   type ScoreReportState,
   type UserSessionState,
 } from '@lcm/domain';
+import { sessionConditions } from './session-conditions';
 
 /*
  * Read models of the sessions context: the persisted domain state mapped onto the contract
@@ -20,7 +21,7 @@ import {
 export type SessionView = LabletSessionView;
 
 export function toSessionView(state: LabletSessionState): LabletSessionView {
-  return LabletSessionView.parse({ ...state, conditions: [] });
+  return LabletSessionView.parse({ ...state, conditions: sessionConditions(state) });
 }
 
 export function toUserSessionView(state: UserSessionState): UserSessionView {

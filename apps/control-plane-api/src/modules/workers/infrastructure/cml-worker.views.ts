@@ -12,6 +12,7 @@ import {
 import { type CmlWorkerState, type DomainEvent, freePortCount, subtractCapacity } from '@lcm/domain';
 import { type ChangeEvent } from '../../live-updates/change-event-bus';
 import { type WorkerControlRequests } from './worker-control-requests';
+import { workerConditions } from './worker-conditions';
 
 /** The contract requires a poll interval; a worker never polled yet shows the spec default. */
 const DEFAULT_POLL_INTERVAL_SECONDS = 300;
@@ -110,7 +111,7 @@ export function toWorkerView(state: CmlWorkerState, requests: WorkerControlReque
     drain_started_at: state.drain_started_at,
     drain_reason: state.drain_reason,
     drain_requested_by: state.drain_requested_by,
-    conditions: [],
+    conditions: workerConditions(state),
   };
 }
 

@@ -12,7 +12,10 @@ export const USER_SESSION_TRANSITIONS = {
   FAULTED: [],
 } as const satisfies Record<UserSessionStatus, readonly UserSessionStatus[]>;
 
-export const USER_SESSION_MACHINE = defineMachine<UserSessionStatus>('USER_SESSION', USER_SESSION_TRANSITIONS);
+export const USER_SESSION_MACHINE = defineMachine<UserSessionStatus>(
+  'USER_SESSION',
+  USER_SESSION_TRANSITIONS,
+);
 
 /** Spec §4.5; a regrade is a new GradingSession, never an edge back out of a terminal status. */
 export const GRADING_SESSION_TRANSITIONS = {
@@ -24,4 +27,7 @@ export const GRADING_SESSION_TRANSITIONS = {
   FAULTED: [],
 } as const satisfies Record<GradingStatus, readonly GradingStatus[]>;
 
-export const GRADING_SESSION_MACHINE = defineMachine<GradingStatus>('GRADING_SESSION', GRADING_SESSION_TRANSITIONS);
+export const GRADING_SESSION_MACHINE = defineMachine<GradingStatus>(
+  'GRADING_SESSION',
+  GRADING_SESSION_TRANSITIONS,
+);

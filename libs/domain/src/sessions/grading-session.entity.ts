@@ -79,7 +79,11 @@ export class GradingSession extends AggregateRoot<GradingSessionState, GradingSe
       }),
       clock,
     );
-    grading.raise('grading_session.pending', { lablet_session_id: input.lablet_session_id, from: null, to: 'PENDING' });
+    grading.raise('grading_session.pending', {
+      lablet_session_id: input.lablet_session_id,
+      from: null,
+      to: 'PENDING',
+    });
     return grading;
   }
 
@@ -109,10 +113,17 @@ export class GradingSession extends AggregateRoot<GradingSessionState, GradingSe
     const at = this.now();
     this.state.evidence.push(...items.map((item) => ({ ...item, collected_at: at })));
     this.touch();
-    this.raise('grading_session.evidence_recorded', { lablet_session_id: this.state.lablet_session_id, count: items.length });
+    this.raise('grading_session.evidence_recorded', {
+      lablet_session_id: this.state.lablet_session_id,
+      count: items.length,
+    });
   }
 
-  submit(input: { grading_session_id: string; pod_id?: string | null; grading_part_id?: string | null }): void {
+  submit(input: {
+    grading_session_id: string;
+    pod_id?: string | null;
+    grading_part_id?: string | null;
+  }): void {
     if (!this.transitionTo('GRADING', 'submitted_to_engine')) return;
     this.state.grading_session_id = input.grading_session_id;
     this.state.pod_id = input.pod_id ?? null;
@@ -137,7 +148,11 @@ export class GradingSession extends AggregateRoot<GradingSessionState, GradingSe
   private transitionTo(to: GradingStatus, reason: string): boolean {
     const from = this.state.status;
     if (!applyTransition(GRADING_SESSION_MACHINE, this.state, to, { at: this.now(), reason })) return false;
-    this.raise(GRADING_SESSION_STATUS_EVENTS[to], { lablet_session_id: this.state.lablet_session_id, from, to });
+    this.raise(GRADING_SESSION_STATUS_EVENTS[to], {
+      lablet_session_id: this.state.lablet_session_id,
+      from,
+      to,
+    });
     return true;
   }
 }

@@ -2,10 +2,15 @@ import { FakeClock, aDefinition, aGradingSession, aScoreReport, aSession, aUserS
 import type { LabletSessionStatus } from '@lcm/contracts';
 import { DefinitionNotActiveError } from '../definitions/lablet-definition.errors';
 import { LabletSession } from './lablet-session.aggregate';
-import { InvalidTimeslotError, ScoreAlreadyRecordedError, TimeslotNotEndedError } from './lablet-session.errors';
+import {
+  InvalidTimeslotError,
+  ScoreAlreadyRecordedError,
+  TimeslotNotEndedError,
+} from './lablet-session.errors';
 
 const MINUTE = 60_000;
-const iso = (clock: FakeClock, offsetMinutes: number) => new Date(clock.now().getTime() + offsetMinutes * MINUTE).toISOString();
+const iso = (clock: FakeClock, offsetMinutes: number) =>
+  new Date(clock.now().getTime() + offsetMinutes * MINUTE).toISOString();
 
 describe('LabletSession.create', () => {
   const clock = new FakeClock();
@@ -13,7 +18,10 @@ describe('LabletSession.create', () => {
     LabletSession.create(
       {
         id: 's1',
-        definition: aDefinition().inStatus(patch.status ?? 'active').with({ max_duration_minutes: 120 }).build(clock),
+        definition: aDefinition()
+          .inStatus(patch.status ?? 'active')
+          .with({ max_duration_minutes: 120 })
+          .build(clock),
         owner: 'candidate',
         reservation_id: 'booking-1',
         timeslot_start: iso(clock, patch.start ?? 10),
@@ -24,7 +32,13 @@ describe('LabletSession.create', () => {
 
   it('pins the definition and starts PENDING with a created event', () => {
     const session = create();
-    expect(session.toState()).toMatchObject({ status: 'PENDING', definition_version: '1.0.0', reservation_id: 'booking-1', desired_status: 'running', version: 0 });
+    expect(session.toState()).toMatchObject({
+      status: 'PENDING',
+      definition_version: '1.0.0',
+      reservation_id: 'booking-1',
+      desired_status: 'running',
+      version: 0,
+    });
     expect(session.pullEvents().map((event) => event.type)).toEqual(['lablet_session.created']);
   });
 
@@ -67,27 +81,52 @@ describe('LabletSession expiry (decision 19)', () => {
     const clock = new FakeClock();
     const session = aSession().inState(status).build(clock);
     clock.step(2 * 60 * MINUTE);
-    expect(() => session.expire()).toThrow(expect.objectContaining({ code: 'SESSION.INVALID_TRANSITION', current: status, requested: 'EXPIRED' }));
+    expect(() => session.expire()).toThrow(
+      expect.objectContaining({ code: 'SESSION.INVALID_TRANSITION', current: status, requested: 'EXPIRED' }),
+    );
   });
 
   it('moves an EXPIRED session without a lab only to TERMINATED', () => {
     const session = aSession().inState('EXPIRED').build();
-    expect(() => session.beginStopping('teardown')).toThrow(expect.objectContaining({ current: 'EXPIRED', requested: 'STOPPING' }));
+    expect(() => session.beginStopping('teardown')).toThrow(
+      expect.objectContaining({ current: 'EXPIRED', requested: 'STOPPING' }),
+    );
     session.terminate({ reason: 'expired', terminated_by: 'lablet-controller' });
     expect(session.status).toBe('TERMINATED');
   });
 });
 
 describe('LabletSession capacity release (decision 3)', () => {
-  const releaseEvents = (session: LabletSession) => session.pullEvents().filter((event) => event.type === 'lablet_session.capacity_released');
+  const releaseEvents = (session: LabletSession) =>
+    session.pullEvents().filter((event) => event.type === 'lablet_session.capacity_released');
 
   it.each<[string, LabletSessionStatus, (s: LabletSession, clock: FakeClock) => void, boolean]>([
     ['entering STOPPED', 'STOPPING', (s) => s.markStopped(), true],
-    ['terminating a RUNNING session', 'RUNNING', (s) => s.terminate({ reason: 'admin', terminated_by: 'admin' }), true],
-    ['expiring a SCHEDULED session without lab', 'SCHEDULED', (s, c) => (c.step(61 * MINUTE), s.expire()), true],
-    ['expiring a PENDING session (nothing held)', 'PENDING', (s, c) => (c.step(61 * MINUTE), s.expire()), false],
+    [
+      'terminating a RUNNING session',
+      'RUNNING',
+      (s) => s.terminate({ reason: 'admin', terminated_by: 'admin' }),
+      true,
+    ],
+    [
+      'expiring a SCHEDULED session without lab',
+      'SCHEDULED',
+      (s, c) => (c.step(61 * MINUTE), s.expire()),
+      true,
+    ],
+    [
+      'expiring a PENDING session (nothing held)',
+      'PENDING',
+      (s, c) => (c.step(61 * MINUTE), s.expire()),
+      false,
+    ],
     ['entering STOPPING', 'RUNNING', (s) => s.beginStopping('timeslot_end'), false],
-    ['terminating a STOPPED session (already released)', 'STOPPED', (s) => s.terminate({ reason: 'x', terminated_by: null }), false],
+    [
+      'terminating a STOPPED session (already released)',
+      'STOPPED',
+      (s) => s.terminate({ reason: 'x', terminated_by: null }),
+      false,
+    ],
     ['archiving', 'STOPPED', (s) => s.archive(), false],
   ])('%s', (_label, status, act, released) => {
     const clock = new FakeClock();
@@ -118,8 +157,21 @@ describe('LabletSession lifecycle facts', () => {
     expect([...terminated.pullEvents(), ...expired.pullEvents()]).toEqual([]);
   });
 
+  it('records the login time LDS reported, but never a time in the future', () => {
+    const clock = new FakeClock();
+    const reported = iso(clock, -3);
+    const late = aSession().inState('READY').build(clock);
+    late.start({ startedAt: reported });
+    expect(late.toState().started_at).toBe(reported);
+    const future = aSession().inState('READY').build(clock);
+    future.start({ startedAt: iso(clock, 30) });
+    expect(future.toState().started_at).toBe(clock.now().toISOString());
+  });
+
   it('refuses STOPPED → RUNNING (decision 4)', () => {
-    expect(() => aSession().inState('STOPPED').build().start()).toThrow(expect.objectContaining({ current: 'STOPPED', requested: 'RUNNING' }));
+    expect(() => aSession().inState('STOPPED').build().start()).toThrow(
+      expect.objectContaining({ current: 'STOPPED', requested: 'RUNNING' }),
+    );
   });
 
   it('activates and ends the user session with RUNNING and COLLECTING, recording times', () => {
@@ -135,15 +187,25 @@ describe('LabletSession lifecycle facts', () => {
 
   it('refuses a child entity of another session', () => {
     const session = aSession().inState('INSTANTIATING').build();
-    expect(() => session.markReady({ userSession: aUserSession().forSession('other').build() })).toThrow(/does not belong/);
+    expect(() => session.markReady({ userSession: aUserSession().forSession('other').build() })).toThrow(
+      /does not belong/,
+    );
   });
 
   it('sets terminated fields and desired status on terminate', () => {
     const session = aSession().inState('READY').build();
     session.terminate({ reason: 'worker_stopped_during_active_session', terminated_by: 'control-plane' });
-    expect(session.toState()).toMatchObject({ status: 'TERMINATED', desired_status: 'terminated', termination_reason: 'worker_stopped_during_active_session' });
+    expect(session.toState()).toMatchObject({
+      status: 'TERMINATED',
+      desired_status: 'terminated',
+      termination_reason: 'worker_stopped_during_active_session',
+    });
     expect(session.pullEvents().map((event) => event.type)).toEqual(
-      expect.arrayContaining(['lablet_session.terminated', 'lablet_session.desired_status_updated', 'lablet_session.capacity_released']),
+      expect.arrayContaining([
+        'lablet_session.terminated',
+        'lablet_session.desired_status_updated',
+        'lablet_session.capacity_released',
+      ]),
     );
   });
 
@@ -160,13 +222,22 @@ describe('LabletSession lifecycle facts', () => {
 
   it('records pipeline progress and bounded retries', () => {
     const session = aSession().inState('INSTANTIATING').build();
-    session.updatePipelineProgress('instantiate', 'lab_start', { status: 'failed', result_data: null, error: 'timeout' });
+    session.updatePipelineProgress('instantiate', 'lab_start', {
+      status: 'failed',
+      result_data: null,
+      error: 'timeout',
+    });
     expect(session.recordRetry('worker draining')).toBe(1);
-    expect(session.toState().pipeline_progress['instantiate']?.['lab_start']).toMatchObject({ status: 'failed', error: 'timeout' });
+    expect(session.toState().pipeline_progress['instantiate']?.['lab_start']).toMatchObject({
+      status: 'failed',
+      error: 'timeout',
+    });
   });
 
   it('records cleanup once, only when TERMINATED', () => {
-    expect(() => aSession().inState('STOPPED').build().markCleanupCompleted()).toThrow(expect.objectContaining({ code: 'SESSION.INVALID_TRANSITION' }));
+    expect(() => aSession().inState('STOPPED').build().markCleanupCompleted()).toThrow(
+      expect.objectContaining({ code: 'SESSION.INVALID_TRANSITION' }),
+    );
     const session = aSession().inState('TERMINATED').build();
     session.markCleanupCompleted();
     session.markCleanupCompleted();
@@ -181,7 +252,9 @@ describe('LabletSession grading', () => {
     session.recordScore(report);
     session.recordScore(report);
     expect(session.gradeResult).toBe('fail');
-    expect(() => session.recordScore(aScoreReport().forSession(session).build())).toThrow(ScoreAlreadyRecordedError);
+    expect(() => session.recordScore(aScoreReport().forSession(session).build())).toThrow(
+      ScoreAlreadyRecordedError,
+    );
     session.beginStopping('grading_completed');
     expect(session.toState()).toMatchObject({ status: 'STOPPING', grade_result: 'fail' });
   });
@@ -204,6 +277,10 @@ describe('LabletSession grading', () => {
     clock.step(30 * MINUTE);
     expect(session.isGradingFaultHoldOver(30)).toBe(true);
     session.beginStopping('grading_fault_hold_expired');
-    expect(session.toState()).toMatchObject({ status: 'STOPPING', grade_result: null, grading_error: 'again' });
+    expect(session.toState()).toMatchObject({
+      status: 'STOPPING',
+      grade_result: null,
+      grading_error: 'again',
+    });
   });
 });

@@ -1,4 +1,10 @@
-import type { ExpiryReason, GradeResult, LabletSessionStatus, PortMap, SessionDesiredStatus } from '@lcm/contracts';
+import type {
+  ExpiryReason,
+  GradeResult,
+  LabletSessionStatus,
+  PortMap,
+  SessionDesiredStatus,
+} from '@lcm/contracts';
 import type { LabletDefinition } from '../definitions/lablet-definition.aggregate';
 import { DefinitionNotActiveError } from '../definitions/lablet-definition.errors';
 import { AggregateRoot } from '../shared/aggregate-root';
@@ -6,9 +12,19 @@ import type { Clock } from '../shared/clock';
 import { InvalidTransitionError } from '../shared/domain-error';
 import { applyTransition } from '../shared/transition-table';
 import type { GradingSession } from './grading-session.entity';
-import { ChildMismatchError, InvalidTimeslotError, LabBindingRefusedError, ScoreAlreadyRecordedError, TimeslotNotEndedError } from './lablet-session.errors';
+import {
+  ChildMismatchError,
+  InvalidTimeslotError,
+  LabBindingRefusedError,
+  ScoreAlreadyRecordedError,
+  TimeslotNotEndedError,
+} from './lablet-session.errors';
 import { LABLET_SESSION_STATUS_EVENTS, type LabletSessionEvent } from './lablet-session.events';
-import { LabletSessionState, type LabletSessionStateInput, type PipelineStepProgress } from './lablet-session.state';
+import {
+  LabletSessionState,
+  type LabletSessionStateInput,
+  type PipelineStepProgress,
+} from './lablet-session.state';
 import { LABLET_SESSION_MACHINE, sessionHoldsCapacity } from './lablet-session.transitions';
 import type { ScoreReport } from './score-report.entity';
 import type { UserSession } from './user-session.entity';
@@ -32,7 +48,13 @@ const EXPIRY_REASONS: Partial<Record<LabletSessionStatus, ExpiryReason>> = {
   READY: 'no_show',
 };
 
-const EXTENDABLE: readonly LabletSessionStatus[] = ['PENDING', 'SCHEDULED', 'INSTANTIATING', 'READY', 'RUNNING'];
+const EXTENDABLE: readonly LabletSessionStatus[] = [
+  'PENDING',
+  'SCHEDULED',
+  'INSTANTIATING',
+  'READY',
+  'RUNNING',
+];
 
 export class LabletSession extends AggregateRoot<LabletSessionState, LabletSessionEvent> {
   protected readonly aggregateType = 'lablet_session' as const;
@@ -44,9 +66,17 @@ export class LabletSession extends AggregateRoot<LabletSessionState, LabletSessi
     const now = clock.now();
     const start = Date.parse(input.timeslot_start);
     const end = Date.parse(input.timeslot_end);
-    if (Number.isNaN(start) || Number.isNaN(end)) throw new InvalidTimeslotError('timeslot bounds must be ISO date-times');
-    if (end <= start) throw new InvalidTimeslotError('timeslot_end must be after timeslot_start', { timeslot_start: input.timeslot_start, timeslot_end: input.timeslot_end });
-    if (start < now.getTime() - START_IN_PAST_TOLERANCE_MS) throw new InvalidTimeslotError('timeslot_start lies in the past', { timeslot_start: input.timeslot_start });
+    if (Number.isNaN(start) || Number.isNaN(end))
+      throw new InvalidTimeslotError('timeslot bounds must be ISO date-times');
+    if (end <= start)
+      throw new InvalidTimeslotError('timeslot_end must be after timeslot_start', {
+        timeslot_start: input.timeslot_start,
+        timeslot_end: input.timeslot_end,
+      });
+    if (start < now.getTime() - START_IN_PAST_TOLERANCE_MS)
+      throw new InvalidTimeslotError('timeslot_start lies in the past', {
+        timeslot_start: input.timeslot_start,
+      });
     assertWithinMaxDuration(start, end, definition.maxDurationMinutes);
 
     const at = now.toISOString();
@@ -68,7 +98,13 @@ export class LabletSession extends AggregateRoot<LabletSessionState, LabletSessi
       }),
       clock,
     );
-    session.raise('lablet_session.created', { from: null, to: 'PENDING', reason: 'created', worker_id: null, lab_record_id: null });
+    session.raise('lablet_session.created', {
+      from: null,
+      to: 'PENDING',
+      reason: 'created',
+      worker_id: null,
+      lab_record_id: null,
+    });
     return session;
   }
 
@@ -136,7 +172,11 @@ export class LabletSession extends AggregateRoot<LabletSessionState, LabletSessi
   /** Decision 21: a faulted grading is held this long for an operator before LC moves on. */
   isGradingFaultHoldOver(holdMinutes: number): boolean {
     const faultedAt = this.state.grading_faulted_at;
-    return this.state.status === 'GRADING' && faultedAt !== null && this.clock.now().getTime() - Date.parse(faultedAt) >= holdMinutes * 60_000;
+    return (
+      this.state.status === 'GRADING' &&
+      faultedAt !== null &&
+      this.clock.now().getTime() - Date.parse(faultedAt) >= holdMinutes * 60_000
+    );
   }
 
   // ---- lifecycle (spec §4.1) ----
@@ -165,14 +205,27 @@ export class LabletSession extends AggregateRoot<LabletSessionState, LabletSessi
     this.state.cml_lab_id = input.cml_lab_id;
     this.state.allocated_ports = { ...input.allocated_ports };
     this.touch();
-    this.raise('lablet_session.lab_bound', { lab_record_id: input.lab_record_id, cml_lab_id: input.cml_lab_id, allocated_ports: { ...input.allocated_ports } });
+    this.raise('lablet_session.lab_bound', {
+      lab_record_id: input.lab_record_id,
+      cml_lab_id: input.cml_lab_id,
+      allocated_ports: { ...input.allocated_ports },
+    });
   }
 
   /** Lets a caller that must also change the worker and the lab check first, so a refusal touches nothing. */
   assertCanBindLab(labRecordId: string): void {
-    if (this.state.status !== 'INSTANTIATING') throw new LabBindingRefusedError(this.id, labRecordId, `session is ${this.state.status}, not INSTANTIATING`);
+    if (this.state.status !== 'INSTANTIATING')
+      throw new LabBindingRefusedError(
+        this.id,
+        labRecordId,
+        `session is ${this.state.status}, not INSTANTIATING`,
+      );
     if (this.state.lab_record_id !== null && this.state.lab_record_id !== labRecordId) {
-      throw new LabBindingRefusedError(this.id, labRecordId, `lab ${this.state.lab_record_id} is already bound`);
+      throw new LabBindingRefusedError(
+        this.id,
+        labRecordId,
+        `lab ${this.state.lab_record_id} is already bound`,
+      );
     }
   }
 
@@ -186,10 +239,18 @@ export class LabletSession extends AggregateRoot<LabletSessionState, LabletSessi
     });
   }
 
-  start(input: { userSession?: UserSession | null; actor?: string | null } = {}): void {
+  /**
+   * READY → RUNNING. `startedAt` is when LDS saw the candidate log in (the CloudEvent's time), so a
+   * late delivery does not shorten the recorded duration; a time in the future is not believed.
+   */
+  start(
+    input: { userSession?: UserSession | null; actor?: string | null; startedAt?: string | null } = {},
+  ): void {
     const userSession = this.ownUserSession(input.userSession);
     this.transitionTo('RUNNING', 'candidate_started', input.actor ?? null, () => {
-      this.state.started_at = this.now();
+      const now = this.now();
+      const reported = input.startedAt ? Date.parse(input.startedAt) : Number.NaN;
+      this.state.started_at = reported <= Date.parse(now) ? new Date(reported).toISOString() : now;
       if (userSession && userSession.status !== 'ACTIVE') userSession.activate();
     });
   }
@@ -232,18 +293,25 @@ export class LabletSession extends AggregateRoot<LabletSessionState, LabletSessi
     this.state.grading_error = null;
     this.state.grading_faulted_at = null;
     this.touch();
-    this.raise('lablet_session.grading_retried', { grading_session_id: gradingSession.id, previous_grading_session_id: previous });
+    this.raise('lablet_session.grading_retried', {
+      grading_session_id: gradingSession.id,
+      previous_grading_session_id: previous,
+    });
   }
 
   recordScore(report: ScoreReport): void {
     this.assertOwnChild('ScoreReport', report.id, report.labletSessionId);
     if (this.state.score_report_id === report.id) return;
-    if (this.state.score_report_id !== null) throw new ScoreAlreadyRecordedError(this.id, this.state.score_report_id);
+    if (this.state.score_report_id !== null)
+      throw new ScoreAlreadyRecordedError(this.id, this.state.score_report_id);
     this.assertInStatus('GRADING');
     this.state.score_report_id = report.id;
     this.state.grade_result = report.passed === null ? null : report.passed ? 'pass' : 'fail';
     this.touch();
-    this.raise('lablet_session.score_recorded', { score_report_id: report.id, grade_result: this.state.grade_result });
+    this.raise('lablet_session.score_recorded', {
+      score_report_id: report.id,
+      grade_result: this.state.grade_result,
+    });
   }
 
   /**
@@ -293,15 +361,30 @@ export class LabletSession extends AggregateRoot<LabletSessionState, LabletSessi
   extendTimeslot(newEnd: string, maxDurationMinutes?: number): void {
     const previous = this.state.timeslot_end;
     const end = Date.parse(newEnd);
-    if (Number.isNaN(end) || end <= Date.parse(previous)) throw new InvalidTimeslotError('a timeslot can only be extended to a later end', { timeslot_end: previous, requested: newEnd });
-    if (!EXTENDABLE.includes(this.state.status)) throw new InvalidTimeslotError(`a ${this.state.status} session's timeslot cannot be extended`, { status: this.state.status });
-    if (maxDurationMinutes !== undefined) assertWithinMaxDuration(Date.parse(this.state.timeslot_start), end, maxDurationMinutes);
+    if (Number.isNaN(end) || end <= Date.parse(previous))
+      throw new InvalidTimeslotError('a timeslot can only be extended to a later end', {
+        timeslot_end: previous,
+        requested: newEnd,
+      });
+    if (!EXTENDABLE.includes(this.state.status))
+      throw new InvalidTimeslotError(`a ${this.state.status} session's timeslot cannot be extended`, {
+        status: this.state.status,
+      });
+    if (maxDurationMinutes !== undefined)
+      assertWithinMaxDuration(Date.parse(this.state.timeslot_start), end, maxDurationMinutes);
     this.state.timeslot_end = new Date(end).toISOString();
     this.touch();
-    this.raise('lablet_session.timeslot_extended', { previous_end: previous, timeslot_end: this.state.timeslot_end });
+    this.raise('lablet_session.timeslot_extended', {
+      previous_end: previous,
+      timeslot_end: this.state.timeslot_end,
+    });
   }
 
-  updatePipelineProgress(pipeline: string, step: string, progress: Omit<PipelineStepProgress, 'updated_at'>): void {
+  updatePipelineProgress(
+    pipeline: string,
+    step: string,
+    progress: Omit<PipelineStepProgress, 'updated_at'>,
+  ): void {
     const steps = (this.state.pipeline_progress[pipeline] ??= {});
     steps[step] = { ...progress, updated_at: this.now() };
     this.touch();
@@ -328,12 +411,24 @@ export class LabletSession extends AggregateRoot<LabletSessionState, LabletSessi
    * The one place a status changes: table check (same status is a no-op), effects, history, the
    * status event, and the capacity-released fact when this move ends the capacity hold.
    */
-  private transitionTo(to: LabletSessionStatus, reason: string, actor: string | null = null, effects?: () => void): boolean {
+  private transitionTo(
+    to: LabletSessionStatus,
+    reason: string,
+    actor: string | null = null,
+    effects?: () => void,
+  ): boolean {
     const from = this.state.status;
     const heldCapacity = this.holdsCapacity;
-    if (!applyTransition(LABLET_SESSION_MACHINE, this.state, to, { at: this.now(), reason, actor })) return false;
+    if (!applyTransition(LABLET_SESSION_MACHINE, this.state, to, { at: this.now(), reason, actor }))
+      return false;
     effects?.();
-    this.raise(LABLET_SESSION_STATUS_EVENTS[to], { from, to, reason, worker_id: this.state.worker_id, lab_record_id: this.state.lab_record_id });
+    this.raise(LABLET_SESSION_STATUS_EVENTS[to], {
+      from,
+      to,
+      reason,
+      worker_id: this.state.worker_id,
+      lab_record_id: this.state.lab_record_id,
+    });
     if (heldCapacity && !this.holdsCapacity && this.state.worker_id !== null) {
       this.raise('lablet_session.capacity_released', { worker_id: this.state.worker_id, on_status: to });
     }
@@ -343,7 +438,9 @@ export class LabletSession extends AggregateRoot<LabletSessionState, LabletSessi
   private closeRun(): void {
     const ended = this.now();
     this.state.ended_at = ended;
-    this.state.duration_seconds = this.state.started_at ? Math.max(0, (Date.parse(ended) - Date.parse(this.state.started_at)) / 1000) : null;
+    this.state.duration_seconds = this.state.started_at
+      ? Math.max(0, (Date.parse(ended) - Date.parse(this.state.started_at)) / 1000)
+      : null;
   }
 
   private setDesiredStatus(desired: SessionDesiredStatus): void {
@@ -365,15 +462,20 @@ export class LabletSession extends AggregateRoot<LabletSessionState, LabletSessi
 
   private assertCurrentGrading(gradingSession: GradingSession): void {
     this.assertOwnChild('GradingSession', gradingSession.id, gradingSession.labletSessionId);
-    if (this.state.grading_session_id !== gradingSession.id) throw new ChildMismatchError(this.id, 'current GradingSession', gradingSession.id);
+    if (this.state.grading_session_id !== gradingSession.id)
+      throw new ChildMismatchError(this.id, 'current GradingSession', gradingSession.id);
   }
 
   /** Facts that are not transitions still need the session in the right status; the error names both. */
   private assertInStatus(required: LabletSessionStatus): void {
-    if (this.state.status !== required) throw new InvalidTransitionError('SESSION', this.id, this.state.status, required);
+    if (this.state.status !== required)
+      throw new InvalidTransitionError('SESSION', this.id, this.state.status, required);
   }
 }
 
 function assertWithinMaxDuration(start: number, end: number, maxMinutes: number): void {
-  if (end - start > maxMinutes * 60_000) throw new InvalidTimeslotError(`a timeslot may last at most ${maxMinutes} minutes`, { max_duration_minutes: maxMinutes });
+  if (end - start > maxMinutes * 60_000)
+    throw new InvalidTimeslotError(`a timeslot may last at most ${maxMinutes} minutes`, {
+      max_duration_minutes: maxMinutes,
+    });
 }

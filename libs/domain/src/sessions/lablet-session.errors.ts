@@ -14,7 +14,10 @@ export class TimeslotNotEndedError extends DomainError {
   readonly code = 'SESSION.TIMESLOT_NOT_ENDED' as const;
 
   constructor(sessionId: string, timeslotEnd: string) {
-    super(`session ${sessionId} cannot expire before its timeslot ends at ${timeslotEnd}`, { sessionId, timeslotEnd });
+    super(`session ${sessionId} cannot expire before its timeslot ends at ${timeslotEnd}`, {
+      sessionId,
+      timeslotEnd,
+    });
   }
 }
 
@@ -40,6 +43,10 @@ export class LabBindingRefusedError extends DomainError {
   readonly code = 'SESSION.LAB_BINDING_REFUSED' as const;
 
   constructor(sessionId: string, labRecordId: string, reason: string) {
-    super(`session ${sessionId} cannot use lab ${labRecordId}: ${reason}`, { sessionId, labRecordId, reason });
+    super(`session ${sessionId} cannot use lab ${labRecordId}: ${reason}`, {
+      sessionId,
+      labRecordId,
+      reason,
+    });
   }
 }

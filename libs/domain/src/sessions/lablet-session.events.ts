@@ -25,13 +25,18 @@ export interface SessionStatusChanged {
   lab_record_id: string | null;
 }
 
-type StatusEventMap = { [S in LabletSessionStatus as (typeof LABLET_SESSION_STATUS_EVENTS)[S]]: SessionStatusChanged };
+type StatusEventMap = {
+  [S in LabletSessionStatus as (typeof LABLET_SESSION_STATUS_EVENTS)[S]]: SessionStatusChanged;
+};
 
 export type LabletSessionEventMap = StatusEventMap & {
   'lablet_session.lab_bound': { lab_record_id: string; cml_lab_id: string | null; allocated_ports: PortMap };
   'lablet_session.capacity_released': { worker_id: string; on_status: LabletSessionStatus };
   'lablet_session.grading_faulted': { grading_session_id: string; error: string };
-  'lablet_session.grading_retried': { grading_session_id: string; previous_grading_session_id: string | null };
+  'lablet_session.grading_retried': {
+    grading_session_id: string;
+    previous_grading_session_id: string | null;
+  };
   'lablet_session.score_recorded': { score_report_id: string; grade_result: 'pass' | 'fail' | null };
   'lablet_session.timeslot_extended': { previous_end: string; timeslot_end: string };
   'lablet_session.desired_status_updated': { from: SessionDesiredStatus; to: SessionDesiredStatus };

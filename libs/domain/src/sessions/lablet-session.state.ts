@@ -1,4 +1,12 @@
-import { ExpiryReason, GradeResult, IsoDateTime, LabletSessionStatus, PortMap, SessionDesiredStatus, StatusHistoryEntry } from '@lcm/contracts';
+import {
+  ExpiryReason,
+  GradeResult,
+  IsoDateTime,
+  LabletSessionStatus,
+  PortMap,
+  SessionDesiredStatus,
+  StatusHistoryEntry,
+} from '@lcm/contracts';
 import { z } from 'zod';
 import { SESSION_STATUSES_WITH_WORKER } from './lablet-session.transitions';
 
@@ -55,7 +63,11 @@ export const LabletSessionState = z
   })
   .superRefine((state, ctx) => {
     if (SESSION_STATUSES_WITH_WORKER.includes(state.status) && state.worker_id === null) {
-      ctx.addIssue({ code: 'custom', path: ['worker_id'], message: `a ${state.status} session must have a worker` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['worker_id'],
+        message: `a ${state.status} session must have a worker`,
+      });
     }
   });
 export type LabletSessionState = z.infer<typeof LabletSessionState>;

@@ -13,14 +13,16 @@ describeTransitionMatrix('LabletSession', {
   statuses: LabletSessionStatus.options,
   table: LABLET_SESSION_TRANSITIONS,
   // EXPIRED sessions are built with a lab so that EXPIRED → STOPPING (teardown) is reachable.
-  build: (from, clock) => (from === 'EXPIRED' ? aSession().inState(from).withLab('lab-1') : aSession().inState(from)).build(clock),
+  build: (from, clock) =>
+    (from === 'EXPIRED' ? aSession().inState(from).withLab('lab-1') : aSession().inState(from)).build(clock),
   statusOf: (session) => session.status,
   pullEvents: (session) => session.pullEvents(),
   eventFor: (to) => LABLET_SESSION_STATUS_EVENTS[to],
   drivers: {
     SCHEDULED: (s) => s.schedule({ worker_id: 'worker-1', allocated_ports: { r1_console: 2000 } }),
     INSTANTIATING: (s) => s.startInstantiation(),
-    READY: (s, clock) => s.markReady({ userSession: aUserSession().forSession(s).build(clock), cml_lab_id: 'cml-1' }),
+    READY: (s, clock) =>
+      s.markReady({ userSession: aUserSession().forSession(s).build(clock), cml_lab_id: 'cml-1' }),
     RUNNING: (s) => s.start(),
     COLLECTING: (s) => s.collect(),
     GRADING: (s, clock) => s.beginGrading(aGradingSession().forSession(s).build(clock)),

@@ -24,7 +24,12 @@ export type ScoreReportState = z.infer<typeof ScoreReportState>;
 export type ScoreReportStateInput = z.input<typeof ScoreReportState>;
 
 export type ScoreReportEvent = EventUnion<{
-  'score_report.created': { lablet_session_id: string; score: number; max_score: number; passed: boolean | null };
+  'score_report.created': {
+    lablet_session_id: string;
+    score: number;
+    max_score: number;
+    passed: boolean | null;
+  };
 }>;
 
 export type CreateScoreReportInput = Omit<ScoreReportStateInput, 'version' | 'created_at' | 'updated_at'>;
@@ -36,12 +41,22 @@ export class ScoreReport extends AggregateRoot<ScoreReportState, ScoreReportEven
   static create(input: CreateScoreReportInput, clock: Clock): ScoreReport {
     const at = clock.now().toISOString();
     const parsed = ScoreReportState.safeParse({ ...input, version: 0, created_at: at, updated_at: at });
-    if (!parsed.success) throw new DomainValidationError('invalid score report', { issues: parsed.error.issues });
+    if (!parsed.success)
+      throw new DomainValidationError('invalid score report', { issues: parsed.error.issues });
     const state = parsed.data;
-    if (state.score > state.max_score) throw new DomainValidationError('score exceeds max_score', { score: state.score, max_score: state.max_score });
+    if (state.score > state.max_score)
+      throw new DomainValidationError('score exceeds max_score', {
+        score: state.score,
+        max_score: state.max_score,
+      });
     if (state.passed === null && state.cut_score !== null) state.passed = state.score >= state.cut_score;
     const report = new ScoreReport(state, clock);
-    report.raise('score_report.created', { lablet_session_id: state.lablet_session_id, score: state.score, max_score: state.max_score, passed: state.passed });
+    report.raise('score_report.created', {
+      lablet_session_id: state.lablet_session_id,
+      score: state.score,
+      max_score: state.max_score,
+      passed: state.passed,
+    });
     return report;
   }
 

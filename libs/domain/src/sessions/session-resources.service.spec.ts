@@ -15,7 +15,10 @@ function scheduled(clock = new FakeClock()) {
 describe('scheduleSession', () => {
   it('allocates capacity and the lowest free ports and writes them on the session', () => {
     const { worker, session, definition } = scheduled();
-    expect(session.toState()).toMatchObject({ worker_id: worker.id, allocated_ports: { r1_console: 2000, r2_console: 2001 } });
+    expect(session.toState()).toMatchObject({
+      worker_id: worker.id,
+      allocated_ports: { r1_console: 2000, r2_console: 2001 },
+    });
     expect(worker.allocatedCapacity).toEqual(definition.capacityDemand);
     expect(worker.portsHeldBy(session.id)).toEqual({ r1_console: 2000, r2_console: 2001 });
   });
@@ -24,14 +27,20 @@ describe('scheduleSession', () => {
     const definition = aDefinition().build();
     const worker = aWorker().running().build();
     const session = aSession().inState('RUNNING').forDefinition(definition).build();
-    expect(() => scheduleSession(session, worker, definition)).toThrow(expect.objectContaining({ code: 'SESSION.INVALID_TRANSITION' }));
+    expect(() => scheduleSession(session, worker, definition)).toThrow(
+      expect.objectContaining({ code: 'SESSION.INVALID_TRANSITION' }),
+    );
     expect(worker.sessionIds).toEqual([]);
   });
 
   it('leaves the session PENDING when the worker is full', () => {
-    const definition = aDefinition().withDemand({ cpu_cores: 100, memory_gb: 1, storage_gb: 1, nodes: 1 }).build();
+    const definition = aDefinition()
+      .withDemand({ cpu_cores: 100, memory_gb: 1, storage_gb: 1, nodes: 1 })
+      .build();
     const session = aSession().forDefinition(definition).build();
-    expect(() => scheduleSession(session, aWorker().running().build(), definition)).toThrow(CapacityExceededError);
+    expect(() => scheduleSession(session, aWorker().running().build(), definition)).toThrow(
+      CapacityExceededError,
+    );
     expect(session.status).toBe('PENDING');
   });
 });
@@ -43,8 +52,14 @@ describe('bindLabToSession (decision 20)', () => {
     bindLabToSession(session, lab, worker);
 
     expect(lab.allocatedPorts).toEqual({ r1_console: 2000, r2_console: 2001 });
-    expect(session.toState()).toMatchObject({ lab_record_id: lab.id, cml_lab_id: lab.labId, allocated_ports: lab.allocatedPorts });
-    expect(worker.portAllocations).toEqual([expect.objectContaining({ holder_id: lab.id, holder_kind: 'lab_record' })]);
+    expect(session.toState()).toMatchObject({
+      lab_record_id: lab.id,
+      cml_lab_id: lab.labId,
+      allocated_ports: lab.allocatedPorts,
+    });
+    expect(worker.portAllocations).toEqual([
+      expect.objectContaining({ holder_id: lab.id, holder_kind: 'lab_record' }),
+    ]);
     expect(lab.activeSessionId).toBe(session.id);
 
     session.terminate({ reason: 'test', terminated_by: null });
@@ -57,7 +72,12 @@ describe('bindLabToSession (decision 20)', () => {
   it('reuse: the session drops its reservation and takes the lab ports', () => {
     const { clock, worker, session } = scheduled();
     worker.claimLabPorts('lab-reused', { r1_console: 2100, r2_console: 2101 });
-    const lab = aLabRecord().with({ id: 'lab-reused' }).inState('WIPED').onWorker(worker).withPorts({ r1_console: 2100, r2_console: 2101 }).build(clock);
+    const lab = aLabRecord()
+      .with({ id: 'lab-reused' })
+      .inState('WIPED')
+      .onWorker(worker)
+      .withPorts({ r1_console: 2100, r2_console: 2101 })
+      .build(clock);
     bindLabToSession(session, lab, worker);
     expect(session.allocatedPorts).toEqual({ r1_console: 2100, r2_console: 2101 });
     expect(worker.portsHeldBy(session.id)).toBeNull();
@@ -72,7 +92,10 @@ describe('bindLabToSession (decision 20)', () => {
     lab.requestAction('delete');
     lab.completeAction('delete');
     const released = lab.pullEvents().find((event) => event.type === 'lab_record.ports_released');
-    expect(released?.payload).toEqual({ worker_id: worker.id, ports: { r1_console: 2000, r2_console: 2001 } });
+    expect(released?.payload).toEqual({
+      worker_id: worker.id,
+      ports: { r1_console: 2000, r2_console: 2001 },
+    });
     expect(worker.releaseLabPorts(lab.id)).toEqual({ r1_console: 2000, r2_console: 2001 });
     expect(worker.freePortCount).toBe(6000);
   });
@@ -91,6 +114,8 @@ describe('bindLabToSession (decision 20)', () => {
   it('refuses binding outside INSTANTIATING (decision 2)', () => {
     const worker = aWorker().running().build();
     const session = aSession().inState('SCHEDULED').onWorker(worker).build();
-    expect(() => bindLabToSession(session, aLabRecord().onWorker(worker).build(), worker)).toThrow(/not INSTANTIATING/);
+    expect(() => bindLabToSession(session, aLabRecord().onWorker(worker).build(), worker)).toThrow(
+      /not INSTANTIATING/,
+    );
   });
 });

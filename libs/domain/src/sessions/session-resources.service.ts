@@ -12,9 +12,14 @@ import { LABLET_SESSION_MACHINE } from './lablet-session.transitions';
  */
 
 /** PENDING → SCHEDULED with capacity and the lowest free ports reserved atomically (decision 20). */
-export function scheduleSession(session: LabletSession, worker: CmlWorker, definition: LabletDefinition): void {
+export function scheduleSession(
+  session: LabletSession,
+  worker: CmlWorker,
+  definition: LabletDefinition,
+): void {
   if (session.status === 'SCHEDULED' && session.workerId === worker.id) return;
-  if (session.definitionId !== definition.id) throw new LabBindingRefusedError(session.id, definition.id, 'definition does not match the session');
+  if (session.definitionId !== definition.id)
+    throw new LabBindingRefusedError(session.id, definition.id, 'definition does not match the session');
   // The session's table is consulted first so a refused schedule never touches the worker.
   assertTransition(LABLET_SESSION_MACHINE, session.id, session.status, 'SCHEDULED');
   const ports = worker.allocate(session.id, definition.capacityDemand, definition.portNames);
@@ -29,9 +34,11 @@ export function scheduleSession(session: LabletSession, worker: CmlWorker, defin
 export function bindLabToSession(session: LabletSession, lab: LabRecord, worker: CmlWorker): void {
   if (session.labRecordId === lab.id) return;
   session.assertCanBindLab(lab.id);
-  if (lab.workerId !== worker.id || session.workerId !== worker.id) throw new LabBindingRefusedError(session.id, lab.id, 'lab, session and worker differ');
+  if (lab.workerId !== worker.id || session.workerId !== worker.id)
+    throw new LabBindingRefusedError(session.id, lab.id, 'lab, session and worker differ');
   if (lab.isTerminal) throw new LabBindingRefusedError(session.id, lab.id, `lab is ${lab.status}`);
-  if (lab.activeSessionId !== null && lab.activeSessionId !== session.id) throw new LabBindingRefusedError(session.id, lab.id, `lab is used by session ${lab.activeSessionId}`);
+  if (lab.activeSessionId !== null && lab.activeSessionId !== session.id)
+    throw new LabBindingRefusedError(session.id, lab.id, `lab is used by session ${lab.activeSessionId}`);
   const reuse = Object.keys(lab.allocatedPorts).length > 0;
   const ports = reuse ? lab.allocatedPorts : worker.transferPortsToLab(session.id, lab.id);
   session.bindLab({ lab_record_id: lab.id, cml_lab_id: lab.labId, allocated_ports: ports });
@@ -44,7 +51,11 @@ export function bindLabToSession(session: LabletSession, lab: LabRecord, worker:
  * Decision 3 after a session transition: once it no longer holds capacity, the worker drops it
  * (its own ports included) and the lab becomes free for the next session. Idempotent.
  */
-export function releaseSessionResources(session: LabletSession, worker: CmlWorker | null, lab: LabRecord | null): void {
+export function releaseSessionResources(
+  session: LabletSession,
+  worker: CmlWorker | null,
+  lab: LabRecord | null,
+): void {
   if (session.holdsCapacity) return;
   worker?.release(session.id);
   lab?.detachSession(session.id);

@@ -38,7 +38,9 @@ export const USER_SESSION_STATUS_EVENTS = {
 } as const satisfies Record<UserSessionStatus, `user_session.${string}`>;
 
 type StatusPayload = { lablet_session_id: string; from: UserSessionStatus | null; to: UserSessionStatus };
-export type UserSessionEvent = EventUnion<{ [S in UserSessionStatus as (typeof USER_SESSION_STATUS_EVENTS)[S]]: StatusPayload }>;
+export type UserSessionEvent = EventUnion<{
+  [S in UserSessionStatus as (typeof USER_SESSION_STATUS_EVENTS)[S]]: StatusPayload;
+}>;
 
 export interface CreateUserSessionInput {
   id: string;
@@ -70,7 +72,11 @@ export class UserSession extends AggregateRoot<UserSessionState, UserSessionEven
       }),
       clock,
     );
-    session.raise(USER_SESSION_STATUS_EVENTS[status], { lablet_session_id: input.lablet_session_id, from: null, to: status });
+    session.raise(USER_SESSION_STATUS_EVENTS[status], {
+      lablet_session_id: input.lablet_session_id,
+      from: null,
+      to: status,
+    });
     return session;
   }
 

@@ -151,7 +151,7 @@ export class SessionLifecycle {
   async transition(
     sessionId: string,
     target: LabletSessionStatus,
-    input: { reason?: string | undefined; actor: string },
+    input: { reason?: string | undefined; actor: string; startedAt?: string | undefined },
   ): Promise<SessionView> {
     const session = await this.sessions.getById(sessionId);
     const from = session.status;
@@ -177,7 +177,7 @@ export class SessionLifecycle {
         session.startInstantiation();
         break;
       case 'RUNNING':
-        session.start({ userSession, actor });
+        session.start({ userSession, actor, startedAt: input.startedAt ?? null });
         break;
       case 'COLLECTING':
         session.collect({ userSession, actor });

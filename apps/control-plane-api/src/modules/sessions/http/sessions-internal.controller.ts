@@ -76,6 +76,7 @@ export class SessionsInternalController {
     return this.lifecycle.transition(input.params.lablet_session_id, 'RUNNING', {
       reason: 'lds_session_started',
       actor,
+      startedAt: input.body.started_at,
     });
   }
 

@@ -2,7 +2,7 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
 import { buildCloudEvent, CloudEventSink, type DeliveryMode } from '../kit/cloudevents';
-import { addControlRoute, addFaultControl, addSinkControl, installGlobalFaults, parseControlBody } from '../kit/control';
+import { addControlRoute, addFaultControl, addSettingsControl, addSinkControl, installGlobalFaults, parseControlBody } from '../kit/control';
 import { FaultInjector } from '../kit/faults';
 import type { ErrorBodyFactory } from '../kit/http';
 import { RealScheduler, type Scheduler } from '../kit/scheduler';
@@ -295,14 +295,7 @@ export async function startGradingSimulator(options: GradingSimulatorOptions = {
       deviceScores: z.record(z.string(), z.number().min(0).max(10)).optional(),
     })
     .strict();
-  addControlRoute(app, 'GET', '/health', () => ({ status: 'ok', simulator: 'grading', sessions: store.sessions.size }));
-  addControlRoute(app, 'GET', '/config', () => config);
-  addControlRoute(app, 'PUT', '/config', (request, reply) => {
-    const body = parseControlBody(configSchema, request, reply);
-    if (!body) return reply;
-    for (const [key, value] of Object.entries(body)) if (value !== undefined) (config as Record<string, unknown>)[key] = value;
-    return config;
-  });
+  addSettingsControl(app, 'grading', config as unknown as Record<string, unknown>, configSchema, () => store.sessions.size);
   addControlRoute(app, 'GET', '/sessions', () => [...store.sessions.values()].map((s) => sessionView(store, s)));
   addControlRoute(app, 'PUT', '/sessions/:id/outcome', (request, reply) => {
     const body = parseControlBody(outcomeSchema, request, reply);

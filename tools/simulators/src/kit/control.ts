@@ -96,3 +96,24 @@ export function addSinkControl(app: FastifyInstance, sink: CloudEventSink): void
   });
   addControlRoute(app, 'GET', '/events', () => sink.history);
 }
+
+/**
+ * The control routes every event-posting simulator has: `/health` (with how many sessions it
+ * holds) and `/config` to read and partly change its settings at run time.
+ */
+export function addSettingsControl<S extends z.ZodType<Record<string, unknown>>>(
+  app: FastifyInstance,
+  simulator: string,
+  config: Record<string, unknown>,
+  schema: S,
+  sessionCount: () => number,
+): void {
+  addControlRoute(app, 'GET', '/health', () => ({ status: 'ok', simulator, sessions: sessionCount() }));
+  addControlRoute(app, 'GET', '/config', () => config);
+  addControlRoute(app, 'PUT', '/config', (request, reply) => {
+    const body = parseControlBody(schema, request, reply);
+    if (!body) return reply;
+    for (const [key, value] of Object.entries(body)) if (value !== undefined) config[key] = value;
+    return config;
+  });
+}

@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { buildCloudEvent, CloudEventSink, type DeliveryMode } from '../kit/cloudevents';
-import { addControlRoute, addFaultControl, addSinkControl, installGlobalFaults, parseControlBody } from '../kit/control';
+import { addControlRoute, addFaultControl, addSettingsControl, addSinkControl, installGlobalFaults, parseControlBody } from '../kit/control';
 import { FaultInjector } from '../kit/faults';
 import type { ErrorBodyFactory } from '../kit/http';
 import { RealScheduler, type Scheduler } from '../kit/scheduler';
@@ -218,14 +218,7 @@ export async function startLdsSimulator(options: LdsSimulatorOptions = {}): Prom
       autoFinishAfterMs: z.number().int().min(0).nullable().optional(),
     })
     .strict();
-  addControlRoute(app, 'GET', '/health', () => ({ status: 'ok', simulator: 'lds', sessions: store.sessions.size }));
-  addControlRoute(app, 'GET', '/config', () => config);
-  addControlRoute(app, 'PUT', '/config', (request, reply) => {
-    const body = parseControlBody(configSchema, request, reply);
-    if (!body) return reply;
-    for (const [key, value] of Object.entries(body)) if (value !== undefined) (config as Record<string, unknown>)[key] = value;
-    return config;
-  });
+  addSettingsControl(app, 'lds', config as unknown as Record<string, unknown>, configSchema, () => store.sessions.size);
   addControlRoute(app, 'GET', '/sessions', () => [...store.sessions.values()].map(sessionView));
   const endSchema = z.object({ reason: z.string().optional(), endedBy: z.enum(['timeout', 'user', 'admin', 'system']).optional() }).strict();
   for (const action of ['login', 'pause', 'resume', 'finish', 'end'] as const) {

@@ -8,8 +8,17 @@ import { WorkersEtcdProjector } from '../workers/infrastructure/workers.etcd-pro
 import { SessionChanges } from './application/session-changes';
 import { SessionChildren } from './application/session-children.service';
 import { SessionLifecycle } from './application/session-lifecycle.service';
-import { SessionQueries } from './application/session-queries.service';
+import { FindGradingSessionsHandler } from './application/queries/find-grading-sessions.query';
+import { FindUserSessionsHandler } from './application/queries/find-user-sessions.query';
+import { GetGradingSessionHandler } from './application/queries/get-grading-session.query';
+import { GetScoreReportHandler } from './application/queries/get-score-report.query';
+import { GetSessionHandler } from './application/queries/get-session.query';
+import { GetUserSessionHandler } from './application/queries/get-user-session.query';
+import { ListScoreReportsHandler } from './application/queries/list-score-reports.query';
+import { ListSessionsHandler } from './application/queries/list-sessions.query';
+import { ReconcilableSessionsHandler } from './application/queries/reconcilable-sessions.query';
 import { SessionResourceRelease } from './application/session-resources';
+import { sessionSnapshot } from './application/session-snapshot';
 import { SessionsInternalController } from './http/sessions-internal.controller';
 import { SessionsController } from './http/sessions.controller';
 import { SessionEtcdProjector } from './infrastructure/session-etcd.projector';
@@ -32,16 +41,24 @@ import { LabletSessionRepository } from './infrastructure/session.repositories';
     SessionResourceRelease,
     SessionLifecycle,
     SessionChildren,
-    SessionQueries,
+    GetSessionHandler,
+    ListSessionsHandler,
+    ReconcilableSessionsHandler,
+    GetUserSessionHandler,
+    GetGradingSessionHandler,
+    GetScoreReportHandler,
+    ListScoreReportsHandler,
+    FindUserSessionsHandler,
+    FindGradingSessionsHandler,
   ],
-  exports: [SessionLifecycle, SessionQueries, SessionEtcdProjector],
+  exports: [SessionLifecycle, SessionEtcdProjector],
 })
 export class SessionsModule implements OnModuleInit {
   constructor(
     @Inject(ProjectionRegistry) private readonly projections: ProjectionRegistry,
     @Inject(SnapshotRegistry) private readonly snapshots: SnapshotRegistry,
     @Inject(SessionEtcdProjector) private readonly projector: SessionEtcdProjector,
-    @Inject(SessionQueries) private readonly queries: SessionQueries,
+    @Inject(LabletSessionRepository) private readonly sessions: LabletSessionRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -50,7 +67,7 @@ export class SessionsModule implements OnModuleInit {
     this.snapshots.register(async () => [
       {
         type: 'lablet_session.snapshot',
-        data: { items: await this.queries.snapshot() },
+        data: { items: await sessionSnapshot(this.sessions) },
         at: this.clock.now().toISOString(),
       },
     ]);

@@ -38,21 +38,15 @@ import {
   toSessionView,
   toUserSessionView,
 } from '../infrastructure/session-views';
+import { gradingSessionIdOf, scoreReportIdOf, userSessionIdOf } from './child-ids';
+import { currentGrading } from './current-grading';
 import { SessionChanges } from './session-changes';
 import {
   compact,
-  derivedId,
   fingerprint,
   isDuplicate,
   saveIfChanged,
 } from '../../../platform/mongo/unit-of-work';
-
-/** The one UserSession of a lablet session and its one ScoreReport have ids derived from it. */
-export const userSessionIdOf = (sessionId: string): string => derivedId('user-session', sessionId);
-export const scoreReportIdOf = (sessionId: string): string => derivedId('score-report', sessionId);
-/** A GradingSession per GradingEngine submission (a retry is a new one, decision 21). */
-export const gradingSessionIdOf = (sessionId: string, engineId: string): string =>
-  derivedId('grading-session', `${sessionId}:${engineId}`);
 
 /**
  * Commands on the session's child entities (ADR-021). Every write spanning a child and the
@@ -266,7 +260,7 @@ export class SessionChildren {
     actor: string,
   ): Promise<GradingSessionView> {
     const session = await this.sessions.getById(sessionId);
-    const grading = await this.currentGrading(session);
+    const grading = await currentGrading(this.gradingSessions, session);
     const gradingBefore = fingerprint(grading);
     const sessionBefore = fingerprint(session);
     switch (body.status) {
@@ -311,22 +305,6 @@ export class SessionChildren {
       gradingSessions: compact([gradingCommitted]),
     });
     return toGradingSessionView(gradingCommitted?.state ?? grading.toState());
-  }
-
-  /** The session's current GradingSession, else its newest one. */
-  async currentGrading(session: LabletSession): Promise<GradingSession> {
-    const id = session.gradingSessionId;
-    const grading = id
-      ? await this.gradingSessions.findById(id)
-      : ((
-          await this.gradingSessions.findMany(
-            { lablet_session_id: session.id },
-            { created_at: -1, _id: -1 },
-            1,
-          )
-        )[0] ?? null);
-    if (!grading) throw notFound('grading session of lablet session', session.id);
-    return grading;
   }
 
   // ---- ScoreReport ----

@@ -1,10 +1,15 @@
 import { Controller, Inject } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { apiContract, type Page } from '@lcm/contracts';
 import { Actor } from '../../../platform/http/actor.decorator';
 import { type ContractInput, ContractRoute, Input } from '../../../platform/http/contract-route';
 import { SessionChildren } from '../application/session-children.service';
 import { SessionLifecycle } from '../application/session-lifecycle.service';
-import { SessionQueries } from '../application/session-queries.service';
+import { FindGradingSessionsQuery } from '../application/queries/find-grading-sessions.query';
+import { FindUserSessionsQuery } from '../application/queries/find-user-sessions.query';
+import { GetSessionQuery } from '../application/queries/get-session.query';
+import { ListSessionsQuery } from '../application/queries/list-sessions.query';
+import { ReconcilableSessionsQuery } from '../application/queries/reconcilable-sessions.query';
 import { type SessionView } from '../infrastructure/session-views';
 
 const routes = apiContract.internal.sessions;
@@ -16,22 +21,22 @@ export class SessionsInternalController {
   constructor(
     @Inject(SessionLifecycle) private readonly lifecycle: SessionLifecycle,
     @Inject(SessionChildren) private readonly children: SessionChildren,
-    @Inject(SessionQueries) private readonly queries: SessionQueries,
+    @Inject(QueryBus) private readonly queries: QueryBus,
   ) {}
 
   @ContractRoute(routes.listSessions)
   list(@Input() input: In<'listSessions'>): Promise<Page<SessionView>> {
-    return this.queries.list(input.query, 'internal');
+    return this.queries.execute(new ListSessionsQuery(input.query, 'internal'));
   }
 
   @ContractRoute(routes.listReconcilableSessions)
   reconcilable(@Input() input: In<'listReconcilableSessions'>): Promise<Page<SessionView>> {
-    return this.queries.reconcilable(input.query);
+    return this.queries.execute(new ReconcilableSessionsQuery(input.query));
   }
 
   @ContractRoute(routes.getSession)
   get(@Input() input: In<'getSession'>): Promise<SessionView> {
-    return this.queries.get(input.params.lablet_session_id);
+    return this.queries.execute(new GetSessionQuery(input.params.lablet_session_id));
   }
 
   @ContractRoute(routes.scheduleSession)
@@ -120,11 +125,11 @@ export class SessionsInternalController {
 
   @ContractRoute(routes.findUserSessions)
   findUserSessions(@Input() input: In<'findUserSessions'>) {
-    return this.queries.findUserSessions(input.query);
+    return this.queries.execute(new FindUserSessionsQuery(input.query));
   }
 
   @ContractRoute(routes.findGradingSessions)
   findGradingSessions(@Input() input: In<'findGradingSessions'>) {
-    return this.queries.findGradingSessions(input.query);
+    return this.queries.execute(new FindGradingSessionsQuery(input.query));
   }
 }

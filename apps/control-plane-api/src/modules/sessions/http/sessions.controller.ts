@@ -1,9 +1,15 @@
 import { Controller, Inject } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { apiContract, type Page } from '@lcm/contracts';
 import { Actor } from '../../../platform/http/actor.decorator';
 import { type ContractInput, ContractRoute, Input } from '../../../platform/http/contract-route';
 import { SessionLifecycle } from '../application/session-lifecycle.service';
-import { SessionQueries } from '../application/session-queries.service';
+import { GetGradingSessionQuery } from '../application/queries/get-grading-session.query';
+import { GetScoreReportQuery } from '../application/queries/get-score-report.query';
+import { GetSessionQuery } from '../application/queries/get-session.query';
+import { GetUserSessionQuery } from '../application/queries/get-user-session.query';
+import { ListScoreReportsQuery } from '../application/queries/list-score-reports.query';
+import { ListSessionsQuery } from '../application/queries/list-sessions.query';
 import { type SessionView } from '../infrastructure/session-views';
 
 const routes = apiContract.public.sessions;
@@ -14,12 +20,12 @@ type In<K extends keyof typeof routes> = ContractInput<(typeof routes)[K]>;
 export class SessionsController {
   constructor(
     @Inject(SessionLifecycle) private readonly lifecycle: SessionLifecycle,
-    @Inject(SessionQueries) private readonly queries: SessionQueries,
+    @Inject(QueryBus) private readonly queries: QueryBus,
   ) {}
 
   @ContractRoute(routes.listSessions)
   list(@Input() input: In<'listSessions'>): Promise<Page<SessionView>> {
-    return this.queries.list(input.query, 'public');
+    return this.queries.execute(new ListSessionsQuery(input.query, 'public'));
   }
 
   @ContractRoute(routes.createSession)
@@ -29,7 +35,7 @@ export class SessionsController {
 
   @ContractRoute(routes.getSession)
   get(@Input() input: In<'getSession'>): Promise<SessionView> {
-    return this.queries.get(input.params.lablet_session_id);
+    return this.queries.execute(new GetSessionQuery(input.params.lablet_session_id));
   }
 
   @ContractRoute(routes.terminateSession)
@@ -51,17 +57,17 @@ export class SessionsController {
 
   @ContractRoute(routes.getUserSession)
   userSession(@Input() input: In<'getUserSession'>) {
-    return this.queries.userSessionOf(input.params.lablet_session_id);
+    return this.queries.execute(new GetUserSessionQuery(input.params.lablet_session_id));
   }
 
   @ContractRoute(routes.getGradingSession)
   gradingSession(@Input() input: In<'getGradingSession'>) {
-    return this.queries.gradingSessionOf(input.params.lablet_session_id);
+    return this.queries.execute(new GetGradingSessionQuery(input.params.lablet_session_id));
   }
 
   @ContractRoute(routes.getScoreReport)
   scoreReport(@Input() input: In<'getScoreReport'>) {
-    return this.queries.scoreReportOf(input.params.lablet_session_id);
+    return this.queries.execute(new GetScoreReportQuery(input.params.lablet_session_id));
   }
 
   /** On-demand grading: the candidate's part ends now and collection starts (RUNNING → COLLECTING). */
@@ -80,6 +86,6 @@ export class SessionsController {
 
   @ContractRoute(routes.listScoreReports)
   listScoreReports(@Input() input: In<'listScoreReports'>) {
-    return this.queries.listScoreReports(input.query);
+    return this.queries.execute(new ListScoreReportsQuery(input.query));
   }
 }

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
-import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { type IQueryHandler, Query, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { type LabletSession, type Page, type PageQuery } from '@lcm/contracts';
-import { SessionQueries } from '../../../sessions/application/session-queries.service';
+import { ListSessionsQuery } from '../../../sessions/application/queries/list-sessions.query';
 import { CmlWorkerRepository } from '../../infrastructure/cml-worker.repository';
 import { storedWorker } from '../stored-worker';
 
@@ -20,11 +20,11 @@ export class ListWorkerSessionsQuery extends Query<Page<LabletSession>> {
 export class ListWorkerSessionsHandler implements IQueryHandler<ListWorkerSessionsQuery> {
   constructor(
     @Inject(CmlWorkerRepository) private readonly workers: CmlWorkerRepository,
-    @Inject(SessionQueries) private readonly sessions: SessionQueries,
+    @Inject(QueryBus) private readonly queries: QueryBus,
   ) {}
 
   async execute({ workerId, page, audience }: ListWorkerSessionsQuery): Promise<Page<LabletSession>> {
     await storedWorker(this.workers, workerId);
-    return this.sessions.list({ ...page, worker_id: workerId }, audience);
+    return this.queries.execute(new ListSessionsQuery({ ...page, worker_id: workerId }, audience));
   }
 }

@@ -1,0 +1,30 @@
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { type UserSession as UserSessionView } from '@lcm/contracts';
+import { notFound } from '../../../../platform/http/api-error';
+import { LabletSessionRepository, UserSessionRepository } from '../../infrastructure/session.repositories';
+import { toUserSessionView } from '../../infrastructure/session-views';
+import { userSessionIdOf } from '../child-ids';
+
+export class GetUserSessionQuery extends Query<UserSessionView> {
+  constructor(readonly sessionId: string) {
+    super();
+  }
+}
+
+@QueryHandler(GetUserSessionQuery)
+export class GetUserSessionHandler implements IQueryHandler<GetUserSessionQuery> {
+  constructor(
+    @Inject(LabletSessionRepository) private readonly sessions: LabletSessionRepository,
+    @Inject(UserSessionRepository) private readonly userSessions: UserSessionRepository,
+  ) {}
+
+  async execute({ sessionId }: GetUserSessionQuery): Promise<UserSessionView> {
+    const session = await this.sessions.getById(sessionId);
+    const userSession = await this.userSessions.findStateById(
+      session.userSessionId ?? userSessionIdOf(sessionId),
+    );
+    if (!userSession) throw notFound('user session of lablet session', sessionId);
+    return toUserSessionView(userSession);
+  }
+}

@@ -1,0 +1,38 @@
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { type ListSessionsQuery as ListQuery, type Page } from '@lcm/contracts';
+import { LabletSessionRepository } from '../../infrastructure/session.repositories';
+import { type SessionView, toSessionView } from '../../infrastructure/session-views';
+import { iso, NEWEST_FIRST, OLDEST_FIRST, pageStates } from '../session-paging';
+
+export class ListSessionsQuery extends Query<Page<SessionView>> {
+  constructor(
+    readonly filter: ListQuery,
+    readonly audience: 'public' | 'internal',
+  ) {
+    super();
+  }
+}
+
+/** `audience` picks the order: the dashboard sees the newest first, controllers the oldest. */
+@QueryHandler(ListSessionsQuery)
+export class ListSessionsHandler implements IQueryHandler<ListSessionsQuery> {
+  constructor(@Inject(LabletSessionRepository) private readonly sessions: LabletSessionRepository) {}
+
+  execute({ filter: query, audience }: ListSessionsQuery): Promise<Page<SessionView>> {
+    const filter: Record<string, unknown> = {};
+    if (query.status) filter['status'] = { $in: query.status };
+    for (const field of ['worker_id', 'definition_id', 'owner', 'reservation_id'] as const)
+      if (query[field]) filter[field] = query[field];
+    // A timeslot range selects sessions whose timeslot overlaps it.
+    if (query.timeslot_from) filter['timeslot_end'] = { $gt: iso(query.timeslot_from) };
+    if (query.timeslot_to) filter['timeslot_start'] = { $lt: iso(query.timeslot_to) };
+    return pageStates(
+      this.sessions,
+      filter,
+      query,
+      audience === 'public' ? NEWEST_FIRST : OLDEST_FIRST,
+      toSessionView,
+    );
+  }
+}

@@ -6,7 +6,12 @@ import { SnapshotRegistry } from '../live-updates/snapshot-registry';
 import { ProjectionRegistry } from '../projection/projection-registry';
 import { WorkersEtcdProjector } from '../workers/infrastructure/workers.etcd-projector';
 import { SessionChanges } from './application/session-changes';
-import { SessionChildren } from './application/session-children.service';
+import { CreateGradingSessionHandler } from './application/commands/create-grading-session.command';
+import { CreateScoreReportHandler } from './application/commands/create-score-report.command';
+import { CreateUserSessionHandler } from './application/commands/create-user-session.command';
+import { MarkReadyHandler } from './application/commands/mark-ready.command';
+import { UpdateGradingSessionStatusHandler } from './application/commands/update-grading-session-status.command';
+import { UpdateUserSessionStatusHandler } from './application/commands/update-user-session-status.command';
 import { SessionLifecycle } from './application/session-lifecycle.service';
 import { FindGradingSessionsHandler } from './application/queries/find-grading-sessions.query';
 import { FindUserSessionsHandler } from './application/queries/find-user-sessions.query';
@@ -40,7 +45,12 @@ import { LabletSessionRepository } from './infrastructure/session.repositories';
     SessionChanges,
     SessionResourceRelease,
     SessionLifecycle,
-    SessionChildren,
+    MarkReadyHandler,
+    CreateUserSessionHandler,
+    UpdateUserSessionStatusHandler,
+    CreateGradingSessionHandler,
+    UpdateGradingSessionStatusHandler,
+    CreateScoreReportHandler,
     GetSessionHandler,
     ListSessionsHandler,
     ReconcilableSessionsHandler,

@@ -1,9 +1,14 @@
 import { Controller, Inject } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { apiContract, type Page } from '@lcm/contracts';
 import { Actor } from '../../../platform/http/actor.decorator';
 import { type ContractInput, ContractRoute, Input } from '../../../platform/http/contract-route';
-import { SessionChildren } from '../application/session-children.service';
+import { CreateGradingSessionCommand } from '../application/commands/create-grading-session.command';
+import { CreateScoreReportCommand } from '../application/commands/create-score-report.command';
+import { CreateUserSessionCommand } from '../application/commands/create-user-session.command';
+import { MarkReadyCommand } from '../application/commands/mark-ready.command';
+import { UpdateGradingSessionStatusCommand } from '../application/commands/update-grading-session-status.command';
+import { UpdateUserSessionStatusCommand } from '../application/commands/update-user-session-status.command';
 import { SessionLifecycle } from '../application/session-lifecycle.service';
 import { FindGradingSessionsQuery } from '../application/queries/find-grading-sessions.query';
 import { FindUserSessionsQuery } from '../application/queries/find-user-sessions.query';
@@ -20,7 +25,7 @@ type In<K extends keyof typeof routes> = ContractInput<(typeof routes)[K]>;
 export class SessionsInternalController {
   constructor(
     @Inject(SessionLifecycle) private readonly lifecycle: SessionLifecycle,
-    @Inject(SessionChildren) private readonly children: SessionChildren,
+    @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(QueryBus) private readonly queries: QueryBus,
   ) {}
 
@@ -73,7 +78,7 @@ export class SessionsInternalController {
 
   @ContractRoute(routes.markReady)
   markReady(@Input() input: In<'markReady'>, @Actor() actor: string): Promise<SessionView> {
-    return this.children.markReady(input.params.lablet_session_id, input.body, actor);
+    return this.commands.execute(new MarkReadyCommand(input.params.lablet_session_id, input.body, actor));
   }
 
   @ContractRoute(routes.notifySessionStarted)
@@ -100,27 +105,27 @@ export class SessionsInternalController {
 
   @ContractRoute(routes.createUserSession)
   createUserSession(@Input() input: In<'createUserSession'>, @Actor() actor: string) {
-    return this.children.createUserSession(input.params.lablet_session_id, input.body, actor);
+    return this.commands.execute(new CreateUserSessionCommand(input.params.lablet_session_id, input.body, actor));
   }
 
   @ContractRoute(routes.updateUserSessionStatus)
   updateUserSessionStatus(@Input() input: In<'updateUserSessionStatus'>, @Actor() actor: string) {
-    return this.children.updateUserSessionStatus(input.params.lablet_session_id, input.body, actor);
+    return this.commands.execute(new UpdateUserSessionStatusCommand(input.params.lablet_session_id, input.body, actor));
   }
 
   @ContractRoute(routes.createGradingSession)
   createGradingSession(@Input() input: In<'createGradingSession'>, @Actor() actor: string) {
-    return this.children.createGradingSession(input.params.lablet_session_id, input.body, actor);
+    return this.commands.execute(new CreateGradingSessionCommand(input.params.lablet_session_id, input.body, actor));
   }
 
   @ContractRoute(routes.updateGradingSessionStatus)
   updateGradingSessionStatus(@Input() input: In<'updateGradingSessionStatus'>, @Actor() actor: string) {
-    return this.children.updateGradingSessionStatus(input.params.lablet_session_id, input.body, actor);
+    return this.commands.execute(new UpdateGradingSessionStatusCommand(input.params.lablet_session_id, input.body, actor));
   }
 
   @ContractRoute(routes.createScoreReport)
   createScoreReport(@Input() input: In<'createScoreReport'>, @Actor() actor: string) {
-    return this.children.createScoreReport(input.params.lablet_session_id, input.body, actor);
+    return this.commands.execute(new CreateScoreReportCommand(input.params.lablet_session_id, input.body, actor));
   }
 
   @ContractRoute(routes.findUserSessions)

@@ -3,7 +3,10 @@ import { defineRoute } from '../http/route';
 import { ADMIN_ROLES } from '../http/roles';
 import { DocumentBase } from '../shared/document';
 
-const Seconds = z.number().int().positive();
+/** Intervals, cooldowns and timeouts are bounded so every derived time stays a valid date. */
+const WEEK_SECONDS = 7 * 24 * 3600;
+const Seconds = z.number().int().positive().max(WEEK_SECONDS);
+const WorkerCount = z.number().int().nonnegative().max(10_000);
 
 export const WorkerProvisioningSettings = z.object({
   ami_name_default: z.string().min(1).nullable(),
@@ -14,11 +17,18 @@ export const WorkerProvisioningSettings = z.object({
   subnet_id: z.string().min(1).nullable(),
 });
 export const MonitoringSettings = z.object({ worker_metrics_poll_interval_seconds: Seconds });
-export const IdleDetectionSettings = z.object({ enabled: z.boolean(), timeout_minutes: z.number().int().positive() });
+export const IdleDetectionSettings = z.object({
+  enabled: z.boolean(),
+  timeout_minutes: z
+    .number()
+    .int()
+    .positive()
+    .max(WEEK_SECONDS / 60),
+});
 export const ScalingSettings = z.object({
   scale_down_enabled: z.boolean(),
-  min_workers: z.number().int().nonnegative(),
-  max_workers: z.number().int().positive(),
+  min_workers: WorkerCount,
+  max_workers: WorkerCount.min(1),
   scale_up_cooldown_s: Seconds,
   scale_down_cooldown_s: Seconds,
 });

@@ -6,13 +6,19 @@ import { SnapshotRegistry } from '../live-updates/snapshot-registry';
 import { ProjectionRegistry } from '../projection/projection-registry';
 import { WorkersEtcdProjector } from '../workers/infrastructure/workers.etcd-projector';
 import { SessionChanges } from './application/session-changes';
+import { CreateSessionHandler } from './application/commands/create-session.command';
+import { TransitionSessionHandler } from './application/commands/transition-session.command';
+import { ExtendTimeslotHandler } from './application/commands/extend-timeslot.command';
+import { ScheduleSessionHandler } from './application/commands/schedule-session.command';
+import { BindSessionLabHandler } from './application/commands/bind-session-lab.command';
+import { UpdatePipelineProgressHandler } from './application/commands/update-pipeline-progress.command';
+import { MarkCleanupCompletedHandler } from './application/commands/mark-cleanup-completed.command';
 import { CreateGradingSessionHandler } from './application/commands/create-grading-session.command';
 import { CreateScoreReportHandler } from './application/commands/create-score-report.command';
 import { CreateUserSessionHandler } from './application/commands/create-user-session.command';
 import { MarkReadyHandler } from './application/commands/mark-ready.command';
 import { UpdateGradingSessionStatusHandler } from './application/commands/update-grading-session-status.command';
 import { UpdateUserSessionStatusHandler } from './application/commands/update-user-session-status.command';
-import { SessionLifecycle } from './application/session-lifecycle.service';
 import { FindGradingSessionsHandler } from './application/queries/find-grading-sessions.query';
 import { FindUserSessionsHandler } from './application/queries/find-user-sessions.query';
 import { GetGradingSessionHandler } from './application/queries/get-grading-session.query';
@@ -32,6 +38,8 @@ import { LabletSessionRepository } from './infrastructure/session.repositories';
 /**
  * Sessions bounded context: LabletSession lifecycle and its children over the public and internal
  * API, with the `/lcm/sessions/*` etcd projection and the `lablet_session.*` SSE events.
+ * Each command loads the aggregates, lets the domain decide, saves with version checks and hands
+ * what was committed to SessionChanges (audit, etcd, SSE).
  */
 @Module({
   controllers: [SessionsController, SessionsInternalController],
@@ -44,7 +52,13 @@ import { LabletSessionRepository } from './infrastructure/session.repositories';
     },
     SessionChanges,
     SessionResourceRelease,
-    SessionLifecycle,
+    CreateSessionHandler,
+    TransitionSessionHandler,
+    ExtendTimeslotHandler,
+    ScheduleSessionHandler,
+    BindSessionLabHandler,
+    UpdatePipelineProgressHandler,
+    MarkCleanupCompletedHandler,
     MarkReadyHandler,
     CreateUserSessionHandler,
     UpdateUserSessionStatusHandler,
@@ -61,7 +75,7 @@ import { LabletSessionRepository } from './infrastructure/session.repositories';
     FindUserSessionsHandler,
     FindGradingSessionsHandler,
   ],
-  exports: [SessionLifecycle, SessionEtcdProjector],
+  exports: [SessionEtcdProjector],
 })
 export class SessionsModule implements OnModuleInit {
   constructor(

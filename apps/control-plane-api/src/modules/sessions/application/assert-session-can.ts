@@ -1,4 +1,9 @@
-import { canTransition, InvalidTransitionError, LABLET_SESSION_MACHINE, type LabletSession } from '@lcm/domain';
+import {
+  canTransition,
+  InvalidTransitionError,
+  LABLET_SESSION_MACHINE,
+  type LabletSession,
+} from '@lcm/domain';
 
 export function assertSessionCan(session: LabletSession, target: 'READY' | 'GRADING'): void {
   if (!canTransition(LABLET_SESSION_MACHINE, session.status, target))

@@ -11,11 +11,7 @@ export async function currentGrading(
   const grading = id
     ? await gradingSessions.findById(id)
     : ((
-        await gradingSessions.findMany(
-          { lablet_session_id: session.id },
-          { created_at: -1, _id: -1 },
-          1,
-        )
+        await gradingSessions.findMany({ lablet_session_id: session.id }, { created_at: -1, _id: -1 }, 1)
       )[0] ?? null);
   if (!grading) throw notFound('grading session of lablet session', session.id);
   return grading;

@@ -8,7 +8,11 @@ export const SNAPSHOT_RECENT_TERMINATED = 50;
 /** Bounded snapshot for a newly connected SSE client. */
 export async function sessionSnapshot(sessions: LabletSessionRepository): Promise<SessionView[]> {
   const [active, terminated] = await Promise.all([
-    sessions.findStates({ status: { $ne: 'TERMINATED' } }, { created_at: -1, _id: -1 }, SNAPSHOT_ACTIVE_LIMIT),
+    sessions.findStates(
+      { status: { $ne: 'TERMINATED' } },
+      { created_at: -1, _id: -1 },
+      SNAPSHOT_ACTIVE_LIMIT,
+    ),
     sessions.findStates({ status: 'TERMINATED' }, { updated_at: -1, _id: -1 }, SNAPSHOT_RECENT_TERMINATED),
   ]);
   return [...active, ...terminated].map(toSessionView);

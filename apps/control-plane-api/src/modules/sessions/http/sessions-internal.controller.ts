@@ -9,7 +9,11 @@ import { CreateUserSessionCommand } from '../application/commands/create-user-se
 import { MarkReadyCommand } from '../application/commands/mark-ready.command';
 import { UpdateGradingSessionStatusCommand } from '../application/commands/update-grading-session-status.command';
 import { UpdateUserSessionStatusCommand } from '../application/commands/update-user-session-status.command';
-import { SessionLifecycle } from '../application/session-lifecycle.service';
+import { BindSessionLabCommand } from '../application/commands/bind-session-lab.command';
+import { MarkCleanupCompletedCommand } from '../application/commands/mark-cleanup-completed.command';
+import { ScheduleSessionCommand } from '../application/commands/schedule-session.command';
+import { TransitionSessionCommand } from '../application/commands/transition-session.command';
+import { UpdatePipelineProgressCommand } from '../application/commands/update-pipeline-progress.command';
 import { FindGradingSessionsQuery } from '../application/queries/find-grading-sessions.query';
 import { FindUserSessionsQuery } from '../application/queries/find-user-sessions.query';
 import { GetSessionQuery } from '../application/queries/get-session.query';
@@ -24,7 +28,6 @@ type In<K extends keyof typeof routes> = ContractInput<(typeof routes)[K]>;
 @Controller()
 export class SessionsInternalController {
   constructor(
-    @Inject(SessionLifecycle) private readonly lifecycle: SessionLifecycle,
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(QueryBus) private readonly queries: QueryBus,
   ) {}
@@ -46,34 +49,44 @@ export class SessionsInternalController {
 
   @ContractRoute(routes.scheduleSession)
   schedule(@Input() input: In<'scheduleSession'>, @Actor() actor: string): Promise<SessionView> {
-    return this.lifecycle.schedule(input.params.lablet_session_id, input.body.worker_id, actor);
+    return this.commands.execute(
+      new ScheduleSessionCommand(input.params.lablet_session_id, input.body.worker_id, actor),
+    );
   }
 
   @ContractRoute(routes.startInstantiation)
   startInstantiation(@Input() input: In<'startInstantiation'>, @Actor() actor: string): Promise<SessionView> {
-    return this.lifecycle.transition(input.params.lablet_session_id, 'INSTANTIATING', { actor });
+    return this.commands.execute(
+      new TransitionSessionCommand(input.params.lablet_session_id, 'INSTANTIATING', { actor }),
+    );
   }
 
   /** The reason follows from the status the session was stuck in (decision 19); the body's is informational. */
   @ContractRoute(routes.expireSession)
   expire(@Input() input: In<'expireSession'>, @Actor() actor: string): Promise<SessionView> {
-    return this.lifecycle.transition(input.params.lablet_session_id, 'EXPIRED', {
-      reason: input.body.reason,
-      actor,
-    });
+    return this.commands.execute(
+      new TransitionSessionCommand(input.params.lablet_session_id, 'EXPIRED', {
+        reason: input.body.reason,
+        actor,
+      }),
+    );
   }
 
   @ContractRoute(routes.transitionSession)
   transition(@Input() input: In<'transitionSession'>, @Actor() actor: string): Promise<SessionView> {
-    return this.lifecycle.transition(input.params.lablet_session_id, input.body.target_status, {
-      reason: input.body.reason,
-      actor,
-    });
+    return this.commands.execute(
+      new TransitionSessionCommand(input.params.lablet_session_id, input.body.target_status, {
+        reason: input.body.reason,
+        actor,
+      }),
+    );
   }
 
   @ContractRoute(routes.updateSessionLab)
   updateLab(@Input() input: In<'updateSessionLab'>, @Actor() actor: string): Promise<SessionView> {
-    return this.lifecycle.bindLab(input.params.lablet_session_id, input.body, actor);
+    return this.commands.execute(
+      new BindSessionLabCommand(input.params.lablet_session_id, input.body, actor),
+    );
   }
 
   @ContractRoute(routes.markReady)
@@ -83,11 +96,13 @@ export class SessionsInternalController {
 
   @ContractRoute(routes.notifySessionStarted)
   sessionStarted(@Input() input: In<'notifySessionStarted'>, @Actor() actor: string): Promise<SessionView> {
-    return this.lifecycle.transition(input.params.lablet_session_id, 'RUNNING', {
-      reason: 'lds_session_started',
-      actor,
-      startedAt: input.body.started_at,
-    });
+    return this.commands.execute(
+      new TransitionSessionCommand(input.params.lablet_session_id, 'RUNNING', {
+        reason: 'lds_session_started',
+        actor,
+        startedAt: input.body.started_at,
+      }),
+    );
   }
 
   @ContractRoute(routes.updatePipelineProgress)
@@ -95,37 +110,49 @@ export class SessionsInternalController {
     @Input() input: In<'updatePipelineProgress'>,
     @Actor() actor: string,
   ): Promise<SessionView> {
-    return this.lifecycle.updatePipelineProgress(input.params.lablet_session_id, input.body, actor);
+    return this.commands.execute(
+      new UpdatePipelineProgressCommand(input.params.lablet_session_id, input.body, actor),
+    );
   }
 
   @ContractRoute(routes.markCleanupCompleted)
   cleanupCompleted(@Input() input: In<'markCleanupCompleted'>, @Actor() actor: string): Promise<SessionView> {
-    return this.lifecycle.markCleanupCompleted(input.params.lablet_session_id, actor);
+    return this.commands.execute(new MarkCleanupCompletedCommand(input.params.lablet_session_id, actor));
   }
 
   @ContractRoute(routes.createUserSession)
   createUserSession(@Input() input: In<'createUserSession'>, @Actor() actor: string) {
-    return this.commands.execute(new CreateUserSessionCommand(input.params.lablet_session_id, input.body, actor));
+    return this.commands.execute(
+      new CreateUserSessionCommand(input.params.lablet_session_id, input.body, actor),
+    );
   }
 
   @ContractRoute(routes.updateUserSessionStatus)
   updateUserSessionStatus(@Input() input: In<'updateUserSessionStatus'>, @Actor() actor: string) {
-    return this.commands.execute(new UpdateUserSessionStatusCommand(input.params.lablet_session_id, input.body, actor));
+    return this.commands.execute(
+      new UpdateUserSessionStatusCommand(input.params.lablet_session_id, input.body, actor),
+    );
   }
 
   @ContractRoute(routes.createGradingSession)
   createGradingSession(@Input() input: In<'createGradingSession'>, @Actor() actor: string) {
-    return this.commands.execute(new CreateGradingSessionCommand(input.params.lablet_session_id, input.body, actor));
+    return this.commands.execute(
+      new CreateGradingSessionCommand(input.params.lablet_session_id, input.body, actor),
+    );
   }
 
   @ContractRoute(routes.updateGradingSessionStatus)
   updateGradingSessionStatus(@Input() input: In<'updateGradingSessionStatus'>, @Actor() actor: string) {
-    return this.commands.execute(new UpdateGradingSessionStatusCommand(input.params.lablet_session_id, input.body, actor));
+    return this.commands.execute(
+      new UpdateGradingSessionStatusCommand(input.params.lablet_session_id, input.body, actor),
+    );
   }
 
   @ContractRoute(routes.createScoreReport)
   createScoreReport(@Input() input: In<'createScoreReport'>, @Actor() actor: string) {
-    return this.commands.execute(new CreateScoreReportCommand(input.params.lablet_session_id, input.body, actor));
+    return this.commands.execute(
+      new CreateScoreReportCommand(input.params.lablet_session_id, input.body, actor),
+    );
   }
 
   @ContractRoute(routes.findUserSessions)

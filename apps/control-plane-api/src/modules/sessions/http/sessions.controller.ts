@@ -1,9 +1,11 @@
 import { Controller, Inject } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { apiContract, type Page } from '@lcm/contracts';
 import { Actor } from '../../../platform/http/actor.decorator';
 import { type ContractInput, ContractRoute, Input } from '../../../platform/http/contract-route';
-import { SessionLifecycle } from '../application/session-lifecycle.service';
+import { CreateSessionCommand } from '../application/commands/create-session.command';
+import { ExtendTimeslotCommand } from '../application/commands/extend-timeslot.command';
+import { TransitionSessionCommand } from '../application/commands/transition-session.command';
 import { GetGradingSessionQuery } from '../application/queries/get-grading-session.query';
 import { GetScoreReportQuery } from '../application/queries/get-score-report.query';
 import { GetSessionQuery } from '../application/queries/get-session.query';
@@ -19,7 +21,7 @@ type In<K extends keyof typeof routes> = ContractInput<(typeof routes)[K]>;
 @Controller()
 export class SessionsController {
   constructor(
-    @Inject(SessionLifecycle) private readonly lifecycle: SessionLifecycle,
+    @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(QueryBus) private readonly queries: QueryBus,
   ) {}
 
@@ -30,7 +32,7 @@ export class SessionsController {
 
   @ContractRoute(routes.createSession)
   create(@Input() input: In<'createSession'>, @Actor() actor: string): Promise<SessionView> {
-    return this.lifecycle.create(input.body, actor);
+    return this.commands.execute(new CreateSessionCommand(input.body, actor));
   }
 
   @ContractRoute(routes.getSession)
@@ -40,19 +42,23 @@ export class SessionsController {
 
   @ContractRoute(routes.terminateSession)
   terminate(@Input() input: In<'terminateSession'>, @Actor() actor: string): Promise<SessionView> {
-    return this.lifecycle.transition(input.params.lablet_session_id, 'TERMINATED', {
-      reason: 'terminated_by_operator',
-      actor,
-    });
+    return this.commands.execute(
+      new TransitionSessionCommand(input.params.lablet_session_id, 'TERMINATED', {
+        reason: 'terminated_by_operator',
+        actor,
+      }),
+    );
   }
 
   /** The dashboard's manual actions: the same command as the controllers', with the user as actor (AR-9). */
   @ContractRoute(routes.transitionSession)
   transition(@Input() input: In<'transitionSession'>, @Actor() actor: string): Promise<SessionView> {
-    return this.lifecycle.transition(input.params.lablet_session_id, input.body.target_status, {
-      reason: input.body.reason,
-      actor,
-    });
+    return this.commands.execute(
+      new TransitionSessionCommand(input.params.lablet_session_id, input.body.target_status, {
+        reason: input.body.reason,
+        actor,
+      }),
+    );
   }
 
   @ContractRoute(routes.getUserSession)
@@ -73,15 +79,19 @@ export class SessionsController {
   /** On-demand grading: the candidate's part ends now and collection starts (RUNNING → COLLECTING). */
   @ContractRoute(routes.requestGrading)
   requestGrading(@Input() input: In<'requestGrading'>, @Actor() actor: string): Promise<SessionView> {
-    return this.lifecycle.transition(input.params.lablet_session_id, 'COLLECTING', {
-      reason: 'grading_requested',
-      actor,
-    });
+    return this.commands.execute(
+      new TransitionSessionCommand(input.params.lablet_session_id, 'COLLECTING', {
+        reason: 'grading_requested',
+        actor,
+      }),
+    );
   }
 
   @ContractRoute(routes.extendTimeslot)
   extendTimeslot(@Input() input: In<'extendTimeslot'>, @Actor() actor: string): Promise<SessionView> {
-    return this.lifecycle.extendTimeslot(input.params.lablet_session_id, input.body.timeslot_end, actor);
+    return this.commands.execute(
+      new ExtendTimeslotCommand(input.params.lablet_session_id, input.body.timeslot_end, actor),
+    );
   }
 
   @ContractRoute(routes.listScoreReports)

@@ -6,7 +6,7 @@ import { type Logger } from '@lcm/observability';
 import { CLOCK, LOGGER } from '../../../platform/platform.tokens';
 import { ObserveLabStatusCommand } from '../../lab-records/application/commands/observe-lab-status.command';
 import { LabRecordRepository } from '../../lab-records/infrastructure/lab-record.repository';
-import { SessionLifecycle } from '../../sessions/application/session-lifecycle.service';
+import { TransitionSessionCommand } from '../../sessions/application/commands/transition-session.command';
 import { LabletSessionRepository } from '../../sessions/infrastructure/session.repositories';
 
 /** Sessions a stopped or terminated worker can no longer carry; STOPPED and ARCHIVED ones are already done with it. */
@@ -53,7 +53,6 @@ export class WorkerStatusCascade {
   constructor(
     @Inject(LabletSessionRepository) private readonly sessions: LabletSessionRepository,
     @Inject(LabRecordRepository) private readonly labs: LabRecordRepository,
-    @Inject(SessionLifecycle) private readonly sessionLifecycle: SessionLifecycle,
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -73,10 +72,12 @@ export class WorkerStatusCascade {
     );
     for (const session of sessions) {
       await this.attempt(`terminate session ${session.id}`, () =>
-        this.sessionLifecycle.transition(session.id, 'TERMINATED', {
-          reason: cascade.sessionReason(session),
-          actor,
-        }),
+        this.commands.execute(
+          new TransitionSessionCommand(session.id, 'TERMINATED', {
+            reason: cascade.sessionReason(session),
+            actor,
+          }),
+        ),
       );
     }
     const labs = await this.labs.findStates(

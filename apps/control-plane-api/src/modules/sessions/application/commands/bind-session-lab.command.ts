@@ -1,0 +1,100 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { type UpdateSessionLabBody } from '@lcm/contracts';
+import {
+  bindLabToSession,
+  InvalidTransitionError,
+  type LabRecordState,
+  type LabletSessionState,
+} from '@lcm/domain';
+import { ApiError } from '../../../../platform/http/api-error';
+import { type Committed } from '../../../../platform/mongo/aggregate-repository';
+import {
+  compact,
+  fingerprint,
+  retryOnConflict,
+  saveIfChanged,
+} from '../../../../platform/mongo/unit-of-work';
+import { LabRecordRepository } from '../../../lab-records/infrastructure/lab-record.repository';
+import { CmlWorkerRepository } from '../../../workers/infrastructure/cml-worker.repository';
+import { LabletSessionRepository } from '../../infrastructure/session.repositories';
+import { type SessionView, toSessionView } from '../../infrastructure/session-views';
+import { SessionChanges } from '../session-changes';
+
+export class BindSessionLabCommand extends Command<SessionView> {
+  constructor(
+    readonly sessionId: string,
+    readonly body: UpdateSessionLabBody,
+    readonly actor: string,
+  ) {
+    super();
+  }
+}
+
+/**
+ * Links the session to its LabRecord during INSTANTIATING (decision 2, 20). Worker and lab are
+ * saved before the session (both steps are idempotent, so a retry after a lost session write
+ * completes the link); when the session can no longer take the lab, the lab is let go again.
+ */
+@CommandHandler(BindSessionLabCommand)
+export class BindSessionLabHandler implements ICommandHandler<BindSessionLabCommand> {
+  constructor(
+    @Inject(LabletSessionRepository) private readonly sessions: LabletSessionRepository,
+    @Inject(CmlWorkerRepository) private readonly workers: CmlWorkerRepository,
+    @Inject(LabRecordRepository) private readonly labs: LabRecordRepository,
+    @Inject(SessionChanges) private readonly changes: SessionChanges,
+  ) {}
+
+  async execute({ sessionId, body, actor }: BindSessionLabCommand): Promise<SessionView> {
+    return retryOnConflict(async () => {
+      const session = await this.sessions.getById(sessionId);
+      const lab = await this.labs.getById(body.lab_record_id);
+      if (lab.labId !== body.cml_lab_id) {
+        throw new ApiError(
+          'VALIDATION_FAILED',
+          `cml_lab_id ${body.cml_lab_id} is not the CML lab of lab record ${lab.id} (${lab.labId})`,
+          [{ field: 'body.cml_lab_id', message: 'does not match the lab record' }],
+        );
+      }
+      if (session.labRecordId === lab.id) return toSessionView(session.toState());
+      if (!session.workerId)
+        throw new InvalidTransitionError('SESSION', sessionId, session.status, 'INSTANTIATING');
+      const worker = await this.workers.getById(session.workerId);
+      const workerBefore = fingerprint(worker);
+      const labBefore = fingerprint(lab);
+      bindLabToSession(session, lab, worker);
+      const workerCommitted = await saveIfChanged(this.workers, worker, workerBefore);
+      const labCommitted = await saveIfChanged(this.labs, lab, labBefore);
+      let committed: Committed<LabletSessionState>;
+      try {
+        committed = await this.sessions.save(session);
+      } catch (error) {
+        const undone = await this.detachLab(lab.id, sessionId);
+        await this.changes.record({
+          actor,
+          workers: compact([workerCommitted]),
+          labs: compact([labCommitted, undone]),
+        });
+        throw error;
+      }
+      await this.changes.record({
+        actor,
+        sessions: [committed],
+        workers: compact([workerCommitted]),
+        labs: compact([labCommitted]),
+      });
+      return toSessionView(committed.state);
+    });
+  }
+
+  /** The lab is attached again by the retry when the session still takes it; otherwise it stays free. */
+  private detachLab(labId: string, sessionId: string): Promise<Committed<LabRecordState> | null> {
+    return retryOnConflict(async () => {
+      const lab = await this.labs.findById(labId);
+      if (!lab) return null;
+      const before = fingerprint(lab);
+      lab.detachSession(sessionId);
+      return saveIfChanged(this.labs, lab, before);
+    });
+  }
+}

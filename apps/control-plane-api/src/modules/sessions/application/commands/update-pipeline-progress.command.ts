@@ -1,0 +1,36 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { type UpdatePipelineProgressBody } from '@lcm/contracts';
+import { LabletSessionRepository } from '../../infrastructure/session.repositories';
+import { type SessionView, toSessionView } from '../../infrastructure/session-views';
+import { SessionChanges } from '../session-changes';
+
+export class UpdatePipelineProgressCommand extends Command<SessionView> {
+  constructor(
+    readonly sessionId: string,
+    readonly body: UpdatePipelineProgressBody,
+    readonly actor: string,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(UpdatePipelineProgressCommand)
+export class UpdatePipelineProgressHandler implements ICommandHandler<UpdatePipelineProgressCommand> {
+  constructor(
+    @Inject(LabletSessionRepository) private readonly sessions: LabletSessionRepository,
+    @Inject(SessionChanges) private readonly changes: SessionChanges,
+  ) {}
+
+  async execute({ sessionId, body, actor }: UpdatePipelineProgressCommand): Promise<SessionView> {
+    const session = await this.sessions.getById(sessionId);
+    session.updatePipelineProgress(body.pipeline, body.step, {
+      status: body.status,
+      result_data: body.result_data ?? null,
+      error: body.error ?? null,
+    });
+    const committed = await this.sessions.save(session);
+    await this.changes.record({ actor, sessions: [committed] });
+    return toSessionView(committed.state);
+  }
+}

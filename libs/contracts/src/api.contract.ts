@@ -1,11 +1,17 @@
 import { auditContract } from './audit/audit.contract';
 import type { Route } from './http/route';
 import { labRecordsContract, labRecordsInternalContract } from './lab-records/lab-records.contract';
-import { labletDefinitionsContract, labletDefinitionsInternalContract } from './lablet-definitions/lablet-definitions.contract';
+import {
+  labletDefinitionsContract,
+  labletDefinitionsInternalContract,
+} from './lablet-definitions/lablet-definitions.contract';
 import { sessionsContract, sessionsInternalContract } from './sessions/sessions.contract';
 import { settingsContract } from './settings/settings.contract';
 import { systemContract } from './system/system.contract';
-import { workerTemplatesContract, workerTemplatesInternalContract } from './worker-templates/worker-templates.contract';
+import {
+  workerTemplatesContract,
+  workerTemplatesInternalContract,
+} from './worker-templates/worker-templates.contract';
 import { workersContract, workersInternalContract } from './workers/workers.contract';
 
 /** Every HTTP route of the control-plane API, grouped by audience and resource. */
@@ -31,4 +37,6 @@ export const apiContract = {
 
 /** All routes flat, for router registration and contract-wide checks. */
 export const allRoutes = (): Route[] =>
-  [...Object.values(apiContract.public), ...Object.values(apiContract.internal)].flatMap((group) => Object.values(group) as Route[]);
+  [...Object.values(apiContract.public), ...Object.values(apiContract.internal)].flatMap(
+    (group) => Object.values(group) as Route[],
+  );

@@ -1,5 +1,11 @@
 import { MarkReadyBody } from '../sessions/session.bodies';
-import { ERROR_HTTP_STATUS, ErrorCode, ProblemDetails, problemTypeUri, toFieldErrors } from './errors.contract';
+import {
+  ERROR_HTTP_STATUS,
+  ErrorCode,
+  ProblemDetails,
+  problemTypeUri,
+  toFieldErrors,
+} from './errors.contract';
 
 describe('error codes', () => {
   it('maps every code to an HTTP error status, and nothing else', () => {
@@ -35,7 +41,9 @@ describe('ProblemDetails', () => {
   });
 
   it('rejects a success status', () => {
-    expect(ProblemDetails.safeParse({ type: 'x', title: 'x', status: 200, code: 'NOT_FOUND' }).success).toBe(false);
+    expect(ProblemDetails.safeParse({ type: 'x', title: 'x', status: 200, code: 'NOT_FOUND' }).success).toBe(
+      false,
+    );
   });
 });
 

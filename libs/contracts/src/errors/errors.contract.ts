@@ -72,7 +72,8 @@ export type ProblemDetails = z.infer<typeof ProblemDetails>;
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /** Stable `type` URI of a problem, one per code. */
-export const problemTypeUri = (code: ErrorCode): string => `urn:lcm:problem:${code.toLowerCase().replaceAll('_', '-')}`;
+export const problemTypeUri = (code: ErrorCode): string =>
+  `urn:lcm:problem:${code.toLowerCase().replaceAll('_', '-')}`;
 
 const fieldPath = (path: readonly PropertyKey[]): string => path.map(String).join('.');
 

@@ -1,5 +1,12 @@
 import { ids } from '../testing/sample-documents';
-import { decodeEtcdValue, encodeEtcdValue, etcdKeys, etcdPrefixes, parseEtcdKey, type EtcdEntityKeyKind } from './etcd-keys';
+import {
+  decodeEtcdValue,
+  encodeEtcdValue,
+  etcdKeys,
+  etcdPrefixes,
+  parseEtcdKey,
+  type EtcdEntityKeyKind,
+} from './etcd-keys';
 
 const at = '2026-04-09T16:36:44Z';
 
@@ -24,7 +31,10 @@ describe('etcd key layout', () => {
 
   it('names the leader key per controller', () => {
     expect(etcdKeys.leader('resource-scheduler')).toBe('/lcm/resource-scheduler/leader');
-    expect(parseEtcdKey('/lcm/lablet-controller/leader')).toEqual({ kind: 'leader', controller: 'lablet-controller' });
+    expect(parseEtcdKey('/lcm/lablet-controller/leader')).toEqual({
+      kind: 'leader',
+      controller: 'lablet-controller',
+    });
   });
 
   it('ends every watch prefix with a slash so one id never matches another', () => {
@@ -55,7 +65,14 @@ describe('etcd values', () => {
   });
 
   it('round-trips a session status value', () => {
-    const value = { status: 'PENDING', worker_id: null, definition_id: ids.definition, timeslot_start: null, timeslot_end: at, updated_at: at } as const;
+    const value = {
+      status: 'PENDING',
+      worker_id: null,
+      definition_id: ids.definition,
+      timeslot_start: null,
+      timeslot_end: at,
+      updated_at: at,
+    } as const;
     expect(decodeEtcdValue('sessionStatus', encodeEtcdValue('sessionStatus', value))).toEqual(value);
   });
 
@@ -75,7 +92,12 @@ describe('etcd values', () => {
   it('rejects malformed or mis-shaped values instead of passing them on', () => {
     expect(() => decodeEtcdValue('sessionDesiredState', 'paused')).toThrow();
     expect(() => decodeEtcdValue('labPendingAction', '{"action":"start"')).toThrow(SyntaxError);
-    expect(() => decodeEtcdValue('labPendingAction', JSON.stringify({ action: 'clone', lab_id: 'l', worker_id: ids.worker, requested_at: at }))).toThrow();
+    expect(() =>
+      decodeEtcdValue(
+        'labPendingAction',
+        JSON.stringify({ action: 'clone', lab_id: 'l', worker_id: ids.worker, requested_at: at }),
+      ),
+    ).toThrow();
     expect(() => encodeEtcdValue('workerDesired', { desired_status: 'gone' } as never)).toThrow();
   });
 });

@@ -32,16 +32,41 @@ export const etcdPrefixes = {
 const ENTITY_KEYS = {
   sessionStatus: { collection: 'sessions', leaf: 'status', value: SessionStatusValue, bare: false },
   sessionPorts: { collection: 'sessions', leaf: 'ports', value: SessionPortsValue, bare: false },
-  sessionDesiredState: { collection: 'sessions', leaf: 'desired_state', value: SessionDesiredStateValue, bare: true },
-  sessionObserveResources: { collection: 'sessions', leaf: 'observe_resources', value: SessionObserveResourcesValue, bare: false },
+  sessionDesiredState: {
+    collection: 'sessions',
+    leaf: 'desired_state',
+    value: SessionDesiredStateValue,
+    bare: true,
+  },
+  sessionObserveResources: {
+    collection: 'sessions',
+    leaf: 'observe_resources',
+    value: SessionObserveResourcesValue,
+    bare: false,
+  },
   workerDesired: { collection: 'workers', leaf: 'desired', value: WorkerDesiredValue, bare: false },
   workerActual: { collection: 'workers', leaf: 'actual', value: WorkerActualValue, bare: false },
   workerCapacity: { collection: 'workers', leaf: 'capacity', value: WorkerCapacityValue, bare: false },
   workerPorts: { collection: 'workers', leaf: 'ports', value: WorkerPortsValue, bare: false },
   workerLicense: { collection: 'workers', leaf: 'license', value: WorkerLicenseValue, bare: false },
-  workerDiscoverLabs: { collection: 'workers', leaf: 'discover_labs', value: WorkerDiscoverLabsValue, bare: false },
-  labPendingAction: { collection: 'lab_records', leaf: 'pending_action', value: LabPendingActionValue, bare: false },
-  definitionContentSync: { collection: 'definitions', leaf: 'content_sync', value: DefinitionContentSyncValue, bare: false },
+  workerDiscoverLabs: {
+    collection: 'workers',
+    leaf: 'discover_labs',
+    value: WorkerDiscoverLabsValue,
+    bare: false,
+  },
+  labPendingAction: {
+    collection: 'lab_records',
+    leaf: 'pending_action',
+    value: LabPendingActionValue,
+    bare: false,
+  },
+  definitionContentSync: {
+    collection: 'definitions',
+    leaf: 'content_sync',
+    value: DefinitionContentSyncValue,
+    bare: false,
+  },
 } as const satisfies Record<string, { collection: string; leaf: string; value: z.ZodType; bare: boolean }>;
 
 export type EtcdEntityKeyKind = keyof typeof ENTITY_KEYS;
@@ -62,14 +87,14 @@ const entityKey = (kind: EtcdEntityKeyKind) => (id: string) => {
 };
 
 export const etcdKeys = {
-  ...(Object.fromEntries(Object.keys(ENTITY_KEYS).map((kind) => [kind, entityKey(kind as EtcdEntityKeyKind)])) as Record<
-    EtcdEntityKeyKind,
-    (id: string) => string
-  >),
+  ...(Object.fromEntries(
+    Object.keys(ENTITY_KEYS).map((kind) => [kind, entityKey(kind as EtcdEntityKeyKind)]),
+  ) as Record<EtcdEntityKeyKind, (id: string) => string>),
   leader: (controller: ControllerName) => `${ETCD_ROOT}${controller}/leader`,
 };
 
-export type ParsedEtcdKey = { kind: EtcdEntityKeyKind; id: string } | { kind: 'leader'; controller: ControllerName };
+export type ParsedEtcdKey =
+  { kind: EtcdEntityKeyKind; id: string } | { kind: 'leader'; controller: ControllerName };
 
 const LEADER_KEY = /^\/lcm\/(resource-scheduler|worker-controller|lablet-controller)\/leader$/;
 const ENTITY_KEY = /^\/lcm\/([a-z_]+)\/([^/]+)\/([a-z_]+)$/;

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { LabletSession } from '../sessions/lablet-session.model';
 import { DocumentId } from '../shared/document';
-import { CmlServiceStatus, CmlWorkerStatus, LabPendingAction, SessionDesiredStatus, WorkerDesiredStatus } from '../shared/enums';
+import {
+  CmlServiceStatus,
+  CmlWorkerStatus,
+  LabPendingAction,
+  SessionDesiredStatus,
+  WorkerDesiredStatus,
+} from '../shared/enums';
 import { IsoDateTime, PortMap } from '../shared/value-objects';
 import { LicenseOperation } from '../workers/cml-worker.model';
 import { WorkerCapacitySnapshot } from '../workers/worker-views.model';

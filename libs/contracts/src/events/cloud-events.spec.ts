@@ -1,4 +1,9 @@
-import { CloudEvent, classifyCloudEventType, cloudEventSessionId, CLOUD_EVENT_DATA_SCHEMAS } from './cloud-events';
+import {
+  CloudEvent,
+  classifyCloudEventType,
+  cloudEventSessionId,
+  CLOUD_EVENT_DATA_SCHEMAS,
+} from './cloud-events';
 
 describe('classifyCloudEventType', () => {
   it.each([
@@ -70,18 +75,25 @@ describe('CloudEvent envelope', () => {
   });
 
   it('requires specversion 1.0 and the required attributes', () => {
-    expect(CloudEvent.safeParse({ ...event, specversion: '0.3' }).error?.issues[0]?.path).toEqual(['specversion']);
+    expect(CloudEvent.safeParse({ ...event, specversion: '0.3' }).error?.issues[0]?.path).toEqual([
+      'specversion',
+    ]);
     const { source: _source, ...withoutSource } = event;
     expect(CloudEvent.safeParse(withoutSource).error?.issues[0]?.path).toEqual(['source']);
     expect(CloudEvent.safeParse({ ...event, id: '' }).success).toBe(false);
   });
 
   it('keeps extension attributes', () => {
-    expect(CloudEvent.parse({ ...event, traceparent: '00-abc-def-01' })).toHaveProperty('traceparent', '00-abc-def-01');
+    expect(CloudEvent.parse({ ...event, traceparent: '00-abc-def-01' })).toHaveProperty(
+      'traceparent',
+      '00-abc-def-01',
+    );
   });
 
   it('refuses data and data_base64 together', () => {
-    expect(CloudEvent.safeParse({ ...event, data_base64: 'e30=' }).error?.issues[0]?.path).toEqual(['data_base64']);
+    expect(CloudEvent.safeParse({ ...event, data_base64: 'e30=' }).error?.issues[0]?.path).toEqual([
+      'data_base64',
+    ]);
   });
 
   it('correlates by subject, then data.sessionId, then data.aggregateId', () => {
@@ -94,18 +106,34 @@ describe('CloudEvent envelope', () => {
 
 describe('CloudEvent data', () => {
   it('parses an LDS ended payload with endedBy', () => {
-    expect(CLOUD_EVENT_DATA_SCHEMAS['lds.ended'].parse({ sessionId: 's', reason: 'done', endedBy: 'user' }).endedBy).toBe('user');
+    expect(
+      CLOUD_EVENT_DATA_SCHEMAS['lds.ended'].parse({ sessionId: 's', reason: 'done', endedBy: 'user' })
+        .endedBy,
+    ).toBe('user');
     expect(CLOUD_EVENT_DATA_SCHEMAS['lds.ended'].safeParse({ endedBy: 'robot' }).success).toBe(false);
   });
 
   it('requires score and maxScore on grading completion', () => {
-    const data = { sessionId: 's', partId: 'p', score: 80, maxScore: 100, passed: true, revision: 2, gradedAt: '2026-04-09T16:36:44Z' };
+    const data = {
+      sessionId: 's',
+      partId: 'p',
+      score: 80,
+      maxScore: 100,
+      passed: true,
+      revision: 2,
+      gradedAt: '2026-04-09T16:36:44Z',
+    };
     expect(CLOUD_EVENT_DATA_SCHEMAS['grading.completed'].parse(data).score).toBe(80);
     expect(CLOUD_EVENT_DATA_SCHEMAS['grading.completed'].safeParse({ sessionId: 's' }).success).toBe(false);
   });
 
   it('requires the error message on grading failure', () => {
-    expect(CLOUD_EVENT_DATA_SCHEMAS['grading.failed'].parse({ errorMessage: 'pod unreachable', retryPossible: true }).retryPossible).toBe(true);
+    expect(
+      CLOUD_EVENT_DATA_SCHEMAS['grading.failed'].parse({
+        errorMessage: 'pod unreachable',
+        retryPossible: true,
+      }).retryPossible,
+    ).toBe(true);
     expect(CLOUD_EVENT_DATA_SCHEMAS['grading.failed'].safeParse({ errorCode: 'E1' }).success).toBe(false);
   });
 });

@@ -27,7 +27,14 @@ export const CloudEvent = z
   });
 export type CloudEvent = z.infer<typeof CloudEvent>;
 
-export const CloudEventKind = z.enum(['lds.started', 'lds.ended', 'lds.paused', 'grading.completed', 'grading.failed', 'unknown']);
+export const CloudEventKind = z.enum([
+  'lds.started',
+  'lds.ended',
+  'lds.paused',
+  'grading.completed',
+  'grading.failed',
+  'unknown',
+]);
 export type CloudEventKind = z.infer<typeof CloudEventKind>;
 
 /**
@@ -46,11 +53,19 @@ const TYPE_FAMILIES: Record<Exclude<CloudEventKind, 'unknown'>, readonly string[
   ],
   'lds.paused': ['lds.session.paused', 'lds.sessionpart.paused'],
   'grading.completed': ['grading.session.completed', 'grading.completed', 'assessment.grading.completed'],
-  'grading.failed': ['grading.session.failed', 'grading.failed', 'grading.faulted', 'grading.session.faulted', 'assessment.grading.failed'],
+  'grading.failed': [
+    'grading.session.failed',
+    'grading.failed',
+    'grading.faulted',
+    'grading.session.faulted',
+    'assessment.grading.failed',
+  ],
 };
 
 const KIND_BY_TYPE = new Map<string, CloudEventKind>(
-  Object.entries(TYPE_FAMILIES).flatMap(([kind, types]) => types.map((type) => [type, kind as CloudEventKind] as const)),
+  Object.entries(TYPE_FAMILIES).flatMap(([kind, types]) =>
+    types.map((type) => [type, kind as CloudEventKind] as const),
+  ),
 );
 
 /** Vendor prefixes of the known LDS families; a deployment may configure more (LDS_CLOUDEVENT_TYPE_PREFIX). */
@@ -61,7 +76,9 @@ const VERSION_SUFFIX = /\.v\d+$/;
 /** Maps any accepted CloudEvent type name onto the few kinds LCM reacts to; everything else is `unknown`. */
 export function classifyCloudEventType(type: string, extraPrefixes: readonly string[] = []): CloudEventKind {
   const lowered = type.trim().toLowerCase().replace(VERSION_SUFFIX, '');
-  const prefix = [...extraPrefixes.map((p) => p.toLowerCase()), ...KNOWN_TYPE_PREFIXES].find((p) => p && lowered.startsWith(p));
+  const prefix = [...extraPrefixes.map((p) => p.toLowerCase()), ...KNOWN_TYPE_PREFIXES].find(
+    (p) => p && lowered.startsWith(p),
+  );
   return KIND_BY_TYPE.get(prefix ? lowered.slice(prefix.length) : lowered) ?? 'unknown';
 }
 
@@ -112,7 +129,9 @@ export const CLOUD_EVENT_DATA_SCHEMAS = {
   'grading.failed': GradingFailedData,
 } as const satisfies Record<Exclude<CloudEventKind, 'unknown'>, z.ZodType>;
 
-export type CloudEventData<Kind extends keyof typeof CLOUD_EVENT_DATA_SCHEMAS> = z.infer<(typeof CLOUD_EVENT_DATA_SCHEMAS)[Kind]>;
+export type CloudEventData<Kind extends keyof typeof CLOUD_EVENT_DATA_SCHEMAS> = z.infer<
+  (typeof CLOUD_EVENT_DATA_SCHEMAS)[Kind]
+>;
 
 /**
  * The external session id an event is about: `subject`, else the data's `sessionId`, else its

@@ -73,8 +73,25 @@ describe('SSE events', () => {
   });
 
   it('rejects an unknown event type and a payload that does not match its type', () => {
-    expect(SseEventSchema.safeParse({ id: 'e', type: 'session.updated', at: '2026-04-09T16:36:44Z', data: {} }).success).toBe(false);
-    expect(SseEventSchema.safeParse({ id: 'e', type: 'heartbeat', at: '2026-04-09T16:36:44Z', data: { session: {} } }).success).toBe(false);
-    expect(SseEventSchema.safeParse({ id: 'e', type: 'heartbeat', at: '2026-04-09T16:36:44Z', data: { at: '2026-04-09T16:36:44Z' } }).success).toBe(true);
+    expect(
+      SseEventSchema.safeParse({ id: 'e', type: 'session.updated', at: '2026-04-09T16:36:44Z', data: {} })
+        .success,
+    ).toBe(false);
+    expect(
+      SseEventSchema.safeParse({
+        id: 'e',
+        type: 'heartbeat',
+        at: '2026-04-09T16:36:44Z',
+        data: { session: {} },
+      }).success,
+    ).toBe(false);
+    expect(
+      SseEventSchema.safeParse({
+        id: 'e',
+        type: 'heartbeat',
+        at: '2026-04-09T16:36:44Z',
+        data: { at: '2026-04-09T16:36:44Z' },
+      }).success,
+    ).toBe(true);
   });
 });

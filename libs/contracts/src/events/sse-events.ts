@@ -26,7 +26,11 @@ const WorkerRefresh = z.object({ worker_id: DocumentId, reason: z.string().nulla
 
 /** Payload of every SSE event type (spec §8.2); the keys are the event names. */
 export const SSE_EVENT_PAYLOADS = {
-  connected: z.object({ client_id: z.string().min(1), server_time: IsoDateTime, heartbeat_interval_seconds: z.number().int().positive() }),
+  connected: z.object({
+    client_id: z.string().min(1),
+    server_time: IsoDateTime,
+    heartbeat_interval_seconds: z.number().int().positive(),
+  }),
   heartbeat: z.object({ at: IsoDateTime }),
   'system.sse.shutdown': z.object({ reason: z.string().nullable() }),
 
@@ -98,18 +102,25 @@ export const SSE_EVENT_PAYLOADS = {
 
 type SsePayloads = typeof SSE_EVENT_PAYLOADS;
 
-export const SseEventType = z.enum(Object.keys(SSE_EVENT_PAYLOADS) as [keyof SsePayloads, ...(keyof SsePayloads)[]]);
+export const SseEventType = z.enum(
+  Object.keys(SSE_EVENT_PAYLOADS) as [keyof SsePayloads, ...(keyof SsePayloads)[]],
+);
 export type SseEventType = z.infer<typeof SseEventType>;
 
 export type SseEventData<Type extends SseEventType> = z.infer<SsePayloads[Type]>;
 
 /** Envelope sent as the SSE `data:` line; `id` doubles as the SSE event id for Last-Event-ID. */
-export type SseEvent = { [Type in SseEventType]: { id: string; type: Type; at: string; data: SseEventData<Type> } }[SseEventType];
+export type SseEvent = {
+  [Type in SseEventType]: { id: string; type: Type; at: string; data: SseEventData<Type> };
+}[SseEventType];
 
 const envelope = <Type extends SseEventType>(type: Type) =>
   z.object({ id: z.string().min(1), type: z.literal(type), at: IsoDateTime, data: SSE_EVENT_PAYLOADS[type] });
 
 export const SseEventSchema = z.discriminatedUnion(
   'type',
-  SseEventType.options.map(envelope) as unknown as [ReturnType<typeof envelope>, ...ReturnType<typeof envelope>[]],
+  SseEventType.options.map(envelope) as unknown as [
+    ReturnType<typeof envelope>,
+    ...ReturnType<typeof envelope>[],
+  ],
 ) as unknown as z.ZodType<SseEvent>;

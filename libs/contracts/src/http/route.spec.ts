@@ -5,11 +5,15 @@ import { buildPath, defineRoute, pathParamNames } from './route';
 
 describe('buildPath', () => {
   it('fills entity-specific placeholders', () => {
-    expect(buildPath(sessionsInternalContract.scheduleSession, { lablet_session_id: 'abc' })).toBe('/api/internal/sessions/abc/schedule');
+    expect(buildPath(sessionsInternalContract.scheduleSession, { lablet_session_id: 'abc' })).toBe(
+      '/api/internal/sessions/abc/schedule',
+    );
   });
 
   it('URI-encodes values so an id cannot add path segments or a query', () => {
-    expect(buildPath(sessionsContract.getSession, { lablet_session_id: 'a/b c?x=1' })).toBe('/api/v1/sessions/a%2Fb%20c%3Fx%3D1');
+    expect(buildPath(sessionsContract.getSession, { lablet_session_id: 'a/b c?x=1' })).toBe(
+      '/api/v1/sessions/a%2Fb%20c%3Fx%3D1',
+    );
   });
 
   it('fills several placeholders and accepts numbers', () => {
@@ -29,7 +33,9 @@ describe('buildPath', () => {
   });
 
   it('throws on a missing or empty value instead of building a wrong path', () => {
-    expect(() => buildPath(sessionsContract.getSession, { lablet_session_id: '' })).toThrow(/lablet_session_id/);
+    expect(() => buildPath(sessionsContract.getSession, { lablet_session_id: '' })).toThrow(
+      /lablet_session_id/,
+    );
     expect(() => buildPath(sessionsContract.getSession, {} as never)).toThrow(/missing value/);
   });
 });
@@ -59,7 +65,9 @@ describe('route registry', () => {
   );
 
   it('never uses a bare :id or :session_id placeholder (AD-P7-07)', () => {
-    const bare = routes.flatMap((route) => pathParamNames(route.path)).filter((name) => name === 'id' || name === 'session_id');
+    const bare = routes
+      .flatMap((route) => pathParamNames(route.path))
+      .filter((name) => name === 'id' || name === 'session_id');
     expect(bare).toEqual([]);
   });
 
@@ -86,7 +94,9 @@ describe('route registry', () => {
 
   it('applies the role matrix: admin-only configuration, operators act, everybody reads', () => {
     const publicRoutes = routes.filter((route) => route.auth === 'public');
-    const adminOnly = publicRoutes.filter((route) => route.roles?.join() === 'admin').map((route) => `${route.method} ${route.path}`);
+    const adminOnly = publicRoutes
+      .filter((route) => route.roles?.join() === 'admin')
+      .map((route) => `${route.method} ${route.path}`);
     expect(adminOnly.sort()).toEqual(
       [
         'POST /api/v1/worker-templates',
@@ -102,9 +112,13 @@ describe('route registry', () => {
         'POST /api/v1/scheduler/resign',
       ].sort(),
     );
-    const userWrites = publicRoutes.filter((route) => route.method !== 'GET' && route.roles?.includes('user'));
+    const userWrites = publicRoutes.filter(
+      (route) => route.method !== 'GET' && route.roles?.includes('user'),
+    );
     expect(userWrites.map((route) => route.path)).toEqual(['/api/v1/lab-records/:lab_record_id/export']);
-    const operatorActions = publicRoutes.filter((route) => route.method !== 'GET' && !route.roles?.includes('user'));
+    const operatorActions = publicRoutes.filter(
+      (route) => route.method !== 'GET' && !route.roles?.includes('user'),
+    );
     for (const route of operatorActions) expect(route.roles).toContain('admin');
   });
 });

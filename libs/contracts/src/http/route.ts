@@ -19,7 +19,9 @@ type ParamsSchemaFor<Path extends string> = [PathParamNames<Path>] extends [neve
   : { readonly params: z.ZodObject<{ [Name in PathParamNames<Path>]: z.ZodType<string, string> }> };
 
 /** Public routes are guarded by OIDC roles (spec §5.1); internal ones by the controllers' API key. */
-type RouteAccess = { readonly auth: 'public'; readonly roles: readonly Role[] } | { readonly auth: 'internal'; readonly roles?: never };
+type RouteAccess =
+  | { readonly auth: 'public'; readonly roles: readonly Role[] }
+  | { readonly auth: 'internal'; readonly roles?: never };
 
 type RouteShape<Path extends string> = {
   readonly method: HttpMethod;
@@ -55,19 +57,25 @@ export const defineRoute = <const Path extends string, const Definition extends 
 export type RouteParams<R extends Route> = Record<PathParamNames<R['path']>, string | number>;
 export type RouteQuery<R extends Route> = R['query'] extends z.ZodType ? z.input<R['query']> : never;
 export type RouteBody<R extends Route> = R['body'] extends z.ZodType ? z.input<R['body']> : never;
-export type RouteResponse<R extends Route, Status extends keyof R['responses']> = R['responses'][Status] extends z.ZodType
-  ? z.output<R['responses'][Status]>
-  : undefined;
+export type RouteResponse<
+  R extends Route,
+  Status extends keyof R['responses'],
+> = R['responses'][Status] extends z.ZodType ? z.output<R['responses'][Status]> : undefined;
 
 const PLACEHOLDER = /:([A-Za-z_][A-Za-z0-9_]*)/g;
 
 /** Placeholders of a path template, in order. */
-export const pathParamNames = (path: string): string[] => Array.from(path.matchAll(PLACEHOLDER), (match) => match[1] as string);
+export const pathParamNames = (path: string): string[] =>
+  Array.from(path.matchAll(PLACEHOLDER), (match) => match[1] as string);
 
 /** Fills a route's path template; every value is URI-encoded so an id can never add a path segment. */
-export const buildPath = <R extends Route>(route: R, ...[params]: PathParamNames<R['path']> extends never ? [] : [RouteParams<R>]): string =>
+export const buildPath = <R extends Route>(
+  route: R,
+  ...[params]: PathParamNames<R['path']> extends never ? [] : [RouteParams<R>]
+): string =>
   route.path.replace(PLACEHOLDER, (_match, name: string) => {
     const value = (params as Record<string, string | number> | undefined)?.[name];
-    if (value === undefined || value === '') throw new Error(`buildPath: missing value for :${name} in ${route.path}`);
+    if (value === undefined || value === '')
+      throw new Error(`buildPath: missing value for :${name} in ${route.path}`);
     return encodeURIComponent(String(value));
   });

@@ -1,9 +1,16 @@
 import { z } from 'zod';
 import { DocumentBase } from '../shared/document';
 import { DefinitionStatus } from '../shared/enums';
-import { LicenseAffinity, PortTemplateEntry, ResourceRequirements } from '../shared/value-objects';
+import {
+  Identifier,
+  LicenseAffinity,
+  PortTemplateEntry,
+  ResourceRequirements,
+} from '../shared/value-objects';
 
-export const SemVer = z.string().regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/, 'must be a semantic version');
+export const SemVer = z
+  .string()
+  .regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/, 'must be a semantic version');
 
 /** Named step list run by the lablet-controller (instantiate, collect_evidence, compute_grading, teardown). */
 export const PipelineDefinition = z.object({
@@ -13,7 +20,10 @@ export const PipelineDefinition = z.object({
 });
 export type PipelineDefinition = z.infer<typeof PipelineDefinition>;
 
-export const UserVisibleDevice = z.object({ device_label: z.string().min(1), user_access_mode: z.string().min(1) });
+export const UserVisibleDevice = z.object({
+  device_label: z.string().min(1),
+  user_access_mode: z.string().min(1),
+});
 export type UserVisibleDevice = z.infer<typeof UserVisibleDevice>;
 
 /** Fields an admin supplies for a definition version (spec §3.7). */
@@ -38,7 +48,7 @@ export const LabletDefinitionFields = z.object({
   multi_lab_enabled: z.boolean(),
   /** Per-definition instantiation lead; null = the service default. */
   boot_lead_time_minutes: z.number().int().positive().nullable(),
-  pipelines: z.record(z.string().min(1), PipelineDefinition),
+  pipelines: z.record(Identifier, PipelineDefinition),
   /** Devices LDS shows to the candidate; null = all, empty = none. */
   user_visible_devices: z.array(UserVisibleDevice).nullable(),
   lab_artifact_uri: z.string().min(1).nullable(),

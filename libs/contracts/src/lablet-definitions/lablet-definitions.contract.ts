@@ -5,7 +5,12 @@ import { DocumentId } from '../shared/document';
 import { DefinitionStatus } from '../shared/enums';
 import { ListQuery, OneOrMany, Page, PageOnlyQuery } from '../shared/pagination';
 import { PortTemplateEntry, ResourceRequirements } from '../shared/value-objects';
-import { LabletDefinition, LabletDefinitionFields, SemVer, UserVisibleDevice } from './lablet-definition.model';
+import {
+  LabletDefinition,
+  LabletDefinitionFields,
+  SemVer,
+  UserVisibleDevice,
+} from './lablet-definition.model';
 
 export const LabletDefinitionParams = z.object({ lablet_definition_id: DocumentId });
 export const LabletDefinitionVersionParams = LabletDefinitionParams.extend({ definition_version: SemVer });

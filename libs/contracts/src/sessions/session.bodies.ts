@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DocumentId } from '../shared/document';
 import { ExpiryReason, LabletSessionStatus, PipelineStepStatus } from '../shared/enums';
 import { ListQuery, OneOrMany } from '../shared/pagination';
-import { DeviceAccessInfo, IsoDateTime } from '../shared/value-objects';
+import { DeviceAccessInfo, Identifier, IsoDateTime, StorableJsonObject } from '../shared/value-objects';
 import { GradingSession, EvidenceItem } from './grading-session.model';
 import { LabletSession } from './lablet-session.model';
 import { ScoreReport } from './score-report.model';
@@ -116,10 +116,10 @@ export const CreateScoreReportBody = ScoreReport.pick({
 export type CreateScoreReportBody = z.infer<typeof CreateScoreReportBody>;
 
 export const UpdatePipelineProgressBody = z.strictObject({
-  pipeline: z.string().min(1),
-  step: z.string().min(1),
+  pipeline: Identifier,
+  step: Identifier,
   status: PipelineStepStatus,
-  result_data: z.record(z.string(), z.unknown()).optional(),
+  result_data: StorableJsonObject.optional(),
   error: z.string().optional(),
 });
 export type UpdatePipelineProgressBody = z.infer<typeof UpdatePipelineProgressBody>;

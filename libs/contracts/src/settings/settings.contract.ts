@@ -7,11 +7,12 @@ import { DocumentBase } from '../shared/document';
 const WEEK_SECONDS = 7 * 24 * 3600;
 const Seconds = z.number().int().positive().max(WEEK_SECONDS);
 const WorkerCount = z.number().int().nonnegative().max(10_000);
+const AwsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as us-east-1');
 
 export const WorkerProvisioningSettings = z.object({
   ami_name_default: z.string().min(1).nullable(),
-  ami_ids: z.record(z.string(), z.string()),
-  ami_names: z.record(z.string(), z.string()),
+  ami_ids: z.record(AwsRegion, z.string().min(1)),
+  ami_names: z.record(AwsRegion, z.string().min(1)),
   instance_type: z.string().min(1).nullable(),
   security_group_ids: z.array(z.string().min(1)),
   subnet_id: z.string().min(1).nullable(),

@@ -21,7 +21,13 @@ export const Condition = z.object({
 });
 export type Condition = z.infer<typeof Condition>;
 
-export const SessionConditionType = z.enum(['Placed', 'LabReady', 'LdsProvisioned', 'GradingSubmitted', 'CleanedUp']);
+export const SessionConditionType = z.enum([
+  'Placed',
+  'LabReady',
+  'LdsProvisioned',
+  'GradingSubmitted',
+  'CleanedUp',
+]);
 export type SessionConditionType = z.infer<typeof SessionConditionType>;
 
 export const WorkerConditionType = z.enum(['Ec2Running', 'CmlReady', 'Licensed', 'MetricsFresh', 'Idle']);

@@ -40,8 +40,12 @@ describe('read models', () => {
   it('requires the document fields id (uuid), version, created_at and updated_at', () => {
     const { version: _version, ...withoutVersion } = sampleLabletSession;
     expect(LabletSession.safeParse(withoutVersion).error?.issues[0]?.path).toEqual(['version']);
-    expect(LabletSession.safeParse({ ...sampleLabletSession, id: 'session-1' }).error?.issues[0]?.path).toEqual(['id']);
-    expect(LabletSession.safeParse({ ...sampleLabletSession, created_at: '2026-04-09 16:36' }).success).toBe(false);
+    expect(
+      LabletSession.safeParse({ ...sampleLabletSession, id: 'session-1' }).error?.issues[0]?.path,
+    ).toEqual(['id']);
+    expect(LabletSession.safeParse({ ...sampleLabletSession, created_at: '2026-04-09 16:36' }).success).toBe(
+      false,
+    );
   });
 
   it('accepts a freshly created PENDING session whose later fields are all null', () => {
@@ -63,17 +67,24 @@ describe('read models', () => {
   });
 
   it('rejects a status outside the enum', () => {
-    expect(LabletSession.safeParse({ ...sampleLabletSession, status: 'DONE' }).error?.issues[0]?.path).toEqual(['status']);
+    expect(
+      LabletSession.safeParse({ ...sampleLabletSession, status: 'DONE' }).error?.issues[0]?.path,
+    ).toEqual(['status']);
     expect(LabletSessionStatus.safeParse('running').success).toBe(false);
   });
 
   it('accepts a worker with no declared capacity (imported, not placeable)', () => {
-    expect(CmlWorker.parse({ ...sampleCmlWorker, declared_capacity: null, available_capacity: null }).declared_capacity).toBeNull();
+    expect(
+      CmlWorker.parse({ ...sampleCmlWorker, declared_capacity: null, available_capacity: null })
+        .declared_capacity,
+    ).toBeNull();
   });
 
   it('keeps at most ten recent activity events on a worker', () => {
     const event = sampleCmlWorker.recent_activity_events[0];
-    expect(CmlWorker.safeParse({ ...sampleCmlWorker, recent_activity_events: Array(11).fill(event) }).success).toBe(false);
+    expect(
+      CmlWorker.safeParse({ ...sampleCmlWorker, recent_activity_events: Array(11).fill(event) }).success,
+    ).toBe(false);
   });
 
   it('pins the settings singleton id to "default"', () => {

@@ -93,16 +93,48 @@ export type WorkerOrigin = z.infer<typeof WorkerOrigin>;
 export const PauseReason = z.enum(['idle_timeout', 'manual', 'external']);
 export type PauseReason = z.infer<typeof PauseReason>;
 
-export const UserSessionStatus = z.enum(['PROVISIONING', 'PROVISIONED', 'ACTIVE', 'PAUSED', 'ENDED', 'EXPIRED', 'FAULTED']);
+export const UserSessionStatus = z.enum([
+  'PROVISIONING',
+  'PROVISIONED',
+  'ACTIVE',
+  'PAUSED',
+  'ENDED',
+  'EXPIRED',
+  'FAULTED',
+]);
 export type UserSessionStatus = z.infer<typeof UserSessionStatus>;
 
-export const GradingStatus = z.enum(['PENDING', 'COLLECTING', 'GRADING', 'REVIEWING', 'SUBMITTED', 'FAULTED']);
+export const GradingStatus = z.enum([
+  'PENDING',
+  'COLLECTING',
+  'GRADING',
+  'REVIEWING',
+  'SUBMITTED',
+  'FAULTED',
+]);
 export type GradingStatus = z.infer<typeof GradingStatus>;
 
-export const DefinitionStatus = z.enum(['pending_sync', 'active', 'inactive', 'deprecated', 'archived', 'deleted']);
+export const DefinitionStatus = z.enum([
+  'pending_sync',
+  'active',
+  'inactive',
+  'deprecated',
+  'archived',
+  'deleted',
+]);
 export type DefinitionStatus = z.infer<typeof DefinitionStatus>;
 
-export const DeviceProtocol = z.enum(['ssh', 'telnet', 'vnc', 'web', 'console', 'serial', 'http', 'https', 'rdp']);
+export const DeviceProtocol = z.enum([
+  'ssh',
+  'telnet',
+  'vnc',
+  'web',
+  'console',
+  'serial',
+  'http',
+  'https',
+  'rdp',
+]);
 export type DeviceProtocol = z.infer<typeof DeviceProtocol>;
 
 export const Role = z.enum(['admin', 'manager', 'user']);

@@ -22,6 +22,7 @@ import {
   ScheduleSessionBody,
   TransitionSessionBody,
   UpdateGradingStatusBody,
+  UpdatePipelineProgressBody,
   UpdateSessionLabBody,
 } from '../sessions/session.bodies';
 import { UpdateSettingsBody } from '../settings/settings.contract';
@@ -32,6 +33,7 @@ import {
   PatchWorkerBody,
   ReportWorkerMetricsBody,
   ScaleUpBody,
+  UpdateWorkerTagsBody,
 } from '../workers/worker.bodies';
 
 const at = '2026-04-09T16:36:44Z';
@@ -122,6 +124,21 @@ describe('request bodies', () => {
     expect(
       UpdateSettingsBody.safeParse({ monitoring: { worker_metrics_poll_interval_seconds: 300 } }).success,
     ).toBe(true);
+  });
+
+  it('refuses keys a MongoDB-wire server cannot store, naming the nested field', () => {
+    const progress = UpdatePipelineProgressBody.safeParse({
+      pipeline: 'instantiate',
+      step: 'lab_start',
+      status: 'failed',
+      result_data: { nodes: [{ ok: true }, { 'bad.key': 1 }] },
+    });
+    expect(toFieldErrors(progress.error!).map((error) => error.field)).toEqual(['result_data.nodes.1.bad.key']);
+    expect(UpdatePipelineProgressBody.safeParse({ pipeline: '$where', step: 's', status: 'running' }).success).toBe(false);
+    expect(UpdateWorkerTagsBody.safeParse({ tags: { 'app.kubernetes.io/name': 'x' } }).success).toBe(false);
+    expect(UpdateWorkerTagsBody.safeParse({ tags: { 'lcm:owner': 'ops', Name: 'worker 1' } }).success).toBe(true);
+    expect(UpdateSettingsBody.safeParse({ worker_provisioning: { ami_ids: { '\u0000': 'ami-1' } } }).success).toBe(false);
+    expect(UpdateSettingsBody.safeParse({ worker_provisioning: { ami_ids: { 'eu-central-1': 'ami-1' } } }).success).toBe(true);
   });
 
   it('rejects enum values outside the list and names the field', () => {

@@ -18,8 +18,55 @@ export const Capacity = z.object({
 });
 export type Capacity = z.infer<typeof Capacity>;
 
+/**
+ * A key that may become a document field name: MongoDB-wire servers refuse names with a NUL byte
+ * or a leading `$`, and FerretDB also refuses `.`, so such keys are a 400 at the edge, never a 500.
+ */
+export const StorableKey = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine((key) => !key.startsWith('$') && !key.includes('.') && !key.includes('\u0000'), {
+    message: "must not start with '$' or contain '.' or a NUL byte",
+  });
+
+function unstorableKeyPath(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = unstorableKeyPath(item, [...path, index]);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, item] of Object.entries(value)) {
+    if (!StorableKey.safeParse(key).success) return [...path, key];
+    const found = unstorableKeyPath(item, [...path, key]);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** Free-form JSON a controller hands over for storage; every nested key must be storable. */
+export const StorableJsonObject = z.record(StorableKey, z.unknown()).superRefine((value, ctx) => {
+  const path = unstorableKeyPath(value);
+  if (path)
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: "keys must not start with '$' or contain '.' or a NUL byte",
+    });
+});
+
+/** Names of ports and pipeline steps: identifiers, since they become keys and `${PORT_<NAME>}` placeholders. */
+export const Identifier = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only');
+
 /** Port name (from a definition's port_template) to the worker port it is reachable on. */
-export const PortMap = z.record(z.string().min(1), z.number().int().min(1).max(65535));
+export const PortMap = z.record(StorableKey, z.number().int().min(1).max(65535));
 export type PortMap = z.infer<typeof PortMap>;
 
 export const PortRange = z
@@ -27,7 +74,7 @@ export const PortRange = z
   .refine((range) => range.end >= range.start, { message: 'end must be >= start', path: ['end'] });
 export type PortRange = z.infer<typeof PortRange>;
 
-export const PortTemplateEntry = z.object({ name: z.string().min(1), protocol: DeviceProtocol });
+export const PortTemplateEntry = z.object({ name: Identifier, protocol: DeviceProtocol });
 export type PortTemplateEntry = z.infer<typeof PortTemplateEntry>;
 
 /** Who holds which ports on a worker: a session (reservation) or a lab record (imported lab). */
@@ -67,7 +114,10 @@ export const ScoreSection = z.object({
 });
 export type ScoreSection = z.infer<typeof ScoreSection>;
 
-export const AmiRequirement = z.object({ name_pattern: z.string().min(1), min_version: z.string().nullable().optional() });
+export const AmiRequirement = z.object({
+  name_pattern: z.string().min(1),
+  min_version: z.string().nullable().optional(),
+});
 export type AmiRequirement = z.infer<typeof AmiRequirement>;
 
 export const ResourceRequirements = z.object({
@@ -103,7 +153,7 @@ export const TopologyLink = z.object({
 export const TopologySpec = z.object({
   nodes: z.array(TopologyNode).default([]),
   links: z.array(TopologyLink).default([]),
-  annotations: z.array(z.record(z.string(), z.unknown())).default([]),
+  annotations: z.array(StorableJsonObject).default([]),
   raw_yaml: z.string().nullable().optional(),
   checksum: z.string().nullable().optional(),
 });

@@ -15,14 +15,22 @@ export const ComponentHealth = z.object({
   detail: z.string().nullable(),
   latency_ms: z.number().nonnegative().nullable(),
 });
-export const SystemHealth = z.object({ status: HealthState, checked_at: IsoDateTime, components: z.array(ComponentHealth) });
+export const SystemHealth = z.object({
+  status: HealthState,
+  checked_at: IsoDateTime,
+  components: z.array(ComponentHealth),
+});
 export type SystemHealth = z.infer<typeof SystemHealth>;
 
 /** Filter stages of placement (spec §7.1 step 3), in the order they are applied. */
 export const PlacementRejectionCategory = z.enum(['status', 'license', 'ami', 'capacity', 'ports']);
 export type PlacementRejectionCategory = z.infer<typeof PlacementRejectionCategory>;
 
-export const LeaderInfo = z.object({ controller: ControllerName, replica_id: z.string().nullable(), since: IsoDateTime.nullable() });
+export const LeaderInfo = z.object({
+  controller: ControllerName,
+  replica_id: z.string().nullable(),
+  since: IsoDateTime.nullable(),
+});
 
 export const SchedulerStatus = z.object({
   leader: LeaderInfo,
@@ -31,7 +39,10 @@ export const SchedulerStatus = z.object({
   pending_count: z.number().int().nonnegative(),
   decisions: z.record(z.string(), z.number().int().nonnegative()),
   scale_ups_requested: z.number().int().nonnegative(),
-  policy: z.object({ lead_window_minutes: z.number().int().positive(), resync_seconds: z.number().int().positive() }),
+  policy: z.object({
+    lead_window_minutes: z.number().int().positive(),
+    resync_seconds: z.number().int().positive(),
+  }),
 });
 export type SchedulerStatus = z.infer<typeof SchedulerStatus>;
 
@@ -40,7 +51,9 @@ export const PendingPlacement = z.object({
   definition_id: DocumentId,
   timeslot_start: IsoDateTime.nullable(),
   rejections: z.partialRecord(PlacementRejectionCategory, z.number().int().nonnegative()),
-  worker_rejections: z.array(z.object({ worker_id: DocumentId, category: PlacementRejectionCategory, reason: z.string() })),
+  worker_rejections: z.array(
+    z.object({ worker_id: DocumentId, category: PlacementRejectionCategory, reason: z.string() }),
+  ),
   /** No template could ever fit the definition. */
   unschedulable: z.boolean(),
   last_attempt_at: IsoDateTime.nullable(),

@@ -18,7 +18,9 @@ export const CreateWorkerTemplateBody = WorkerTemplateFields.extend({
 }).strict();
 export type CreateWorkerTemplateBody = z.infer<typeof CreateWorkerTemplateBody>;
 
-export const UpdateWorkerTemplateBody = WorkerTemplateFields.extend({ capacity: WorkerTemplateFields.shape.capacity.strict() })
+export const UpdateWorkerTemplateBody = WorkerTemplateFields.extend({
+  capacity: WorkerTemplateFields.shape.capacity.strict(),
+})
   .partial()
   .strict()
   .refine((body) => Object.keys(body).length > 0, { message: 'nothing to update' });

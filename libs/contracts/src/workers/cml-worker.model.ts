@@ -10,7 +10,7 @@ import {
   WorkerDesiredStatus,
   WorkerOrigin,
 } from '../shared/enums';
-import { Capacity, IsoDateTime, PortAllocation } from '../shared/value-objects';
+import { Capacity, IsoDateTime, PortAllocation, StorableJsonObject } from '../shared/value-objects';
 
 const Percent = z.number().min(0).max(100);
 const Bytes = z.number().int().nonnegative();
@@ -43,7 +43,7 @@ export const CmlLicense = z.object({
   operation_in_progress: LicenseOperation.nullable(),
   expiry_date: IsoDateTime.nullable(),
   features: z.array(z.string()),
-  raw_info: z.record(z.string(), z.unknown()).nullable(),
+  raw_info: StorableJsonObject.nullable(),
 });
 export type CmlLicense = z.infer<typeof CmlLicense>;
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DocumentId } from '../shared/document';
 import { CmlWorkerStatus } from '../shared/enums';
 import { ListQuery, OneOrMany } from '../shared/pagination';
-import { Capacity, IsoDateTime } from '../shared/value-objects';
+import { Capacity, IsoDateTime, StorableKey } from '../shared/value-objects';
 import {
   CloudWatchMetrics,
   CmlLicense,
@@ -107,7 +107,8 @@ export const ReportWorkerActivityBody = z.strictObject({
 export type ReportWorkerActivityBody = z.infer<typeof ReportWorkerActivityBody>;
 
 export const UpdateWorkerTagsBody = z.strictObject({
-  tags: z.record(z.string().min(1).max(128), z.string().max(256)),
+  // AWS allows '.' in tag keys; LCM stores tags as document fields, where FerretDB refuses it.
+  tags: z.record(StorableKey.pipe(z.string().max(128)), z.string().max(256)),
 });
 export type UpdateWorkerTagsBody = z.infer<typeof UpdateWorkerTagsBody>;
 

@@ -26,6 +26,7 @@ const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONCURRENCY = 32;
 const progress = (message: string) => console.error(`[bench] ${message}`);
 const SESSIONS_TO_SCHEDULE = Number(process.env['BENCH_SESSIONS'] ?? 200);
+const SCHEDULE_CONCURRENCY = Number(process.env['BENCH_SCHEDULE_CONCURRENCY'] ?? 8);
 
 interface LoadResult {
   requestsPerSecond: number;
@@ -191,7 +192,7 @@ async function main(): Promise<void> {
     let next = 0;
     let scheduleErrors = 0;
     await Promise.all(
-      Array.from({ length: 8 }, async () => {
+      Array.from({ length: SCHEDULE_CONCURRENCY }, async () => {
         while (next < sessionIds.length) {
           const index = next++;
           const id = sessionIds[index]!;
@@ -226,7 +227,7 @@ async function main(): Promise<void> {
         `p50 ${getSession.p50} ms, p99 ${getSession.p99} ms, errors ${getSession.errors}`,
       ],
       [
-        'schedule + start-instantiation (c=8, 4 workers)',
+        `schedule + start-instantiation (c=${SCHEDULE_CONCURRENCY}, 4 workers)`,
         `${schedulePerSecond.toFixed(1)} sessions/s`,
         `${SESSIONS_TO_SCHEDULE} sessions, errors ${scheduleErrors}`,
       ],

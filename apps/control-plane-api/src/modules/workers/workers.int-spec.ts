@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type AxiosResponse } from 'axios';
 import { apiContract, decodeEtcdValue, etcdKeys, etcdPrefixes, type Route } from '@lcm/contracts';
+import { SystemClock } from '@lcm/domain';
+import { aLabRecord } from '@lcm/testing';
 import { sampleDefinitionBody } from '../lablet-definitions/fixtures/sample-definition';
 import { WorkersEtcdProjector } from './infrastructure/workers.etcd-projector';
 import { SseReader, type SessionsTestKit, startSessionsTestKit } from '../sessions/testing/session-test-kit';
@@ -375,6 +377,40 @@ describe('workers over HTTP', () => {
       assigned_instance_count: 0,
       allocated_capacity: { cpu_cores: 0, memory_gb: 0, storage_gb: 0, max_nodes: 0 },
     });
+  });
+
+  it('orphans the labs and terminates the sessions of a worker whose instance is gone', async () => {
+    const id = await runningWorker();
+    const worker = await kit.workers.findById(id);
+    if (!worker) throw new Error('worker missing');
+    // Built on the real clock: the cascade's observation must be newer than the lab's last change.
+    const lab = aLabRecord()
+      .with({ id: randomUUID(), version: 0 })
+      .onWorker(worker)
+      .inState('BOOTED')
+      .build(new SystemClock());
+    await kit.labs.save(lab);
+    const definition = await kit.seedDefinition();
+    const session = await kit.admin.sessions.create({
+      body: {
+        definition_id: definition.id,
+        owner: 'candidate-2',
+        timeslot_end: new Date(Date.now() + 3600_000).toISOString(),
+      },
+    });
+    await kit.internal.sessions.schedule({
+      params: { lablet_session_id: session.id },
+      body: { worker_id: id },
+    });
+
+    expect((await patch(id, { status: 'TERMINATED', reason: 'instance_not_found' })).status).toBe(200);
+
+    expect((await kit.http.get(`/api/v1/sessions/${session.id}`, as(admin))).data).toMatchObject({
+      status: 'TERMINATED',
+      termination_reason: 'worker_terminated_before_session_start',
+    });
+    expect((await kit.http.get(`/api/v1/lab-records/${lab.id}`, as(admin))).data.status).toBe('ORPHANED');
+    expect(await kit.etcd.getAll().prefix(etcdPrefixes.worker(id)).keys()).toEqual([]);
   });
 
   it('rate-limits refreshes to one per 10 s and hands the labs refresh to the lablet-controller', async () => {

@@ -17,6 +17,7 @@ import {
   FailStaleLabActionsCommand,
   FailStaleLabActionsHandler,
 } from './application/commands/fail-stale-lab-actions.command';
+import { ApplyWorkerLossHandler } from './application/commands/apply-worker-loss.command';
 import { ObserveLabStatusHandler } from './application/commands/observe-lab-status.command';
 import { RecordLabRunHandler } from './application/commands/record-lab-run.command';
 import { RequestLabActionHandler } from './application/commands/request-lab-action.command';
@@ -44,6 +45,7 @@ import { LabRecordsEtcdProjector } from './infrastructure/lab-records.etcd-proje
     FailLabActionHandler,
     FailStaleLabActionsHandler,
     ObserveLabStatusHandler,
+    ApplyWorkerLossHandler,
     RecordLabRunHandler,
     RequestLabActionHandler,
     UpdateLabTopologyHandler,

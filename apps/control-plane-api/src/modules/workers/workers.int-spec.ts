@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type AxiosResponse } from 'axios';
 import { apiContract, decodeEtcdValue, etcdKeys, etcdPrefixes, type Route } from '@lcm/contracts';
-import { SystemClock } from '@lcm/domain';
 import { aLabRecord } from '@lcm/testing';
 import { sampleDefinitionBody } from '../lablet-definitions/fixtures/sample-definition';
 import { WorkersEtcdProjector } from './infrastructure/workers.etcd-projector';
@@ -365,6 +364,15 @@ describe('workers over HTTP', () => {
     ).toEqual([session.data.id]);
     expect((await kit.http.get(`/api/v1/workers/${id}/ports`, as(user))).data.allocations).toHaveLength(1);
 
+    const stoppedWorker = await kit.workers.findById(id);
+    if (!stoppedWorker) throw new Error('worker missing');
+    const runningLab = aLabRecord()
+      .with({ id: randomUUID(), version: 0 })
+      .onWorker(stoppedWorker)
+      .inState('BOOTED')
+      .build();
+    await kit.labs.save(runningLab);
+
     await kit.http.post(`/api/internal/workers/${id}/stop`, { reason: 'drained' }, as(wc));
     expect((await patch(id, { status: 'STOPPED' })).status).toBe(200);
     const after = await kit.http.get(`/api/v1/sessions/${session.data.id}`, as(admin));
@@ -372,6 +380,9 @@ describe('workers over HTTP', () => {
       status: 'TERMINATED',
       termination_reason: 'worker_stopped_during_active_session',
     });
+    expect((await kit.http.get(`/api/v1/lab-records/${runningLab.id}`, as(admin))).data.status).toBe(
+      'STOPPED',
+    );
     const capacity = await kit.http.get(`/api/v1/workers/${id}/capacity`, as(user));
     expect(capacity.data).toMatchObject({
       assigned_instance_count: 0,
@@ -383,12 +394,12 @@ describe('workers over HTTP', () => {
     const id = await runningWorker();
     const worker = await kit.workers.findById(id);
     if (!worker) throw new Error('worker missing');
-    // Built on the real clock: the cascade's observation must be newer than the lab's last change.
+    // Its last change lies in the future (the builders' clock): losing the worker orphans it all the same.
     const lab = aLabRecord()
       .with({ id: randomUUID(), version: 0 })
       .onWorker(worker)
       .inState('BOOTED')
-      .build(new SystemClock());
+      .build();
     await kit.labs.save(lab);
     const definition = await kit.seedDefinition();
     const session = await kit.admin.sessions.create({

@@ -1,10 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { type LabRecordStatus, type LabletSessionStatus } from '@lcm/contracts';
-import { type Clock, type DomainEvent, type LabletSessionState } from '@lcm/domain';
+import { type DomainEvent, type LabletSessionState } from '@lcm/domain';
 import { type Logger } from '@lcm/observability';
-import { CLOCK, LOGGER } from '../../../platform/platform.tokens';
-import { ObserveLabStatusCommand } from '../../lab-records/application/commands/observe-lab-status.command';
+import { LOGGER } from '../../../platform/platform.tokens';
+import {
+  ApplyWorkerLossCommand,
+  type WorkerLoss,
+} from '../../lab-records/application/commands/apply-worker-loss.command';
 import { LabRecordRepository } from '../../lab-records/infrastructure/lab-record.repository';
 import { TransitionSessionCommand } from '../../sessions/application/commands/transition-session.command';
 import { LabletSessionRepository } from '../../sessions/infrastructure/session.repositories';
@@ -21,15 +24,13 @@ const CASCADE_BATCH = 1000;
 interface Cascade {
   sessionReason: (session: LabletSessionState) => string;
   labStatusFilter: object;
-  labTarget: Extract<LabRecordStatus, 'STOPPED' | 'ORPHANED'>;
-  labReason: string;
+  loss: WorkerLoss;
 }
 
 const ON_STOPPED: Cascade = {
   sessionReason: () => 'worker_stopped_during_active_session',
   labStatusFilter: { $in: LAB_STATUSES_FORCE_STOPPED },
-  labTarget: 'STOPPED',
-  labReason: 'worker_stopped',
+  loss: 'worker_stopped',
 };
 
 const ON_TERMINATED: Cascade = {
@@ -38,8 +39,7 @@ const ON_TERMINATED: Cascade = {
       ? 'worker_terminated_before_session_start'
       : 'worker_terminated_during_active_session',
   labStatusFilter: { $nin: LAB_STATUSES_SPARED },
-  labTarget: 'ORPHANED',
-  labReason: 'worker_terminated',
+  loss: 'worker_terminated',
 };
 
 /**
@@ -54,7 +54,6 @@ export class WorkerStatusCascade {
     @Inject(LabletSessionRepository) private readonly sessions: LabletSessionRepository,
     @Inject(LabRecordRepository) private readonly labs: LabRecordRepository,
     @Inject(CommandBus) private readonly commands: CommandBus,
-    @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -86,13 +85,8 @@ export class WorkerStatusCascade {
       CASCADE_BATCH,
     );
     for (const lab of labs) {
-      const observation = {
-        status: cascade.labTarget,
-        observed_at: this.clock.now().toISOString(),
-        error_message: cascade.labReason,
-      };
-      await this.attempt(`move lab ${lab.id} to ${cascade.labTarget}`, () =>
-        this.commands.execute(new ObserveLabStatusCommand(lab.id, observation, actor)),
+      await this.attempt(`apply ${cascade.loss} to lab ${lab.id}`, () =>
+        this.commands.execute(new ApplyWorkerLossCommand(lab.id, cascade.loss, actor)),
       );
     }
   }

@@ -1,0 +1,38 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { type LabRecord } from '@lcm/contracts';
+import { LabRecordRepository } from '../../infrastructure/lab-record.repository';
+import { toLabRecordView } from '../../infrastructure/lab-record.views';
+import { LabRecordCommits } from '../lab-record-commits';
+
+/** What happened to the worker a lab runs on (spec §4.3 cascades). */
+export type WorkerLoss = 'worker_stopped' | 'worker_terminated';
+
+/**
+ * A lab whose worker stopped is stopped with it; one whose worker is gone is orphaned. These are
+ * facts CPA decides from the worker, not observations, so no freshness guard applies; the
+ * transition table still does (an edge it refuses is a 409 the cascade logs).
+ */
+export class ApplyWorkerLossCommand extends Command<LabRecord> {
+  constructor(
+    readonly labRecordId: string,
+    readonly loss: WorkerLoss,
+    readonly actor: string,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(ApplyWorkerLossCommand)
+export class ApplyWorkerLossHandler implements ICommandHandler<ApplyWorkerLossCommand> {
+  constructor(
+    private readonly labs: LabRecordRepository,
+    private readonly commits: LabRecordCommits,
+  ) {}
+
+  async execute({ labRecordId, loss, actor }: ApplyWorkerLossCommand): Promise<LabRecord> {
+    const lab = await this.labs.getById(labRecordId);
+    if (loss === 'worker_terminated') lab.markOrphaned(loss);
+    else lab.observeStatus('STOPPED', loss);
+    return toLabRecordView((await this.commits.save(lab, actor)).state);
+  }
+}

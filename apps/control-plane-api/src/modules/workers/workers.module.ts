@@ -36,9 +36,9 @@ import { ListWorkerLabsHandler } from './application/queries/list-worker-labs.qu
 import { ListWorkerSessionsHandler } from './application/queries/list-worker-sessions.query';
 import { ListWorkersHandler } from './application/queries/list-workers.query';
 import { WorkerChanges } from './application/worker-changes';
+import { WorkerViewFactory } from './infrastructure/worker-view-factory';
 import { WorkerStatusCascade } from './application/worker-status-cascade';
 import { CmlWorkerRepository } from './infrastructure/cml-worker.repository';
-import { toWorkerView } from './infrastructure/cml-worker.views';
 import { WorkersEtcdProjector } from './infrastructure/workers.etcd-projector';
 
 /** Bounds the SSE snapshot; a dashboard pages the API for the rest. */
@@ -52,6 +52,7 @@ const SNAPSHOT_LIMIT = 1000;
   imports: [SessionsModule],
   controllers: [WorkersPublicController, WorkersInternalController],
   providers: [
+    WorkerViewFactory,
     WorkerStatusCascade,
     WorkerChanges,
     CreateWorkerHandler,
@@ -92,13 +93,14 @@ export class WorkersModule implements OnModuleInit {
     @Inject(WorkersEtcdProjector) private readonly projector: WorkersEtcdProjector,
     @Inject(CmlWorkerRepository) private readonly workers: CmlWorkerRepository,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(WorkerViewFactory) private readonly views: WorkerViewFactory,
   ) {}
 
   onModuleInit(): void {
     this.projections.register(this.projector);
     this.snapshots.register(async () => {
       const states = await this.workers.findSnapshotStates(SNAPSHOT_LIMIT);
-      const items = states.map((state) => toWorkerView(state, this.workers.sidecarOf(state)));
+      const items = states.map((state) => this.views.of(state));
       return [{ type: 'worker.snapshot', data: { items }, at: this.clock.now().toISOString() }];
     });
   }

@@ -7,8 +7,9 @@ import { CLOCK } from '../../../platform/platform.tokens';
 import { type ChangeEvent } from '../../live-updates/change-event-bus';
 import { retryOnConflict } from '../../../platform/mongo/unit-of-work';
 import { CmlWorkerRepository } from '../infrastructure/cml-worker.repository';
-import { toWorkerView, workerNotifications } from '../infrastructure/cml-worker.views';
+import { workerNotifications } from '../infrastructure/cml-worker.views';
 import { WorkersEtcdProjector } from '../infrastructure/workers.etcd-projector';
+import { WorkerViewFactory } from '../infrastructure/worker-view-factory';
 import { WorkerControlRequests } from '../infrastructure/worker-control-requests';
 import { WorkerStatusCascade } from './worker-status-cascade';
 
@@ -45,6 +46,7 @@ export class WorkerChanges {
     @Inject(WorkersEtcdProjector) private readonly projector: WorkersEtcdProjector,
     @Inject(WorkerStatusCascade) private readonly cascade: WorkerStatusCascade,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(WorkerViewFactory) private readonly views: WorkerViewFactory,
   ) {}
 
   async create(worker: CmlWorker, actor: string, update: WorkerUpdate = {}): Promise<CommittedWorker> {
@@ -90,7 +92,7 @@ export class WorkerChanges {
     actor: string,
     update: WorkerUpdate,
   ): Promise<CommittedWorker> {
-    const view = toWorkerView(state, this.workers.sidecarOf(state));
+    const view = this.views.of(state);
     const audit = [...events, ...(update.auditEvents ?? [])];
     if (audit.length > 0 || update.notifications) {
       await this.commits.record({

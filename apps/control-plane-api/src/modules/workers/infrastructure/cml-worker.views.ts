@@ -59,7 +59,11 @@ export function toActivityFields(state: CmlWorkerState): Omit<WorkerActivity, 'w
   };
 }
 
-export function toWorkerView(state: CmlWorkerState, requests: WorkerControlRequests): CmlWorkerView {
+export function toWorkerView(
+  state: CmlWorkerState,
+  requests: WorkerControlRequests,
+  now: Date,
+): CmlWorkerView {
   return {
     id: state.id,
     version: state.version,
@@ -111,7 +115,7 @@ export function toWorkerView(state: CmlWorkerState, requests: WorkerControlReque
     drain_started_at: state.drain_started_at,
     drain_reason: state.drain_reason,
     drain_requested_by: state.drain_requested_by,
-    conditions: workerConditions(state),
+    conditions: workerConditions(state, now),
   };
 }
 

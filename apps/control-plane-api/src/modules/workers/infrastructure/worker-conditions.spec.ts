@@ -2,8 +2,10 @@ import { Condition } from '@lcm/contracts';
 import { aWorker } from '@lcm/testing';
 import { workerConditions } from './worker-conditions';
 
+const NOW = new Date('2030-01-07T10:00:00.000Z');
+
 const conditionsOf = (builder: ReturnType<typeof aWorker>) => {
-  const conditions = workerConditions(builder.build().toState());
+  const conditions = workerConditions(builder.build().toState(), NOW);
   conditions.forEach((condition) => Condition.parse(condition));
   return Object.fromEntries(conditions.map((c) => [c.type, { status: c.status, reason: c.reason }]));
 };
@@ -23,11 +25,12 @@ describe('workerConditions', () => {
       .with({ ec2_instance_state_detail: 'running', service_status: 'STARTING' })
       .build();
     const state = worker.toState();
-    const conditions = workerConditions({ ...state, license: { ...state.license, status: 'EXPIRED' } });
+    const conditions = workerConditions({ ...state, license: { ...state.license, status: 'EXPIRED' } }, NOW);
     expect(conditions.map((c) => [c.type, c.status, c.reason])).toEqual([
       ['Ec2Running', 'True', 'InstanceRunning'],
       ['CmlReady', 'False', 'CmlStarting'],
       ['Licensed', 'False', 'Expired'],
+      ['MetricsFresh', 'Unknown', 'NotCollectedYet'],
     ]);
   });
 
@@ -38,6 +41,26 @@ describe('workerConditions', () => {
       status: 'False',
       reason: 'InstanceShuttingDown',
     });
-    expect(workerConditions({ ...aWorker().build().toState(), status: 'TERMINATED' })).toEqual([]);
+    expect(workerConditions({ ...aWorker().build().toState(), status: 'TERMINATED' }, NOW)).toEqual([]);
+  });
+
+  it('says whether the metrics of a running worker are recent, by its poll interval', () => {
+    const state = aWorker().running().build().toState();
+    const synced = (secondsAgo: number) => ({
+      ...state,
+      metrics: {
+        ...state.metrics,
+        last_synced_at: new Date(NOW.getTime() - secondsAgo * 1000).toISOString(),
+      },
+      cloudwatch: { ...state.cloudwatch, poll_interval_seconds: 300 },
+    });
+    const freshness = (secondsAgo: number) =>
+      workerConditions(synced(secondsAgo), NOW).find((c) => c.type === 'MetricsFresh');
+    expect(freshness(120)).toMatchObject({
+      status: 'True',
+      reason: 'Recent',
+      message: 'collected 120 s ago',
+    });
+    expect(freshness(601)).toMatchObject({ status: 'False', reason: 'Stale' });
   });
 });

@@ -3,7 +3,7 @@ import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { type CmlWorker, type ListWorkersQuery as ListQuery, type Page } from '@lcm/contracts';
 import { mapPage } from '../../../../platform/mongo/state-page';
 import { CmlWorkerRepository } from '../../infrastructure/cml-worker.repository';
-import { toWorkerView } from '../../infrastructure/cml-worker.views';
+import { WorkerViewFactory } from '../../infrastructure/worker-view-factory';
 
 export class ListWorkersQuery extends Query<Page<CmlWorker>> {
   constructor(readonly filter: ListQuery) {
@@ -13,11 +13,12 @@ export class ListWorkersQuery extends Query<Page<CmlWorker>> {
 
 @QueryHandler(ListWorkersQuery)
 export class ListWorkersHandler implements IQueryHandler<ListWorkersQuery> {
-  constructor(@Inject(CmlWorkerRepository) private readonly workers: CmlWorkerRepository) {}
+  constructor(
+    @Inject(CmlWorkerRepository) private readonly workers: CmlWorkerRepository,
+    @Inject(WorkerViewFactory) private readonly views: WorkerViewFactory,
+  ) {}
 
   async execute({ filter }: ListWorkersQuery): Promise<Page<CmlWorker>> {
-    return mapPage(await this.workers.findPage(filter), (state) =>
-      toWorkerView(state, this.workers.sidecarOf(state)),
-    );
+    return mapPage(await this.workers.findPage(filter), (state) => this.views.of(state));
   }
 }

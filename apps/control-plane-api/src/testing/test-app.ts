@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type AxiosInstance } from 'axios';
+import { type Role } from '@lcm/contracts';
 import { createLogger } from '@lcm/observability';
 import { infraEndpoints } from '@lcm/testing';
 import { type AppConfig, loadConfig } from '../config/env.schema';
@@ -38,3 +40,17 @@ export async function startTestApp(config: AppConfig = testConfig()): Promise<Ru
   const port = typeof address === 'object' && address ? address.port : 0;
   return { app, url: `http://127.0.0.1:${port}`, config, close: () => app.close() };
 }
+
+/** A development-mode bearer token for `roles`, issued by the control plane under test. */
+export async function devToken(
+  http: AxiosInstance,
+  roles: Role[],
+  subject = `${roles[0]}-user`,
+): Promise<string> {
+  return (await http.post('/api/auth/dev-token', { subject, roles })).data.access_token as string;
+}
+
+/** Request options carrying a bearer token. */
+export const bearer = (token: string): { headers: Record<string, string> } => ({
+  headers: { authorization: `Bearer ${token}` },
+});

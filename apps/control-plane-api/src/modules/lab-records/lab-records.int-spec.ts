@@ -14,7 +14,7 @@ import {
 import { CommandBus } from '@nestjs/cqrs';
 import { aWorker } from '@lcm/testing';
 import { ETCD_CLIENT } from '../../platform/platform.tokens';
-import { type RunningTestApp, startTestApp, TEST_INTERNAL_API_KEY } from '../../testing/test-app';
+import { type RunningTestApp, startTestApp, TEST_INTERNAL_API_KEY, devToken } from '../../testing/test-app';
 import { CmlWorkerRepository } from '../workers/infrastructure/cml-worker.repository';
 import { FailStaleLabActionsCommand } from './application/commands/fail-stale-lab-actions.command';
 import { LabRecordRepository } from './infrastructure/lab-record.repository';
@@ -102,10 +102,7 @@ describe('lab records over HTTP', () => {
     http = axios.create({ baseURL: cpa.url, validateStatus: () => true });
     etcd = cpa.app.get<Etcd3>(ETCD_CLIENT);
     for (const role of ['admin', 'manager', 'user'] as const) {
-      tokens.set(
-        role,
-        (await http.post('/api/auth/dev-token', { subject: `${role}-1`, roles: [role] })).data.access_token,
-      );
+      tokens.set(role, await devToken(http, [role], `${role}-1`));
     }
     workerId = randomUUID();
     await cpa.app

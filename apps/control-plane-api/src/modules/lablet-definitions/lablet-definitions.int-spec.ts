@@ -1,7 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance } from 'axios';
 import { apiContract, INTERNAL_API_KEY_HEADER, type Route } from '@lcm/contracts';
-import { type RunningTestApp, startTestApp, TEST_INTERNAL_API_KEY } from '../../testing/test-app';
+import {
+  type RunningTestApp,
+  startTestApp,
+  TEST_INTERNAL_API_KEY,
+  bearer,
+  devToken,
+} from '../../testing/test-app';
 import { sampleDefinitionBody } from './fixtures/sample-definition';
 
 describe('lablet definitions over HTTP', () => {
@@ -16,11 +22,8 @@ describe('lablet definitions over HTTP', () => {
   beforeAll(async () => {
     cpa = await startTestApp();
     http = axios.create({ baseURL: cpa.url, validateStatus: () => true });
-    const token = async (role: string) =>
-      (await http.post('/api/auth/dev-token', { subject: `${role}-user`, roles: [role] })).data
-        .access_token as string;
-    admin = { headers: { authorization: `Bearer ${await token('admin')}` } };
-    user = { headers: { authorization: `Bearer ${await token('user')}` } };
+    admin = bearer(await devToken(http, ['admin']));
+    user = bearer(await devToken(http, ['user']));
   });
   afterAll(() => cpa.close());
 

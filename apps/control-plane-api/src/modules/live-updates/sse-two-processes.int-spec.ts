@@ -6,7 +6,13 @@ import { apiContract, buildPath } from '@lcm/contracts';
 import { aWorker } from '@lcm/testing';
 import { freePort, spawnControlPlane, stopProcess, waitFor } from '../../testing/processes';
 import { SseReader } from '../../testing/sse-client';
-import { type RunningTestApp, startTestApp, TEST_INTERNAL_API_KEY, testConfig } from '../../testing/test-app';
+import {
+  type RunningTestApp,
+  startTestApp,
+  TEST_INTERNAL_API_KEY,
+  testConfig,
+  devToken,
+} from '../../testing/test-app';
 import { CmlWorkerRepository } from '../workers/infrastructure/cml-worker.repository';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..');
@@ -68,7 +74,7 @@ describe('SSE across two control-plane processes', () => {
     ).catch((error: Error) => {
       throw new Error(`${error.message}; process B stderr: ${stderr}`);
     });
-    token = (await http.post('/api/auth/dev-token', { subject: 'ops', roles: ['admin'] })).data.access_token;
+    token = await devToken(http, ['admin'], 'ops');
     workerId = randomUUID();
     await processA.app
       .get(CmlWorkerRepository)

@@ -8,7 +8,13 @@ import { apiContract, buildPath, etcdKeys, INTERNAL_API_KEY_HEADER, type LabReco
 import { aWorker } from '@lcm/testing';
 import { type AppConfig } from '../../config/env.schema';
 import { freePort, PrivateEtcd, waitFor } from '../../testing/processes';
-import { type RunningTestApp, startTestApp, TEST_INTERNAL_API_KEY, testConfig } from '../../testing/test-app';
+import {
+  type RunningTestApp,
+  startTestApp,
+  TEST_INTERNAL_API_KEY,
+  testConfig,
+  devToken,
+} from '../../testing/test-app';
 import { CmlWorkerRepository } from '../workers/infrastructure/cml-worker.repository';
 
 const labRoutes = apiContract.internal.labRecords;
@@ -79,8 +85,7 @@ describe('etcd projection republisher', () => {
       PROJECTION_RESYNC_SECONDS: '3600',
     });
     await startCpa();
-    adminToken = (await http.post('/api/auth/dev-token', { subject: 'ops', roles: ['admin'] })).data
-      .access_token;
+    adminToken = await devToken(http, ['admin'], 'ops');
     workerId = randomUUID();
     await cpa.app
       .get(CmlWorkerRepository)
@@ -130,16 +135,14 @@ describe('etcd projection republisher', () => {
     await requestAction(pending.id, 'delete');
     await cpa.close();
     const orphanKey = etcdKeys.labPendingAction(randomUUID());
-    await etcd
-      .put(orphanKey)
-      .value(
-        JSON.stringify({
-          action: 'start',
-          lab_id: 'gone',
-          worker_id: workerId,
-          requested_at: new Date().toISOString(),
-        }),
-      );
+    await etcd.put(orphanKey).value(
+      JSON.stringify({
+        action: 'start',
+        lab_id: 'gone',
+        worker_id: workerId,
+        requested_at: new Date().toISOString(),
+      }),
+    );
     await etcd.delete().key(etcdKeys.labPendingAction(pending.id));
 
     await startCpa();

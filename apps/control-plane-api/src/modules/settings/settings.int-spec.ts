@@ -1,5 +1,5 @@
 import axios, { type AxiosInstance } from 'axios';
-import { type RunningTestApp, startTestApp } from '../../testing/test-app';
+import { type RunningTestApp, startTestApp, bearer, devToken } from '../../testing/test-app';
 
 describe('system settings over HTTP', () => {
   let cpa: RunningTestApp;
@@ -10,11 +10,8 @@ describe('system settings over HTTP', () => {
   beforeAll(async () => {
     cpa = await startTestApp();
     http = axios.create({ baseURL: cpa.url, validateStatus: () => true });
-    const token = async (role: string) =>
-      (await http.post('/api/auth/dev-token', { subject: `${role}-user`, roles: [role] })).data
-        .access_token as string;
-    admin = { headers: { authorization: `Bearer ${await token('admin')}` } };
-    manager = { headers: { authorization: `Bearer ${await token('manager')}` } };
+    admin = bearer(await devToken(http, ['admin']));
+    manager = bearer(await devToken(http, ['manager']));
   });
   afterAll(() => cpa.close());
 

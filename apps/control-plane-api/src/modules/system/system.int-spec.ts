@@ -3,7 +3,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { apiContract, etcdKeys, type Role } from '@lcm/contracts';
 import { type Etcd3 } from 'etcd3';
 import { ETCD_CLIENT } from '../../platform/platform.tokens';
-import { type RunningTestApp, startTestApp, testConfig } from '../../testing/test-app';
+import { type RunningTestApp, startTestApp, testConfig, devToken } from '../../testing/test-app';
 
 const routes = apiContract.public.system;
 
@@ -46,11 +46,7 @@ describe('system routes', () => {
     withoutScheduler = await startTestApp();
     withScheduler = await startTestApp(testConfig({ RESOURCE_SCHEDULER_URL: `http://127.0.0.1:${port}` }));
     for (const role of ['admin', 'manager', 'user'] as const) {
-      tokens.set(
-        role,
-        (await client(withoutScheduler).post('/api/auth/dev-token', { subject: `${role}-1`, roles: [role] }))
-          .data.access_token,
-      );
+      tokens.set(role, await devToken(client(withoutScheduler), [role], `${role}-1`));
     }
   });
   afterAll(async () => {

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance } from 'axios';
 import { apiContract, type Route, INTERNAL_API_KEY_HEADER } from '@lcm/contracts';
 import { AuditLog } from '../audit/audit-log';
-import { type RunningTestApp, startTestApp, TEST_INTERNAL_API_KEY, testConfig } from '../../testing/test-app';
+import {
+  type RunningTestApp,
+  startTestApp,
+  TEST_INTERNAL_API_KEY,
+  testConfig,
+  bearer,
+  devToken,
+} from '../../testing/test-app';
 
 describe('worker templates over HTTP', () => {
   const config = testConfig();
@@ -14,11 +21,8 @@ describe('worker templates over HTTP', () => {
   const start = async (): Promise<void> => {
     cpa = await startTestApp(config);
     http = axios.create({ baseURL: cpa.url, validateStatus: () => true });
-    const token = async (roles: string[]) =>
-      (await http.post('/api/auth/dev-token', { subject: `${roles[0]}-user`, roles })).data
-        .access_token as string;
-    admin = { headers: { authorization: `Bearer ${await token(['admin'])}` } };
-    user = { headers: { authorization: `Bearer ${await token(['user'])}` } };
+    admin = bearer(await devToken(http, ['admin']));
+    user = bearer(await devToken(http, ['user']));
   };
   const body = (overrides: Record<string, unknown> = {}) => ({
     name: `tpl-${randomUUID().slice(0, 8)}`,

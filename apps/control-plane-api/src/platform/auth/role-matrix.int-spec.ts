@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance } from 'axios';
 import { allRoutes, pathParamNames, type Route } from '@lcm/contracts';
-import { startTestApp, type RunningTestApp } from '../../testing/test-app';
+import { startTestApp, type RunningTestApp, devToken } from '../../testing/test-app';
 
 const withParams = (route: Route): string =>
   pathParamNames(route.path).reduce((path, name) => path.replace(`:${name}`, randomUUID()), route.path);
@@ -26,8 +26,7 @@ describe('role matrix over the whole contract', () => {
   beforeAll(async () => {
     cpa = await startTestApp();
     http = axios.create({ baseURL: cpa.url, validateStatus: () => true });
-    userToken = (await http.post('/api/auth/dev-token', { subject: 'candidate', roles: ['user'] })).data
-      .access_token;
+    userToken = await devToken(http, ['user'], 'candidate');
   });
   afterAll(() => cpa.close());
 

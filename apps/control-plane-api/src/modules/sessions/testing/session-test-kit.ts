@@ -10,7 +10,12 @@ import { LabRecordRepository } from '../../lab-records/infrastructure/lab-record
 import { LabletDefinitionRepository } from '../../lablet-definitions/infrastructure/lablet-definition.repository';
 import { CmlWorkerRepository } from '../../workers/infrastructure/cml-worker.repository';
 import { ETCD_CLIENT } from '../../../platform/platform.tokens';
-import { type RunningTestApp, startTestApp, TEST_INTERNAL_API_KEY } from '../../../testing/test-app';
+import {
+  type RunningTestApp,
+  startTestApp,
+  TEST_INTERNAL_API_KEY,
+  devToken,
+} from '../../../testing/test-app';
 
 export { SseReader, type SseFrame } from '../../../testing/sse-client';
 
@@ -43,8 +48,7 @@ export interface SessionsTestKit {
 export async function startSessionsTestKit(): Promise<SessionsTestKit> {
   const cpa = await startTestApp();
   const http = axios.create({ baseURL: cpa.url, validateStatus: () => true });
-  const token = async (roles: Role[], subject = `${roles[0]}-user`): Promise<string> =>
-    (await http.post('/api/auth/dev-token', { subject, roles })).data.access_token as string;
+  const token = (roles: Role[], subject?: string): Promise<string> => devToken(http, roles, subject);
   const adminToken = await token(['admin'], 'alice-admin');
   const noRetry = { retry: { maxAttempts: 1 } };
   const workers = cpa.app.get(CmlWorkerRepository);

@@ -1,5 +1,5 @@
 import { type Route } from '@lcm/contracts';
-import { type CallArgs, type CallResult, type CpaHttpCore } from './cpa-http-core';
+import { type CallArgs, type CallResult, type RouteCaller } from './cpa-http-core';
 
 export type RouteTable = Record<string, Route>;
 
@@ -8,7 +8,7 @@ export type BoundRoutes<Table extends RouteTable> = {
   readonly [Name in keyof Table]: (...args: CallArgs<Table[Name]>) => Promise<CallResult<Table[Name]>>;
 };
 
-export const bindRoutes = <Table extends RouteTable>(core: CpaHttpCore, table: Table): BoundRoutes<Table> =>
+export const bindRoutes = <Table extends RouteTable>(core: RouteCaller, table: Table): BoundRoutes<Table> =>
   // Object.fromEntries loses the per-name types, which BoundRoutes states again.
   Object.fromEntries(
     Object.entries(table).map(([name, route]) => [

@@ -3,10 +3,11 @@ import {
   type ControllerName,
   INTERNAL_ACTOR_HEADER,
   INTERNAL_API_KEY_HEADER,
+  LEADER_TERM_HEADER,
 } from '@lcm/contracts';
-import { bindRoutes, type RouteTable } from './bind-routes';
+import { bindRoutes, type BoundRoutes, type RouteTable } from './bind-routes';
 import { CpaApiClient } from './cpa-api-client';
-import { CpaHttpCore, type CpaHttpCoreOptions } from './cpa-http-core';
+import { CpaHttpCore, type CpaHttpCoreOptions, type RouteCaller } from './cpa-http-core';
 
 const internal = apiContract.internal;
 
@@ -71,6 +72,21 @@ export const controlPlaneApiRoutes = {
   },
 } as const satisfies Record<string, RouteTable>;
 
+/** The controllers' view of the control plane: one bound method per route, as the real client and its fakes offer it. */
+export type ControlPlane = {
+  readonly [Group in keyof typeof controlPlaneApiRoutes]: BoundRoutes<(typeof controlPlaneApiRoutes)[Group]>;
+};
+
+/** Binds every controller route to `caller` (the HTTP core, or a fake in unit tests). */
+export const bindControlPlane = (caller: RouteCaller): ControlPlane => ({
+  sessions: bindRoutes(caller, controlPlaneApiRoutes.sessions),
+  children: bindRoutes(caller, controlPlaneApiRoutes.children),
+  definitions: bindRoutes(caller, controlPlaneApiRoutes.definitions),
+  templates: bindRoutes(caller, controlPlaneApiRoutes.templates),
+  workers: bindRoutes(caller, controlPlaneApiRoutes.workers),
+  labs: bindRoutes(caller, controlPlaneApiRoutes.labs),
+});
+
 /** Spec §5.3: expiring an already EXPIRED session answers 200 without change, so a lost answer may be asked again. */
 const IDEMPOTENT_POSTS = new Set([internal.sessions.expireSession]);
 
@@ -78,23 +94,36 @@ export interface ControlPlaneApiClientOptions extends CpaHttpCoreOptions {
   apiKey: string;
   /** Recorded by CPA as the actor of every change this client makes. */
   actor: ControllerName;
+  /**
+   * The leader term of the calling replica (the revision of its leader key), read at every call;
+   * CPA refuses writes from an older term, so a deposed leader's late calls cannot win.
+   */
+  leaderTerm?: () => string | undefined;
 }
 
 /** The controllers' client of `/api/internal` (spec §5.4), authenticated by the shared API key. */
-export class ControlPlaneApiClient extends CpaApiClient<'internal'> {
-  readonly sessions = bindRoutes(this.core, controlPlaneApiRoutes.sessions);
-  readonly children = bindRoutes(this.core, controlPlaneApiRoutes.children);
-  readonly definitions = bindRoutes(this.core, controlPlaneApiRoutes.definitions);
-  readonly templates = bindRoutes(this.core, controlPlaneApiRoutes.templates);
-  readonly workers = bindRoutes(this.core, controlPlaneApiRoutes.workers);
-  readonly labs = bindRoutes(this.core, controlPlaneApiRoutes.labs);
+export class ControlPlaneApiClient extends CpaApiClient<'internal'> implements ControlPlane {
+  private readonly bound = bindControlPlane(this.core);
+  readonly sessions = this.bound.sessions;
+  readonly children = this.bound.children;
+  readonly definitions = this.bound.definitions;
+  readonly templates = this.bound.templates;
+  readonly workers = this.bound.workers;
+  readonly labs = this.bound.labs;
 
-  constructor({ apiKey, actor, ...options }: ControlPlaneApiClientOptions) {
+  constructor({ apiKey, actor, leaderTerm, ...options }: ControlPlaneApiClientOptions) {
     super(
       new CpaHttpCore({
         ...options,
         idempotentPosts: IDEMPOTENT_POSTS,
-        authHeaders: () => ({ [INTERNAL_API_KEY_HEADER]: apiKey, [INTERNAL_ACTOR_HEADER]: actor }),
+        authHeaders: () => {
+          const term = leaderTerm?.();
+          return {
+            [INTERNAL_API_KEY_HEADER]: apiKey,
+            [INTERNAL_ACTOR_HEADER]: actor,
+            ...(term ? { [LEADER_TERM_HEADER]: `${actor}:${term}` } : {}),
+          };
+        },
       }),
     );
   }

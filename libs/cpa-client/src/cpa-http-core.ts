@@ -87,7 +87,12 @@ export function toQueryString(query: Record<string, unknown> | undefined): strin
  * what the route declares; anything else becomes a typed `CpaError`. Request inputs are typed but
  * not parsed here: CPA is the one validator, and its 400s reach the caller as `ValidationError`.
  */
-export class CpaHttpCore {
+/** Anything that performs a route call: the HTTP core, or a test fake of the control plane. */
+export interface RouteCaller {
+  call<R extends Route>(route: R, ...args: CallArgs<R>): Promise<CallResult<R>>;
+}
+
+export class CpaHttpCore implements RouteCaller {
   private readonly http: AxiosInstance;
   private readonly options: CpaHttpCoreOptions & CpaHttpCoreFlavour;
 

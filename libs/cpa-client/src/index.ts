@@ -8,12 +8,15 @@ export {
   type CpaHttpCoreFlavour,
   type CpaHttpCoreOptions,
   CpaHttpCore,
+  type RouteCaller,
   DEFAULT_TIMEOUT_MS,
 } from './cpa-http-core';
 export { type BoundRoutes, type RouteTable } from './bind-routes';
 export { CpaApiClient } from './cpa-api-client';
 export {
   ControlPlaneApiClient,
+  type ControlPlane,
+  bindControlPlane,
   type ControlPlaneApiClientOptions,
   controlPlaneApiRoutes,
 } from './control-plane-api.client';

@@ -125,4 +125,4 @@ export function decodeEtcdValue<Kind extends EtcdKeyKind>(kind: Kind, raw: strin
   return schema.parse(isBare(kind) ? raw : JSON.parse(raw)) as EtcdValue<Kind>;
 }
 
-const isBare = (kind: EtcdKeyKind): boolean => kind === 'leader' || ENTITY_KEYS[kind].bare;
+const isBare = (kind: EtcdKeyKind): boolean => kind !== 'leader' && ENTITY_KEYS[kind].bare;

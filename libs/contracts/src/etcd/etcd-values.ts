@@ -93,6 +93,13 @@ export const DefinitionContentSyncValue = z.object({
 });
 export type DefinitionContentSyncValue = z.infer<typeof DefinitionContentSyncValue>;
 
-/** Replica id of the leader, stored bare on a lease. */
-export const LeaderValue = z.string().min(1);
+/**
+ * Who leads a controller, on the leader's lease: the replica and the admin URL through which the
+ * control plane reaches it (scheduler views, trigger reconcile, resign).
+ */
+export const LeaderValue = z.object({
+  replica_id: z.string().min(1),
+  admin_url: z.url(),
+  elected_at: IsoDateTime,
+});
 export type LeaderValue = z.infer<typeof LeaderValue>;

@@ -7,3 +7,8 @@ export const CORRELATION_ID_HEADER = 'x-correlation-id';
 
 export const PUBLIC_API_PREFIX = '/api/v1';
 export const INTERNAL_API_PREFIX = '/api/internal';
+/**
+ * A leader-elected controller's proof of its term (`<controller>:<revision of its leader key>`);
+ * the control plane refuses a write whose term is older than the current leader's.
+ */
+export const LEADER_TERM_HEADER = 'x-lcm-leader-term';

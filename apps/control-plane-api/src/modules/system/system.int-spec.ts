@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import axios, { type AxiosInstance } from 'axios';
-import { apiContract, etcdKeys, type Role } from '@lcm/contracts';
+import { apiContract, encodeEtcdValue, etcdKeys, type Role } from '@lcm/contracts';
 import { type Etcd3 } from 'etcd3';
 import { ETCD_CLIENT } from '../../platform/platform.tokens';
 import { type RunningTestApp, startTestApp, testConfig, devToken } from '../../testing/test-app';
@@ -56,7 +56,9 @@ describe('system routes', () => {
 
   it('summarises CPA, MongoDB, etcd and the controllers, degraded while a controller has no leader', async () => {
     const etcd = withoutScheduler.app.get<Etcd3>(ETCD_CLIENT);
-    await etcd.put(etcdKeys.leader('lablet-controller')).value('lc-replica-1');
+    await etcd
+      .put(etcdKeys.leader('lablet-controller'))
+      .value(encodeEtcdValue('leader', { replica_id: 'lc-replica-1', admin_url: 'http://127.0.0.1:8082', elected_at: new Date().toISOString() }));
     try {
       const health = await client(withoutScheduler).get(routes.getSystemHealth.path, as('user'));
       expect(health.status).toBe(200);

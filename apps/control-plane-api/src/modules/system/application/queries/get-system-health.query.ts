@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { type Etcd3 } from 'etcd3';
 import { type Db } from 'mongodb';
-import { ControllerName, etcdKeys, type HealthState, type SystemHealth } from '@lcm/contracts';
+import { ControllerName, decodeEtcdValue, etcdKeys, type HealthState, type SystemHealth } from '@lcm/contracts';
 import { type Clock } from '@lcm/domain';
 import { CLOCK, ETCD_CLIENT, MONGO_DB } from '../../../../platform/platform.tokens';
 
@@ -54,9 +54,9 @@ export class GetSystemHealthHandler implements IQueryHandler<GetSystemHealthQuer
       }),
       ...ControllerName.options.map((controller) =>
         probe(controller, async () => {
-          const leader = await this.etcd.get(etcdKeys.leader(controller)).string();
-          if (leader === null) throw new Error('no elected leader');
-          return `leader ${leader}`;
+          const raw = await this.etcd.get(etcdKeys.leader(controller)).string();
+          if (raw === null) throw new Error('no elected leader');
+          return `leader ${decodeEtcdValue('leader', raw).replica_id}`;
         }),
       ),
     ]);

@@ -51,10 +51,20 @@ export const DiscoveredLab = z.strictObject({
 });
 export type DiscoveredLab = z.infer<typeof DiscoveredLab>;
 
+/**
+ * One entry of a scan. Clients send a `DiscoveredLab`; the server checks each entry on its own
+ * (against `DiscoveredLab`) so that one bad lab is reported in the result's `errors` instead of
+ * refusing the whole scan. Hence the input type is `DiscoveredLab` and the parsed type `unknown`.
+ */
+const ScannedLab = z
+  .custom<z.input<typeof DiscoveredLab>>()
+  .transform((entry): unknown => entry)
+  .meta({ description: 'A DiscoveredLab; an entry that is not one is listed in the result errors' });
+
 /** Bulk scan result for one worker (lab discovery v2, spec §7.3.4). */
 export const LabDiscoverBody = z.strictObject({
   worker_id: DocumentId,
-  labs: z.array(DiscoveredLab),
+  labs: z.array(ScannedLab),
   source: LabRecordSource.extract(['discovery', 'import']).default('discovery'),
   /** A partial scan (targeted discovery, registered import) skips the orphan sweep. */
   partial_scan: z.boolean().default(false),
@@ -90,7 +100,17 @@ export const UpdateLabTopologyBody = z.strictObject({
 });
 export type UpdateLabTopologyBody = z.infer<typeof UpdateLabTopologyBody>;
 
-export const RecordLabRunBody = LabRunRecord.strict();
+/**
+ * A run the lablet-controller reports. Only what it knows is required: the server generates a
+ * missing run id, takes `now` for a missing start, names `system` as the starter and derives
+ * `duration_seconds` from the times (a reported duration is ignored, so it cannot contradict them).
+ */
+export const RecordLabRunBody = LabRunRecord.partial()
+  .strict()
+  .refine(
+    (run) => !run.started_at || !run.stopped_at || Date.parse(run.stopped_at) >= Date.parse(run.started_at),
+    { path: ['stopped_at'], message: 'stopped_at must not be before started_at' },
+  );
 export type RecordLabRunBody = z.infer<typeof RecordLabRunBody>;
 
 /** `action` must name the pending action, so a late completion of an older action cannot clear a newer one. */

@@ -312,12 +312,17 @@ export class LabRecord extends AggregateRoot<LabRecordState, LabRecordEvent> {
     this.raise('lab_record.metadata_updated', { fields });
   }
 
-  /** A new revision only when the checksum changes; the first recorded topology is revision 1. */
+  /**
+   * A new revision only when the checksum changes. A new record is revision 1 (with the topology
+   * it was created with, if any); every later change counts up from there. Deleted and archived
+   * records refuse changes like every other write.
+   */
   recordTopology(spec: TopologySpec, author: RevisionAuthor, changeSummary: string | null): void {
+    this.assertNotTerminal();
     const checksum = topologyChecksum(spec);
     if (this.state.topology_spec?.checksum === checksum) return;
-    const first = this.state.revision_history.length === 0;
-    const revision = first ? 1 : this.state.revision + 1;
+    const creating = this.state.version === 0 && this.state.revision_history.length === 0;
+    const revision = creating ? 1 : this.state.revision + 1;
     const at = this.now();
     this.state.topology_spec = { ...structuredClone(spec), checksum };
     this.state.revision = revision;

@@ -203,8 +203,35 @@ describe('lab records over HTTP', () => {
       );
       expect(bad.status).toBe(400);
       expect(bad.data.errors.map((error: { field: string }) => error.field)).toEqual(
-        expect.arrayContaining(['body.worker_id', 'body.labs.0.status', 'body.extra', 'body.scanned_at']),
+        expect.arrayContaining(['body.worker_id', 'body.extra', 'body.scanned_at']),
       );
+    });
+
+    it('applies every good entry of a scan and lists each bad one in errors, without orphaning it', async () => {
+      const known = await discoveredRecord();
+      const knownLabId = known.runtime_binding.lab_id;
+      const fresh = `cml-ok-${randomUUID().slice(0, 6)}`;
+      const { lab_id: _missing, ...withoutLabId } = scannedLab('ignored');
+      const scan = await discover([
+        withoutLabId as DiscoveredLab,
+        scannedLab(fresh),
+        { ...scannedLab(knownLabId), status: 'NOT_A_STATUS' } as unknown as DiscoveredLab,
+      ]);
+      expect(scan.status).toBe(200);
+      expect(scan.data).toMatchObject({ synced: 1, discovered: 1 });
+      expect(scan.data.errors).toEqual([
+        { lab_id: null, message: expect.stringContaining('body.labs.0.lab_id') },
+        { lab_id: knownLabId, message: expect.stringContaining('body.labs.2.status') },
+      ]);
+      // A full scan: the badly described lab was seen all the same, so it is not orphaned.
+      expect((await http.get(path(publicRoutes.getLabRecord, known.id), as('user'))).data.status).toBe(
+        'DEFINED',
+      );
+      const listed = await http.get(internalRoutes.listLabRecords.path, {
+        ...internal,
+        params: { worker_id: workerId, search: fresh },
+      });
+      expect(listed.data.items).toEqual([expect.objectContaining({ status: 'DISCOVERED' })]);
     });
   });
 
@@ -477,6 +504,88 @@ describe('lab records over HTTP', () => {
       expect(runs.data).toEqual({
         items: [expect.objectContaining({ run_id: 'run-1', stop_reason: 'replaced' })],
         next_cursor: null,
+      });
+    });
+
+    it('derives a run duration from its times and fills what a minimal run report leaves out', async () => {
+      const imported = await importLab();
+      const runPath = path(internalRoutes.recordLabRun, imported.id);
+      const timed = await http.post(
+        runPath,
+        {
+          run_id: 'timed',
+          started_at: '2030-01-01T10:00:00.000Z',
+          stopped_at: '2030-01-01T10:02:30.000Z',
+          duration_seconds: 1,
+        },
+        internal,
+      );
+      expect(timed.status).toBe(201);
+      expect((await http.post(runPath, {}, internal)).status).toBe(201);
+      const backwards = await http.post(
+        runPath,
+        { started_at: '2030-01-01T10:00:00.000Z', stopped_at: '2030-01-01T09:00:00.000Z' },
+        internal,
+      );
+      expect(backwards.status).toBe(400);
+      expect(backwards.data.errors).toEqual([expect.objectContaining({ field: 'body.stopped_at' })]);
+
+      const runs = (await http.get(path(publicRoutes.listLabRuns, imported.id), as('user'))).data.items;
+      expect(runs).toHaveLength(2);
+      expect(runs).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ run_id: 'timed', duration_seconds: 150, started_by: 'system' }),
+          expect.objectContaining({
+            run_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+            stopped_at: null,
+            duration_seconds: null,
+            started_by: 'system',
+          }),
+        ]),
+      );
+    });
+
+    it('counts a new record as revision 1, so its first topology change is revision 2', async () => {
+      const labId = `cml-bare-${randomUUID().slice(0, 6)}`;
+      const { topology_spec: _none, ...withoutTopology } = scannedLab(labId);
+      await discover([withoutTopology], true);
+      const record = (
+        await http.get(internalRoutes.listLabRecords.path, {
+          ...internal,
+          params: { worker_id: workerId, search: labId },
+        })
+      ).data.items[0] as LabRecord;
+      expect(record.revision).toBe(1);
+      const topology = { nodes: [{ label: 'r1', tags: [] }], links: [], annotations: [] };
+      const revised = await http.put(
+        path(internalRoutes.updateLabTopology, record.id),
+        { topology_spec: topology, checksum: 'x', observed_at: new Date(Date.now() + 1000).toISOString() },
+        internal,
+      );
+      expect(revised.data.revision).toBe(2);
+      const revisions = await http.get(path(publicRoutes.listLabRevisions, record.id), as('user'));
+      expect(revisions.data.items.map((revision: { revision: number }) => revision.revision)).toEqual([2]);
+    });
+
+    it('refuses a topology update on a DELETED record with 400, like every other write', async () => {
+      const record = await discoveredRecord(undefined, 'STOPPED');
+      await http.post(path(publicRoutes.deleteLab, record.id), undefined, as('admin'));
+      const completed = await http.post(
+        path(internalRoutes.completeLabAction, record.id),
+        { action: 'delete' },
+        internal,
+      );
+      expect(completed.data.status).toBe('DELETED');
+      const topology = { nodes: [{ label: 'late', tags: [] }], links: [], annotations: [] };
+      const refused = await http.put(
+        path(internalRoutes.updateLabTopology, record.id),
+        { topology_spec: topology, checksum: 'x', observed_at: new Date(Date.now() + 1000).toISOString() },
+        internal,
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.data).toMatchObject({
+        code: 'INVALID_REQUEST',
+        detail: expect.stringContaining('DELETED'),
       });
     });
   });

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type DiscoveredLab, type LabDiscoverBody, type LabDiscoverResult } from '@lcm/contracts';
+import { DiscoveredLab, type LabDiscoverBody, type LabDiscoverResult, toFieldErrors } from '@lcm/contracts';
 import { type Clock, type DomainEvent, LabRecord, newId } from '@lcm/domain';
 import { notFound } from '../../../../platform/http/api-error';
 import { CLOCK } from '../../../../platform/platform.tokens';
@@ -37,9 +37,15 @@ function metadataOf(lab: DiscoveredLab) {
 const changed = (events: readonly DomainEvent[]) =>
   events.some((event) => event.type !== 'lab_record.created');
 
+/** The lab id of an entry that failed validation, when it has a usable one. */
+const labIdOf = (entry: unknown): string | null => {
+  const labId = (entry as { lab_id?: unknown } | null)?.lab_id;
+  return typeof labId === 'string' && labId.length > 0 ? labId : null;
+};
+
 /**
- * Each lab is its own single-document save, so one failing lab (a lost race, a bad record) is
- * reported in `errors` and does not undo the others.
+ * Each lab is checked and saved on its own (single-document saves), so one failing lab (a bad
+ * entry, a lost race) is reported in `errors` and neither refuses nor undoes the others.
  */
 @CommandHandler(DiscoverLabsCommand)
 export class DiscoverLabsHandler implements ICommandHandler<DiscoverLabsCommand> {
@@ -63,7 +69,19 @@ export class DiscoverLabsHandler implements ICommandHandler<DiscoverLabsCommand>
       errors: [],
     };
 
-    for (const scanned of scan.labs) {
+    for (const [index, entry] of scan.labs.entries()) {
+      const parsed = DiscoveredLab.safeParse(entry);
+      if (!parsed.success) {
+        const labId = labIdOf(entry);
+        // A lab the scan did see, however badly described, is not missing from the worker.
+        if (labId) known.delete(labId);
+        const problems = toFieldErrors(parsed.error).map(
+          (e) => `${['body.labs', index, e.field].filter((part) => part !== '').join('.')}: ${e.message}`,
+        );
+        result.errors.push({ lab_id: labId, message: problems.join('; ') });
+        continue;
+      }
+      const scanned = parsed.data;
       await this.attempt(result, scanned.lab_id, async () => {
         const existing = known.get(scanned.lab_id);
         known.delete(scanned.lab_id);

@@ -1,5 +1,8 @@
+import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type LabRecord, type RecordLabRunBody } from '@lcm/contracts';
+import { type LabRecord, type LabRunRecord, type RecordLabRunBody } from '@lcm/contracts';
+import { type Clock, newId } from '@lcm/domain';
+import { CLOCK } from '../../../../platform/platform.tokens';
 import { LabRecordRepository } from '../../infrastructure/lab-record.repository';
 import { toLabRecordView } from '../../infrastructure/lab-record.views';
 import { LabRecordCommits } from '../lab-record-commits';
@@ -15,16 +18,32 @@ export class RecordLabRunCommand extends Command<LabRecord> {
   }
 }
 
+const durationSeconds = (startedAt: string, stoppedAt: string | null): number | null =>
+  stoppedAt === null ? null : Math.round((Date.parse(stoppedAt) - Date.parse(startedAt)) / 1000);
+
 @CommandHandler(RecordLabRunCommand)
 export class RecordLabRunHandler implements ICommandHandler<RecordLabRunCommand> {
   constructor(
     private readonly labs: LabRecordRepository,
     private readonly commits: LabRecordCommits,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ labRecordId, run, actor }: RecordLabRunCommand): Promise<LabRecord> {
     const lab = await this.labs.getById(labRecordId);
-    lab.recordRun(run);
+    const startedAt = run.started_at ?? this.clock.now().toISOString();
+    const stoppedAt = run.stopped_at ?? null;
+    const record: LabRunRecord = {
+      run_id: run.run_id ?? newId(),
+      started_at: startedAt,
+      stopped_at: stoppedAt,
+      duration_seconds: durationSeconds(startedAt, stoppedAt),
+      started_by: run.started_by ?? 'system',
+      stop_reason: run.stop_reason ?? null,
+      lablet_session_id: run.lablet_session_id ?? null,
+      final_state: run.final_state ?? null,
+    };
+    lab.recordRun(record);
     return toLabRecordView((await this.commits.save(lab, actor)).state);
   }
 }

@@ -140,3 +140,7 @@ export const ListWorkersQuery = ListQuery({
   include_terminated: z.stringbool().default(false),
 });
 export type ListWorkersQuery = z.infer<typeof ListWorkersQuery>;
+
+/** By default the sessions that hold the worker now; `include_history` adds every session ever placed on it. */
+export const ListWorkerSessionsQuery = ListQuery({ include_history: z.stringbool().default(false) });
+export type ListWorkerSessionsQuery = z.infer<typeof ListWorkerSessionsQuery>;

@@ -36,6 +36,8 @@ export interface CreateSessionInput {
   id: string;
   definition: LabletDefinition;
   owner: string;
+  /** Who asked for the session (a booking system, an operator); the owner is the candidate. */
+  created_by?: string | null;
   reservation_id?: string | null;
   timeslot_start: string;
   timeslot_end: string;
@@ -94,7 +96,7 @@ export class LabletSession extends AggregateRoot<LabletSessionState, LabletSessi
         timeslot_start: new Date(start).toISOString(),
         timeslot_end: new Date(end).toISOString(),
         status: 'PENDING',
-        status_history: [{ from: null, to: 'PENDING', at, reason: 'created', actor: input.owner }],
+        status_history: [{ from: null, to: 'PENDING', at, reason: 'created', actor: input.created_by ?? null }],
       }),
       clock,
     );
@@ -182,16 +184,16 @@ export class LabletSession extends AggregateRoot<LabletSessionState, LabletSessi
   // ---- lifecycle (spec §4.1) ----
 
   /** CPA allocates capacity and ports on the worker in the same unit of work (see scheduleSession). */
-  schedule(input: { worker_id: string; allocated_ports: PortMap }): void {
-    this.transitionTo('SCHEDULED', 'scheduled', null, () => {
+  schedule(input: { worker_id: string; allocated_ports: PortMap; actor?: string | null }): void {
+    this.transitionTo('SCHEDULED', 'scheduled', input.actor ?? null, () => {
       this.state.worker_id = input.worker_id;
       this.state.allocated_ports = { ...input.allocated_ports };
       this.state.scheduled_at = this.now();
     });
   }
 
-  startInstantiation(): void {
-    this.transitionTo('INSTANTIATING', 'instantiation_lead_reached');
+  startInstantiation(actor: string | null = null): void {
+    this.transitionTo('INSTANTIATING', 'instantiation_lead_reached', actor);
   }
 
   /**
@@ -230,10 +232,12 @@ export class LabletSession extends AggregateRoot<LabletSessionState, LabletSessi
   }
 
   /** Atomic with the LDS data: the UserSession (absent when the definition has no LDS content) and the CML lab id. */
-  markReady(input: { userSession?: UserSession | null; cml_lab_id?: string | null } = {}): void {
+  markReady(
+    input: { userSession?: UserSession | null; cml_lab_id?: string | null; actor?: string | null } = {},
+  ): void {
     const userSession = input.userSession ?? null;
     if (userSession) this.assertOwnChild('UserSession', userSession.id, userSession.labletSessionId);
-    this.transitionTo('READY', 'lds_provisioned', null, () => {
+    this.transitionTo('READY', 'lds_provisioned', input.actor ?? null, () => {
       if (userSession) this.state.user_session_id = userSession.id;
       if (input.cml_lab_id) this.state.cml_lab_id = input.cml_lab_id;
     });
@@ -328,8 +332,8 @@ export class LabletSession extends AggregateRoot<LabletSessionState, LabletSessi
     });
   }
 
-  markStopped(): void {
-    this.transitionTo('STOPPED', 'lab_torn_down');
+  markStopped(actor: string | null = null): void {
+    this.transitionTo('STOPPED', 'lab_torn_down', actor);
   }
 
   archive(actor: string | null = null): void {
@@ -337,11 +341,11 @@ export class LabletSession extends AggregateRoot<LabletSessionState, LabletSessi
   }
 
   /** Decision 19, checked against the clock: reasons follow the status the session was stuck in. */
-  expire(): void {
+  expire(actor: string | null = null): void {
     if (this.state.status === 'EXPIRED') return;
     const reason = EXPIRY_REASONS[this.state.status];
     if (reason && !this.isTimeslotOver) throw new TimeslotNotEndedError(this.id, this.state.timeslot_end);
-    this.transitionTo('EXPIRED', reason ?? 'expired', null, () => {
+    this.transitionTo('EXPIRED', reason ?? 'expired', actor, () => {
       this.state.expiry_reason = reason ?? null;
     });
   }

@@ -16,6 +16,7 @@ export function scheduleSession(
   session: LabletSession,
   worker: CmlWorker,
   definition: LabletDefinition,
+  actor: string | null = null,
 ): void {
   if (session.status === 'SCHEDULED' && session.workerId === worker.id) return;
   if (session.definitionId !== definition.id)
@@ -23,7 +24,7 @@ export function scheduleSession(
   // The session's table is consulted first so a refused schedule never touches the worker.
   assertTransition(LABLET_SESSION_MACHINE, session.id, session.status, 'SCHEDULED');
   const ports = worker.allocate(session.id, definition.capacityDemand, definition.portNames);
-  session.schedule({ worker_id: worker.id, allocated_ports: ports });
+  session.schedule({ worker_id: worker.id, allocated_ports: ports, actor });
 }
 
 /**

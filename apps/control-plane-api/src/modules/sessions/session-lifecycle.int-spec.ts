@@ -370,6 +370,24 @@ describe('session lifecycle over HTTP', () => {
     expect(entries.find((entry) => entry.action === 'lablet_session.archived')).toMatchObject({
       actor: 'alice-admin',
     });
+    // The status history names the same actor as the audit log for every change; the creation
+    // entry names the caller who booked it, not the candidate.
+    const statusActors = Object.fromEntries(
+      entries
+        .filter((entry) => entry.after_status !== null)
+        .map((entry) => [entry.after_status, entry.actor]),
+    );
+    const history = session.status_history.map((entry) => [entry.to, entry.actor]);
+    expect(history).toEqual(history.map(([to]) => [to, statusActors[to as string]]));
+    expect(history).toEqual(
+      expect.arrayContaining([
+        ['PENDING', 'alice-admin'],
+        ['SCHEDULED', 'lablet-controller'],
+        ['INSTANTIATING', 'lablet-controller'],
+        ['READY', 'lablet-controller'],
+        ['STOPPED', 'lablet-controller'],
+      ]),
+    );
     const workerEntries = await kit.audit.collection.find({ target_id: worker.id }).toArray();
     expect(workerEntries.map((entry) => entry.action)).toEqual(
       expect.arrayContaining([

@@ -4,7 +4,12 @@ import { apiContract, decodeEtcdValue, etcdKeys, etcdPrefixes, type Route } from
 import { aLabRecord } from '@lcm/testing';
 import { sampleDefinitionBody } from '../lablet-definitions/fixtures/sample-definition';
 import { WorkersEtcdProjector } from './infrastructure/workers.etcd-projector';
-import { SseReader, type SessionsTestKit, startSessionsTestKit } from '../sessions/testing/session-test-kit';
+import {
+  inMinutes,
+  SseReader,
+  type SessionsTestKit,
+  startSessionsTestKit,
+} from '../sessions/testing/session-test-kit';
 
 describe('workers over HTTP', () => {
   let kit: SessionsTestKit;
@@ -376,10 +381,17 @@ describe('workers over HTTP', () => {
     await kit.http.post(`/api/internal/workers/${id}/stop`, { reason: 'drained' }, as(wc));
     expect((await patch(id, { status: 'STOPPED' })).status).toBe(200);
     const after = await kit.http.get(`/api/v1/sessions/${session.data.id}`, as(admin));
+    // The session was only SCHEDULED: the candidate never started, which a booking system rebooks.
     expect(after.data).toMatchObject({
       status: 'TERMINATED',
-      termination_reason: 'worker_stopped_during_active_session',
+      termination_reason: 'worker_stopped_before_session_start',
     });
+    const sessionIds = async (query: string) =>
+      (await kit.http.get(`/api/v1/workers/${id}/sessions${query}`, as(user))).data.items.map(
+        (s: { id: string }) => s.id,
+      );
+    expect(await sessionIds('')).toEqual([]);
+    expect(await sessionIds('?include_history=true')).toEqual([session.data.id]);
     expect((await kit.http.get(`/api/v1/lab-records/${runningLab.id}`, as(admin))).data.status).toBe(
       'STOPPED',
     );
@@ -388,6 +400,37 @@ describe('workers over HTTP', () => {
       assigned_instance_count: 0,
       allocated_capacity: { cpu_cores: 0, memory_gb: 0, storage_gb: 0, max_nodes: 0 },
     });
+  });
+
+  it('recalculates a worker capacity from the sessions that hold it, for operators only', async () => {
+    const id = await runningWorker();
+    const definition = await kit.seedDefinition();
+    const session = await kit.admin.sessions.create({
+      body: { definition_id: definition.id, owner: 'candidate-3', timeslot_end: inMinutes(60) },
+    });
+    await kit.internal.sessions.schedule({
+      params: { lablet_session_id: session.id },
+      body: { worker_id: id },
+    });
+    // An allocation no session stands for (e.g. left by a crash between the worker and session saves).
+    const worker = await kit.workers.getById(id);
+    worker.allocate(randomUUID(), definition.capacityDemand, []);
+    await kit.workers.save(worker);
+    const allocated = async () => (await kit.http.get(`/api/v1/workers/${id}/capacity`, as(user))).data;
+    expect((await allocated()).assigned_instance_count).toBe(2);
+
+    const path = `/api/v1/workers/${id}/recalculate-capacity`;
+    expect((await kit.http.post(path, undefined, as(user))).status).toBe(403);
+    const recalculated = await kit.http.post(path, undefined, as(admin));
+    expect(recalculated.status).toBe(200);
+    expect(await allocated()).toMatchObject({
+      assigned_instance_count: 1,
+      allocated_capacity: definition.capacityDemand,
+    });
+    expect(
+      (await kit.http.post(`/api/v1/workers/${randomUUID()}/recalculate-capacity`, undefined, as(admin)))
+        .status,
+    ).toBe(404);
   });
 
   it('orphans the labs and terminates the sessions of a worker whose instance is gone', async () => {

@@ -12,6 +12,7 @@ import { CompleteLicenseOperationHandler } from './application/commands/complete
 import { CreateWorkerHandler } from './application/commands/create-worker.command';
 import { DrainWorkerHandler } from './application/commands/drain-worker.command';
 import { ImportWorkerHandler } from './application/commands/import-worker.command';
+import { RecalculateWorkerCapacityHandler } from './application/commands/recalculate-worker-capacity.command';
 import { ReportWorkerActivityHandler } from './application/commands/report-worker-activity.command';
 import { ReportWorkerMetricsHandler } from './application/commands/report-worker-metrics.command';
 import { ReportWorkerStateHandler } from './application/commands/report-worker-state.command';
@@ -63,6 +64,7 @@ const SNAPSHOT_LIMIT = 1000;
     StopWorkerHandler,
     DrainWorkerHandler,
     CancelDrainHandler,
+    RecalculateWorkerCapacityHandler,
     RequestWorkerRefreshHandler,
     UpdateWorkerTagsHandler,
     RequestLicenseOperationHandler,

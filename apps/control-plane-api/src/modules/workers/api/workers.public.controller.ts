@@ -30,6 +30,7 @@ import { StopWorkerCommand } from '../application/commands/stop-worker.command';
 import { TerminateWorkerCommand } from '../application/commands/terminate-worker.command';
 import { UpdateWorkerTagsCommand } from '../application/commands/update-worker-tags.command';
 import { GetCapacitySummaryQuery } from '../application/queries/get-capacity-summary.query';
+import { RecalculateWorkerCapacityCommand } from '../application/commands/recalculate-worker-capacity.command';
 import { GetWorkerActivityQuery } from '../application/queries/get-worker-activity.query';
 import { GetWorkerCapacityQuery } from '../application/queries/get-worker-capacity.query';
 import { GetWorkerIdleStatusQuery } from '../application/queries/get-worker-idle-status.query';
@@ -102,6 +103,11 @@ export class WorkersPublicController {
   @ContractRoute(routes.cancelDrain)
   cancelDrain(@Input() input: In<'cancelDrain'>, @Actor() actor: string): Promise<CmlWorker> {
     return this.commands.execute(new CancelDrainCommand(input.params.worker_id, actor));
+  }
+
+  @ContractRoute(routes.recalculateCapacity)
+  recalculateCapacity(@Input() input: In<'recalculateCapacity'>, @Actor() actor: string): Promise<CmlWorker> {
+    return this.commands.execute(new RecalculateWorkerCapacityCommand(input.params.worker_id, actor));
   }
 
   @ContractRoute(routes.getCapacity)

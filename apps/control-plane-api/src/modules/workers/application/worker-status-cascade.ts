@@ -27,17 +27,20 @@ interface Cascade {
   loss: WorkerLoss;
 }
 
+/** The reason says whether the candidate had started, so a booking system knows whether to rebook. */
+const lossReason =
+  (loss: WorkerLoss) =>
+  (session: LabletSessionState): string =>
+    session.started_at === null ? `${loss}_before_session_start` : `${loss}_during_active_session`;
+
 const ON_STOPPED: Cascade = {
-  sessionReason: () => 'worker_stopped_during_active_session',
+  sessionReason: lossReason('worker_stopped'),
   labStatusFilter: { $in: LAB_STATUSES_FORCE_STOPPED },
   loss: 'worker_stopped',
 };
 
 const ON_TERMINATED: Cascade = {
-  sessionReason: (session) =>
-    session.started_at === null
-      ? 'worker_terminated_before_session_start'
-      : 'worker_terminated_during_active_session',
+  sessionReason: lossReason('worker_terminated'),
   labStatusFilter: { $nin: LAB_STATUSES_SPARED },
   loss: 'worker_terminated',
 };

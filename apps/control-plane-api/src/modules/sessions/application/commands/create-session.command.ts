@@ -54,6 +54,7 @@ export class CreateSessionHandler implements ICommandHandler<CreateSessionComman
         id,
         definition,
         owner: body.owner,
+        created_by: actor,
         reservation_id: body.reservation_id ?? null,
         // No start means "as soon as possible": the timeslot starts now (spec §7.1 ASAP).
         timeslot_start: body.timeslot_start ?? this.clock.now().toISOString(),

@@ -46,7 +46,7 @@ export class MarkReadyHandler implements ICommandHandler<MarkReadyCommand> {
       },
     );
     const before = fingerprint(session);
-    session.markReady({ userSession, cml_lab_id: body.cml_lab_id });
+    session.markReady({ userSession, cml_lab_id: body.cml_lab_id, actor });
     const committed = (await saveIfChanged(this.sessions, session, before)) ?? {
       state: session.toState(),
       events: [],

@@ -57,7 +57,7 @@ export class ScheduleSessionHandler implements ICommandHandler<ScheduleSessionCo
         throw new InvalidTransitionError('SESSION', sessionId, session.status, 'SCHEDULED');
       const worker = await this.workers.getById(workerId);
       const definition = await this.definitions.getById(session.definitionId);
-      scheduleSession(session, worker, definition);
+      scheduleSession(session, worker, definition, actor);
 
       let workerCommitted: Committed<CmlWorkerState>;
       try {

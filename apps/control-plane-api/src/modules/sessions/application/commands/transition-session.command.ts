@@ -61,7 +61,7 @@ export class TransitionSessionHandler implements ICommandHandler<TransitionSessi
     const actor = input.actor;
     switch (target) {
       case 'INSTANTIATING':
-        session.startInstantiation();
+        session.startInstantiation(actor);
         break;
       case 'RUNNING':
         session.start({ userSession, actor, startedAt: input.startedAt ?? null });
@@ -73,13 +73,13 @@ export class TransitionSessionHandler implements ICommandHandler<TransitionSessi
         session.beginStopping(input.reason ?? 'stop_requested', actor);
         break;
       case 'STOPPED':
-        session.markStopped();
+        session.markStopped(actor);
         break;
       case 'ARCHIVED':
         session.archive(actor);
         break;
       case 'EXPIRED':
-        session.expire();
+        session.expire(actor);
         break;
       case 'TERMINATED':
         session.terminate({ reason: input.reason ?? 'terminated', terminated_by: actor });

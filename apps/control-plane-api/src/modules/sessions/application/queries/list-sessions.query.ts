@@ -9,6 +9,8 @@ export class ListSessionsQuery extends Query<Page<SessionView>> {
   constructor(
     readonly filter: ListQuery,
     readonly audience: 'public' | 'internal',
+    /** Only these sessions (e.g. the ones a worker's allocation names). */
+    readonly onlyIds?: readonly string[],
   ) {
     super();
   }
@@ -19,8 +21,9 @@ export class ListSessionsQuery extends Query<Page<SessionView>> {
 export class ListSessionsHandler implements IQueryHandler<ListSessionsQuery> {
   constructor(@Inject(LabletSessionRepository) private readonly sessions: LabletSessionRepository) {}
 
-  execute({ filter: query, audience }: ListSessionsQuery): Promise<Page<SessionView>> {
+  execute({ filter: query, audience, onlyIds }: ListSessionsQuery): Promise<Page<SessionView>> {
     const filter: Record<string, unknown> = {};
+    if (onlyIds) filter['_id'] = { $in: onlyIds };
     if (query.status) filter['status'] = { $in: query.status };
     for (const field of ['worker_id', 'definition_id', 'owner', 'reservation_id'] as const)
       if (query[field]) filter[field] = query[field];

@@ -1,6 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryBus, QueryHandler } from '@nestjs/cqrs';
-import { type LabletSession, type Page, type PageQuery } from '@lcm/contracts';
+import {
+  type LabletSession,
+  type ListWorkerSessionsQuery as WorkerSessionsFilter,
+  type Page,
+} from '@lcm/contracts';
 import { ListSessionsQuery } from '../../../sessions/application/queries/list-sessions.query';
 import { CmlWorkerRepository } from '../../infrastructure/cml-worker.repository';
 import { storedWorker } from '../stored-worker';
@@ -8,14 +12,17 @@ import { storedWorker } from '../stored-worker';
 export class ListWorkerSessionsQuery extends Query<Page<LabletSession>> {
   constructor(
     readonly workerId: string,
-    readonly page: PageQuery,
+    readonly filter: WorkerSessionsFilter,
     readonly audience: 'public' | 'internal',
   ) {
     super();
   }
 }
 
-/** Every session ever placed on the worker, through the sessions context's own list. */
+/**
+ * The sessions that hold the worker now are the ones its allocation names (decision 3: STOPPED
+ * and later ones released it); `include_history` lists every session ever placed on it.
+ */
 @QueryHandler(ListWorkerSessionsQuery)
 export class ListWorkerSessionsHandler implements IQueryHandler<ListWorkerSessionsQuery> {
   constructor(
@@ -23,8 +30,15 @@ export class ListWorkerSessionsHandler implements IQueryHandler<ListWorkerSessio
     @Inject(QueryBus) private readonly queries: QueryBus,
   ) {}
 
-  async execute({ workerId, page, audience }: ListWorkerSessionsQuery): Promise<Page<LabletSession>> {
-    await storedWorker(this.workers, workerId);
-    return this.queries.execute(new ListSessionsQuery({ ...page, worker_id: workerId }, audience));
+  async execute({ workerId, filter, audience }: ListWorkerSessionsQuery): Promise<Page<LabletSession>> {
+    const worker = await storedWorker(this.workers, workerId);
+    const { include_history: includeHistory, ...page } = filter;
+    return this.queries.execute(
+      new ListSessionsQuery(
+        { ...page, worker_id: workerId },
+        audience,
+        includeHistory ? undefined : worker.session_ids,
+      ),
+    );
   }
 }

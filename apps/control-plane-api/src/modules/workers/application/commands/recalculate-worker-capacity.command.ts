@@ -1,0 +1,68 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { type Capacity, type CmlWorker as CmlWorkerView, type LabletSessionStatus } from '@lcm/contracts';
+import { type Clock, sessionHoldsCapacity } from '@lcm/domain';
+import { CLOCK } from '../../../../platform/platform.tokens';
+import { LabletDefinitionRepository } from '../../../lablet-definitions/infrastructure/lablet-definition.repository';
+import { LabletSessionRepository } from '../../../sessions/infrastructure/session.repositories';
+import { WorkerChanges } from '../worker-changes';
+
+export class RecalculateWorkerCapacityCommand extends Command<CmlWorkerView> {
+  constructor(
+    readonly workerId: string,
+    readonly actor: string,
+  ) {
+    super();
+  }
+}
+
+/** Statuses that never hold a worker's capacity, so the query need not read them (decision 3). */
+const NEVER_HOLDING: LabletSessionStatus[] = ['PENDING', 'STOPPED', 'ARCHIVED', 'TERMINATED'];
+/** A worker carries at most its max_nodes sessions; the bound keeps the query from ever being unbounded. */
+const HOLDER_BATCH = 1000;
+
+/**
+ * Operator repair (spec §3.5 recalculation): rebuilds the worker's allocation from the sessions
+ * that hold it now, each with its definition's demand (or its current allocation if the
+ * definition is gone). A session scheduled while this runs allocated on the worker after the
+ * sessions were read, so allocations newer than the read are kept.
+ */
+@CommandHandler(RecalculateWorkerCapacityCommand)
+export class RecalculateWorkerCapacityHandler implements ICommandHandler<RecalculateWorkerCapacityCommand> {
+  constructor(
+    @Inject(LabletSessionRepository) private readonly sessions: LabletSessionRepository,
+    @Inject(LabletDefinitionRepository) private readonly definitions: LabletDefinitionRepository,
+    @Inject(WorkerChanges) private readonly changes: WorkerChanges,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ workerId, actor }: RecalculateWorkerCapacityCommand): Promise<CmlWorkerView> {
+    const readAt = this.clock.now().toISOString();
+    const holders = (
+      await this.sessions.findStates(
+        { worker_id: workerId, status: { $nin: NEVER_HOLDING } },
+        { _id: 1 },
+        HOLDER_BATCH,
+      )
+    ).filter((session) => sessionHoldsCapacity(session.status, session.lab_record_id));
+    const demand = new Map<string, Capacity>();
+    for (const definitionId of new Set(holders.map((session) => session.definition_id))) {
+      const definition = await this.definitions.findById(definitionId);
+      if (definition) demand.set(definitionId, definition.capacityDemand);
+    }
+    const committed = await this.changes.update(workerId, actor, (worker) => {
+      const allocations = worker.toState().capacity_allocations;
+      const current = new Map(allocations.map((allocation) => [allocation.session_id, allocation.capacity]));
+      const active = holders.flatMap((session) => {
+        const capacity = demand.get(session.definition_id) ?? current.get(session.id);
+        return capacity ? [{ session_id: session.id, capacity }] : [];
+      });
+      const listed = new Set(active.map((entry) => entry.session_id));
+      const scheduledMeanwhile = allocations.filter(
+        (allocation) => allocation.allocated_at > readAt && !listed.has(allocation.session_id),
+      );
+      worker.recalculateCapacity([...active, ...scheduledMeanwhile]);
+    });
+    return committed.view;
+  }
+}

@@ -39,3 +39,5 @@ export * from './definitions/lablet-definition.state';
 export * from './definitions/lablet-definition.transitions';
 
 export * from './settings/system-settings.aggregate';
+
+export * from './lab-resolution';

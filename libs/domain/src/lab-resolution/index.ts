@@ -1,0 +1,3 @@
+export * from './device-access';
+export * from './lab-reuse';
+export * from './port-placeholders';

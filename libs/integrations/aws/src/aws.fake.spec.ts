@@ -46,4 +46,23 @@ describe('AwsFake', () => {
     expect(series?.datapoints.map((point) => point.value)).toEqual([2, 3]);
     await expect(aws.getMetricData({ queries: [query], start: at(0), end: at(5), periodSeconds: 30 })).rejects.toBeInstanceOf(InvalidError);
   });
+
+  it('describes many instances and statuses in one call each, and finds images by name pattern', async () => {
+    const aws = new AwsFake();
+    const first = await aws.launchInstance(spec);
+    const second = await aws.launchInstance({ ...spec, workerId: 'worker-2' });
+    await aws.stopInstance(second.instance_id);
+    aws.recorder.reset();
+    const described = await aws.describeInstances([first.instance_id, second.instance_id, 'i-unknown']);
+    expect(described.map((instance) => [instance.instance_id, instance.state])).toEqual([
+      [first.instance_id, 'running'],
+      [second.instance_id, 'stopped'],
+    ]);
+    const statuses = await aws.describeInstanceStatuses([first.instance_id, 'i-unknown']);
+    expect(statuses).toEqual([expect.objectContaining({ instance_id: first.instance_id, instance_status: 'ok' })]);
+    expect(aws.recorder.operations()).toEqual(['describeInstances', 'describeInstanceStatuses']);
+    aws.registerImage({ name: 'CML-2.9.0-a', creation_date: '2025-01-01T00:00:00.000Z' });
+    aws.registerImage({ name: 'other' });
+    await expect(aws.findImages('CML-2.9.*')).resolves.toEqual([expect.objectContaining({ name: 'CML-2.9.0-a' })]);
+  });
 });

@@ -1,9 +1,11 @@
 import { ConflictError, FakeCallRecorder, InvalidError } from '@lcm/integrations/http';
 import { toAwsIntegrationError } from './aws.errors';
+import { matchesImageNamePattern } from './aws.images';
 import { assertMetricPeriod, clientTokenForWorker, lcmTagsForWorker } from './aws.launch';
 import {
   type AwsOperation,
   type AwsWorkerPort,
+  type Ec2ImageInfo,
   type Ec2InstanceInfo,
   type Ec2InstanceState,
   type Ec2InstanceStatus,
@@ -26,6 +28,8 @@ interface SeededDatapoint {
 export class AwsFake implements AwsWorkerPort {
   readonly recorder = new FakeCallRecorder<AwsOperation>();
   readonly instances = new Map<string, Ec2InstanceInfo>();
+  /** Images of this account, found by `findImages`; tests register them with `registerImage`. */
+  readonly images: Ec2ImageInfo[] = [];
   private readonly instanceByClientToken = new Map<string, string>();
   private readonly metrics = new Map<string, SeededDatapoint[]>();
   private launched = 0;
@@ -61,6 +65,44 @@ export class AwsFake implements AwsWorkerPort {
   async describeInstance(instanceId: string) {
     this.recorder.enter('describeInstance', instanceId);
     return structuredClone(this.settle(this.require('describeInstance', instanceId)));
+  }
+
+  async describeInstances(instanceIds: readonly string[]) {
+    this.recorder.enter('describeInstances', instanceIds);
+    return [...new Set(instanceIds)]
+      .map((instanceId) => this.instances.get(instanceId))
+      .filter((instance): instance is Ec2InstanceInfo => instance !== undefined)
+      .map((instance) => structuredClone(this.settle(instance)));
+  }
+
+  async describeInstanceStatuses(instanceIds: readonly string[]) {
+    this.recorder.enter('describeInstanceStatuses', instanceIds);
+    return [...new Set(instanceIds)]
+      .filter((instanceId) => this.instances.has(instanceId))
+      .map((instanceId) => this.statusOf(this.settle(this.instances.get(instanceId) as Ec2InstanceInfo)));
+  }
+
+  async findImages(namePattern: string) {
+    this.recorder.enter('findImages', namePattern);
+    return this.images.filter((image) => image.name !== null && matchesImageNamePattern(image.name, namePattern)).map((image) => ({ ...image }));
+  }
+
+  registerImage(image: Partial<Ec2ImageInfo> & { name: string }): Ec2ImageInfo {
+    const registered: Ec2ImageInfo = {
+      image_id: `ami-${(this.images.length + 1).toString(16).padStart(17, '0')}`,
+      description: null,
+      creation_date: new Date().toISOString(),
+      state: 'available',
+      root_device_name: '/dev/sda1',
+      ...image,
+    };
+    this.images.push(registered);
+    return registered;
+  }
+
+  /** Drift from outside LCM: someone stopped, terminated or re-addressed the instance in the console. */
+  setInstance(instanceId: string, change: Partial<Ec2InstanceInfo>): void {
+    Object.assign(this.require('setInstance', instanceId), change);
   }
 
   async findInstances(filter: InstanceFilter) {
@@ -100,10 +142,13 @@ export class AwsFake implements AwsWorkerPort {
     this.recorder.enter('describeInstanceStatus', instanceId);
     const instance = this.instances.get(instanceId);
     if (!instance) return null;
-    this.settle(instance);
+    return this.statusOf(this.settle(instance));
+  }
+
+  private statusOf(instance: Ec2InstanceInfo): Ec2InstanceStatus {
     const running = instance.state === 'running';
     return {
-      instance_id: instanceId,
+      instance_id: instance.instance_id,
       state: instance.state,
       instance_status: running ? 'ok' : 'not-applicable',
       instance_reachability: running ? 'passed' : null,

@@ -1,6 +1,13 @@
-import { type Ec2InstanceInfo, type Ec2InstanceState, type Ec2InstanceStatus, type Ec2StateChange, type MetricSeries } from './aws.schemas';
+import {
+  type Ec2ImageInfo,
+  type Ec2InstanceInfo,
+  type Ec2InstanceState,
+  type Ec2InstanceStatus,
+  type Ec2StateChange,
+  type MetricSeries,
+} from './aws.schemas';
 
-export type { Ec2InstanceInfo, Ec2InstanceState, Ec2InstanceStatus, Ec2StateChange, MetricSeries };
+export type { Ec2ImageInfo, Ec2InstanceInfo, Ec2InstanceState, Ec2InstanceStatus, Ec2StateChange, MetricSeries };
 
 export interface WorkerLaunchSpec {
   /** LCM worker aggregate id: source of the idempotency token and the `lcm:worker-id` tag. */
@@ -59,6 +66,11 @@ export interface AwsWorkerPort {
   launchInstance(spec: WorkerLaunchSpec): Promise<Ec2InstanceInfo>;
   /** NotFoundError when EC2 does not know the id (also briefly right after launch: eventual consistency). */
   describeInstance(instanceId: string): Promise<Ec2InstanceInfo>;
+  /**
+   * Many instances in as few calls as EC2 allows (chunks of ids per request), whatever their state;
+   * ids EC2 does not know are left out. A fleet's metrics pass makes one such call, not one per worker.
+   */
+  describeInstances(instanceIds: readonly string[]): Promise<Ec2InstanceInfo[]>;
   /** All pages of a filtered discovery. */
   findInstances(filter: InstanceFilter): Promise<Ec2InstanceInfo[]>;
   startInstance(instanceId: string): Promise<Ec2StateChange>;
@@ -67,6 +79,10 @@ export interface AwsWorkerPort {
   terminateInstance(instanceId: string): Promise<Ec2StateChange>;
   /** Status checks of any state (IncludeAllInstances); null when EC2 reports nothing for the id. */
   describeInstanceStatus(instanceId: string): Promise<Ec2InstanceStatus | null>;
+  /** Status checks of many instances (any state), chunked like `describeInstances`; unknown ids are left out. */
+  describeInstanceStatuses(instanceIds: readonly string[]): Promise<Ec2InstanceStatus[]>;
+  /** Images whose name matches the EC2 wildcard `namePattern` (`*`, `?`), owned by `owners` (default: this account). */
+  findImages(namePattern: string, owners?: readonly string[]): Promise<Ec2ImageInfo[]>;
   /** Datapoints of each series sorted oldest first. */
   getMetricData(request: MetricDataRequest): Promise<MetricSeries[]>;
 }

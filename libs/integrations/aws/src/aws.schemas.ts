@@ -105,8 +105,28 @@ export const metricDataResultSchema = z
       .sort((left, right) => left.timestamp.getTime() - right.timestamp.getTime()),
   }));
 
+export const ec2ImageSchema = z
+  .object({
+    ImageId: z.string(),
+    Name: z.string().nullish(),
+    Description: z.string().nullish(),
+    CreationDate: z.string().nullish(),
+    State: z.string().nullish(),
+    RootDeviceName: z.string().nullish(),
+  })
+  .transform((image) => ({
+    image_id: image.ImageId,
+    name: image.Name ?? null,
+    description: image.Description ?? null,
+    /** ISO 8601 as EC2 reports it, or null. */
+    creation_date: image.CreationDate ?? null,
+    state: image.State ?? null,
+    root_device_name: image.RootDeviceName ?? null,
+  }));
+
 export type Ec2InstanceInfo = z.output<typeof ec2InstanceSchema>;
 export type Ec2InstanceState = Ec2InstanceInfo['state'];
 export type Ec2StateChange = z.output<typeof ec2StateChangeSchema>;
 export type Ec2InstanceStatus = z.output<typeof ec2InstanceStatusSchema>;
 export type MetricSeries = z.output<typeof metricDataResultSchema>;
+export type Ec2ImageInfo = z.output<typeof ec2ImageSchema>;

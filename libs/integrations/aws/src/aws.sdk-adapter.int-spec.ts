@@ -1,5 +1,5 @@
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeImagesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeImagesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, EC2Client, RegisterImageCommand } from '@aws-sdk/client-ec2';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { type AddressInfo } from 'node:net';
@@ -81,6 +81,32 @@ describe('AwsSdkAdapter against moto', () => {
     expect(described.private_ip).toEqual(expect.any(String));
     const managed = await aws.findInstances({ tags: { 'lcm:managed': 'true', 'lcm:deployment': 'lcm-int' } });
     expect(managed.map((instance) => instance.instance_id)).toContain(launched.instance_id);
+  });
+
+  it('describes many instances and their status checks in one call, leaving out unknown ids', async () => {
+    const first = await aws.launchInstance(launchSpec(randomUUID()));
+    const second = await aws.launchInstance(launchSpec(randomUUID()));
+    await aws.stopInstance(second.instance_id);
+    const ids = [first.instance_id, second.instance_id, 'i-0000000000000dead'];
+    const described = await aws.describeInstances(ids);
+    expect(described.map((instance) => instance.instance_id).sort()).toEqual([first.instance_id, second.instance_id].sort());
+    const statuses = await aws.describeInstanceStatuses(ids);
+    expect(Object.fromEntries(statuses.map((status) => [status.instance_id, status.state]))).toEqual({
+      [first.instance_id]: 'running',
+      [second.instance_id]: 'stopped',
+    });
+    await aws.terminateInstance(first.instance_id);
+    await aws.terminateInstance(second.instance_id);
+  });
+
+  it('finds this account\'s images by an EC2 name pattern', async () => {
+    const marker = randomUUID().slice(0, 8);
+    const registered = await ec2.send(
+      new RegisterImageCommand({ Name: `CML-2.9.${marker}-test`, Description: 'cml', RootDeviceName: '/dev/sda1' }),
+    );
+    const found = await aws.findImages(`CML-2.9.${marker}*`);
+    expect(found).toEqual([expect.objectContaining({ image_id: registered.ImageId, name: `CML-2.9.${marker}-test`, description: 'cml' })]);
+    await expect(aws.findImages(`no-such-image-${marker}*`)).resolves.toEqual([]);
   });
 
   it('stops, starts and terminates, and reports status checks of a stopped instance', async () => {

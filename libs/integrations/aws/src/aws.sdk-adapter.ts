@@ -1,5 +1,6 @@
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import {
+  DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeInstanceStatusCommand,
   EC2Client,
@@ -25,6 +26,8 @@ import { assertMetricPeriod, clientTokenForWorker, LCM_TAGS, lcmTagsForWorker } 
 import { type AwsWorkerPort, type InstanceFilter, type MetricDataRequest, type WorkerLaunchSpec } from './aws.port';
 import {
   EC2_INSTANCE_STATES,
+  type Ec2ImageInfo,
+  ec2ImageSchema,
   type Ec2InstanceInfo,
   ec2InstanceSchema,
   type Ec2InstanceStatus,
@@ -52,6 +55,12 @@ export interface AwsSdkAdapterOptions {
 }
 
 const ACTIVE_STATES = ['pending', 'running', 'stopping', 'stopped'];
+/** EC2 accepts at most 200 values per filter; DescribeInstanceStatus at most 100 explicit ids. */
+const DESCRIBE_CHUNK = 200;
+const STATUS_CHUNK = 100;
+
+const chunks = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
 
 /** Reads region / endpoint from the environment; the endpoint is validated so a typo fails at start-up. */
 export function awsSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsClientSettings {
@@ -144,22 +153,62 @@ export class AwsSdkAdapter implements AwsWorkerPort {
     return this.parse('describeInstance', ec2InstanceSchema, instance);
   }
 
+  async describeInstances(instanceIds: readonly string[]): Promise<Ec2InstanceInfo[]> {
+    const unique = [...new Set(instanceIds)];
+    const described: Ec2InstanceInfo[] = [];
+    // A filter, not InstanceIds: one unknown id in InstanceIds fails the whole request.
+    for (const chunk of chunks(unique, DESCRIBE_CHUNK)) {
+      described.push(...(await this.describePages('describeInstances', [{ Name: 'instance-id', Values: chunk }])));
+    }
+    return described;
+  }
+
+  async describeInstanceStatuses(instanceIds: readonly string[]): Promise<Ec2InstanceStatus[]> {
+    const statuses: Ec2InstanceStatus[] = [];
+    for (const chunk of chunks([...new Set(instanceIds)], STATUS_CHUNK)) {
+      const output = await this.call('describeInstanceStatuses', () =>
+        this.ec2.send(
+          new DescribeInstanceStatusCommand({ Filters: [{ Name: 'instance-id', Values: chunk }], IncludeAllInstances: true, MaxResults: 1000 }),
+        ),
+      );
+      // Only the asked ids: emulators (moto) ignore the instance-id filter of this call.
+      const asked = new Set(chunk);
+      statuses.push(
+        ...(output.InstanceStatuses ?? [])
+          .filter((status) => asked.has(status.InstanceId ?? ''))
+          .map((status) => this.parse('describeInstanceStatuses', ec2InstanceStatusSchema, status)),
+      );
+    }
+    return statuses;
+  }
+
+  async findImages(namePattern: string, owners: readonly string[] = ['self']): Promise<Ec2ImageInfo[]> {
+    const output = await this.call('findImages', () =>
+      this.ec2.send(new DescribeImagesCommand({ Owners: [...owners], Filters: [{ Name: 'name', Values: [namePattern] }] })),
+    );
+    return (output.Images ?? []).map((image) => this.parse('findImages', ec2ImageSchema, image));
+  }
+
   async findInstances(filter: InstanceFilter): Promise<Ec2InstanceInfo[]> {
     const filters: Filter[] = [
       ...Object.entries(filter.tags ?? {}).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] })),
       { Name: 'instance-state-name', Values: filter.states ?? ACTIVE_STATES },
       ...(filter.imageIds?.length ? [{ Name: 'image-id', Values: filter.imageIds }] : []),
     ];
+    return this.describePages('findInstances', filters);
+  }
+
+  private async describePages(operation: string, filters: Filter[]): Promise<Ec2InstanceInfo[]> {
     const instances: Instance[] = [];
     let nextToken: string | undefined;
     do {
-      const output = await this.call('findInstances', () =>
-        this.ec2.send(new DescribeInstancesCommand({ Filters: filters, MaxResults: 100, ...(nextToken ? { NextToken: nextToken } : {}) })),
+      const output = await this.call(operation, () =>
+        this.ec2.send(new DescribeInstancesCommand({ Filters: filters, MaxResults: 1000, ...(nextToken ? { NextToken: nextToken } : {}) })),
       );
       instances.push(...(output.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []));
       nextToken = output.NextToken;
     } while (nextToken);
-    return instances.map((instance) => this.parse('findInstances', ec2InstanceSchema, instance));
+    return instances.map((instance) => this.parse(operation, ec2InstanceSchema, instance));
   }
 
   async startInstance(instanceId: string): Promise<Ec2StateChange> {

@@ -9,6 +9,7 @@ import { type AppConfig } from '../config/env.schema';
 import { APP_CONFIG } from './app-config.token';
 import { AuthGuard } from './auth/auth.guard';
 import { DevTokenController } from './auth/dev-token.controller';
+import { LeaderFencing } from './auth/leader-fencing';
 import { DevelopmentTokenVerifier, OidcTokenVerifier } from './auth/token-verifier';
 import { TOKEN_VERIFIER, UserAuthenticator } from './auth/user-authenticator';
 import { HealthController } from './health/health.controller';
@@ -59,6 +60,7 @@ export class PlatformModule implements OnApplicationShutdown {
             : new OidcTokenVerifier(config),
         },
         UserAuthenticator,
+        LeaderFencing,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useFactory: () => new ProblemDetailsFilter(logger) },
       ],

@@ -10,6 +10,7 @@ export const ErrorCode = z.enum([
   'VERSION_CONFLICT',
   'DUPLICATE',
   'CONFLICT',
+  'STALE_LEADER',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'CAPACITY_EXCEEDED',
@@ -39,6 +40,8 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   DUPLICATE: 409,
   // The target's current state forbids the request: template in use, another lab action pending, regional maximum reached.
   CONFLICT: 409,
+  // A controller replica wrote with a leader term older than the current leader's (docs/decisions/reconcilers.md).
+  STALE_LEADER: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   CAPACITY_EXCEEDED: 422,

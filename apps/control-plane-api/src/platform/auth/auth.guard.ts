@@ -1,11 +1,12 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { type FastifyRequest } from 'fastify';
-import { INTERNAL_ACTOR_HEADER, INTERNAL_API_KEY_HEADER, type Route } from '@lcm/contracts';
+import { INTERNAL_ACTOR_HEADER, INTERNAL_API_KEY_HEADER, LEADER_TERM_HEADER, type Route } from '@lcm/contracts';
 import { APP_CONFIG } from '../app-config.token';
 import { type AppConfig } from '../../config/env.schema';
 import { ApiError } from '../http/api-error';
 import { CONTRACT_ROUTE } from '../http/contract-route';
 import { matchesApiKey } from './api-key';
+import { LeaderFencing } from './leader-fencing';
 import { UserAuthenticator } from './user-authenticator';
 
 /**
@@ -17,6 +18,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly users: UserAuthenticator,
+    private readonly fencing: LeaderFencing,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -31,6 +33,7 @@ export class AuthGuard implements CanActivate {
     if (!matchesApiKey(typeof key === 'string' ? key : undefined, this.config.INTERNAL_API_KEYS)) {
       throw new ApiError('UNAUTHORIZED', `a valid ${INTERNAL_API_KEY_HEADER} header is required`);
     }
+    if (route.method !== 'GET') this.fencing.check(request.headers[LEADER_TERM_HEADER]);
     const name = request.headers[INTERNAL_ACTOR_HEADER];
     request.actor = {
       kind: 'controller',

@@ -41,3 +41,5 @@ export * from './definitions/lablet-definition.transitions';
 export * from './settings/system-settings.aggregate';
 
 export * from './lab-resolution';
+
+export * from './placement';

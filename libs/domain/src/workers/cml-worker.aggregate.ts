@@ -14,6 +14,7 @@ import type { Clock } from '../shared/clock';
 import { InvalidTransitionError } from '../shared/domain-error';
 import { applyTransition } from '../shared/transition-table';
 import type { WorkerTemplate } from '../templates/worker-template.aggregate';
+import { licenseSatisfiesAffinity } from '../placement/license-compatibility';
 import { ZERO_CAPACITY, exceededDimensions, subtractCapacity, sumCapacity } from './capacity';
 import { CML_WORKER_STATUS_EVENTS, type CmlWorkerEvent } from './cml-worker.events';
 import { CmlWorkerState, type CmlWorkerStateInput } from './cml-worker.state';
@@ -224,9 +225,7 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
 
   /** Decision 22: listed in the definition's affinity, or ENTERPRISE (a superset); an empty affinity accepts any. */
   satisfiesLicenseAffinity(affinity: readonly LicenseType[]): boolean {
-    const type = this.state.license_type;
-    if (affinity.length === 0) return true;
-    return type !== null && (type === 'ENTERPRISE' || affinity.includes(type));
+    return licenseSatisfiesAffinity(this.state.license_type, affinity);
   }
 
   portsHeldBy(holderId: string): PortMap | null {

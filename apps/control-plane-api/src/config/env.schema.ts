@@ -18,6 +18,11 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MONGO_URL: z.string().startsWith('mongodb').default('mongodb://127.0.0.1:27017'),
   MONGO_DB: z.string().min(1).default('lcm'),
+  /**
+   * How long a request waits for MongoDB (to select a server, connect, or hear back) before it
+   * answers 503 with Retry-After; bounds every request while the store is down.
+   */
+  MONGO_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   ETCD_ENDPOINTS: csv.default(['http://127.0.0.1:2379']),
   /** Keys the controllers present in X-API-Key; at least one is required. */
   INTERNAL_API_KEYS: csv.pipe(z.array(z.string().min(16, 'each key needs at least 16 characters')).min(1)),

@@ -15,7 +15,7 @@ describe('control-plane platform over HTTP', () => {
     expect((await http.get('/health/live')).data).toEqual({ status: 'up' });
     const ready = await http.get('/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.data).toEqual({ status: 'up', mongo: 'up', etcd: 'up' });
+    expect(ready.data).toEqual({ status: 'up', mongo: 'up', etcd: 'up', projection: 'current' });
   });
 
   it('serves the OpenAPI document generated from the contracts, and a browsable page', async () => {

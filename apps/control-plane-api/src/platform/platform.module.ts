@@ -45,7 +45,11 @@ export class PlatformModule implements OnApplicationShutdown {
         {
           provide: MONGO_CLIENT,
           useFactory: async () =>
-            new MongoClient(config.MONGO_URL, { serverSelectionTimeoutMS: 5000 }).connect(),
+            new MongoClient(config.MONGO_URL, {
+              serverSelectionTimeoutMS: config.MONGO_TIMEOUT_MS,
+              connectTimeoutMS: config.MONGO_TIMEOUT_MS,
+              socketTimeoutMS: config.MONGO_TIMEOUT_MS,
+            }).connect(),
         },
         {
           provide: MONGO_DB,

@@ -1,6 +1,7 @@
-import { Controller, Get, HttpCode, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { type Etcd3 } from 'etcd3';
 import { type Db } from 'mongodb';
+import { ApiError } from '../http/api-error';
 import { ETCD_CLIENT, MONGO_DB } from '../platform.tokens';
 
 async function check(probe: () => Promise<unknown>, timeoutMs = 2000): Promise<'up' | 'down'> {
@@ -18,6 +19,14 @@ async function check(probe: () => Promise<unknown>, timeoutMs = 2000): Promise<'
   }
 }
 
+export interface Readiness {
+  /** `degraded`: serving, but the etcd projection (and with it SSE and the controllers' view) lags. */
+  status: 'up' | 'degraded';
+  mongo: 'up';
+  etcd: 'up' | 'down';
+  projection: 'current' | 'behind';
+}
+
 @Controller('health')
 export class HealthController {
   constructor(
@@ -31,16 +40,21 @@ export class HealthController {
     return { status: 'up' };
   }
 
-  /** Ready to serve: MongoDB and etcd both answer. */
+  /**
+   * Ready means "can serve": every read and write needs MongoDB, none needs etcd (docs/architecture.md:
+   * the projection is repaired from MongoDB when etcd returns). So only a missing MongoDB takes the
+   * replica out of service; an etcd outage, which every replica shares, is reported as degraded.
+   */
   @Get('ready')
-  @HttpCode(200)
-  async ready(): Promise<{ status: 'up'; mongo: 'up'; etcd: 'up' }> {
+  async ready(): Promise<Readiness> {
     const [mongo, etcd] = await Promise.all([
       check(() => this.db.command({ ping: 1 })),
       check(() => this.etcd.get('/lcm/health-probe').string()),
     ]);
-    if (mongo !== 'up' || etcd !== 'up')
-      throw new ServiceUnavailableException(`mongo ${mongo}, etcd ${etcd}`);
-    return { status: 'up', mongo, etcd };
+    if (mongo !== 'up')
+      throw new ApiError('DEPENDENCY_UNAVAILABLE', 'MongoDB does not answer; this replica cannot serve.');
+    return etcd === 'up'
+      ? { status: 'up', mongo, etcd, projection: 'current' }
+      : { status: 'degraded', mongo, etcd, projection: 'behind' };
   }
 }

@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common'
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE } from '@lcm/contracts';
 import { currentCorrelationId, type Logger } from '@lcm/observability';
-import { internalErrorProblem, toProblem } from './problem-details';
+import { internalErrorProblem, RETRY_AFTER_SECONDS, toProblem } from './problem-details';
 
 export function sendProblem(
   error: unknown,
@@ -17,6 +17,9 @@ export function sendProblem(
     instance: request.url,
     correlation_id: currentCorrelationId(),
   };
+  // A 503 or 429 is temporary: say when to come back (RFC 9110 §10.2.3).
+  if (body.status === 503 || body.status === 429)
+    void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
 }
 

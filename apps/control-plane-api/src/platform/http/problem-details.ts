@@ -1,4 +1,10 @@
 import { HttpException } from '@nestjs/common';
+import {
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+} from 'mongodb';
 import { type ErrorCode, ERROR_HTTP_STATUS, type ProblemDetails, problemTypeUri } from '@lcm/contracts';
 import { DomainError, type DomainErrorCode, InvalidTransitionError } from '@lcm/domain';
 import { ConcurrencyConflictError, DuplicateDocumentError } from '../mongo/versioned-collection';
@@ -51,6 +57,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   UNAUTHORIZED: 'Authentication required',
   FORBIDDEN: 'Not allowed for your role',
   INTERNAL_ERROR: 'Internal error',
+  DEPENDENCY_UNAVAILABLE: 'Temporarily unavailable',
 };
 
 function problem(
@@ -78,8 +85,30 @@ function fastifyClientError(error: unknown): { statusCode: number; message: stri
   return { statusCode, message: String(message) };
 }
 
+/** Seconds a client should wait before retrying a 503 (the store is probed again within that time). */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** Connection-level failures of a socket to a dependency. */
+const SOCKET_FAILURES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN']);
+
+/**
+ * MongoDB could not be reached (down, unreachable, timed out): the request may succeed later.
+ * The driver mostly wraps these in its network errors, but a write to a socket the server just
+ * closed surfaces as the bare Node error (EPIPE), so socket codes count too.
+ */
+const storeUnavailable = (error: unknown): boolean =>
+  error instanceof MongoNetworkError ||
+  error instanceof MongoServerSelectionError ||
+  error instanceof MongoNotConnectedError ||
+  error instanceof MongoTopologyClosedError ||
+  (typeof error === 'object' &&
+    error !== null &&
+    SOCKET_FAILURES.has(String((error as NodeJS.ErrnoException).code)));
+
 /** The one place where any error becomes an RFC 9457 problem document. `null` means: unexpected (500). */
 export function toProblem(error: unknown): ProblemDetails | null {
+  if (storeUnavailable(error))
+    return problem('DEPENDENCY_UNAVAILABLE', 'The data store is not reachable; retry shortly.');
   if (error instanceof ApiError)
     return problem(error.code, error.message, error.fieldErrors ? { errors: error.fieldErrors } : {});
   if (error instanceof InvalidTransitionError) {

@@ -25,17 +25,24 @@ const problem = (reply: FastifyReply, status: number, title: string, detail: str
   reply.status(status).type('application/problem+json').send({ type: 'about:blank', title, status, detail });
 
 /**
+ * An `onRequest` hook admitting only requests that carry `apiKey` in X-API-Key: the runtime's admin
+ * routes use it, and apps put it on admin routes of their own (e.g. the scheduler's pending view).
+ */
+export function adminKeyGuard(apiKey: string) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const given = request.headers[INTERNAL_API_KEY_HEADER];
+    if (typeof given !== 'string' || !sameKey(given, apiKey))
+      return problem(reply, 401, 'Unauthorized', `the admin API needs a valid ${INTERNAL_API_KEY_HEADER} header`);
+  };
+}
+
+/**
  * The admin HTTP surface every controller shares: probes, Prometheus metrics, stats, trigger a
  * reconcile, resign leadership. Apps add their own routes (e.g. the lablet-controller's CloudEvents
  * endpoint) on the returned instance before it listens.
  */
 export function createAdminServer(options: AdminServerOptions): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
-  const requireKey = async (request: FastifyRequest, reply: FastifyReply) => {
-    const given = request.headers[INTERNAL_API_KEY_HEADER];
-    if (typeof given !== 'string' || !sameKey(given, options.apiKey))
-      return problem(reply, 401, 'Unauthorized', `the admin API needs a valid ${INTERNAL_API_KEY_HEADER} header`);
-  };
 
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_request, reply) =>
@@ -45,7 +52,7 @@ export function createAdminServer(options: AdminServerOptions): FastifyInstance 
     reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics()),
   );
   app.register(async (admin) => {
-    admin.addHook('onRequest', requireKey);
+    admin.addHook('onRequest', adminKeyGuard(options.apiKey));
     admin.get('/api/admin/stats', async () => options.stats());
     admin.post<{ Body: { key?: unknown } | undefined }>('/api/admin/reconcile', async (request, reply) => {
       const key = request.body?.key;

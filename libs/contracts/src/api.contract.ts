@@ -6,7 +6,7 @@ import {
   labletDefinitionsInternalContract,
 } from './lablet-definitions/lablet-definitions.contract';
 import { sessionsContract, sessionsInternalContract } from './sessions/sessions.contract';
-import { settingsContract } from './settings/settings.contract';
+import { settingsContract, settingsInternalContract } from './settings/settings.contract';
 import { systemContract } from './system/system.contract';
 import {
   workerTemplatesContract,
@@ -32,6 +32,7 @@ export const apiContract = {
     workers: workersInternalContract,
     workerTemplates: workerTemplatesInternalContract,
     labletDefinitions: labletDefinitionsInternalContract,
+    settings: settingsInternalContract,
   },
 } as const;
 

@@ -40,6 +40,9 @@ export const controlPlaneApiRoutes = {
     list: internal.labletDefinitions.listDefinitions,
     get: internal.labletDefinitions.getDefinition,
   },
+  settings: {
+    get: internal.settings.getSettings,
+  },
   templates: {
     list: internal.workerTemplates.listWorkerTemplates,
     get: internal.workerTemplates.getWorkerTemplate,
@@ -82,6 +85,7 @@ export const bindControlPlane = (caller: RouteCaller): ControlPlane => ({
   sessions: bindRoutes(caller, controlPlaneApiRoutes.sessions),
   children: bindRoutes(caller, controlPlaneApiRoutes.children),
   definitions: bindRoutes(caller, controlPlaneApiRoutes.definitions),
+  settings: bindRoutes(caller, controlPlaneApiRoutes.settings),
   templates: bindRoutes(caller, controlPlaneApiRoutes.templates),
   workers: bindRoutes(caller, controlPlaneApiRoutes.workers),
   labs: bindRoutes(caller, controlPlaneApiRoutes.labs),
@@ -107,6 +111,7 @@ export class ControlPlaneApiClient extends CpaApiClient<'internal'> implements C
   readonly sessions = this.bound.sessions;
   readonly children = this.bound.children;
   readonly definitions = this.bound.definitions;
+  readonly settings = this.bound.settings;
   readonly templates = this.bound.templates;
   readonly workers = this.bound.workers;
   readonly labs = this.bound.labs;

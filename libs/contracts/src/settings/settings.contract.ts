@@ -91,3 +91,14 @@ export const settingsContract = {
     roles: ADMIN_ROLES,
   }),
 };
+
+/** The controllers read the settings they act on (scaling, idle detection, monitoring, discovery). */
+export const settingsInternalContract = {
+  getSettings: defineRoute({
+    method: 'GET',
+    path: '/api/internal/settings',
+    responses: { 200: SystemSettings },
+    summary: 'Read system settings',
+    auth: 'internal',
+  }),
+};

@@ -1,5 +1,12 @@
 import axios, { type AxiosInstance } from 'axios';
-import { type RunningTestApp, startTestApp, bearer, devToken } from '../../testing/test-app';
+import { INTERNAL_API_KEY_HEADER } from '@lcm/contracts';
+import {
+  type RunningTestApp,
+  startTestApp,
+  bearer,
+  devToken,
+  TEST_INTERNAL_API_KEY,
+} from '../../testing/test-app';
 
 describe('system settings over HTTP', () => {
   let cpa: RunningTestApp;
@@ -82,5 +89,14 @@ describe('system settings over HTTP', () => {
       (await http.put('/api/v1/settings', { features: { lab_discovery_v2_enabled: false } }, manager)).status,
     ).toBe(403);
     expect((await http.get('/api/v1/settings')).status).toBe(401);
+  });
+
+  it('is readable by the controllers with their API key', async () => {
+    const internal = await http.get('/api/internal/settings', {
+      headers: { [INTERNAL_API_KEY_HEADER]: TEST_INTERNAL_API_KEY },
+    });
+    expect(internal.status).toBe(200);
+    expect(internal.data).toEqual((await http.get('/api/v1/settings', admin)).data);
+    expect((await http.get('/api/internal/settings')).status).toBe(401);
   });
 });

@@ -1,4 +1,4 @@
-import { MissingPortError, orderReuseCandidates, parsePortName, portPlaceholderNames, replacePortPlaceholders, resolveDeviceAccess, reuseNeedsWipe, type ReuseCandidate } from '.';
+import { InvalidCmlTopologyError, labStatusFromCml, MissingPortError, orderReuseCandidates, parseCmlTopology, parsePortName, portPlaceholderNames, replacePortPlaceholders, resolveDeviceAccess, reuseNeedsWipe, type ReuseCandidate, withChecksum, workerAddress } from '.';
 
 describe('port placeholders', () => {
   const topology = ['nodes:', '  - label: r1', '    tags: [serial:${PORT_r1_serial}]', 'annotations:', '  - text_content: vnc ${PORT_desktop_vnc} and ${PORT_r1_serial}'].join('\n');
@@ -104,5 +104,45 @@ describe('lab reuse order', () => {
   it('wipes a stopped lab before reuse, never a wiped one', () => {
     expect(reuseNeedsWipe('STOPPED')).toBe(true);
     expect(reuseNeedsWipe('WIPED')).toBe(false);
+  });
+});
+
+describe('worker address', () => {
+  it('prefers the public IP, then the private IP, then the endpoint host', () => {
+    expect(workerAddress({ public_ip: '54.1.2.3', private_ip: '10.0.0.1', https_endpoint: 'https://cml.example' })).toBe('54.1.2.3');
+    expect(workerAddress({ public_ip: null, private_ip: '10.0.0.1', https_endpoint: 'https://cml.example' })).toBe('10.0.0.1');
+    expect(workerAddress({ public_ip: null, private_ip: null, https_endpoint: 'https://cml.example:8443/x' })).toBe('cml.example');
+    expect(workerAddress({ public_ip: null, private_ip: null, https_endpoint: null })).toBeNull();
+  });
+});
+
+describe('CML lab status mapping', () => {
+  it('maps CML states onto LCM statuses, unknown ones to DEFINED', () => {
+    expect(['DEFINED_ON_CORE', 'STARTED', 'BOOTED', 'STOPPED', 'QUEUED', 'SOMETHING'].map(labStatusFromCml)).toEqual(['DEFINED', 'BOOTED', 'BOOTED', 'STOPPED', 'QUEUED', 'DEFINED']);
+  });
+});
+
+describe('CML topology parsing', () => {
+  const yaml = [
+    'lab: { title: demo, description: d }',
+    'nodes:',
+    '  - { id: n0, label: r1, node_definition: iosv, x: 1, y: 2, tags: ["serial:2000"], interfaces: [{ id: i0, label: Gi0/0 }] }',
+    '  - { id: n1, label: r2, node_definition: iosv, interfaces: [{ id: i0, label: Gi0/1 }] }',
+    'links:',
+    '  - { id: l0, n1: n0, i1: i0, n2: n1, i2: i0 }',
+  ].join('\n');
+
+  it('keeps nodes by label, links by node and interface label, the raw YAML and a stable checksum', () => {
+    const parsed = parseCmlTopology(yaml);
+    expect(parsed.title).toBe('demo');
+    expect(parsed.topology.nodes[0]).toEqual({ label: 'r1', node_definition: 'iosv', x: 1, y: 2, tags: ['serial:2000'] });
+    expect(parsed.topology.links).toEqual([{ source_node: 'r1', source_interface: 'Gi0/0', target_node: 'r2', target_interface: 'Gi0/1', label: null }]);
+    expect(withChecksum(parsed.topology).checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(withChecksum(parseCmlTopology(yaml).topology).checksum).toBe(withChecksum(parsed.topology).checksum);
+  });
+
+  it('names what is wrong with a document that is not a CML lab', () => {
+    expect(() => parseCmlTopology('nodes: [{ id: n0 }]')).toThrow(InvalidCmlTopologyError);
+    expect(() => parseCmlTopology(': : :')).toThrow('not valid YAML');
   });
 });

@@ -4,7 +4,6 @@ import { type Clock } from '@lcm/domain';
 import { CLOCK, ETCD_CLIENT } from '../../platform/platform.tokens';
 import { SnapshotRegistry } from '../live-updates/snapshot-registry';
 import { ProjectionRegistry } from '../projection/projection-registry';
-import { WorkersEtcdProjector } from '../workers/infrastructure/workers.etcd-projector';
 import { SessionChanges } from './application/session-changes';
 import { CreateSessionHandler } from './application/commands/create-session.command';
 import { TransitionSessionHandler } from './application/commands/transition-session.command';
@@ -46,9 +45,9 @@ import { LabletSessionRepository } from './infrastructure/session.repositories';
   providers: [
     {
       provide: SessionEtcdProjector,
-      useFactory: (etcd: Etcd3, sessions: LabletSessionRepository, workers: WorkersEtcdProjector) =>
-        new SessionEtcdProjector(etcd, sessions, workers),
-      inject: [ETCD_CLIENT, LabletSessionRepository, WorkersEtcdProjector],
+      useFactory: (etcd: Etcd3, sessions: LabletSessionRepository) =>
+        new SessionEtcdProjector(etcd, sessions),
+      inject: [ETCD_CLIENT, LabletSessionRepository],
     },
     SessionChanges,
     SessionResourceRelease,

@@ -3,6 +3,7 @@ import { type Etcd3 } from 'etcd3';
 import { encodeEtcdValue, etcdKeys, etcdPrefixes, parseEtcdKey } from '@lcm/contracts';
 import { type LabRecordState } from '@lcm/domain';
 import { ETCD_CLIENT } from '../../../platform/platform.tokens';
+import { FencedProjection } from '../../projection/fenced-projection';
 import { type EtcdProjector } from '../../projection/projection-registry';
 import { LabRecordRepository } from './lab-record.repository';
 
@@ -16,33 +17,44 @@ function pendingActionValue(state: LabRecordState): string | null {
   });
 }
 
-/** `/lcm/lab_records/{id}/pending_action` (spec §6): present exactly while the record has a pending action. */
+/**
+ * `/lcm/lab_records/{id}/pending_action` (spec §6): present exactly while the record has a pending
+ * action; written from a committed record and fenced by its version (fenced-projection.ts).
+ */
 @Injectable()
 export class LabRecordsEtcdProjector implements EtcdProjector {
   readonly name = 'lab-records';
+  private readonly projection: FencedProjection<LabRecordState>;
 
   constructor(
-    @Inject(ETCD_CLIENT) private readonly etcd: Etcd3,
+    @Inject(ETCD_CLIENT) etcd: Etcd3,
     private readonly repository: LabRecordRepository,
-  ) {}
+  ) {
+    this.projection = new FencedProjection(etcd, {
+      kind: 'lab-records',
+      prefix: etcdPrefixes.labRecords,
+      entityPrefix: (id) => `${etcdPrefixes.labRecords}${id}/`,
+      ownerOf: (key) => {
+        const parsed = parseEtcdKey(key);
+        return parsed?.kind === 'labPendingAction' ? parsed.id : null;
+      },
+      keysOf: (state) => new Map([[etcdKeys.labPendingAction(state.id), pendingActionValue(state)]]),
+    });
+  }
 
-  async project(state: LabRecordState): Promise<void> {
-    const key = etcdKeys.labPendingAction(state.id);
-    const value = pendingActionValue(state);
-    await (value === null ? this.etcd.delete().key(key) : this.etcd.put(key).value(value));
+  project(state: LabRecordState): Promise<void> {
+    return this.projection.write(state);
   }
 
   /** Writes the key of every pending action and deletes every pending-action key without one in MongoDB. */
-  async republishAll(): Promise<void> {
-    const pending = await this.repository.findStatesWithPendingAction();
-    const wanted = new Map(
-      pending.map((state) => [etcdKeys.labPendingAction(state.id), pendingActionValue(state) as string]),
+  republishAll(): Promise<void> {
+    return this.projection.republish(
+      () => this.scan(),
+      (ids) => this.repository.findStates({ _id: { $in: ids } } as never),
     );
-    const stored = await this.etcd.getAll().prefix(etcdPrefixes.labRecords).keys();
-    const stale = stored.filter((key) => parseEtcdKey(key)?.kind === 'labPendingAction' && !wanted.has(key));
-    await Promise.all([
-      ...stale.map((key) => this.etcd.delete().key(key)),
-      ...[...wanted].map(([key, value]) => this.etcd.put(key).value(value)),
-    ]);
+  }
+
+  private async *scan(): AsyncIterable<LabRecordState[]> {
+    yield await this.repository.findStatesWithPendingAction();
   }
 }

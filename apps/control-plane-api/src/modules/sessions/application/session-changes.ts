@@ -16,6 +16,7 @@ import { CommitRecorder } from '../../../platform/commit/commit-recorder';
 import { type Committed } from '../../../platform/mongo/aggregate-repository';
 import { CLOCK } from '../../../platform/platform.tokens';
 import { type ChangeEvent } from '../../live-updates/change-event-bus';
+import { WorkersEtcdProjector } from '../../workers/infrastructure/workers.etcd-projector';
 import { SessionEtcdProjector } from '../infrastructure/session-etcd.projector';
 import {
   type ScoreReportExtras,
@@ -48,7 +49,8 @@ const STATUS_EVENT_TYPES = new Set<string>(
 export class SessionChanges {
   constructor(
     @Inject(CommitRecorder) private readonly commits: CommitRecorder,
-    @Inject(SessionEtcdProjector) private readonly projector: SessionEtcdProjector,
+    @Inject(SessionEtcdProjector) private readonly sessionKeys: SessionEtcdProjector,
+    @Inject(WorkersEtcdProjector) private readonly workerKeys: WorkersEtcdProjector,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -63,16 +65,14 @@ export class SessionChanges {
     ];
     const events = all.flatMap((part) => (part ?? []).flatMap((committed) => committed.events));
     if (events.length === 0) return;
-    const sessionIds = new Set((commit.sessions ?? []).map((committed) => committed.state.id));
-    const workerIds = new Set((commit.workers ?? []).map((committed) => committed.state.id));
     await this.commits.record({
       events,
       actor: commit.actor,
       notifications: this.notifications(commit),
       project: async () => {
         await Promise.all([
-          ...[...sessionIds].map((id) => this.projector.projectSession(id)),
-          ...[...workerIds].map((id) => this.projector.projectWorker(id)),
+          ...(commit.sessions ?? []).map((committed) => this.sessionKeys.project(committed.state)),
+          ...(commit.workers ?? []).map((committed) => this.workerKeys.project(committed.state)),
         ]);
       },
     });

@@ -99,7 +99,7 @@ export class WorkerChanges {
         events: audit,
         actor,
         notifications: [...workerNotifications(events, view), ...(update.notifications?.(view) ?? [])],
-        project: () => this.projector.project(state.id),
+        project: () => this.projector.project(state),
       });
     }
     await this.cascade.follow(state.id, events, actor);

@@ -9,8 +9,8 @@ import {
   parseEtcdKey,
 } from '@lcm/contracts';
 import { type CmlWorkerState } from '@lcm/domain';
-import { KeyedSerialQueue } from '../../../platform/keyed-serial-queue';
 import { ETCD_CLIENT } from '../../../platform/platform.tokens';
+import { FencedProjection } from '../../projection/fenced-projection';
 import { type EtcdProjector } from '../../projection/projection-registry';
 import { CmlWorkerRepository } from './cml-worker.repository';
 import { toCapacitySnapshot } from './cml-worker.views';
@@ -59,69 +59,59 @@ function workerKeys(
 
 /**
  * The workers' etcd projection (spec §6, decision 18): desired, actual, capacity, ports, licence
- * and discover-labs keys from the committed worker; all keys of a TERMINATED worker are deleted.
- * Writes for one worker are serialised in this process and always read the latest committed
- * document, so overlapping commits can never leave an older value last.
+ * and discover-labs keys from a committed worker, fenced by its version so that neither an
+ * overlapping commit nor another replica's resync leaves an older value last; all keys of a
+ * TERMINATED worker are deleted.
  */
 @Injectable()
 export class WorkersEtcdProjector implements EtcdProjector {
   readonly name = 'workers';
-  private readonly queue = new KeyedSerialQueue();
+  private readonly projection: FencedProjection<CmlWorkerState>;
 
   constructor(
-    @Inject(ETCD_CLIENT) private readonly etcd: Etcd3,
+    @Inject(ETCD_CLIENT) etcd: Etcd3,
     @Inject(CmlWorkerRepository) private readonly workers: CmlWorkerRepository,
-  ) {}
-
-  project(workerId: string): Promise<void> {
-    return this.queue.run(workerId, () => this.write(workerId));
+  ) {
+    this.projection = new FencedProjection(etcd, {
+      kind: 'workers',
+      prefix: etcdPrefixes.workers,
+      entityPrefix: (id) => etcdPrefixes.worker(id),
+      ownerOf: (key) => {
+        const parsed = parseEtcdKey(key);
+        return parsed && parsed.kind !== 'leader' ? parsed.id : null;
+      },
+      keysOf: (state) => {
+        const keys = workerKeys(state, this.workers.sidecarOf(state));
+        return new Map(
+          (Object.keys(keys) as WorkerKeyKind[]).map((kind) => {
+            const value = keys[kind];
+            const encoded =
+              value === null || state.status === 'TERMINATED' ? null : encodeEtcdValue(kind, value as never);
+            return [etcdKeys[kind](state.id), encoded];
+          }),
+        );
+      },
+    });
   }
 
-  /** Rewrites the keys of every worker from MongoDB and removes keys of workers that are gone or TERMINATED. */
-  async republishAll(): Promise<void> {
-    const live = new Set<string>();
+  project(state: CmlWorkerState): Promise<void> {
+    return this.projection.write(state);
+  }
+
+  /** Rewrites the keys of every worker that differ from MongoDB and removes keys of workers that are gone or TERMINATED. */
+  republishAll(): Promise<void> {
+    return this.projection.republish(
+      () => this.scan(),
+      (ids) => this.workers.findStates({ _id: { $in: ids } } as never),
+    );
+  }
+
+  private async *scan(): AsyncIterable<CmlWorkerState[]> {
     let cursor: string | undefined;
     do {
       const page = await this.workers.findAllPage({ limit: REPUBLISH_PAGE, cursor });
-      for (const state of page.items) {
-        if (state.status !== 'TERMINATED') live.add(state.id);
-        await this.writeState(state, this.workers.sidecarOf(state));
-      }
+      yield page.items;
       cursor = page.next_cursor ?? undefined;
     } while (cursor);
-    const published = await this.etcd.getAll().prefix(etcdPrefixes.workers).keys();
-    const stale = new Set(
-      published.flatMap((key) => {
-        const parsed = parseEtcdKey(key);
-        return parsed && parsed.kind !== 'leader' && !live.has(parsed.id) ? [parsed.id] : [];
-      }),
-    );
-    for (const id of stale) await this.etcd.delete().prefix(etcdPrefixes.worker(id));
-  }
-
-  private async write(workerId: string): Promise<void> {
-    const state = await this.workers.findStateById(workerId);
-    if (!state) return void (await this.etcd.delete().prefix(etcdPrefixes.worker(workerId)));
-    await this.writeState(state, this.workers.sidecarOf(state));
-  }
-
-  private async writeState(state: CmlWorkerState, requests: WorkerControlRequests): Promise<void> {
-    if (state.status === 'TERMINATED') {
-      await this.etcd.delete().prefix(etcdPrefixes.worker(state.id));
-      return;
-    }
-    const keys = workerKeys(state, requests);
-    await Promise.all(
-      (Object.keys(keys) as WorkerKeyKind[]).map((kind) => {
-        const key = etcdKeys[kind](state.id);
-        const value = keys[kind];
-        return value === null
-          ? this.etcd.delete().key(key).exec()
-          : this.etcd
-              .put(key)
-              .value(encodeEtcdValue(kind, value as never))
-              .exec();
-      }),
-    );
   }
 }

@@ -1,0 +1,63 @@
+import type { LabletSession, Page, PendingPlacement } from '@lcm/contracts';
+import type { PlacementDecision } from '@lcm/domain';
+
+type NoFit = Extract<PlacementDecision, { kind: 'no_fit' }>;
+
+/** Sort position: closest timeslot first (ASAP sessions, without one, lead), then id. */
+const positionOf = (entry: PendingPlacement) => `${entry.timeslot_start ?? ''}\u0000${entry.lablet_session_id}`;
+
+/**
+ * Sessions the scheduler could not place yet, with each worker's rejection (the Scheduler page,
+ * spec §9). Held by the leader only, rebuilt by its passes: nothing here outlives the process.
+ */
+export class PendingPlacements {
+  private readonly entries = new Map<string, PendingPlacement>();
+
+  recordNoFit(session: LabletSession, decision: NoFit, at: Date): void {
+    this.entries.set(session.id, {
+      lablet_session_id: session.id,
+      definition_id: session.definition_id,
+      timeslot_start: session.timeslot_start,
+      rejections: decision.summary,
+      worker_rejections: [...decision.rejections],
+      unschedulable: this.entries.get(session.id)?.unschedulable ?? false,
+      last_attempt_at: at.toISOString(),
+    });
+  }
+
+  markUnschedulable(sessionId: string, unschedulable: boolean): void {
+    const entry = this.entries.get(sessionId);
+    if (entry) this.entries.set(sessionId, { ...entry, unschedulable });
+  }
+
+  remove(sessionId: string): void {
+    this.entries.delete(sessionId);
+  }
+
+  ids(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get unschedulableCount(): number {
+    return [...this.entries.values()].filter((entry) => entry.unschedulable).length;
+  }
+
+  /** Closest timeslot first; the cursor is the position of the previous page's last entry. */
+  page(limit: number, cursor?: string): Page<PendingPlacement> {
+    const after = cursor ? Buffer.from(cursor, 'base64url').toString() : '';
+    const sorted = [...this.entries.values()]
+      .map((entry) => ({ entry, position: positionOf(entry) }))
+      .filter(({ position }) => position > after)
+      .sort((a, b) => (a.position < b.position ? -1 : 1));
+    const items = sorted.slice(0, limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(({ entry }) => entry),
+      next_cursor: last && sorted.length > limit ? Buffer.from(last.position).toString('base64url') : null,
+    };
+  }
+}

@@ -1,0 +1,138 @@
+import { performance } from 'node:perf_hooks';
+import type { LabletSession } from '@lcm/contracts';
+import { type ControlPlane, isConflictError, isNotFoundError, isUnprocessableError } from '@lcm/cpa-client';
+import {
+  type BackoffPolicy,
+  done,
+  failed,
+  type KeySource,
+  type ReconcileContext,
+  type Reconciler,
+  type ReconcileResult,
+  requeueAfter,
+} from '@lcm/reconciler-runtime';
+import type { DefinitionDemands } from '../placement/definition-demands';
+import type { FleetView } from '../placement/fleet-view';
+import type { PendingPlacements } from '../placement/pending-placements';
+import type { ScaleUpPlan, ScaleUpPlanner } from '../placement/scale-up-planner';
+import type { DecisionOutcome, SchedulerStats } from '../placement/scheduler-stats';
+
+export interface SessionPlacementOptions {
+  cpa: ControlPlane;
+  fleet: FleetView;
+  definitions: DefinitionDemands;
+  planner: ScaleUpPlanner;
+  pending: PendingPlacements;
+  stats: SchedulerStats;
+  sources: readonly KeySource[];
+  leadWindowMs: number;
+  /** How long a session nothing fits waits before it is looked at again (a fleet change wakes it sooner). */
+  noFitRetryMs: number;
+  conflictsBeforeBackoff: number;
+  backoff: BackoffPolicy;
+  now?: () => number;
+}
+
+export class StalePlacementError extends Error {
+  constructor(sessionId: string, conflicts: number, cause: unknown) {
+    super(`schedule of session ${sessionId} was refused ${conflicts} times in a row as stale`, { cause });
+    this.name = 'StalePlacementError';
+  }
+}
+
+/**
+ * Places one PENDING session (spec §7.1): inside the lead window, on the worker the placement
+ * engine picks from the fleet view, through the control plane's schedule route, which re-validates
+ * atomically. A 409/422 means the view was stale: the fleet is listed again and the session
+ * retried at once. When nothing fits, the rejections are kept for the pending view and a
+ * scale-up is considered. Keys are session ids.
+ */
+export function sessionPlacementReconciler(options: SessionPlacementOptions): Reconciler {
+  const now = options.now ?? Date.now;
+  const conflicts = new Map<string, number>();
+  const { cpa, fleet, definitions, planner, pending, stats } = options;
+
+  async function place(sessionId: string, context: ReconcileContext): Promise<[DecisionOutcome | null, ReconcileResult]> {
+    let session: LabletSession;
+    try {
+      session = await cpa.sessions.get({ params: { lablet_session_id: sessionId } });
+    } catch (error) {
+      if (!isNotFoundError(error)) throw error;
+      pending.remove(sessionId);
+      return [null, done()];
+    }
+    // Expiry of a session whose timeslot has ended is the lablet-controller's (decision 19).
+    if (session.status !== 'PENDING' || Date.parse(session.timeslot_end) <= now()) {
+      pending.remove(sessionId);
+      return [null, done()];
+    }
+    const waitMs = session.timeslot_start === null ? 0 : Date.parse(session.timeslot_start) - options.leadWindowMs - now();
+    if (waitMs > 0) return ['waiting_for_window', requeueAfter(waitMs, 'outside the lead window')];
+
+    const { demand } = await definitions.get(session.definition_id);
+    const decision = (await fleet.current()).decide(demand);
+    if (decision.kind === 'placed') {
+      fleet.reserve(sessionId, decision.workerId, demand);
+      try {
+        await cpa.sessions.schedule({ params: { lablet_session_id: sessionId }, body: { worker_id: decision.workerId } });
+      } catch (error) {
+        fleet.settle(sessionId, false);
+        if (!isConflictError(error) && !isUnprocessableError(error)) throw error;
+        fleet.invalidate();
+        const count = (conflicts.get(sessionId) ?? 0) + 1;
+        conflicts.set(sessionId, count);
+        context.log.info({ worker_id: decision.workerId, conflicts: count, err: error }, 'schedule refused; the view was stale');
+        if (count >= options.conflictsBeforeBackoff) throw new StalePlacementError(sessionId, count, error);
+        return ['conflict', requeueAfter(0, 'stale view')];
+      }
+      fleet.settle(sessionId, true);
+      pending.remove(sessionId);
+      context.log.info({ worker_id: decision.workerId, score: decision.score }, 'session scheduled');
+      return ['placed', done()];
+    }
+
+    pending.recordNoFit(session, decision, new Date(now()));
+    const plan = await planner.plan(demand, sessionId);
+    pending.markUnschedulable(sessionId, plan.kind === 'unschedulable');
+    stats.scaleUp(scaleUpOutcomeOf(plan));
+    context.log.info({ rejections: decision.summary, plan }, 'no worker fits');
+    if (plan.kind === 'unschedulable') return ['unschedulable', done()];
+    if (plan.kind === 'cooldown') return ['no_fit', requeueAfter(Math.min(plan.remainingMs, options.noFitRetryMs), 'scale-up cooldown')];
+    return ['no_fit', requeueAfter(options.noFitRetryMs, 'waiting for capacity')];
+  }
+
+  return {
+    name: 'session-placement',
+    sources: options.sources,
+    backoff: options.backoff,
+    async reconcile(sessionId, context) {
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
+      try {
+        const [outcome, result] = await place(sessionId, context);
+        if (outcome !== 'conflict') conflicts.delete(sessionId);
+        if (outcome) stats.decision(outcome, seconds());
+        return result;
+      } catch (error) {
+        // A stale-view streak keeps counting, so its backoff grows until a placement gets through.
+        if (!(error instanceof StalePlacementError)) conflicts.delete(sessionId);
+        stats.decision('failed', seconds());
+        if (isNotFoundError(error)) fleet.invalidate();
+        return failed(error);
+      }
+    },
+  };
+}
+
+function scaleUpOutcomeOf(plan: ScaleUpPlan) {
+  switch (plan.kind) {
+    case 'requested':
+    case 'covered':
+    case 'max_reached':
+    case 'cooldown':
+      return plan.kind;
+    case 'awaiting_release':
+    case 'unschedulable':
+      return 'no_template' as const;
+  }
+}

@@ -1,0 +1,33 @@
+import type { Logger } from '@lcm/observability';
+import type { ControllerAppSpec, LeaderElection } from '@lcm/reconciler-runtime';
+import { registerPendingRoute, type SchedulerAdminOptions, schedulerStatus } from './admin/scheduler-admin';
+import type { SchedulerConfig } from './config/env.schema';
+import { PendingPlacements } from './placement/pending-placements';
+import { SchedulerStats } from './placement/scheduler-stats';
+import { schedulerReconcilers } from './reconcilers';
+
+/** The resource-scheduler as a controller app: one reconciler, the pending view and its stats on the admin API. */
+export function schedulerAppSpec(config: SchedulerConfig, logger?: Logger): ControllerAppSpec<SchedulerConfig> {
+  const pending = new PendingPlacements();
+  const stats = new SchedulerStats();
+  const admin: SchedulerAdminOptions = {
+    apiKey: config.CPA_API_KEY,
+    pending,
+    leadWindowMinutes: config.LEAD_WINDOW_MINUTES,
+    resyncIntervalMs: config.RESYNC_INTERVAL_MS,
+  };
+  let leader: LeaderElection | null = null;
+  return {
+    name: 'resource-scheduler',
+    config,
+    ...(logger ? { logger } : {}),
+    defaultParallelism: 10,
+    routes: (app, context) => {
+      leader = context.leader;
+      stats.registerOn(context.metrics.registry);
+      registerPendingRoute(app, admin);
+    },
+    reconcilers: (context) => schedulerReconcilers(context, { pending, stats }),
+    stats: async () => (leader ? schedulerStatus(leader, stats, admin) : {}),
+  };
+}

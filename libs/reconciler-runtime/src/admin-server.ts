@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { INTERNAL_API_KEY_HEADER } from '@lcm/contracts';
-import { type Logger } from '@lcm/observability';
+import { installHttpObservability, type Logger } from '@lcm/observability';
 import { type ControllerMetrics } from './metrics';
 
 export interface AdminServerOptions {
@@ -37,19 +37,19 @@ export function adminKeyGuard(apiKey: string) {
 }
 
 /**
- * The admin HTTP surface every controller shares: probes, Prometheus metrics, stats, trigger a
+ * The admin HTTP surface every controller shares: probes, Prometheus metrics (runtime, HTTP and the
+ * reconcile metrics of ControllerMetrics), stats, trigger a
  * reconcile, resign leadership. Apps add their own routes (e.g. the lablet-controller's CloudEvents
  * endpoint) on the returned instance before it listens.
  */
 export function createAdminServer(options: AdminServerOptions): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  // Correlation ids, one log line per request, HTTP metrics and `/metrics` — shared with every LCM app.
+  installHttpObservability(app, { registry: options.metrics.registry, logger: options.logger, quietRoutes: ['/health', '/ready'] });
 
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_request, reply) =>
     options.ready() ? { status: 'ready' } : reply.status(503).header('retry-after', '5').send({ status: 'starting' }),
-  );
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics()),
   );
   app.register(async (admin) => {
     admin.addHook('onRequest', adminKeyGuard(options.apiKey));

@@ -57,7 +57,8 @@ describe('a controller process (admin API, leadership drills)', () => {
     await waitFor('a leads', async () => (await stats(a.url)).is_leader, 10_000);
     expect((await fetch(`${a.url}/health`)).status).toBe(200);
     const metrics = await (await fetch(`${a.url}/metrics`)).text();
-    expect(metrics).toMatch(/lcm_leader\{controller="lablet-controller"\} 1/);
+    expect(metrics).toMatch(/lcm_leader\{service="lablet-controller",controller="lablet-controller"\} 1/);
+    expect(metrics).toMatch(/http_requests_total\{method="GET",route="\/health",status="200",[^}]*\} \d+/);
     await waitFor('keys reconciled', async () => (await stats(a.url)).reconcilers[0]!.outcomes.done >= 3, 10_000);
     expect(metrics).toContain('process_cpu_seconds_total');
     expect((await fetch(`${a.url}/api/admin/stats`)).status).toBe(401);

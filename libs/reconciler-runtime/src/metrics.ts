@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { createMetricsRegistry } from '@lcm/observability';
 import { type ReconcileOutcome } from './reconcile-result';
 
 /**
@@ -6,7 +7,8 @@ import { type ReconcileOutcome } from './reconcile-result';
  * own domain metrics to `registry` (e.g. placement decisions) so one scrape shows everything.
  */
 export class ControllerMetrics {
-  readonly registry = new Registry();
+  /** Node runtime metrics and, once the admin server is up, its HTTP request metrics too. */
+  readonly registry: Registry;
   readonly reconciles: Counter<'reconciler' | 'outcome'>;
   readonly reconcileSeconds: Histogram<'reconciler' | 'outcome'>;
   readonly queueDepth: Gauge<'reconciler'>;
@@ -14,8 +16,7 @@ export class ControllerMetrics {
   readonly leader: Gauge;
 
   constructor(readonly controller: string) {
-    this.registry.setDefaultLabels({ controller });
-    collectDefaultMetrics({ register: this.registry });
+    this.registry = createMetricsRegistry({ service: controller, labels: { controller } });
     this.reconciles = new Counter({
       name: 'lcm_reconcile_total',
       help: 'Finished reconcile steps by reconciler and outcome',

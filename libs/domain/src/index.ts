@@ -43,3 +43,5 @@ export * from './settings/system-settings.aggregate';
 export * from './lab-resolution';
 
 export * from './placement';
+
+export * from './worker-operations';

@@ -1,11 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type ReportWorkerActivityBody, type WorkerIdleStatus } from '@lcm/contracts';
-import { type Clock } from '@lcm/domain';
+import { type Clock, evaluateIdleness, recordActivity } from '@lcm/domain';
 import { CLOCK } from '../../../../platform/platform.tokens';
 import { SystemSettingsRepository } from '../../../settings/infrastructure/system-settings.repository';
 import { workerEvent } from '../../infrastructure/cml-worker.views';
-import { evaluateIdleness, recordActivity } from '../idle-detection';
 import { WorkerChanges } from '../worker-changes';
 
 export class ReportWorkerActivityCommand extends Command<WorkerIdleStatus> {

@@ -1,11 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { type WorkerIdleStatus } from '@lcm/contracts';
-import { type Clock } from '@lcm/domain';
+import { type Clock, evaluateIdleness } from '@lcm/domain';
 import { CLOCK } from '../../../../platform/platform.tokens';
 import { SystemSettingsRepository } from '../../../settings/infrastructure/system-settings.repository';
 import { CmlWorkerRepository } from '../../infrastructure/cml-worker.repository';
-import { evaluateIdleness } from '../idle-detection';
 import { storedWorker } from '../stored-worker';
 
 export class GetWorkerIdleStatusQuery extends Query<WorkerIdleStatus> {

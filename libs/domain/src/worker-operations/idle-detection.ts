@@ -1,10 +1,23 @@
 import {
+  type CmlWorkerStatus,
   type ReportWorkerActivityBody,
   type WorkerIdleStatus,
   WorkerActivityEventType,
   MAX_RECENT_ACTIVITY_EVENTS,
 } from '@lcm/contracts';
-import { type CmlWorkerState, type WorkerActivity } from '@lcm/domain';
+import { type WorkerActivity } from '../workers/cml-worker.state';
+
+/**
+ * What the idle evaluation reads of a worker: the aggregate's state, or the worker-controller's
+ * view of it (the control plane decides the auto-pause, the worker-controller a scale-down).
+ */
+export interface IdleSubject {
+  id: string;
+  status: CmlWorkerStatus;
+  created_at: string;
+  start_initiated_at: string | null;
+  activity: WorkerActivity;
+}
 
 const MINUTE_MS = 60_000;
 /** Service defaults of spec §3.8: activity is checked every 30 min; no auto-pause within 60 min of a resume. */
@@ -63,7 +76,7 @@ export function recordActivity(
  * auto-pause when also detection is on globally and on the worker, it is not snoozed after a
  * resume, and it is RUNNING.
  */
-export function evaluateIdleness(state: CmlWorkerState, settings: IdleSettings, now: Date): WorkerIdleStatus {
+export function evaluateIdleness(state: IdleSubject, settings: IdleSettings, now: Date): WorkerIdleStatus {
   const activity = state.activity;
   const since =
     activity.last_activity_at ??

@@ -37,8 +37,22 @@ export const SchedulerStatus = z.object({
   is_leader: z.boolean(),
   last_pass_at: IsoDateTime.nullable(),
   pending_count: z.number().int().nonnegative(),
+  /** Placement attempts by outcome: placed, conflict (stale view), no_fit, unschedulable, waiting_for_window, failed. */
   decisions: z.record(z.string(), z.number().int().nonnegative()),
+  /** Attempts that will be retried: stale views and failures. */
+  retries: z.number().int().nonnegative(),
+  /** Over the most recent decisions of this leader. */
+  decision_latency_ms: z.object({
+    count: z.number().int().nonnegative(),
+    p50: z.number().nonnegative(),
+    p95: z.number().nonnegative(),
+    max: z.number().nonnegative(),
+  }),
   scale_ups_requested: z.number().int().nonnegative(),
+  /** Scale-up evaluations by outcome: requested, covered (a worker is on its way), max_reached, cooldown, no_template. */
+  scale_ups: z.record(z.string(), z.number().int().nonnegative()),
+  /** Sessions no enabled template could ever hold (also flagged in the pending view). */
+  unschedulable_count: z.number().int().nonnegative(),
   policy: z.object({
     lead_window_minutes: z.number().int().positive(),
     resync_seconds: z.number().int().positive(),

@@ -2,7 +2,13 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { type Etcd3 } from 'etcd3';
 import { type Db } from 'mongodb';
-import { ControllerName, decodeEtcdValue, etcdKeys, type HealthState, type SystemHealth } from '@lcm/contracts';
+import {
+  ControllerName,
+  decodeEtcdValue,
+  etcdKeys,
+  type HealthState,
+  type SystemHealth,
+} from '@lcm/contracts';
 import { type Clock } from '@lcm/domain';
 import { CLOCK, ETCD_CLIENT, MONGO_DB } from '../../../../platform/platform.tokens';
 

@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { type Logger } from '@lcm/observability';
 import { type AppConfig } from './config/env.schema';
 import { AuditModule } from './modules/audit/audit.module';
+import { DashboardModule } from './modules/dashboard/dashboard.module';
 import { LabRecordsModule } from './modules/lab-records/lab-records.module';
 import { LabletDefinitionsModule } from './modules/lablet-definitions/lablet-definitions.module';
 import { LiveUpdatesModule } from './modules/live-updates/live-updates.module';
@@ -34,6 +35,7 @@ export class AppModule {
         WorkerTemplatesModule,
         LabletDefinitionsModule,
         SettingsModule,
+        DashboardModule.forRoot(config),
       ],
     };
   }

@@ -34,6 +34,24 @@ export const EnvSchema = z.object({
   /** Dotted path of the claim holding the user's roles, e.g. `realm_access.roles` for Keycloak. */
   OIDC_ROLES_CLAIM: z.string().default('roles'),
   DEV_AUTH_SECRET: z.string().min(32).optional(),
+  /**
+   * Dashboard login (spec §2, §5.2 `/api/auth/*`): with a client id the control plane runs the
+   * OIDC Authorization Code + PKCE flow against OIDC_ISSUER and keeps the user in a signed cookie.
+   */
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  /** Confidential clients only; a public client relies on PKCE alone. */
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Signs the dashboard's session cookie; required with OIDC_CLIENT_ID. */
+  SESSION_SECRET: z.string().min(32).optional(),
+  SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(8 * 3600),
+  /** Address browsers use to reach this control plane (the OIDC redirect URI is built from it). */
+  PUBLIC_URL: z.url().optional(),
+  /** Folder of the built dashboard (apps/dashboard/dist by default). */
+  DASHBOARD_DIR: z.string().optional(),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
@@ -72,6 +90,10 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   if (mode === 'oidc' && !env['OIDC_ISSUER']) problems.push('OIDC_ISSUER: required when AUTH_MODE=oidc');
   if (mode === 'development' && !env['DEV_AUTH_SECRET'])
     problems.push('DEV_AUTH_SECRET: required when AUTH_MODE=development');
+  if (env['OIDC_CLIENT_ID'] && !env['OIDC_ISSUER'])
+    problems.push('OIDC_ISSUER: required with OIDC_CLIENT_ID');
+  if (env['OIDC_CLIENT_ID'] && !env['SESSION_SECRET'])
+    problems.push('SESSION_SECRET: required with OIDC_CLIENT_ID (it signs the session cookie)');
   return problems;
 }
 

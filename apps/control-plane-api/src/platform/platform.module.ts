@@ -10,6 +10,7 @@ import { APP_CONFIG } from './app-config.token';
 import { AuthGuard } from './auth/auth.guard';
 import { DevTokenController } from './auth/dev-token.controller';
 import { LeaderFencing } from './auth/leader-fencing';
+import { sessionLogin } from './auth/session-login/session-login.providers';
 import { DevelopmentTokenVerifier, OidcTokenVerifier } from './auth/token-verifier';
 import { TOKEN_VERIFIER, UserAuthenticator } from './auth/user-authenticator';
 import { HealthController } from './health/health.controller';
@@ -31,12 +32,14 @@ export class PlatformModule implements OnApplicationShutdown {
     logger: Logger = createLogger({ service: 'control-plane-api', level: config.LOG_LEVEL }),
   ): DynamicModule {
     const development = config.AUTH_MODE === 'development';
+    const login = sessionLogin(config);
     return {
       module: PlatformModule,
       controllers: [
         HealthController,
         ...(config.SERVE_OPENAPI ? [OpenApiController] : []),
         ...(development ? [DevTokenController] : []),
+        ...login.controllers,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -63,6 +66,7 @@ export class PlatformModule implements OnApplicationShutdown {
             ? new DevelopmentTokenVerifier(config.DEV_AUTH_SECRET ?? '', config.OIDC_ROLES_CLAIM)
             : new OidcTokenVerifier(config),
         },
+        ...login.providers,
         UserAuthenticator,
         LeaderFencing,
         { provide: APP_GUARD, useClass: AuthGuard },

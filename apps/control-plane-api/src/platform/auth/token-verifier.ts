@@ -25,7 +25,7 @@ function claimAt(payload: JWTPayload, dottedPath: string): unknown {
     );
 }
 
-function principalFrom(payload: JWTPayload, rolesClaim: string): Principal {
+export function principalFrom(payload: JWTPayload, rolesClaim: string): Principal {
   const claimed = claimAt(payload, rolesClaim);
   const roles = (Array.isArray(claimed) ? claimed : []).filter(
     (role): role is Role => Role.safeParse(role).success,

@@ -131,6 +131,21 @@ describe('Controller', () => {
     expect(listed).toHaveBeenCalledTimes(2);
   });
 
+  it('lets a resync list a key that is backing off without cutting its backoff short', async () => {
+    const boom = failed(new Error('CPA unavailable'));
+    const { reconciler, runs } = scripted({ a: [boom, boom] }, [{ name: 'api', list: async () => ['a'] }]);
+    const controller = newController(reconciler, 1_400);
+    controller.activate();
+    await jest.advanceTimersByTimeAsync(0);
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(runs.map((run) => run.at - runs[0]!.at)).toEqual([0, 1_000]);
+    // Second failure: 2 s of backoff, across the resyncs at 1.4 s and 2.8 s that list the key again.
+    await jest.advanceTimersByTimeAsync(1_999);
+    expect(runs).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(runs.map((run) => run.at - runs[0]!.at)).toEqual([0, 1_000, 3_000]);
+  });
+
   it('a failing list is retried at the next resync and does not stop the controller', async () => {
     const list = jest.fn().mockRejectedValueOnce(new Error('CPA down')).mockResolvedValue(['a']);
     const { reconciler, runs } = scripted({}, [{ name: 'api', list }]);

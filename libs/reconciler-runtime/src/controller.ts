@@ -137,7 +137,9 @@ export class Controller {
     try {
       const keys = await list();
       if (!this.active) return;
-      for (const key of keys) this.queue.add(key);
+      // A listing says "may need work", not "changed": a key backing off after errors keeps its
+      // delay (else a resync would cut every backoff, the 300 s escalation included, short).
+      for (const key of keys) if (!(this.backoff.failuresOf(key) > 0 && this.queue.isDelayed(key))) this.queue.add(key);
       this.updateGauges();
     } catch (error) {
       this.log.warn({ source, err: error }, 'listing keys failed; the next resync tries again');

@@ -81,6 +81,11 @@ export class WorkQueue {
     return this.delayed.size;
   }
 
+  /** The key waits for a delayed add (a requeue or a backoff). */
+  isDelayed(key: string): boolean {
+    return this.delayed.has(key);
+  }
+
   isRunning(key: string): boolean {
     return this.running.has(key);
   }

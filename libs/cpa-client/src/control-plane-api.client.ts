@@ -18,6 +18,7 @@ export const controlPlaneApiRoutes = {
     get: internal.sessions.getSession,
     reconcilable: internal.sessions.listReconcilableSessions,
     schedule: internal.sessions.scheduleSession,
+    scheduleBatch: internal.sessions.scheduleBatch,
     startInstantiation: internal.sessions.startInstantiation,
     expire: internal.sessions.expireSession,
     transition: internal.sessions.transitionSession,

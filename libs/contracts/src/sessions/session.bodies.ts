@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProblemDetails } from '../errors/errors.contract';
 import { DocumentId } from '../shared/document';
 import { ExpiryReason, LabletSessionStatus, PipelineStepStatus } from '../shared/enums';
 import { ListQuery, OneOrMany } from '../shared/pagination';
@@ -43,6 +44,42 @@ export type ExtendTimeslotBody = z.infer<typeof ExtendTimeslotBody>;
 
 export const ScheduleSessionBody = z.strictObject({ worker_id: DocumentId });
 export type ScheduleSessionBody = z.infer<typeof ScheduleSessionBody>;
+
+/** Most placements one batch call may carry; a scheduler pass with more sends several calls. */
+export const MAX_BATCH_PLACEMENTS = 500;
+
+/** Many PENDING → SCHEDULED placements; a session may appear once per call. */
+export const ScheduleBatchBody = z.strictObject({
+  placements: z
+    .array(z.strictObject({ session_id: DocumentId, worker_id: DocumentId }))
+    .min(1)
+    .max(MAX_BATCH_PLACEMENTS)
+    .refine((placements) => new Set(placements.map((p) => p.session_id)).size === placements.length, {
+      message: 'a session may appear only once',
+    }),
+});
+export type ScheduleBatchBody = z.infer<typeof ScheduleBatchBody>;
+
+/** One answer per placement, in the order asked: the scheduled session, or the problem that refused it. */
+export const ScheduleBatchResult = z.object({
+  results: z.array(
+    z.discriminatedUnion('outcome', [
+      z.object({
+        session_id: DocumentId,
+        worker_id: DocumentId,
+        outcome: z.literal('scheduled'),
+        session: LabletSession,
+      }),
+      z.object({
+        session_id: DocumentId,
+        worker_id: DocumentId,
+        outcome: z.literal('refused'),
+        problem: ProblemDetails,
+      }),
+    ]),
+  ),
+});
+export type ScheduleBatchResult = z.infer<typeof ScheduleBatchResult>;
 
 export const ExpireSessionBody = z.strictObject({ reason: ExpiryReason });
 export type ExpireSessionBody = z.infer<typeof ExpireSessionBody>;

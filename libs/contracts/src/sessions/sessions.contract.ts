@@ -17,6 +17,8 @@ import {
   ListScoreReportsQuery,
   ListSessionsQuery,
   MarkReadyBody,
+  ScheduleBatchBody,
+  ScheduleBatchResult,
   ScheduleSessionBody,
   SessionStartedBody,
   TransitionSessionBody,
@@ -168,6 +170,15 @@ export const sessionsInternalContract = {
     body: ScheduleSessionBody,
     responses: { 200: LabletSession },
     summary: 'PENDING → SCHEDULED; CPA allocates capacity and reserves ports atomically',
+    auth: 'internal',
+  }),
+  scheduleBatch: defineRoute({
+    method: 'POST',
+    path: '/api/internal/sessions/schedule-batch',
+    body: ScheduleBatchBody,
+    responses: { 200: ScheduleBatchResult },
+    summary:
+      'Many PENDING → SCHEDULED placements: each worker validates and allocates its pairs in one write; answered per pair',
     auth: 'internal',
   }),
   startInstantiation: defineRoute({

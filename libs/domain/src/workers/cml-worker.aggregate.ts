@@ -346,11 +346,20 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
   /**
    * Assigns the session, allocates its demand and reserves the lowest free ports for `portNames`
    * in one step, so placement can never oversubscribe either. Repeating it for a session that
-   * already holds an allocation returns the ports it holds.
+   * already holds an allocation returns the ports it holds and re-stamps the allocation, so a
+   * repair that gives back allocations of sessions that never got scheduled (it waits for them to
+   * age) cannot take one a placement in progress is reusing: the re-stamp is a write it conflicts with.
    */
   allocate(sessionId: string, demand: Capacity, portNames: readonly string[]): PortMap {
-    if (this.state.capacity_allocations.some((allocation) => allocation.session_id === sessionId))
+    const held = this.state.capacity_allocations.find((allocation) => allocation.session_id === sessionId);
+    if (held) {
+      const at = this.now();
+      held.allocated_at = at;
+      const ports = this.state.port_allocations.find((allocation) => allocation.holder_id === sessionId);
+      if (ports) ports.allocated_at = at;
+      this.touch();
       return this.portsHeldBy(sessionId) ?? {};
+    }
     const refusal = this.notAcceptingReason;
     if (refusal) throw new WorkerNotAcceptingError(this.id, refusal);
     const exceeded = exceededDimensions(demand, this.availableCapacity);

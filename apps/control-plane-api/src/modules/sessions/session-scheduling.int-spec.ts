@@ -1,4 +1,5 @@
 import { type LabletSession } from '@lcm/contracts';
+import { type RunningTestApp, startTestApp } from '../../testing/test-app';
 import { inMinutes, type SessionsTestKit, startSessionsTestKit } from './testing/session-test-kit';
 
 /**
@@ -7,11 +8,20 @@ import { inMinutes, type SessionsTestKit, startSessionsTestKit } from './testing
  */
 describe('scheduling many sessions onto one worker at once', () => {
   let kit: SessionsTestKit;
+  /** A second control plane on the same store and etcd: another replica. */
+  let replica: RunningTestApp;
 
   beforeAll(async () => {
     kit = await startSessionsTestKit();
+    replica = await startTestApp(kit.cpa.config);
   });
-  afterAll(() => kit.close());
+  afterAll(async () => {
+    await replica.close();
+    await kit.close();
+  });
+
+  const demandOf = (definition: { capacityDemand: Record<string, number> }, count: number) =>
+    Object.fromEntries(Object.entries(definition.capacityDemand).map(([key, value]) => [key, value * count]));
 
   async function createSessions(definitionId: string, count: number): Promise<LabletSession[]> {
     const sessions: LabletSession[] = [];
@@ -29,17 +39,117 @@ describe('scheduling many sessions onto one worker at once', () => {
     return sessions;
   }
 
-  async function scheduleAll(sessions: LabletSession[], workerId: string) {
+  async function scheduleAll(sessions: LabletSession[], workerId: string, replicas = [kit.cpa.url]) {
     return Promise.all(
-      sessions.map((session) =>
+      sessions.map((session, index) =>
         kit.http.post(
-          `/api/internal/sessions/${session.id}/schedule`,
+          `${replicas[index % replicas.length]}/api/internal/sessions/${session.id}/schedule`,
           { worker_id: workerId },
           { headers: kit.internalHeaders },
         ),
       ),
     );
   }
+
+  it('counts exactly one allocation for duplicate schedules of one session sent at once to two replicas', async () => {
+    const definition = await kit.seedDefinition((builder) => builder.withPorts('console'));
+    const worker = await kit.seedWorker();
+    const [session] = await createSessions(definition.id, 1);
+    const duplicates = Array.from({ length: 6 }, () => session!);
+
+    const answers = await scheduleAll(duplicates, worker.id, [kit.cpa.url, replica.url]);
+
+    expect(answers.map((answer) => answer.status)).toEqual(Array(6).fill(200));
+    const ports = answers[0]!.data.allocated_ports;
+    expect(
+      answers.every((answer) => JSON.stringify(answer.data.allocated_ports) === JSON.stringify(ports)),
+    ).toBe(true);
+    const stored = (await kit.workers.findById(worker.id))!;
+    expect(stored.sessionIds).toEqual([session!.id]);
+    expect(stored.allocatedCapacity).toEqual(demandOf(definition, 1));
+    expect(stored.portAllocations).toEqual([expect.objectContaining({ holder_id: session!.id, ports })]);
+  });
+
+  it('answers 100 concurrent schedules onto one worker from two replicas within seconds, placing exactly the 10 that fit', async () => {
+    const definition = await kit.seedDefinition((builder) =>
+      builder.withDemand({ cpu_cores: 4, memory_gb: 16, storage_gb: 40, nodes: 4 }),
+    );
+    const worker = await kit.seedWorker({
+      capacity: { cpu_cores: 40, memory_gb: 160, storage_gb: 400, max_nodes: 40 },
+    });
+    const sessions = await createSessions(definition.id, 100);
+
+    const started = Date.now();
+    const answers = await scheduleAll(sessions, worker.id, [kit.cpa.url, replica.url]);
+    const elapsed = Date.now() - started;
+
+    expect(elapsed).toBeLessThan(5_000);
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 422)).toHaveLength(90);
+    const stored = (await kit.workers.findById(worker.id))!;
+    expect(stored.allocatedCapacity).toEqual(demandOf(definition, 10));
+    const placed = answers
+      .filter((answer) => answer.status === 200)
+      .map((answer) => answer.data.id as string);
+    expect([...stored.sessionIds].sort()).toEqual(placed.sort());
+  }, 60_000);
+
+  describe('the batch route', () => {
+    const batch = (body: unknown) =>
+      kit.http.post('/api/internal/sessions/schedule-batch', body, { headers: kit.internalHeaders });
+
+    it('places pairs on several workers in one call, each worker validating its pairs together, answered per pair', async () => {
+      const definition = await kit.seedDefinition((builder) =>
+        builder.withDemand({ cpu_cores: 4, memory_gb: 16, storage_gb: 40, nodes: 4 }).withPorts('console'),
+      );
+      const capacity = { cpu_cores: 12, memory_gb: 48, storage_gb: 120, max_nodes: 12 };
+      const [first, second] = [await kit.seedWorker({ capacity }), await kit.seedWorker({ capacity })];
+      const sessions = await createSessions(definition.id, 8);
+      const placements = sessions.map((session, index) => ({
+        session_id: session.id,
+        worker_id: (index % 2 === 0 ? first : second)!.id,
+      }));
+
+      const answer = await batch({ placements });
+
+      expect(answer.status).toBe(200);
+      const results = answer.data.results as {
+        session_id: string;
+        outcome: string;
+        problem?: { code: string };
+      }[];
+      expect(results.map((result) => result.session_id)).toEqual(sessions.map((session) => session.id));
+      expect(results.filter((result) => result.outcome === 'scheduled')).toHaveLength(6);
+      expect(
+        results.filter((result) => result.outcome === 'refused').map((result) => result.problem?.code),
+      ).toEqual(['CAPACITY_EXCEEDED', 'CAPACITY_EXCEEDED']);
+      for (const worker of [first!, second!]) {
+        const stored = (await kit.workers.findById(worker.id))!;
+        expect(stored.allocatedCapacity).toEqual(demandOf(definition, 3));
+      }
+      // Repeating the call changes nothing: placed pairs answer scheduled again, the others stay refused.
+      const again = (await batch({ placements })).data.results as { outcome: string }[];
+      expect(again.map((result) => result.outcome)).toEqual(results.map((result) => result.outcome));
+    });
+
+    it('refuses a malformed call naming the field, and a session listed twice', async () => {
+      const bad = await batch({ placements: [{ session_id: 'nope', worker_id: 'x' }] });
+      expect(bad.status).toBe(400);
+      expect(bad.data.errors.map((error: { field: string }) => error.field)).toEqual(
+        expect.arrayContaining(['body.placements.0.session_id', 'body.placements.0.worker_id']),
+      );
+      const id = '3f1b2c4d-0000-4000-8000-000000000000';
+      const twice = await batch({
+        placements: [
+          { session_id: id, worker_id: id },
+          { session_id: id, worker_id: id },
+        ],
+      });
+      expect(twice.status).toBe(400);
+      expect((await batch({ placements: [] })).status).toBe(400);
+    });
+  });
 
   it.each([
     [

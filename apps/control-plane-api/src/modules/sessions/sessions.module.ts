@@ -5,6 +5,8 @@ import { CLOCK, ETCD_CLIENT } from '../../platform/platform.tokens';
 import { SnapshotRegistry } from '../live-updates/snapshot-registry';
 import { ProjectionRegistry } from '../projection/projection-registry';
 import { SessionChanges } from './application/session-changes';
+import { WorkerPlacements } from './application/worker-placements';
+import { ScheduleSessionsBatchHandler } from './application/commands/schedule-sessions-batch.command';
 import { CreateSessionHandler } from './application/commands/create-session.command';
 import { TransitionSessionHandler } from './application/commands/transition-session.command';
 import { ExtendTimeslotHandler } from './application/commands/extend-timeslot.command';
@@ -55,6 +57,8 @@ import { LabletSessionRepository } from './infrastructure/session.repositories';
     TransitionSessionHandler,
     ExtendTimeslotHandler,
     ScheduleSessionHandler,
+    ScheduleSessionsBatchHandler,
+    WorkerPlacements,
     BindSessionLabHandler,
     UpdatePipelineProgressHandler,
     MarkCleanupCompletedHandler,

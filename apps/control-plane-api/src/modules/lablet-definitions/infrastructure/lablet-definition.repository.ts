@@ -9,6 +9,9 @@ import { SidecarAggregateRepository } from '../../../platform/mongo/sidecar-repo
 export const DefinitionContentExtras = z.object({ grading_collector: z.string().min(1).default('ccm') });
 export type DefinitionContentExtras = z.infer<typeof DefinitionContentExtras>;
 
+/** Versions kept in memory per process; a fleet uses far fewer at once. */
+const PINNED_VERSIONS_CACHED = 1000;
+
 /** Statuses a list hides unless asked for by status or include_deprecated. */
 const RETIRED_STATUSES = ['deprecated', 'archived', 'deleted'];
 
@@ -32,6 +35,27 @@ export class LabletDefinitionRepository extends SidecarAggregateRepository<
       },
       { field: 'content_extras', schema: DefinitionContentExtras },
     );
+  }
+
+  private readonly pinnedVersions = new Map<string, LabletDefinitionState>();
+
+  /**
+   * The content of a definition version (resource requirements, port template, topology) never
+   * changes once created (spec §3.7; only operational flags and status do), so commands that need
+   * only the content of the version a session pinned read it once per process. Callers must not
+   * rely on the returned status or flags.
+   */
+  async findPinnedVersion(id: string): Promise<LabletDefinition | null> {
+    let state = this.pinnedVersions.get(id);
+    if (!state) {
+      const stored = await this.findStateById(id);
+      if (!stored) return null;
+      if (this.pinnedVersions.size >= PINNED_VERSIONS_CACHED)
+        this.pinnedVersions.delete(this.pinnedVersions.keys().next().value as string);
+      this.pinnedVersions.set(id, stored);
+      state = stored;
+    }
+    return LabletDefinition.fromState(structuredClone(state), this.clock);
   }
 
   async findPage(query: ListDefinitionsQuery): Promise<Page<LabletDefinitionState>> {

@@ -1,8 +1,9 @@
 import { Controller, Inject } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { apiContract, type Page } from '@lcm/contracts';
+import { apiContract, type Page, type ScheduleBatchResult } from '@lcm/contracts';
 import { Actor } from '../../../platform/http/actor.decorator';
 import { type ContractInput, ContractRoute, Input } from '../../../platform/http/contract-route';
+import { internalErrorProblem, toProblem } from '../../../platform/http/problem-details';
 import { CreateGradingSessionCommand } from '../application/commands/create-grading-session.command';
 import { CreateScoreReportCommand } from '../application/commands/create-score-report.command';
 import { CreateUserSessionCommand } from '../application/commands/create-user-session.command';
@@ -12,6 +13,7 @@ import { UpdateUserSessionStatusCommand } from '../application/commands/update-u
 import { BindSessionLabCommand } from '../application/commands/bind-session-lab.command';
 import { MarkCleanupCompletedCommand } from '../application/commands/mark-cleanup-completed.command';
 import { ScheduleSessionCommand } from '../application/commands/schedule-session.command';
+import { ScheduleSessionsBatchCommand } from '../application/commands/schedule-sessions-batch.command';
 import { TransitionSessionCommand } from '../application/commands/transition-session.command';
 import { UpdatePipelineProgressCommand } from '../application/commands/update-pipeline-progress.command';
 import { FindGradingSessionsQuery } from '../application/queries/find-grading-sessions.query';
@@ -19,7 +21,7 @@ import { FindUserSessionsQuery } from '../application/queries/find-user-sessions
 import { GetSessionQuery } from '../application/queries/get-session.query';
 import { ListSessionsQuery } from '../application/queries/list-sessions.query';
 import { ReconcilableSessionsQuery } from '../application/queries/reconcilable-sessions.query';
-import { type SessionView } from '../infrastructure/session-views';
+import { type SessionView, toSessionView } from '../infrastructure/session-views';
 
 const routes = apiContract.internal.sessions;
 type In<K extends keyof typeof routes> = ContractInput<(typeof routes)[K]>;
@@ -52,6 +54,27 @@ export class SessionsInternalController {
     return this.commands.execute(
       new ScheduleSessionCommand(input.params.lablet_session_id, input.body.worker_id, actor),
     );
+  }
+
+  @ContractRoute(routes.scheduleBatch)
+  async scheduleBatch(
+    @Input() input: In<'scheduleBatch'>,
+    @Actor() actor: string,
+  ): Promise<ScheduleBatchResult> {
+    const placements = input.body.placements;
+    const outcomes = await this.commands.execute(new ScheduleSessionsBatchCommand(placements, actor));
+    return {
+      results: placements.map((placement, index) => {
+        const outcome = outcomes[index];
+        return outcome && 'placed' in outcome
+          ? { ...placement, outcome: 'scheduled' as const, session: toSessionView(outcome.placed) }
+          : {
+              ...placement,
+              outcome: 'refused' as const,
+              problem: toProblem(outcome?.refused) ?? internalErrorProblem(),
+            };
+      }),
+    };
   }
 
   @ContractRoute(routes.startInstantiation)

@@ -1,0 +1,256 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  type Clock,
+  type CmlWorkerState,
+  InvalidTransitionError,
+  LabletSession,
+  type LabletSessionState,
+  scheduleSession,
+  sessionHoldsCapacity,
+} from '@lcm/domain';
+import { type Committed } from '../../../platform/mongo/aggregate-repository';
+import { backoff, isVersionConflict, MAX_CONFLICT_ATTEMPTS } from '../../../platform/mongo/unit-of-work';
+import { notFound } from '../../../platform/http/api-error';
+import { CLOCK } from '../../../platform/platform.tokens';
+import { LabletDefinitionRepository } from '../../lablet-definitions/infrastructure/lablet-definition.repository';
+import { CmlWorkerRepository } from '../../workers/infrastructure/cml-worker.repository';
+import { LabletSessionRepository } from '../infrastructure/session.repositories';
+import { SessionChanges } from './session-changes';
+
+export interface PlacementRequest {
+  sessionId: string;
+  workerId: string;
+  actor: string;
+}
+
+/** The answer to one placement: the session as committed, or why it was refused. */
+export type PlacementOutcome = { placed: LabletSessionState } | { refused: unknown };
+
+interface Waiting {
+  request: PlacementRequest;
+  settle: (outcome: PlacementOutcome) => void;
+}
+
+/**
+ * PENDING → SCHEDULED (decision 20) for any number of sessions, applied per worker in one
+ * version-checked worker write (capacity and the lowest free ports reserved together), then one
+ * write per session.
+ *
+ * Requests for one worker that arrive while a write for it is under way wait and go together into
+ * the next write, so a burst on one worker costs a few worker writes instead of one contended
+ * retry loop per request; another replica's write on the same worker costs one retry of the
+ * whole group. Every step is idempotent by session id: the worker's allocation is keyed by the
+ * session (`CmlWorker.allocate` returns the held ports again), a session already SCHEDULED on the
+ * worker answers as placed, and an allocation is only given back when the committed session does
+ * not hold it — so duplicate or concurrent placements of one session end with exactly one
+ * counted allocation. A crash between the worker write and the session write leaves an
+ * allocation whose session is still PENDING: placing it again reuses it, and the capacity
+ * reconciliation releases it otherwise.
+ */
+@Injectable()
+export class WorkerPlacements {
+  private readonly waiting = new Map<string, Waiting[]>();
+  private readonly busy = new Set<string>();
+
+  constructor(
+    @Inject(LabletSessionRepository) private readonly sessions: LabletSessionRepository,
+    @Inject(CmlWorkerRepository) private readonly workers: CmlWorkerRepository,
+    @Inject(LabletDefinitionRepository) private readonly definitions: LabletDefinitionRepository,
+    @Inject(SessionChanges) private readonly changes: SessionChanges,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Places every pair; answers per pair, in the order given. */
+  placeAll(requests: readonly PlacementRequest[]): Promise<PlacementOutcome[]> {
+    const outcomes = Promise.all(requests.map((request) => this.enqueue(request)));
+    for (const workerId of new Set(requests.map((request) => request.workerId))) void this.drain(workerId);
+    return outcomes;
+  }
+
+  place(request: PlacementRequest): Promise<PlacementOutcome> {
+    return this.placeAll([request]).then(([outcome]) => outcome as PlacementOutcome);
+  }
+
+  private enqueue(request: PlacementRequest): Promise<PlacementOutcome> {
+    return new Promise((settle) => {
+      const queue = this.waiting.get(request.workerId) ?? [];
+      queue.push({ request, settle });
+      this.waiting.set(request.workerId, queue);
+    });
+  }
+
+  private async drain(workerId: string): Promise<void> {
+    if (this.busy.has(workerId)) return;
+    this.busy.add(workerId);
+    try {
+      for (;;) {
+        const group = this.waiting.get(workerId) ?? [];
+        this.waiting.delete(workerId);
+        if (group.length === 0) return;
+        const outcomes = await this.placeGroup(
+          workerId,
+          group.map((waiting) => waiting.request),
+        ).catch((error: unknown) => group.map((): PlacementOutcome => ({ refused: error })));
+        group.forEach((waiting, index) => waiting.settle(outcomes[index] ?? { refused: new Error('lost') }));
+      }
+    } finally {
+      this.busy.delete(workerId);
+    }
+  }
+
+  /** One worker, many sessions: all allocations in one worker write, retried whole on a lost race. */
+  private async placeGroup(workerId: string, requests: PlacementRequest[]): Promise<PlacementOutcome[]> {
+    for (let attempt = 0; ; attempt += 1) {
+      const ids = [...new Set(requests.map((request) => request.sessionId))];
+      const [worker, stored] = await Promise.all([
+        this.workers.findById(workerId),
+        this.sessions.findStates({ _id: { $in: ids } }),
+      ]);
+      if (!worker) return requests.map(() => ({ refused: notFound('worker', workerId) }));
+      const loaded = new Map(stored.map((state) => [state.id, LabletSession.fromState(state, this.clock)]));
+      const workerBefore = JSON.stringify(worker.toState());
+      const outcomes: (PlacementOutcome | 'apply')[] = [];
+      const changed = new Map<string, LabletSession>();
+      for (const request of requests) {
+        const session = loaded.get(request.sessionId);
+        if (!session) {
+          outcomes.push({ refused: notFound('lablet session', request.sessionId) });
+          continue;
+        }
+        try {
+          if (session.status === 'SCHEDULED' && session.workerId === workerId) {
+            outcomes.push('apply');
+            continue;
+          }
+          if (session.status !== 'PENDING')
+            throw new InvalidTransitionError('SESSION', session.id, session.status, 'SCHEDULED');
+          const definition = await this.definitions.findPinnedVersion(session.definitionId);
+          if (!definition) throw notFound('lablet definition', session.definitionId);
+          scheduleSession(session, worker, definition, request.actor);
+          changed.set(session.id, session);
+          outcomes.push('apply');
+        } catch (error) {
+          outcomes.push({ refused: error });
+        }
+      }
+
+      let workerCommitted: Committed<CmlWorkerState> | null = null;
+      if (JSON.stringify(worker.toState()) !== workerBefore) {
+        try {
+          workerCommitted = await this.workers.save(worker);
+        } catch (error) {
+          if (!isVersionConflict(error) || attempt + 1 >= MAX_CONFLICT_ATTEMPTS) throw error;
+          await backoff(attempt);
+          continue;
+        }
+      } else worker.pullEvents();
+
+      const saved = await Promise.all(
+        [...changed.values()].map((session) => this.saveSession(session, workerId)),
+      );
+      const committedSessions = saved.flatMap((result) => (result.committed ? [result.committed] : []));
+      const placed = new Map<string, PlacementOutcome>(saved.map((result) => [result.id, result.outcome]));
+      const released = saved.flatMap((result) => (result.needsRelease ? [result.id] : []));
+      const compensation = released.length ? await this.releaseUnheld(workerId, released) : null;
+      await this.record(requests, committedSessions, [workerCommitted, compensation]);
+      return Promise.all(
+        requests.map(async (request, index) => {
+          const outcome = outcomes[index];
+          if (outcome !== 'apply') return outcome as PlacementOutcome;
+          const fresh = placed.get(request.sessionId);
+          if (fresh) return fresh;
+          // Already SCHEDULED here before this write: answer with what is committed.
+          const current = await this.sessions.findStateById(request.sessionId);
+          return current ? { placed: current } : { refused: notFound('lablet session', request.sessionId) };
+        }),
+      );
+    }
+  }
+
+  /** Audit names the caller of each placement; the worker's changes go with the first caller's. */
+  private async record(
+    requests: PlacementRequest[],
+    sessions: Committed<LabletSessionState>[],
+    workers: (Committed<CmlWorkerState> | null)[],
+  ): Promise<void> {
+    const actorOf = new Map(requests.map((request) => [request.sessionId, request.actor]));
+    const actors = [...new Set(requests.map((request) => request.actor))];
+    await Promise.all(
+      actors.map((actor, index) =>
+        this.changes.record({
+          actor,
+          sessions: sessions.filter((committed) => actorOf.get(committed.state.id) === actor),
+          workers: index === 0 ? workers.filter((entry) => entry !== null) : [],
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Saves a session scheduled onto the worker. A lost race is settled by what was committed: a
+   * duplicate that scheduled it onto this worker holds the same allocation (placed); anything else
+   * means the allocation made for it here is not held and goes back.
+   */
+  private async saveSession(
+    session: LabletSession,
+    workerId: string,
+  ): Promise<{
+    id: string;
+    outcome: PlacementOutcome;
+    committed?: Committed<LabletSessionState>;
+    needsRelease: boolean;
+  }> {
+    try {
+      const committed = await this.sessions.save(session);
+      return { id: session.id, outcome: { placed: committed.state }, committed, needsRelease: false };
+    } catch (error) {
+      if (!isVersionConflict(error)) throw error;
+      const current = await this.sessions.findStateById(session.id);
+      if (current && current.status === 'SCHEDULED' && current.worker_id === workerId)
+        return { id: session.id, outcome: { placed: current }, needsRelease: false };
+      // Still PENDING (changed otherwise): a retry reuses the allocation; it may be in use by a duplicate right now.
+      if (current?.status === 'PENDING')
+        return { id: session.id, outcome: { refused: error }, needsRelease: false };
+      return {
+        id: session.id,
+        outcome: {
+          refused: current
+            ? new InvalidTransitionError('SESSION', session.id, current.status, 'SCHEDULED')
+            : notFound('lablet session', session.id),
+        },
+        needsRelease: true,
+      };
+    }
+  }
+
+  /** Gives back allocations of sessions that, as committed, left PENDING without holding this worker (no way back to PENDING). */
+  private async releaseUnheld(
+    workerId: string,
+    sessionIds: string[],
+  ): Promise<Committed<CmlWorkerState> | null> {
+    for (let attempt = 0; ; attempt += 1) {
+      const [worker, sessions] = await Promise.all([
+        this.workers.findById(workerId),
+        this.sessions.findStates({ _id: { $in: sessionIds } }),
+      ]);
+      if (!worker) return null;
+      const keep = new Set(
+        sessions
+          .filter(
+            (state) =>
+              state.status === 'PENDING' ||
+              (state.worker_id === workerId && sessionHoldsCapacity(state.status, state.lab_record_id)),
+          )
+          .map((state) => state.id),
+      );
+      const released = sessionIds.filter((id) => !keep.has(id)).map((id) => worker.release(id));
+      if (!released.some(Boolean)) return null;
+      try {
+        return await this.workers.save(worker);
+      } catch (error) {
+        if (!isVersionConflict(error) || attempt + 1 >= MAX_CONFLICT_ATTEMPTS) throw error;
+        await backoff(attempt);
+      }
+    }
+  }
+}

@@ -1,25 +1,27 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { CORRELATION_ID_HEADER, withCorrelationId, type Logger, createLogger } from '@lcm/observability';
+import { type Db } from 'mongodb';
+import { type Logger, createLogger } from '@lcm/observability';
 import { AppModule } from './app.module';
 import { type AppConfig } from './config/env.schema';
+import { installObservability } from './platform/observability/observability';
+import { MONGO_DB } from './platform/platform.tokens';
 
 /** Builds the control plane (not yet listening); shared by main.ts and the integration tests. */
 export async function createApp(config: AppConfig, logger?: Logger): Promise<NestFastifyApplication> {
   const log = logger ?? createLogger({ service: 'control-plane-api', level: config.LOG_LEVEL });
   const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, trustProxy: true });
-  // Every log line written while handling a request carries its correlation id.
+  // Correlation ids (in scope for every log line, echoed in x-correlation-id), one log line per
+  // request, /metrics and the public API's rate limit.
   // Body-parsing and size-limit errors reach the ProblemDetailsFilter through Nest's error handler.
-  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
-    const header = request.headers[CORRELATION_ID_HEADER];
-    withCorrelationId(typeof header === 'string' ? header : undefined, () => done());
-  });
+  const observability = await installObservability(adapter.getInstance(), config, log);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, log), adapter, {
     logger: ['error', 'warn'],
     abortOnError: false,
   });
   app.enableShutdownHooks();
+  observability.attachStore(() => app.get<Db>(MONGO_DB));
   if (config.AUTH_MODE === 'development') {
     log.warn(
       'AUTH_MODE=development: bearer tokens are signed locally and /api/auth/dev-token issues them to anyone. Never use this outside a local run.',

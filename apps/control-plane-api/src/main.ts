@@ -1,7 +1,6 @@
 import { createLogger } from '@lcm/observability';
 import { startTelemetry } from '@lcm/observability';
 import { InvalidConfigError, loadConfig } from './config/env.schema';
-import { createApp } from './create-app';
 
 async function main(): Promise<void> {
   let config;
@@ -19,6 +18,10 @@ async function main(): Promise<void> {
     otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
   });
   const logger = createLogger({ service: 'control-plane-api', level: config.LOG_LEVEL });
+  // Loaded only now: the OpenTelemetry instrumentations patch fastify, http and mongodb as they load
+  // (a CommonJS require, which is what the compiled `import` statements above are too).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createApp } = require('./create-app') as typeof import('./create-app');
   const app = await createApp(config, logger);
   await app.listen({ host: config.HOST, port: config.PORT });
   logger.info(

@@ -53,7 +53,11 @@ describe('installHttpObservability', () => {
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     get = async (path, headers = {}) => {
       const response = await fetch(`${address}${path}`, { headers });
-      return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
+      return {
+        status: response.status,
+        headers: Object.fromEntries(response.headers),
+        body: await response.text(),
+      };
     };
   });
 
@@ -69,9 +73,15 @@ describe('installHttpObservability', () => {
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toContain('text/plain');
     const text = response.body;
-    expect(text).toMatch(/^http_requests_total\{method="GET",route="\/things\/:id",status="200",service="test-app"\} 2$/m);
-    expect(text).toMatch(/^http_requests_total\{method="GET",route="\/boom",status="500",service="test-app"\} 1$/m);
-    expect(text).toMatch(/^http_requests_total\{method="GET",route="unmatched",status="404",service="test-app"\} 1$/m);
+    expect(text).toMatch(
+      /^http_requests_total\{method="GET",route="\/things\/:id",status="200",service="test-app"\} 2$/m,
+    );
+    expect(text).toMatch(
+      /^http_requests_total\{method="GET",route="\/boom",status="500",service="test-app"\} 1$/m,
+    );
+    expect(text).toMatch(
+      /^http_requests_total\{method="GET",route="unmatched",status="404",service="test-app"\} 1$/m,
+    );
     expect(text).toMatch(
       /^http_request_duration_seconds_count\{service="test-app",method="GET",route="\/things\/:id",status="200"\} 2$/m,
     );
@@ -89,7 +99,13 @@ describe('installHttpObservability', () => {
     const requestLines = lines().filter((line) => line['msg'] === 'request');
     expect(requestLines).toHaveLength(1);
     const [line] = requestLines;
-    expect(line).toMatchObject({ service: 'test-app', method: 'GET', route: '/things/:id', status: 200, correlation_id: 'corr-7' });
+    expect(line).toMatchObject({
+      service: 'test-app',
+      method: 'GET',
+      route: '/things/:id',
+      status: 200,
+      correlation_id: 'corr-7',
+    });
     expect(typeof line?.['duration_ms']).toBe('number');
     expect(JSON.stringify(line)).not.toContain('secret');
     expect(response.headers[CORRELATION_ID_HEADER]).toBe('corr-7');

@@ -37,7 +37,10 @@ const startedAt = new WeakMap<FastifyRequest, { at: bigint; correlationId: strin
  * correlation id — never the query string or headers), request count and latency in Prometheus,
  * and the registry served at `/metrics`.
  */
-export function installHttpObservability(app: FastifyInstance, options: HttpObservabilityOptions): HttpMetrics {
+export function installHttpObservability(
+  app: FastifyInstance,
+  options: HttpObservabilityOptions,
+): HttpMetrics {
   const metrics = new HttpMetrics(options.registry);
   const metricsPath = options.metricsPath === undefined ? '/metrics' : options.metricsPath;
   const quiet = new Set([...(options.quietRoutes ?? []), ...(metricsPath ? [metricsPath] : [])]);

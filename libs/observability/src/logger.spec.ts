@@ -10,7 +10,15 @@ function captureLines(): { stream: Writable; lines: () => Record<string, unknown
       done();
     },
   });
-  return { stream, lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l)) };
+  return {
+    stream,
+    lines: () =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+  };
 }
 
 describe('createLogger', () => {
@@ -24,7 +32,12 @@ describe('createLogger', () => {
     const [outside, inside] = lines();
     expect(outside).toMatchObject({ service: 'control-plane-api', msg: 'outside' });
     expect(outside).not.toHaveProperty('correlation_id');
-    expect(inside).toMatchObject({ service: 'control-plane-api', msg: 'inside', worker_id: 'w1', correlation_id: 'req-42' });
+    expect(inside).toMatchObject({
+      service: 'control-plane-api',
+      msg: 'inside',
+      worker_id: 'w1',
+      correlation_id: 'req-42',
+    });
   });
 
   it('invents a correlation id when none is given and keeps it across awaits', async () => {

@@ -44,6 +44,12 @@ export function createLogger(config: LoggerConfig, destination?: DestinationStre
   if (destination) return pino(options, destination);
   if ((config.format ?? logFormatFromEnv()) === 'pretty')
     // pino-pretty is a development dependency: only the local run asks for it, images log JSON.
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } });
+    return pino({
+      ...options,
+      transport: {
+        target: 'pino-pretty',
+        options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+      },
+    });
   return pino(options);
 }

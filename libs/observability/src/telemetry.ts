@@ -40,11 +40,15 @@ export function startTelemetry(config: TelemetryConfig): Telemetry {
     instrumentations: [
       new HttpInstrumentation({
         ignoreOutgoingRequestHook: (request) =>
-          exporting(`${request.protocol ?? 'http:'}//${request.hostname ?? request.host}${request.port ? `:${request.port}` : ''}${request.path ?? ''}`),
+          exporting(
+            `${request.protocol ?? 'http:'}//${request.hostname ?? request.host}${request.port ? `:${request.port}` : ''}${request.path ?? ''}`,
+          ),
       }),
       new FastifyInstrumentation(),
       new MongoDBInstrumentation(),
-      new UndiciInstrumentation({ ignoreRequestHook: (request) => exporting(`${request.origin}${request.path}`) }),
+      new UndiciInstrumentation({
+        ignoreRequestHook: (request) => exporting(`${request.origin}${request.path}`),
+      }),
     ],
   });
   sdk.start();

@@ -63,6 +63,9 @@ export const EnvSchema = z.object({
   AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().default(180),
   WORKER_TEMPLATES_SEED_FILE: z.string().optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** Requests one client (by IP) may make to the public API (/api/v1) per window; 0 turns the limit off. */
+  RATE_LIMIT_MAX: z.coerce.number().int().nonnegative().default(0),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
   SERVE_OPENAPI: flag.default(true),
   /** Base URL of the resource-scheduler's admin API; without it the scheduler routes answer 503. */
   RESOURCE_SCHEDULER_URL: z.url().optional(),

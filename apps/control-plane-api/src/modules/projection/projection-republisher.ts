@@ -64,8 +64,9 @@ export class ProjectionRepublisher implements OnApplicationBootstrap, OnApplicat
         );
     });
     this.stale = failed.length > 0;
+    // Debug: it repeats every PROJECTION_RESYNC_SECONDS; failures above are the lines that matter.
     if (!this.stale)
-      this.logger.info(
+      this.logger.debug(
         { reason, projectors: this.registry.all().map((projector) => projector.name) },
         'etcd projection republished',
       );

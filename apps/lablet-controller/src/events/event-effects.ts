@@ -1,0 +1,117 @@
+import { type CloudEventData, type CloudEventKind, type LabletSession } from '@lcm/contracts';
+import { type ControlPlane, isConflictError, isNotFoundError } from '@lcm/cpa-client';
+import { type Clock } from '@lcm/domain';
+import { type Logger } from '@lcm/observability';
+import { scoreReportFromEvent } from './score-report';
+
+/** What an event did: changed something, found nothing to change, or named a session LCM does not know. */
+export type EventOutcome = 'applied' | 'no_change' | 'uncorrelated';
+
+export interface EventEffectsDeps {
+  cpa: ControlPlane;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface ClassifiedEvent<K extends Exclude<CloudEventKind, 'unknown'> = Exclude<CloudEventKind, 'unknown'>> {
+  kind: K;
+  /** The external session id (LDS or GradingEngine) the event is about. */
+  externalId: string;
+  time: string | undefined;
+  data: CloudEventData<K>;
+}
+
+/** A 409 means the session is already past the state this event moves it out of: a late or repeated delivery. */
+async function tolerated(call: () => Promise<unknown>): Promise<EventOutcome> {
+  try {
+    await call();
+    return 'applied';
+  } catch (error) {
+    if (isConflictError(error)) return 'no_change';
+    throw error;
+  }
+}
+
+async function sessionOfLdsSession(deps: EventEffectsDeps, ldsSessionId: string): Promise<LabletSession | null> {
+  const found = await deps.cpa.children.findUserSessions({ query: { lds_session_id: ldsSessionId, limit: 1 } });
+  const userSession = found.items[0];
+  return userSession ? deps.cpa.sessions.get({ params: { lablet_session_id: userSession.lablet_session_id } }) : null;
+}
+
+async function sessionOfGradingSession(deps: EventEffectsDeps, engineSessionId: string): Promise<LabletSession | null> {
+  const found = await deps.cpa.children.findGradingSessions({ query: { grading_session_id: engineSessionId, limit: 1 } });
+  const grading = found.items[0];
+  return grading ? deps.cpa.sessions.get({ params: { lablet_session_id: grading.lablet_session_id } }) : null;
+}
+
+const params = (session: LabletSession) => ({ lablet_session_id: session.id });
+
+async function ldsStarted(deps: EventEffectsDeps, session: LabletSession, time: string | undefined): Promise<EventOutcome> {
+  if (session.status !== 'READY') return 'no_change';
+  return tolerated(() => deps.cpa.sessions.notifySessionStarted({ params: params(session), body: time ? { started_at: time } : {} }));
+}
+
+/** Decision 19: the candidate's work is over; graded definitions are collected, others stopped. */
+async function ldsEnded(deps: EventEffectsDeps, session: LabletSession, time: string | undefined, reason: string | undefined): Promise<EventOutcome> {
+  // An end delivered before the start (out of order) implies the start.
+  if (session.status === 'READY') await ldsStarted(deps, session, time);
+  else if (session.status !== 'RUNNING') return 'no_change';
+  const definition = await deps.cpa.definitions.get({ params: { lablet_definition_id: session.definition_id } });
+  const target = definition.grading_rules_uri !== null ? 'COLLECTING' : 'STOPPING';
+  return tolerated(() => deps.cpa.sessions.transition({ params: params(session), body: { target_status: target, reason: `lds_session_ended${reason ? `: ${reason}` : ''}`.slice(0, 1000) } }));
+}
+
+async function ldsPaused(deps: EventEffectsDeps, session: LabletSession, time: string | undefined): Promise<EventOutcome> {
+  if (session.status !== 'RUNNING') return 'no_change';
+  return tolerated(() => deps.cpa.children.updateUserSessionStatus({ params: params(session), body: { status: 'PAUSED', ...(time ? { occurred_at: time } : {}) } }));
+}
+
+/** Score stored (grade_result), GradingSession SUBMITTED, session GRADING → STOPPING. */
+async function gradingCompleted(deps: EventEffectsDeps, session: LabletSession, event: ClassifiedEvent<'grading.completed'>): Promise<EventOutcome> {
+  if (session.status !== 'GRADING') return 'no_change';
+  const report = scoreReportFromEvent(event.data, event.time ?? deps.clock.now().toISOString());
+  const stored = await tolerated(() => deps.cpa.children.createScoreReport({ params: params(session), body: report }));
+  if (stored === 'no_change') return 'no_change';
+  for (const status of ['REVIEWING', 'SUBMITTED'] as const)
+    await tolerated(() => deps.cpa.children.updateGradingSessionStatus({ params: params(session), body: { status, ...(event.time ? { occurred_at: event.time } : {}) } }));
+  const verdict = report.passed === undefined ? 'scored' : report.passed ? 'PASS' : 'FAIL';
+  return tolerated(() => deps.cpa.sessions.transition({ params: params(session), body: { target_status: 'STOPPING', reason: `grading_completed: ${verdict}` } }));
+}
+
+/** Decision 21: the GradingSession faults and the session holds in GRADING for an operator. */
+async function gradingFailed(deps: EventEffectsDeps, session: LabletSession, event: ClassifiedEvent<'grading.failed'>): Promise<EventOutcome> {
+  if (session.status !== 'GRADING') return 'no_change';
+  const message = [event.data.errorCode, event.data.errorMessage].filter(Boolean).join(': ');
+  return tolerated(() =>
+    deps.cpa.children.updateGradingSessionStatus({ params: params(session), body: { status: 'FAULTED', error_message: message, ...(event.time ? { occurred_at: event.time } : {}) } }),
+  );
+}
+
+/**
+ * Applies one accepted CloudEvent as control-plane commands (spec §8.1, decision 8). Every command
+ * is idempotent or checked against the session's status first, so duplicates and late deliveries
+ * change nothing.
+ */
+export async function applyEvent(deps: EventEffectsDeps, event: ClassifiedEvent): Promise<EventOutcome> {
+  const isLds = event.kind.startsWith('lds.');
+  let session: LabletSession | null;
+  try {
+    session = isLds ? await sessionOfLdsSession(deps, event.externalId) : await sessionOfGradingSession(deps, event.externalId);
+  } catch (error) {
+    if (isNotFoundError(error)) return 'uncorrelated';
+    throw error;
+  }
+  if (!session) return 'uncorrelated';
+  switch (event.kind) {
+    case 'lds.started':
+      return ldsStarted(deps, session, event.time);
+    case 'lds.ended':
+      return ldsEnded(deps, session, event.time, (event as ClassifiedEvent<'lds.ended'>).data.reason);
+    case 'lds.paused':
+      return ldsPaused(deps, session, event.time);
+    case 'grading.completed':
+      return gradingCompleted(deps, session, event as ClassifiedEvent<'grading.completed'>);
+    case 'grading.failed':
+      return gradingFailed(deps, session, event as ClassifiedEvent<'grading.failed'>);
+  }
+}

@@ -1,0 +1,96 @@
+import { etcdPrefixes, MAX_PAGE_LIMIT, parseEtcdKey } from '@lcm/contracts';
+import { type ControlPlane, isNotFoundError } from '@lcm/cpa-client';
+import { type Clock } from '@lcm/domain';
+import { type Etcd3 } from 'etcd3';
+import { type Logger } from '@lcm/observability';
+import { done, EtcdPrefixSource, type KeySource, ListSource, type ReconcileContext, type Reconciler, type ReconcileResult } from '@lcm/reconciler-runtime';
+import { type OutsideSystems } from '../integrations/outside-systems';
+import { scanWorkerLabs } from '../labs/lab-scan';
+
+export interface LabDiscoveryDeps {
+  cpa: ControlPlane;
+  systems: OutsideSystems;
+  clock: Clock;
+  intervalMs: number;
+  /** Workers scanned at once (spec §7.3.4: at most 5). */
+  parallelism: number;
+}
+
+/** What the last scan of a worker found, for `/api/admin/stats`. */
+export interface WorkerScanSummary {
+  worker_id: string;
+  scanned_at: string;
+  labs: number;
+  errors: Array<{ lab_id: string | null; message: string }>;
+}
+
+async function discoverableWorkerIds(cpa: ControlPlane): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Awaited<ReturnType<ControlPlane['workers']['list']>> = await cpa.workers.list({
+      query: { status: ['RUNNING'], include_terminated: 'false', limit: MAX_PAGE_LIMIT, ...(cursor ? { cursor } : {}) },
+    });
+    ids.push(...page.items.filter((worker) => worker.service_status === 'AVAILABLE').map((worker) => worker.id));
+    cursor = page.next_cursor;
+  } while (cursor);
+  return ids;
+}
+
+/**
+ * Lab discovery v2 (spec §7.3.4): every RUNNING, AVAILABLE worker at the interval, and a worker at
+ * once when the control plane asks for a targeted discovery (`/lcm/workers/{id}/discover_labs`),
+ * whose request is cleared after the scan. Per-lab problems are reported, never fatal to a scan.
+ */
+export class LabDiscoveryReconciler implements Reconciler {
+  readonly name = 'lab-discovery';
+  readonly sources: readonly KeySource[];
+  readonly parallelism: number;
+  readonly lastScans = new Map<string, WorkerScanSummary>();
+
+  constructor(
+    private readonly deps: LabDiscoveryDeps,
+    sources: { etcd?: Etcd3; logger?: Logger } = {},
+  ) {
+    this.parallelism = deps.parallelism;
+    const list = new ListSource('discoverable-workers', () => discoverableWorkerIds(deps.cpa), deps.intervalMs);
+    this.sources =
+      sources.etcd && sources.logger
+        ? [
+            new EtcdPrefixSource({
+              name: 'discover-labs-requests',
+              etcd: sources.etcd,
+              prefix: etcdPrefixes.workers,
+              logger: sources.logger,
+              keyOf: (key, value) => {
+                const parsed = parseEtcdKey(key);
+                return value !== null && parsed?.kind === 'workerDiscoverLabs' ? parsed.id : null;
+              },
+            }),
+            list,
+          ]
+        : [list];
+  }
+
+  async reconcile(workerId: string, run: ReconcileContext): Promise<ReconcileResult> {
+    let worker;
+    try {
+      worker = await this.deps.cpa.workers.get({ params: { worker_id: workerId } });
+    } catch (error) {
+      if (isNotFoundError(error)) return done();
+      throw error;
+    }
+    if (worker.status !== 'RUNNING' || worker.service_status !== 'AVAILABLE') return done();
+    const scannedAt = this.deps.clock.now().toISOString();
+    const scan = await scanWorkerLabs(this.deps.systems.cml(worker));
+    const result = await this.deps.cpa.labs.discover({ body: { worker_id: worker.id, labs: scan.labs, scanned_at: scannedAt } });
+    const errors = [...scan.errors, ...result.errors];
+    if (errors.length > 0) run.log.warn({ worker_id: worker.id, errors }, 'labs left out of the scan');
+    run.log.info({ worker_id: worker.id, ...result, errors: errors.length }, 'labs discovered');
+    this.lastScans.set(worker.id, { worker_id: worker.id, scanned_at: scannedAt, labs: scan.labs.length, errors });
+    await this.deps.cpa.workers.clearLabDiscoveryRequest({ params: { worker_id: worker.id } }).catch((error: unknown) => {
+      if (!isNotFoundError(error)) throw error;
+    });
+    return done();
+  }
+}

@@ -1,0 +1,253 @@
+import { ConflictError, NotFoundError, UnavailableError } from '@lcm/integrations/http';
+import { apiContract } from '@lcm/contracts';
+import { aLabRecordDoc } from '../../testing/documents';
+import { SessionHarness } from '../../testing/session-harness';
+
+const cmlError = (Kind: typeof NotFoundError | typeof ConflictError | typeof UnavailableError, operation: string) =>
+  new Kind({ system: 'cml', operation, status: Kind === NotFoundError ? 404 : Kind === ConflictError ? 400 : 503, message: `${operation} refused` });
+
+describe('INSTANTIATING', () => {
+  const instantiating = (harness: SessionHarness) => harness.addSession({ status: 'INSTANTIATING' });
+
+  it('cold-imports with the session ports in place of the placeholders, registering the record first, and reaches READY', async () => {
+    const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
+    const session = instantiating(harness);
+
+    await harness.reconcile(session.id);
+
+    const ready = harness.session(session.id);
+    expect(ready.status).toBe('READY');
+    const [imported] = harness.cml.recorder.callsTo('importLab');
+    expect(imported?.[0]).toContain('serial:2000');
+    expect(imported?.[0]).toContain('desktop VNC on 2002');
+    expect(imported?.[0]).not.toContain('${PORT_');
+    const ops = harness.cpa.fake.calls.map((call) => call.route);
+    expect(ops.indexOf(apiContract.internal.labRecords.registerLabImport)).toBeLessThan(ops.indexOf(apiContract.internal.labRecords.updateLabStatus));
+    const lab = harness.cpa.lab(ready.lab_record_id!);
+    expect(lab).toMatchObject({ status: 'BOOTED', based_on_definition_id: harness.definition.id, allocated_ports: session.allocated_ports });
+    expect(Object.keys(ready.pipeline_progress['instantiate']!)).toEqual(['lab_resolve', 'lab_import', 'lab_binding', 'lab_start', 'device_access', 'lds_provision']);
+  });
+
+  it('gives the user session one device per node at the worker address and the LDS login link', async () => {
+    const harness = new SessionHarness();
+    const session = instantiating(harness);
+    await harness.reconcile(session.id);
+
+    const [userSession] = harness.cpa.userSessions.values();
+    expect(userSession?.devices).toEqual([
+      { name: 'desktop', protocol: 'vnc', host: '54.1.2.3', port: 2002 },
+      { name: 'r1', protocol: 'serial', host: '54.1.2.3', port: 2000 },
+      { name: 'r2', protocol: 'serial', host: '54.1.2.3', port: 2001 },
+    ]);
+    expect(userSession?.login_url).toMatch(/^https:\/\/lds-us-east-1\.example\.test\/lablet\/launch\?token=/);
+    const [[ldsId, devices]] = harness.ldsFake.recorder.callsTo('setDevices') as [[string, Array<{ device_label: string; protocol: string }>]];
+    expect(userSession?.lds_session_id).toBe(ldsId);
+    expect(devices.map((device) => [device.device_label, device.protocol])).toEqual([
+      ['desktop', 'vnc'],
+      ['r1', 'telnet'],
+      ['r2', 'telnet'],
+    ]);
+  });
+
+  it('sends LDS only the user-visible devices; an empty list sets none', async () => {
+    const harness = new SessionHarness({ definition: { user_visible_devices: [] } });
+    const session = instantiating(harness);
+    await harness.reconcile(session.id);
+    expect(harness.session(session.id).status).toBe('READY');
+    expect(harness.ldsFake.recorder.callsTo('setDevices')).toHaveLength(0);
+  });
+
+  it('skips LDS without a form and gives the candidate the CML lab directly', async () => {
+    const harness = new SessionHarness({ definition: { form_qualified_name: null } });
+    const session = instantiating(harness);
+    await harness.reconcile(session.id);
+    const ready = harness.session(session.id);
+    expect(ready.status).toBe('READY');
+    expect(ready.pipeline_progress['instantiate']?.['lds_provision']?.status).toBe('skipped');
+    expect(harness.ldsFake.recorder.calls).toHaveLength(0);
+    expect([...harness.cpa.userSessions.values()][0]?.login_url).toBe(`https://54.1.2.3/lab/${ready.cml_lab_id}`);
+  });
+
+  it('reuses a WIPED lab before a STOPPED one, without importing, and takes the lab ports (decision 20)', async () => {
+    const harness = new SessionHarness();
+    const stoppedLab = (await harness.cml.importLab('nodes: [{ label: r1, node_definition: iosv }]')).id;
+    const wipedLab = (await harness.cml.importLab('nodes: [{ label: r1, node_definition: iosv }, { label: desktop, node_definition: desktop }]')).id;
+    harness.cpa.add(harness.cpa.labs, aLabRecordDoc({ worker_id: harness.worker.id, lab_id: stoppedLab, status: 'STOPPED', based_on_definition_id: harness.definition.id, allocated_ports: { r1_serial: 3000 } }));
+    const wiped = harness.cpa.add(
+      harness.cpa.labs,
+      aLabRecordDoc({ worker_id: harness.worker.id, lab_id: wipedLab, status: 'WIPED', based_on_definition_id: harness.definition.id, allocated_ports: { r1_serial: 4000, desktop_vnc: 4001 } }),
+    );
+    harness.cml.recorder.reset();
+    const session = instantiating(harness);
+
+    await harness.reconcile(session.id);
+
+    const ready = harness.session(session.id);
+    expect(ready).toMatchObject({ status: 'READY', lab_record_id: wiped.id, allocated_ports: { r1_serial: 4000, desktop_vnc: 4001 } });
+    expect(harness.cml.recorder.callsTo('importLab')).toHaveLength(0);
+    expect(harness.cml.recorder.callsTo('wipeLab')).toHaveLength(0);
+    expect(ready.pipeline_progress['instantiate']?.['lab_import']?.status).toBe('skipped');
+  });
+
+  it('wipes a STOPPED lab before reusing it', async () => {
+    const harness = new SessionHarness();
+    const labId = (await harness.cml.importLab('nodes: [{ label: r1, node_definition: iosv }]')).id;
+    await harness.cml.startLab(labId);
+    await harness.cml.stopLab(labId);
+    const stopped = harness.cpa.add(harness.cpa.labs, aLabRecordDoc({ worker_id: harness.worker.id, lab_id: labId, status: 'STOPPED', based_on_definition_id: harness.definition.id, allocated_ports: { r1_serial: 3000 } }));
+    const session = instantiating(harness);
+
+    await harness.reconcile(session.id);
+
+    expect(harness.cml.recorder.callsTo('wipeLab')).toEqual([[labId]]);
+    expect(harness.session(session.id)).toMatchObject({ status: 'READY', lab_record_id: stopped.id });
+  });
+
+  it('marks a reuse candidate that is gone from CML ORPHANED and imports instead', async () => {
+    const harness = new SessionHarness();
+    const ghost = harness.cpa.add(harness.cpa.labs, aLabRecordDoc({ worker_id: harness.worker.id, lab_id: 'gone', status: 'WIPED', based_on_definition_id: harness.definition.id, allocated_ports: { r1_serial: 3000 } }));
+    const session = instantiating(harness);
+
+    await harness.reconcile(session.id);
+
+    expect(harness.cpa.lab(ghost.id).status).toBe('ORPHANED');
+    expect(harness.cml.recorder.callsTo('importLab')).toHaveLength(1);
+    expect(harness.session(session.id).status).toBe('READY');
+  });
+
+  it('skips WIPING, STOPPING, busy and other-definition labs', async () => {
+    const harness = new SessionHarness();
+    const labId = (await harness.cml.importLab('nodes: [{ label: r1, node_definition: iosv }]')).id;
+    for (const patch of [{ status: 'WIPING' as const }, { status: 'STOPPING' as const }, { active_lablet_session_id: 'someone-else' }, { based_on_definition_id: 'other' }, { pending_action: 'delete' as const }])
+      harness.cpa.add(harness.cpa.labs, aLabRecordDoc({ worker_id: harness.worker.id, lab_id: labId, status: 'WIPED', based_on_definition_id: harness.definition.id, ...patch }));
+    const session = instantiating(harness);
+    await harness.reconcile(session.id);
+    expect(harness.cml.recorder.callsTo('importLab')).toHaveLength(2);
+  });
+
+  it('waits for the lab to boot without blocking, then goes on', async () => {
+    const harness = new SessionHarness();
+    const slow = new (harness.cml.constructor as new (options: { bootImmediately: boolean }) => typeof harness.cml)({ bootImmediately: false });
+    Object.assign(harness.systems, { cml: () => slow });
+    const session = instantiating(harness);
+
+    const first = await harness.reconcile(session.id);
+    expect(first).toMatchObject({ kind: 'requeue', afterMs: 2_000 });
+    expect(harness.session(session.id).status).toBe('INSTANTIATING');
+    expect(harness.session(session.id).pipeline_progress['instantiate']?.['lab_start']).toBeUndefined();
+
+    slow.completeBoot(harness.session(session.id).cml_lab_id!);
+    await harness.reconcile(session.id);
+    expect(harness.session(session.id).status).toBe('READY');
+    expect(slow.recorder.callsTo('importLab')).toHaveLength(1);
+    expect(slow.recorder.callsTo('startLab')).toHaveLength(1);
+  });
+
+  it('resumes after a crash between the CML import and its report without importing a second lab', async () => {
+    const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
+    const session = instantiating(harness);
+    harness.cpa.fake.failNext(apiContract.internal.labRecords.updateLabStatus, new Error('controller killed'));
+
+    await harness.reconcile(session.id);
+    expect(harness.cml.recorder.callsTo('importLab')).toHaveLength(1);
+    await harness.reconcile(session.id);
+
+    expect(harness.session(session.id).status).toBe('READY');
+    expect(harness.cml.recorder.callsTo('importLab')).toHaveLength(1);
+    expect((await harness.cml.listLabs()).length).toBe(1);
+    expect([...harness.cpa.labs.values()]).toHaveLength(1);
+  });
+
+  it('finds its registered record again when the crash came before the progress was recorded', async () => {
+    const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
+    const session = instantiating(harness);
+    harness.cpa.fake.failNext(apiContract.internal.sessions.updatePipelineProgress, new Error('controller killed'));
+
+    await expect(harness.reconcile(session.id)).rejects.toThrow('controller killed');
+    await harness.reconcile(session.id);
+
+    expect(harness.session(session.id).status).toBe('READY');
+    expect([...harness.cpa.labs.values()]).toHaveLength(1);
+  });
+
+  it('creates one LDS session even when the controller dies right after LDS answered', async () => {
+    const harness = new SessionHarness();
+    const session = instantiating(harness);
+    harness.ldsFake.recorder.failNext('setDevices', new Error('controller killed'));
+
+    await harness.reconcile(session.id);
+    await harness.reconcile(session.id);
+
+    expect(harness.session(session.id).status).toBe('READY');
+    expect(harness.ldsFake.recorder.callsTo('createSessionWithPart')).toHaveLength(1);
+  });
+
+  it('retries a failing step with backoff, counting attempts in pipeline_progress', async () => {
+    const harness = new SessionHarness();
+    const session = instantiating(harness);
+    harness.cml.recorder.failNext('startLab', cmlError(ConflictError, 'startLab'));
+
+    const result = await harness.reconcile(session.id);
+
+    expect(result.kind).toBe('error');
+    expect(harness.session(session.id).pipeline_progress['instantiate']?.['lab_start']).toMatchObject({ status: 'failed', error: 'cml startLab failed (HTTP 400): startLab refused', result_data: { attempts: 1 } });
+    await harness.reconcile(session.id);
+    expect(harness.session(session.id).status).toBe('READY');
+  });
+
+  it('does not spend an attempt when the control plane is unreachable', async () => {
+    const harness = new SessionHarness();
+    const session = instantiating(harness);
+    harness.cpa.fake.failNext(apiContract.internal.labRecords.listLabRecords, 503);
+    expect((await harness.reconcile(session.id)).kind).toBe('error');
+    expect(harness.session(session.id).pipeline_progress['instantiate']).toBeUndefined();
+  });
+
+  it('when the attempts are spent, deletes the lab it imported and terminates naming the step', async () => {
+    const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
+    const session = instantiating(harness);
+    harness.cml.recorder.failNext('startLab', cmlError(ConflictError, 'startLab'), 3);
+
+    for (let attempt = 0; attempt < 3; attempt += 1) await harness.reconcile(session.id);
+
+    const terminated = harness.session(session.id);
+    expect(terminated.status).toBe('TERMINATED');
+    expect(terminated.termination_reason).toBe('instantiation step lab_start failed after 3 attempts: cml startLab failed (HTTP 400): startLab refused');
+    expect(await harness.cml.listLabs()).toEqual([]);
+    const [lab] = harness.cpa.labs.values();
+    expect(lab?.status).toBe('DELETED');
+  });
+
+  it('when the attempts are spent on a reused lab, stops and wipes it and keeps it', async () => {
+    const harness = new SessionHarness();
+    const labId = (await harness.cml.importLab('nodes: [{ label: r1, node_definition: iosv }]')).id;
+    const reused = harness.cpa.add(harness.cpa.labs, aLabRecordDoc({ worker_id: harness.worker.id, lab_id: labId, status: 'WIPED', based_on_definition_id: harness.definition.id, allocated_ports: { r1_serial: 3000 } }));
+    const session = instantiating(harness);
+    harness.ldsFake.recorder.failNext('createSessionWithPart', new UnavailableError({ system: 'lds', operation: 'createSessionWithPart', status: 503, message: 'LDS down' }), 3);
+
+    for (let attempt = 0; attempt < 3; attempt += 1) await harness.reconcile(session.id);
+
+    expect(harness.session(session.id)).toMatchObject({ status: 'TERMINATED' });
+    expect(harness.session(session.id).termination_reason).toContain('lds_provision');
+    expect(await harness.cml.getLabState(labId)).toBe('DEFINED_ON_CORE');
+    expect(harness.cml.recorder.callsTo('deleteLab')).toHaveLength(0);
+    expect(harness.cpa.lab(reused.id).status).toBe('WIPED');
+  });
+
+  it('allows at most 3 attempts on a draining worker whatever the definition says', async () => {
+    const harness = new SessionHarness({ worker: { status: 'DRAINING' }, definition: { pipelines: { instantiate: { steps: ['all'], max_retries: 10, retry_backoff_seconds: 30 } } } });
+    const session = instantiating(harness);
+    harness.cml.recorder.failNext('importLab', cmlError(UnavailableError, 'importLab'), 5);
+    for (let attempt = 0; attempt < 3; attempt += 1) await harness.reconcile(session.id);
+    expect(harness.session(session.id).status).toBe('TERMINATED');
+  });
+
+  it('expires a session whose timeslot ended during instantiation as a no-show', async () => {
+    const harness = new SessionHarness();
+    const session = instantiating(harness);
+    harness.clock.step(61 * 60_000);
+    await harness.reconcile(session.id);
+    expect(harness.session(session.id)).toMatchObject({ status: 'EXPIRED', expiry_reason: 'no_show' });
+    expect(harness.cml.recorder.calls).toHaveLength(0);
+  });
+});

@@ -1,0 +1,112 @@
+import { isUnavailableError } from '@lcm/cpa-client';
+import { isNotFound } from '@lcm/integrations/http';
+import { done, failed, type ReconcileResult, requeueAfter } from '@lcm/reconciler-runtime';
+import { teardownLab } from '../../labs/lab-operations';
+import { loadDefinition, loadWorker, type SessionStep, type SessionStepContext, timeslotOver, transitionSession } from '../session-step';
+import { deviceAccessStep } from './device-access.step';
+import { type InstantiationContext, type InstantiationStep, progressOf, recordStep } from './instantiation-step';
+import { labBindingStep } from './lab-binding.step';
+import { labImportStep } from './lab-import.step';
+import { labResolveStep } from './lab-resolve.step';
+import { labStartStep } from './lab-start.step';
+import { ldsProvisionStep } from './lds-provision.step';
+import { markReadyStep } from './mark-ready.step';
+
+/** Spec §7.3 INSTANTIATING (a)–(f), in order; each is skipped once recorded as done. */
+export const INSTANTIATION_STEPS: readonly InstantiationStep[] = [
+  labResolveStep,
+  labImportStep,
+  labBindingStep,
+  labStartStep,
+  deviceAccessStep,
+  ldsProvisionStep,
+  markReadyStep,
+];
+
+/** ADR-008: a draining worker gets at most this many attempts per step. */
+const DRAINING_WORKER_MAX_ATTEMPTS = 3;
+
+const attemptsOf = (context: SessionStepContext, step: InstantiationStep): number =>
+  Number(progressOf(context, step.name)?.result_data?.['attempts'] ?? 0);
+
+function attemptLimit(context: InstantiationContext): number {
+  const configured = context.definition.pipelines['instantiate']?.max_retries ?? context.settings.maxInstantiationAttempts;
+  const limit = Math.max(1, configured);
+  return context.worker.status === 'DRAINING' ? Math.min(limit, DRAINING_WORKER_MAX_ATTEMPTS) : limit;
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * INSTANTIATING: runs the sub-steps from the first unfinished one, recording each in
+ * pipeline_progress, so a controller killed anywhere resumes there and never imports twice.
+ * A failing step is retried with backoff; once its attempts are spent the session's lab is cleaned
+ * up and the session terminated with a reason naming the step.
+ */
+export const instantiatingStep: SessionStep = async (base) => {
+  if (timeslotOver(base)) {
+    await base.cpa.sessions.expire({ params: { lablet_session_id: base.session.id }, body: { reason: 'no_show' } });
+    return done();
+  }
+  const worker = await loadWorker(base);
+  const context: InstantiationContext = { ...base, definition: await loadDefinition(base), worker, cml: base.systems.cml(worker) };
+  const limit = attemptLimit(context);
+  const spent = INSTANTIATION_STEPS.find((step) => attemptsOf(context, step) >= limit);
+  if (spent) return giveUp(context, spent);
+
+  for (const step of INSTANTIATION_STEPS) {
+    const status = progressOf(context, step.name)?.status;
+    if (status === 'completed' || status === 'skipped') continue;
+    let outcome;
+    try {
+      outcome = await step.run(context);
+    } catch (error) {
+      return stepFailed(context, step, error, limit);
+    }
+    if (outcome.kind === 'wait') return requeueAfter(outcome.afterMs, outcome.reason);
+    if (step === markReadyStep) break;
+    await recordStep(context, step.name, outcome.kind, outcome.data ? { data: outcome.data } : {});
+  }
+  return done();
+};
+
+async function stepFailed(context: InstantiationContext, step: InstantiationStep, error: unknown, limit: number): Promise<ReconcileResult> {
+  // An unreachable control plane is not the step's fault: back off without spending an attempt.
+  if (isUnavailableError(error)) return failed(error);
+  const attempts = attemptsOf(context, step) + 1;
+  context.log.warn({ step: step.name, attempts, limit, err: error }, 'instantiation step failed');
+  const previous = progressOf(context, step.name)?.result_data ?? {};
+  await recordStep(context, step.name, 'failed', { data: { ...previous, attempts }, error: describe(error) });
+  if (attempts >= limit) return giveUp(context, step);
+  return failed(error);
+}
+
+/** Retries spent: an imported lab is stopped, wiped and deleted, a reused one stopped and wiped; then TERMINATED. */
+async function giveUp(context: InstantiationContext, step: InstantiationStep): Promise<ReconcileResult> {
+  const resolved = progressOf(context, 'lab_resolve')?.result_data;
+  const labRecordId = context.session.lab_record_id ?? (resolved?.['lab_record_id'] as string | undefined);
+  if (labRecordId) {
+    const record = await context.cpa.labs.get({ params: { lab_record_id: labRecordId } });
+    if (record.status !== 'DELETED') {
+      const progress = await teardownLab(context, context.cml, record, resolved?.['mode'] === 'import' ? 'DELETED' : 'WIPED');
+      if (progress === 'waiting') return requeueAfter(context.settings.labPollIntervalMs, 'cleaning up the lab of a failed instantiation');
+    }
+  }
+  await releaseLdsSession(context);
+  const failure = progressOf(context, step.name);
+  const reason = `instantiation step ${step.name} failed after ${String(failure?.result_data?.['attempts'] ?? '?')} attempts: ${failure?.error ?? 'unknown error'}`;
+  await transitionSession(context, 'TERMINATED', reason.slice(0, 1000));
+  return done();
+}
+
+/** An LDS session created before the failure is archived now: no user session records it for the cleanup. */
+async function releaseLdsSession(context: InstantiationContext): Promise<void> {
+  const progress = progressOf(context, 'lds_provision')?.result_data;
+  const ldsSessionId = progress?.['lds_session_id'] as string | undefined;
+  if (!ldsSessionId) return;
+  try {
+    await context.systems.lds.forRegion(progress?.['region'] as string | undefined).client.releaseSession(ldsSessionId);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}

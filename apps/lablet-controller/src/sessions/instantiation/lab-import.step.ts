@@ -1,0 +1,23 @@
+import { replacePortPlaceholders } from '@lcm/domain';
+import { reportLabStatus } from '../../labs/lab-operations';
+import { type InstantiationContext, type InstantiationStep, resultOf, type StepOutcome } from './instantiation-step';
+
+/**
+ * Spec §7.3 (b): imports the definition's topology with the session's ports in place of the
+ * `${PORT_<NAME>}` placeholders into the registered record. CML import is not idempotent, so a
+ * lab with the record's title (left by a crash after the import) is taken instead of a second one.
+ */
+export const labImportStep: InstantiationStep = {
+  name: 'lab_import',
+  async run(context: InstantiationContext): Promise<StepOutcome> {
+    if (resultOf<string>(context, 'lab_resolve', 'mode') !== 'import') return { kind: 'skipped' };
+    const record = await context.cpa.labs.get({ params: { lab_record_id: resultOf<string>(context, 'lab_resolve', 'lab_record_id') } });
+    if (record.status !== 'IMPORTING') return { kind: 'completed', data: { cml_lab_id: record.runtime_binding.lab_id } };
+    const existing = (await context.cml.listLabs()).find((lab) => lab.lab_title === record.title);
+    const labId =
+      existing?.id ??
+      (await context.cml.importLab(replacePortPlaceholders(context.definition.topology_yaml, context.session.allocated_ports), { title: record.title })).id;
+    await reportLabStatus(context, record, 'DEFINED', { lab_id: labId });
+    return { kind: 'completed', data: { cml_lab_id: labId } };
+  },
+};

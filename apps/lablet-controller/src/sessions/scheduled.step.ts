@@ -1,0 +1,20 @@
+import { done, requeueAfter } from '@lcm/reconciler-runtime';
+import { loadWorker, msUntil, type SessionStep, timeslotOver } from './session-step';
+
+/**
+ * SCHEDULED → INSTANTIATING once the timeslot is within the instantiation lead (at once without
+ * a timeslot) and the worker is RUNNING; a timeslot that ended first expires it (`timeslot_missed`).
+ */
+export const scheduledStep: SessionStep = async (context) => {
+  const { session, cpa } = context;
+  if (timeslotOver(context)) {
+    await cpa.sessions.expire({ params: { lablet_session_id: session.id }, body: { reason: 'timeslot_missed' } });
+    return done();
+  }
+  const untilLead = session.timeslot_start === null ? 0 : msUntil(context, session.timeslot_start) - context.settings.instantiationLeadMs;
+  if (untilLead > 0) return requeueAfter(untilLead, 'waiting for the instantiation lead');
+  const worker = await loadWorker(context);
+  if (worker.status !== 'RUNNING') return requeueAfter(context.settings.labPollIntervalMs, `worker is ${worker.status}`);
+  await cpa.sessions.startInstantiation({ params: { lablet_session_id: session.id } });
+  return done();
+};

@@ -1,0 +1,59 @@
+import { type CmlWorker, type LabletDefinition, type LabletSession, type LabletSessionStatus } from '@lcm/contracts';
+import { type ControlPlane } from '@lcm/cpa-client';
+import { type Clock } from '@lcm/domain';
+import { type Logger } from '@lcm/observability';
+import { type ReconcileResult } from '@lcm/reconciler-runtime';
+import { type OutsideSystems } from '../integrations/outside-systems';
+
+/** Timings and limits of the session lifecycle (config/env.schema.ts). */
+export interface SessionSettings {
+  instantiationLeadMs: number;
+  retentionMs: number;
+  gradingFaultHoldMs: number;
+  maxInstantiationAttempts: number;
+  labPollIntervalMs: number;
+}
+
+export interface SessionDeps {
+  cpa: ControlPlane;
+  systems: OutsideSystems;
+  clock: Clock;
+  settings: SessionSettings;
+}
+
+/** One reconcile of one session: what every status step gets. */
+export interface SessionStepContext extends SessionDeps {
+  session: LabletSession;
+  log: Logger;
+  /** Consecutive failed reconciles of this session before this one (from the runtime's backoff). */
+  failures: number;
+}
+
+export type SessionStep = (context: SessionStepContext) => Promise<ReconcileResult>;
+
+export const sessionParams = (session: LabletSession) => ({ lablet_session_id: session.id });
+
+export async function transitionSession(context: SessionStepContext, target: LabletSessionStatus, reason: string): Promise<LabletSession> {
+  context.log.info({ from: context.session.status, to: target, reason }, 'session transition');
+  return context.cpa.sessions.transition({ params: sessionParams(context.session), body: { target_status: target, reason } });
+}
+
+export const loadDefinition = (context: SessionStepContext): Promise<LabletDefinition> =>
+  context.cpa.definitions.get({ params: { lablet_definition_id: context.session.definition_id } });
+
+export async function loadWorker(context: SessionStepContext): Promise<CmlWorker> {
+  const workerId = context.session.worker_id;
+  if (!workerId) throw new Error(`session ${context.session.id} is ${context.session.status} without a worker`);
+  return context.cpa.workers.get({ params: { worker_id: workerId } });
+}
+
+/** Milliseconds until `iso` from the injected clock (negative when past). */
+export const msUntil = (context: Pick<SessionDeps, 'clock'>, iso: string): number => Date.parse(iso) - context.clock.now().getTime();
+
+export const timeslotOver = (context: SessionStepContext): boolean => msUntil(context, context.session.timeslot_end) <= 0;
+
+/** When the session entered its current status (the last history entry into it). */
+export function enteredCurrentStatusAt(session: LabletSession): string {
+  const entry = [...session.status_history].reverse().find((change) => change.to === session.status);
+  return entry?.at ?? session.updated_at;
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConflictError, NotFoundError, UnavailableError } from '@lcm/integrations/http';
+import { ConflictError, InvalidError, NotFoundError, UnavailableError } from '@lcm/integrations/http';
 import { CmlFake } from './cml.fake';
 
 const sampleLab = readFileSync(path.join(__dirname, 'test-fixtures', 'sample_cml_lab.yaml'), 'utf8');
@@ -66,5 +66,16 @@ describe('CmlFake', () => {
     await expect(cml.getSystemInformation()).rejects.toBe(outage);
     await expect(cml.getSystemInformation()).resolves.toMatchObject({ ready: true });
     expect(cml.recorder.operations()).toEqual(['getSystemInformation', 'getSystemInformation']);
+  });
+
+  it('registers and deregisters the licence like CML, refusing bad tokens and repeated deregistrations', async () => {
+    const cml = new CmlFake();
+    cml.rejectedLicenseTokens.add('bad');
+    await cml.deregisterLicense();
+    await expect(cml.getLicensing()).resolves.toMatchObject({ registration: { status: 'NOT_REGISTERED' } });
+    await expect(cml.deregisterLicense()).rejects.toBeInstanceOf(ConflictError);
+    await expect(cml.registerLicense('bad', false)).rejects.toBeInstanceOf(InvalidError);
+    await cml.registerLicense('good', false);
+    await expect(cml.getLicensing()).resolves.toMatchObject({ registration: { status: 'COMPLETED' } });
   });
 });

@@ -87,6 +87,25 @@ export class CmlFake implements CmlPort {
     return structuredClone(this.licensing);
   }
 
+  /** Tokens `registerLicense` refuses (CML answers 400 to a bad token). */
+  readonly rejectedLicenseTokens = new Set<string>();
+
+  async registerLicense(token: string, reregister: boolean) {
+    this.recorder.enter('registerLicense', token, reregister);
+    if (this.rejectedLicenseTokens.has(token)) {
+      throw new InvalidError({ system: 'cml', operation: 'registerLicense', status: 400, message: 'invalid token' });
+    }
+    this.licensing = { ...this.licensing, registration: { status: 'COMPLETED' }, authorization: { status: 'IN_COMPLIANCE' } };
+  }
+
+  async deregisterLicense() {
+    this.recorder.enter('deregisterLicense');
+    if (this.licensing.registration?.status !== 'COMPLETED') {
+      throw new ConflictError({ system: 'cml', operation: 'deregisterLicense', status: 400, message: 'already deregistered' });
+    }
+    this.licensing = { ...this.licensing, registration: { status: 'NOT_REGISTERED' }, authorization: { status: 'EVAL' } };
+  }
+
   async getTelemetryEvents() {
     this.recorder.enter('getTelemetryEvents');
     return structuredClone(this.telemetryEvents);

@@ -40,6 +40,15 @@ describe('CmlHttpAdapter against the CML fleet simulator', () => {
   afterEach(() => simulator.fleet.faultsFor(worker)?.reset());
   const injectedFaults = () => simulator.fleet.faultsFor(worker)?.current().injected ?? 0;
 
+  it('deregisters and registers the licence, reporting a repeated deregistration as a conflict', async () => {
+    const cml = client();
+    await cml.deregisterLicense();
+    await expect(cml.getLicensing()).resolves.toMatchObject({ registration: { status: 'NOT_REGISTERED' } });
+    await expect(cml.deregisterLicense()).rejects.toBeInstanceOf(ConflictError);
+    await cml.registerLicense('good-token', false);
+    await expect(cml.getLicensing()).resolves.toMatchObject({ registration: { status: 'COMPLETED' }, authorization: { status: 'IN_COMPLIANCE' } });
+  });
+
   it('reads readiness, health, stats, licensing and telemetry', async () => {
     const cml = client();
     await expect(cml.getSystemInformation()).resolves.toMatchObject({ version: expect.stringMatching(/^2\.9/) });

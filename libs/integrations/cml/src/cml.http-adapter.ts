@@ -113,6 +113,30 @@ export class CmlHttpAdapter implements CmlPort {
     return this.caller.json({ operation: 'getSystemHealth', method: 'GET', path: '/system_health', idempotent: true, schema: cmlSystemHealthSchema });
   }
 
+  registerLicense(token: string, reregister: boolean): Promise<void> {
+    return this.caller.noContent({
+      operation: 'registerLicense',
+      method: 'POST',
+      path: '/licensing/registration',
+      body: { token, reregister },
+      // Registering twice with the same token is what `reregister` is for; a lost answer may be repeated.
+      idempotent: true,
+      timeoutMs: this.labOperationTimeoutMs,
+    });
+  }
+
+  deregisterLicense(): Promise<void> {
+    return this.caller.noContent({
+      operation: 'deregisterLicense',
+      method: 'DELETE',
+      path: '/licensing/deregistration',
+      idempotent: true,
+      // CML-API.md: deregistration can be slow; 400 means it already is deregistered.
+      timeoutMs: this.labOperationTimeoutMs,
+      statusOverrides: { 400: 'conflict' },
+    });
+  }
+
   async getSystemStats(): Promise<CmlSystemStats> {
     const stats = await this.caller.json({
       operation: 'getSystemStats',

@@ -56,6 +56,13 @@ export interface CmlPort {
   getSystemHealth(): Promise<CmlSystemHealth>;
   getSystemStats(): Promise<CmlSystemStats>;
   getLicensing(): Promise<CmlLicensing>;
+  /**
+   * Smart Licensing registration; CML accepts it at once (204) and registers asynchronously, so
+   * callers poll `getLicensing`. A bad token is InvalidError, "cannot register now" ConflictError.
+   */
+  registerLicense(token: string, reregister: boolean): Promise<void>;
+  /** Already deregistered → ConflictError (CML answers 400); a 202 (done locally, Smart Licensing unreachable) counts as done. */
+  deregisterLicense(): Promise<void>;
   /** The whole telemetry history (CML has no filter); categories are passed through as strings. */
   getTelemetryEvents(): Promise<CmlTelemetryEvent[]>;
 

@@ -7,7 +7,10 @@ import { SchedulerStats } from './placement/scheduler-stats';
 import { schedulerReconcilers } from './reconcilers';
 
 /** The resource-scheduler as a controller app: one reconciler, the pending view and its stats on the admin API. */
-export function schedulerAppSpec(config: SchedulerConfig, logger?: Logger): ControllerAppSpec<SchedulerConfig> {
+export function schedulerAppSpec(
+  config: SchedulerConfig,
+  logger?: Logger,
+): ControllerAppSpec<SchedulerConfig> {
   const pending = new PendingPlacements();
   const stats = new SchedulerStats();
   const admin: SchedulerAdminOptions = {

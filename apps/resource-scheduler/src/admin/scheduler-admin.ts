@@ -22,7 +22,12 @@ export function registerPendingRoute(app: FastifyInstance, { apiKey, pending }: 
         await reply
           .status(400)
           .type('application/problem+json')
-          .send({ type: 'about:blank', title: 'Invalid request', status: 400, detail: z.prettifyError(query.error) });
+          .send({
+            type: 'about:blank',
+            title: 'Invalid request',
+            status: 400,
+            detail: z.prettifyError(query.error),
+          });
         return undefined;
       }
       return pending.page(query.data.limit, query.data.cursor);
@@ -39,10 +44,17 @@ export async function schedulerStatus(
   const current = await leader.currentLeader().catch(() => null);
   return {
     ...stats.snapshot(),
-    leader: { controller: 'resource-scheduler', replica_id: current?.replica_id ?? null, since: current?.elected_at ?? null },
+    leader: {
+      controller: 'resource-scheduler',
+      replica_id: current?.replica_id ?? null,
+      since: current?.elected_at ?? null,
+    },
     is_leader: leader.isLeader(),
     pending_count: pending.size,
     unschedulable_count: pending.unschedulableCount,
-    policy: { lead_window_minutes: leadWindowMinutes, resync_seconds: Math.max(1, Math.round(resyncIntervalMs / 1000)) },
+    policy: {
+      lead_window_minutes: leadWindowMinutes,
+      resync_seconds: Math.max(1, Math.round(resyncIntervalMs / 1000)),
+    },
   };
 }

@@ -34,7 +34,9 @@ export class DefinitionDemands {
     try {
       demand = placementDemandOf(definition);
     } catch (error) {
-      throw new TerminalError(`definition ${definitionId} cannot be placed: ${(error as Error).message}`, { cause: error });
+      throw new TerminalError(`definition ${definitionId} cannot be placed: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     const entry = { definition, demand, readAt: this.now() };
     this.cache.set(definitionId, entry);

@@ -18,14 +18,26 @@ describe('FleetView', () => {
 
   beforeEach(() => {
     workers = [aWorkerView(w1), aWorkerView(w2)];
-    cpa = new FakeControlPlane().on(apiContract.internal.workers.listWorkers, () => ({ items: workers, next_cursor: null }));
-    fleet = new FleetView({ cpa: cpa.client, capacityKeys: { list: async () => ({}) }, maxAgeMs: 60_000, log });
+    cpa = new FakeControlPlane().on(apiContract.internal.workers.listWorkers, () => ({
+      items: workers,
+      next_cursor: null,
+    }));
+    fleet = new FleetView({
+      cpa: cpa.client,
+      capacityKeys: { list: async () => ({}) },
+      maxAgeMs: 60_000,
+      log,
+    });
   });
 
   it('applies a capacity report in place, keeping reservations still in flight', async () => {
     await fleet.current();
     fleet.reserve('session-1', w1, demand);
-    const report = capacityKeyOf(workers[0]!, { cpu_cores: 10, memory_gb: 0, storage_gb: 0, max_nodes: 0 }, '2031-01-01T00:00:00.000Z');
+    const report = capacityKeyOf(
+      workers[0]!,
+      { cpu_cores: 10, memory_gb: 0, storage_gb: 0, max_nodes: 0 },
+      '2031-01-01T00:00:00.000Z',
+    );
     expect(fleet.applyKeyChange(etcdKeys.workerCapacity(w1), report)).toBe('capacity');
     expect((await fleet.current()).get(w1)?.allocated.cpu_cores).toBe(14);
     fleet.settle('session-1', false);
@@ -62,6 +74,9 @@ describe('PendingPlacements', () => {
     expect(first.items.map((item) => item.lablet_session_id)).toEqual([asap.id, sooner.id]);
     pending.remove(sooner.id);
     const second = pending.page(2, first.next_cursor!);
-    expect(second).toEqual({ items: [expect.objectContaining({ lablet_session_id: later.id })], next_cursor: null });
+    expect(second).toEqual({
+      items: [expect.objectContaining({ lablet_session_id: later.id })],
+      next_cursor: null,
+    });
   });
 });

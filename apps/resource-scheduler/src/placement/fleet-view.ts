@@ -7,7 +7,13 @@ import {
   type WorkerCapacitySnapshot,
 } from '@lcm/contracts';
 import type { ControlPlane } from '@lcm/cpa-client';
-import { freePortCount, parseVersion, type PlacementCandidate, type PlacementDemand, PlacementFleet } from '@lcm/domain';
+import {
+  freePortCount,
+  parseVersion,
+  type PlacementCandidate,
+  type PlacementDemand,
+  PlacementFleet,
+} from '@lcm/domain';
 import type { Logger } from '@lcm/observability';
 
 const PAGE = 200;
@@ -132,7 +138,9 @@ export class FleetView {
     const workers: CmlWorker[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.options.cpa.workers.list({ query: { limit: PAGE, ...(cursor ? { cursor } : {}) } });
+      const page = await this.options.cpa.workers.list({
+        query: { limit: PAGE, ...(cursor ? { cursor } : {}) },
+      });
       workers.push(...page.items);
       cursor = page.next_cursor ?? undefined;
     } while (cursor);
@@ -164,7 +172,11 @@ export class FleetView {
       this.badKeys.delete(key);
       return snapshot;
     } catch (error) {
-      if (!this.badKeys.has(key)) this.options.log.warn({ key, err: error }, 'malformed capacity key; the worker keeps the API figures');
+      if (!this.badKeys.has(key))
+        this.options.log.warn(
+          { key, err: error },
+          'malformed capacity key; the worker keeps the API figures',
+        );
       this.badKeys.add(key);
       return null;
     }
@@ -174,7 +186,9 @@ export class FleetView {
 /** A worker as placement sees it; capacity from the snapshot when that is at least as new as the document. */
 export function candidateOf(worker: CmlWorker, snapshot?: WorkerCapacitySnapshot): PlacementCandidate {
   const useSnapshot =
-    snapshot !== undefined && worker.declared_capacity !== null && Date.parse(snapshot.updated_at) >= Date.parse(worker.updated_at);
+    snapshot !== undefined &&
+    worker.declared_capacity !== null &&
+    Date.parse(snapshot.updated_at) >= Date.parse(worker.updated_at);
   return {
     id: worker.id,
     status: worker.status,
@@ -184,6 +198,9 @@ export function candidateOf(worker: CmlWorker, snapshot?: WorkerCapacitySnapshot
     cmlVersion: parseVersion(worker.metrics?.version ?? null),
     declared: useSnapshot ? snapshot.declared_capacity : worker.declared_capacity,
     allocated: useSnapshot ? snapshot.allocated_capacity : worker.allocated_capacity,
-    freePorts: freePortCount({ start: worker.port_range_start, end: worker.port_range_end }, worker.port_allocations),
+    freePorts: freePortCount(
+      { start: worker.port_range_start, end: worker.port_range_end },
+      worker.port_allocations,
+    ),
   };
 }

@@ -4,7 +4,8 @@ import type { PlacementDecision } from '@lcm/domain';
 type NoFit = Extract<PlacementDecision, { kind: 'no_fit' }>;
 
 /** Sort position: closest timeslot first (ASAP sessions, without one, lead), then id. */
-const positionOf = (entry: PendingPlacement) => `${entry.timeslot_start ?? ''}\u0000${entry.lablet_session_id}`;
+const positionOf = (entry: PendingPlacement) =>
+  `${entry.timeslot_start ?? ''}\u0000${entry.lablet_session_id}`;
 
 /**
  * Sessions the scheduler could not place yet, with each worker's rejection (the Scheduler page,

@@ -76,11 +76,15 @@ export class ScaleUpPlanner {
     const workers = fleet.listedWorkers();
     if (viable.length === 0) {
       // No template could start a worker for it, but a worker that exists may once it frees up.
-      const roomy = workers.find((worker) => rejectionOf(emptied(worker), demand, LASTING_CATEGORIES) === null);
+      const roomy = workers.find(
+        (worker) => rejectionOf(emptied(worker), demand, LASTING_CATEGORIES) === null,
+      );
       return roomy ? { kind: 'awaiting_release', workerId: roomy.id } : { kind: 'unschedulable' };
     }
     const suitable = new Set(viable.map((template) => template.id));
-    const starting = workers.find((worker) => isComingUp(worker) && worker.template_id !== null && suitable.has(worker.template_id));
+    const starting = workers.find(
+      (worker) => isComingUp(worker) && worker.template_id !== null && suitable.has(worker.template_id),
+    );
     if (starting) return { kind: 'covered', workerId: starting.id };
 
     const { scaling } = await cpa.settings.get();
@@ -93,7 +97,11 @@ export class ScaleUpPlanner {
       }
       try {
         const { worker_id } = await cpa.workers.requestScaleUp({
-          body: { template_id: template.id, reason: `no worker fits session ${sessionId}`, lablet_session_id: sessionId },
+          body: {
+            template_id: template.id,
+            reason: `no worker fits session ${sessionId}`,
+            lablet_session_id: sessionId,
+          },
         });
         await fleet.refresh();
         return { kind: 'requested', workerId: worker_id, templateId: template.id };
@@ -112,11 +120,16 @@ export class ScaleUpPlanner {
     workers: readonly CmlWorker[],
     scaling: SystemSettings['scaling'],
   ): ScaleUpPlan | null {
-    const inRegion = workers.filter((worker) => worker.aws_region === region && worker.status !== 'TERMINATED');
-    if (inRegion.length >= scaling.max_workers) return { kind: 'max_reached', region, maxWorkers: scaling.max_workers };
+    const inRegion = workers.filter(
+      (worker) => worker.aws_region === region && worker.status !== 'TERMINATED',
+    );
+    if (inRegion.length >= scaling.max_workers)
+      return { kind: 'max_reached', region, maxWorkers: scaling.max_workers };
     const lastScaleUp = Math.max(
       Number.NEGATIVE_INFINITY,
-      ...inRegion.filter((worker) => worker.origin === 'scale_up').map((worker) => Date.parse(worker.created_at)),
+      ...inRegion
+        .filter((worker) => worker.origin === 'scale_up')
+        .map((worker) => Date.parse(worker.created_at)),
     );
     const remainingMs = lastScaleUp + scaling.scale_up_cooldown_s * 1000 - this.now();
     return remainingMs > 0 ? { kind: 'cooldown', region, remainingMs } : null;
@@ -126,7 +139,9 @@ export class ScaleUpPlanner {
     const templates: WorkerTemplate[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.options.cpa.templates.list({ query: { limit: PAGE, ...(cursor ? { cursor } : {}) } });
+      const page = await this.options.cpa.templates.list({
+        query: { limit: PAGE, ...(cursor ? { cursor } : {}) },
+      });
       templates.push(...page.items);
       cursor = page.next_cursor ?? undefined;
     } while (cursor);

@@ -2,12 +2,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 
 /** What one placement attempt of a session came to. */
 export type DecisionOutcome =
-  | 'placed'
-  | 'conflict'
-  | 'no_fit'
-  | 'unschedulable'
-  | 'waiting_for_window'
-  | 'failed';
+  'placed' | 'conflict' | 'no_fit' | 'unschedulable' | 'waiting_for_window' | 'failed';
 
 /** `no_template`: no enabled template could hold the session (it waits for a worker to free up, or is unschedulable). */
 export type ScaleUpOutcome = 'requested' | 'covered' | 'max_reached' | 'cooldown' | 'no_template';
@@ -83,7 +78,9 @@ export class SchedulerStats {
   snapshot() {
     const sorted = [...this.latencies].sort((a, b) => a - b);
     const at = (fraction: number) =>
-      sorted.length === 0 ? 0 : Number(sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!.toFixed(2));
+      sorted.length === 0
+        ? 0
+        : Number(sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!.toFixed(2));
     return {
       last_pass_at: this.lastPassAt?.toISOString() ?? null,
       decisions: Object.fromEntries(this.decisions),

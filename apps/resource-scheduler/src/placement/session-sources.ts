@@ -29,7 +29,9 @@ export function pendingSessionList(cpa: ControlPlane): ListSource {
     const sessions: LabletSession[] = [];
     let cursor: string | undefined;
     do {
-      const page = await cpa.sessions.list({ query: { status: ['PENDING'], limit: PAGE, ...(cursor ? { cursor } : {}) } });
+      const page = await cpa.sessions.list({
+        query: { status: ['PENDING'], limit: PAGE, ...(cursor ? { cursor } : {}) },
+      });
       sessions.push(...page.items);
       cursor = page.next_cursor ?? undefined;
     } while (cursor);
@@ -38,7 +40,13 @@ export function pendingSessionList(cpa: ControlPlane): ListSource {
 }
 
 export function pendingSessionWatch(etcd: Etcd3, logger: Logger): EtcdPrefixSource {
-  return new EtcdPrefixSource({ name: 'session-status-keys', etcd, prefix: etcdPrefixes.sessions, keyOf: pendingSessionOf, logger });
+  return new EtcdPrefixSource({
+    name: 'session-status-keys',
+    etcd,
+    prefix: etcdPrefixes.sessions,
+    keyOf: pendingSessionOf,
+    logger,
+  });
 }
 
 /**
@@ -65,7 +73,9 @@ export class FleetChangeSource implements KeySource {
     this.watcher.on('put', (kv) => apply(kv, false));
     this.watcher.on('delete', (kv) => apply(kv, true));
     this.watcher.on('disconnected', () => this.fleet.invalidate());
-    this.watcher.on('error', (error) => this.logger.error({ source: this.name, err: error }, 'etcd watch failed'));
+    this.watcher.on('error', (error) =>
+      this.logger.error({ source: this.name, err: error }, 'etcd watch failed'),
+    );
   }
 
   async stop(): Promise<void> {

@@ -15,9 +15,17 @@ export interface SchedulerParts {
 }
 
 /** The registry: the scheduler has one reconciler, session placement (spec §7.1). */
-export function schedulerReconcilers(context: ControllerAppContext<SchedulerConfig>, parts: SchedulerParts): Reconciler[] {
+export function schedulerReconcilers(
+  context: ControllerAppContext<SchedulerConfig>,
+  parts: SchedulerParts,
+): Reconciler[] {
   const { config, cpa, etcd, logger } = context;
-  const fleet = new FleetView({ cpa, capacityKeys: etcdCapacityKeys(etcd), maxAgeMs: config.FLEET_MAX_AGE_MS, log: logger });
+  const fleet = new FleetView({
+    cpa,
+    capacityKeys: etcdCapacityKeys(etcd),
+    maxAgeMs: config.FLEET_MAX_AGE_MS,
+    log: logger,
+  });
   return [
     sessionPlacementReconciler({
       cpa,
@@ -37,7 +45,10 @@ export function schedulerReconcilers(context: ControllerAppContext<SchedulerConf
       backoff: {
         initialMs: 1_000,
         maxMs: 60_000,
-        escalation: { afterFailures: config.FAILURES_BEFORE_PAUSE, delayMs: config.FAILURE_PAUSE_SECONDS * 1000 },
+        escalation: {
+          afterFailures: config.FAILURES_BEFORE_PAUSE,
+          delayMs: config.FAILURE_PAUSE_SECONDS * 1000,
+        },
       },
     }),
   ];

@@ -1,4 +1,10 @@
-import { apiContract, type CmlWorker, etcdKeys, type LabletSession, type WorkerTemplate } from '@lcm/contracts';
+import {
+  apiContract,
+  type CmlWorker,
+  etcdKeys,
+  type LabletSession,
+  type WorkerTemplate,
+} from '@lcm/contracts';
 import { NotFoundError } from '@lcm/cpa-client';
 import { createLogger } from '@lcm/observability';
 import { KeyedBackoff, type ReconcileContext, type Reconciler } from '@lcm/reconciler-runtime';
@@ -48,7 +54,14 @@ function setup(world: Partial<World> = {}) {
   cpa
     .on(routes.sessions.getSession, ({ params }) => {
       const session = state.sessions.get(String(params.lablet_session_id));
-      if (!session) throw new NotFoundError({ method: 'GET', path: '/sessions', status: 404, code: 'NOT_FOUND', detail: 'gone' });
+      if (!session)
+        throw new NotFoundError({
+          method: 'GET',
+          path: '/sessions',
+          status: 404,
+          code: 'NOT_FOUND',
+          detail: 'gone',
+        });
       return session;
     })
     .on(routes.sessions.scheduleSession, ({ params, body }) => ({
@@ -122,7 +135,8 @@ function setup(world: Partial<World> = {}) {
   };
 }
 
-const scheduledOn = (cpa: FakeControlPlane) => cpa.callsTo(routes.sessions.scheduleSession).map((call) => call.body.worker_id);
+const scheduledOn = (cpa: FakeControlPlane) =>
+  cpa.callsTo(routes.sessions.scheduleSession).map((call) => call.body.worker_id);
 
 describe('session placement', () => {
   const w1 = uuid('a', 1);
@@ -135,8 +149,18 @@ describe('session placement', () => {
       workers,
       capacityKeys: {
         // w2's key is newer than its document and says it is half full: bin-packing picks it.
-        [etcdKeys.workerCapacity(w2)]: capacityKeyOf(workers[1]!, { cpu_cores: 16, memory_gb: 64, storage_gb: 500, max_nodes: 50 }),
-        [etcdKeys.workerCapacity(w3)]: capacityKeyOf(workers[2]!, { cpu_cores: 30, memory_gb: 100, storage_gb: 900, max_nodes: 90 }),
+        [etcdKeys.workerCapacity(w2)]: capacityKeyOf(workers[1]!, {
+          cpu_cores: 16,
+          memory_gb: 64,
+          storage_gb: 500,
+          max_nodes: 50,
+        }),
+        [etcdKeys.workerCapacity(w3)]: capacityKeyOf(workers[2]!, {
+          cpu_cores: 30,
+          memory_gb: 100,
+          storage_gb: 900,
+          max_nodes: 90,
+        }),
       },
     });
     const session = world.addSession(uuid('c', 1));
@@ -148,7 +172,9 @@ describe('session placement', () => {
 
   it('keeps placing when one capacity key is malformed: that worker keeps the API figures', async () => {
     const workers = [
-      aWorkerView(w1, { allocated_capacity: { cpu_cores: 8, memory_gb: 32, storage_gb: 250, max_nodes: 25 } }),
+      aWorkerView(w1, {
+        allocated_capacity: { cpu_cores: 8, memory_gb: 32, storage_gb: 250, max_nodes: 25 },
+      }),
       aWorkerView(w2),
     ];
     const world = setup({
@@ -169,7 +195,8 @@ describe('session placement', () => {
       timeslot_start: new Date(T0 - 7_200_000).toISOString(),
       timeslot_end: new Date(T0 - 1).toISOString(),
     });
-    for (const key of [scheduled, ended, uuid('c', 9)]) expect(await world.reconcile(key)).toEqual({ kind: 'done' });
+    for (const key of [scheduled, ended, uuid('c', 9)])
+      expect(await world.reconcile(key)).toEqual({ kind: 'done' });
     expect(world.cpa.callsTo(routes.sessions.scheduleSession)).toHaveLength(0);
   });
 
@@ -199,7 +226,10 @@ describe('session placement', () => {
     expect(await world.reconcile(session)).toMatchObject({ kind: 'error' });
     expect(await world.reconcile(session)).toMatchObject({ kind: 'error' });
     expect(await world.reconcile(session)).toEqual({ kind: 'done' });
-    expect(world.stats.snapshot()).toMatchObject({ decisions: { conflict: 2, failed: 2, placed: 1 }, retries: 4 });
+    expect(world.stats.snapshot()).toMatchObject({
+      decisions: { conflict: 2, failed: 2, placed: 1 },
+      retries: 4,
+    });
   });
 
   it('turns other schedule failures and a missing definition into errors for the backoff, never a crash', async () => {
@@ -261,7 +291,10 @@ describe('session placement', () => {
       await world.reconcile(first);
       await world.reconcile(world.addSession(uuid('c', 2)));
       expect(world.cpa.callsTo(routes.workers.scaleUp)).toHaveLength(1);
-      expect(world.stats.snapshot()).toMatchObject({ scale_ups_requested: 1, scale_ups: { requested: 1, covered: 2 } });
+      expect(world.stats.snapshot()).toMatchObject({
+        scale_ups_requested: 1,
+        scale_ups: { requested: 1, covered: 2 },
+      });
     });
 
     it('requests nothing when the region is at its maximum', async () => {
@@ -281,18 +314,30 @@ describe('session placement', () => {
       const world = crowded();
       world.state.workers.push(recent);
       // 300 s cooldown, 100 s gone; the session is looked at again when it ends (or sooner on a fleet change).
-      expect(await world.reconcile(world.addSession(uuid('c', 1)))).toMatchObject({ kind: 'requeue', afterMs: 30_000 });
+      expect(await world.reconcile(world.addSession(uuid('c', 1)))).toMatchObject({
+        kind: 'requeue',
+        afterMs: 30_000,
+      });
       expect(world.cpa.callsTo(routes.workers.scaleUp)).toHaveLength(0);
       expect(world.stats.snapshot().scale_ups).toEqual({ cooldown: 1 });
     });
 
     it('flags a session no enabled template can ever hold as unschedulable instead of looping', async () => {
-      const world = crowded({ templates: [aTemplateView(cheap, { max_nodes: 2 }), aTemplateView(dear, { enabled: false })] });
-      world.state.workers = [aWorkerView(w1, { declared_capacity: { cpu_cores: 32, memory_gb: 128, storage_gb: 1000, max_nodes: 2 } })];
+      const world = crowded({
+        templates: [aTemplateView(cheap, { max_nodes: 2 }), aTemplateView(dear, { enabled: false })],
+      });
+      world.state.workers = [
+        aWorkerView(w1, {
+          declared_capacity: { cpu_cores: 32, memory_gb: 128, storage_gb: 1000, max_nodes: 2 },
+        }),
+      ];
       const session = world.addSession(uuid('c', 1));
       expect(await world.reconcile(session)).toEqual({ kind: 'done' });
       expect(world.cpa.callsTo(routes.workers.scaleUp)).toHaveLength(0);
-      expect(world.pending.page(10).items[0]).toMatchObject({ lablet_session_id: session, unschedulable: true });
+      expect(world.pending.page(10).items[0]).toMatchObject({
+        lablet_session_id: session,
+        unschedulable: true,
+      });
       expect(world.stats.snapshot().decisions).toEqual({ unschedulable: 1 });
     });
 

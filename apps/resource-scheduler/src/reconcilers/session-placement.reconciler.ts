@@ -52,7 +52,10 @@ export function sessionPlacementReconciler(options: SessionPlacementOptions): Re
   const conflicts = new Map<string, number>();
   const { cpa, fleet, definitions, planner, pending, stats } = options;
 
-  async function place(sessionId: string, context: ReconcileContext): Promise<[DecisionOutcome | null, ReconcileResult]> {
+  async function place(
+    sessionId: string,
+    context: ReconcileContext,
+  ): Promise<[DecisionOutcome | null, ReconcileResult]> {
     let session: LabletSession;
     try {
       session = await cpa.sessions.get({ params: { lablet_session_id: sessionId } });
@@ -66,7 +69,8 @@ export function sessionPlacementReconciler(options: SessionPlacementOptions): Re
       pending.remove(sessionId);
       return [null, done()];
     }
-    const waitMs = session.timeslot_start === null ? 0 : Date.parse(session.timeslot_start) - options.leadWindowMs - now();
+    const waitMs =
+      session.timeslot_start === null ? 0 : Date.parse(session.timeslot_start) - options.leadWindowMs - now();
     if (waitMs > 0) return ['waiting_for_window', requeueAfter(waitMs, 'outside the lead window')];
 
     const { demand } = await definitions.get(session.definition_id);
@@ -74,14 +78,20 @@ export function sessionPlacementReconciler(options: SessionPlacementOptions): Re
     if (decision.kind === 'placed') {
       fleet.reserve(sessionId, decision.workerId, demand);
       try {
-        await cpa.sessions.schedule({ params: { lablet_session_id: sessionId }, body: { worker_id: decision.workerId } });
+        await cpa.sessions.schedule({
+          params: { lablet_session_id: sessionId },
+          body: { worker_id: decision.workerId },
+        });
       } catch (error) {
         fleet.settle(sessionId, false);
         if (!isConflictError(error) && !isUnprocessableError(error)) throw error;
         fleet.invalidate();
         const count = (conflicts.get(sessionId) ?? 0) + 1;
         conflicts.set(sessionId, count);
-        context.log.info({ worker_id: decision.workerId, conflicts: count, err: error }, 'schedule refused; the view was stale');
+        context.log.info(
+          { worker_id: decision.workerId, conflicts: count, err: error },
+          'schedule refused; the view was stale',
+        );
         if (count >= options.conflictsBeforeBackoff) throw new StalePlacementError(sessionId, count, error);
         return ['conflict', requeueAfter(0, 'stale view')];
       }
@@ -97,7 +107,8 @@ export function sessionPlacementReconciler(options: SessionPlacementOptions): Re
     stats.scaleUp(scaleUpOutcomeOf(plan));
     context.log.info({ rejections: decision.summary, plan }, 'no worker fits');
     if (plan.kind === 'unschedulable') return ['unschedulable', done()];
-    if (plan.kind === 'cooldown') return ['no_fit', requeueAfter(Math.min(plan.remainingMs, options.noFitRetryMs), 'scale-up cooldown')];
+    if (plan.kind === 'cooldown')
+      return ['no_fit', requeueAfter(Math.min(plan.remainingMs, options.noFitRetryMs), 'scale-up cooldown')];
     return ['no_fit', requeueAfter(options.noFitRetryMs, 'waiting for capacity')];
   }
 

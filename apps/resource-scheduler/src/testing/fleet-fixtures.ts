@@ -26,7 +26,13 @@ export function aDefinitionView(overrides: Partial<LabletDefinition> = {}): Labl
     version: '1.0.0',
     topology_yaml: 'lab: {}\n',
     node_count: 4,
-    resource_requirements: { cpu_cores: 4, memory_gb: 16, storage_gb: 50, nested_virt: false, ami_requirements: [] },
+    resource_requirements: {
+      cpu_cores: 4,
+      memory_gb: 16,
+      storage_gb: 50,
+      nested_virt: false,
+      ami_requirements: [],
+    },
     license_affinity: [],
     port_template: [{ name: 'r1', protocol: 'telnet' }],
     form_qualified_name: null,
@@ -88,8 +94,18 @@ export function aSessionView(id: string, overrides: Partial<LabletSession> = {})
 export const templateId = uuid('f', 1);
 
 export function aWorkerView(id: string, overrides: Partial<CmlWorker> = {}): CmlWorker {
-  const declared = overrides.declared_capacity ?? { cpu_cores: 32, memory_gb: 128, storage_gb: 1000, max_nodes: 100 };
-  const allocated = overrides.allocated_capacity ?? { cpu_cores: 0, memory_gb: 0, storage_gb: 0, max_nodes: 0 };
+  const declared = overrides.declared_capacity ?? {
+    cpu_cores: 32,
+    memory_gb: 128,
+    storage_gb: 1000,
+    max_nodes: 100,
+  };
+  const allocated = overrides.allocated_capacity ?? {
+    cpu_cores: 0,
+    memory_gb: 0,
+    storage_gb: 0,
+    max_nodes: 0,
+  };
   return CmlWorker.parse({
     ...doc(id),
     name: `worker-${id.slice(-2)}`,
@@ -159,7 +175,11 @@ export function aWorkerView(id: string, overrides: Partial<CmlWorker> = {}): Cml
 }
 
 /** The capacity key value the control plane would publish for `worker`, as of `updatedAt`. */
-export function capacityKeyOf(worker: CmlWorker, allocated = worker.allocated_capacity, updatedAt = new Date(T0).toISOString()): string {
+export function capacityKeyOf(
+  worker: CmlWorker,
+  allocated = worker.allocated_capacity,
+  updatedAt = new Date(T0).toISOString(),
+): string {
   const declared = worker.declared_capacity!;
   return JSON.stringify(
     WorkerCapacitySnapshot.parse({
@@ -213,7 +233,14 @@ export function settingsView(scaling: Partial<SystemSettings['scaling']> = {}): 
     },
     monitoring: { worker_metrics_poll_interval_seconds: 300 },
     idle_detection: { enabled: true, timeout_minutes: 60 },
-    scaling: { scale_down_enabled: false, min_workers: 0, max_workers: 10, scale_up_cooldown_s: 300, scale_down_cooldown_s: 600, ...scaling },
+    scaling: {
+      scale_down_enabled: false,
+      min_workers: 0,
+      max_workers: 10,
+      scale_up_cooldown_s: 300,
+      scale_down_cooldown_s: 600,
+      ...scaling,
+    },
     discovery: { enabled: false, regions: [], ami_name_pattern: 'cisco-cml2.9*', scan_interval_seconds: 300 },
     features: { lab_discovery_v2_enabled: true },
     updated_by: null,

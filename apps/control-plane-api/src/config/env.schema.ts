@@ -24,6 +24,14 @@ export const EnvSchema = z.object({
    */
   MONGO_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   ETCD_ENDPOINTS: csv.default(['http://127.0.0.1:2379']),
+  /** Deadline of one etcd call; a partitioned etcd then fails calls instead of hanging them. */
+  ETCD_CALL_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
+  /**
+   * How long a write waits for its etcd projection and SSE event before answering anyway (they
+   * finish in the background; MongoDB already holds the change). Bounds every write while etcd is
+   * down or partitioned, and is long enough that a healthy etcd has the keys when the write answers.
+   */
+  ETCD_COMMIT_WAIT_MS: z.coerce.number().int().nonnegative().default(250),
   /** Keys the controllers present in X-API-Key; at least one is required. */
   INTERNAL_API_KEYS: csv.pipe(z.array(z.string().min(16, 'each key needs at least 16 characters')).min(1)),
   /** `oidc` verifies bearer tokens against an issuer's JWKS; `development` signs them locally. */

@@ -59,7 +59,13 @@ export class PlatformModule implements OnApplicationShutdown {
           useFactory: (client: MongoClient) => client.db(config.MONGO_DB),
           inject: [MONGO_CLIENT],
         },
-        { provide: ETCD_CLIENT, useFactory: () => createEtcdClient(config.ETCD_ENDPOINTS) },
+        {
+          provide: ETCD_CLIENT,
+          useFactory: () =>
+            createEtcdClient(config.ETCD_ENDPOINTS, undefined, {
+              callTimeoutMs: config.ETCD_CALL_TIMEOUT_MS,
+            }),
+        },
         {
           provide: TOKEN_VERIFIER,
           useValue: development

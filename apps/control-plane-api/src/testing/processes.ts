@@ -78,6 +78,15 @@ export class PrivateEtcd {
   async stop(): Promise<void> {
     if (this.child) await stopProcess(this.child);
   }
+
+  /** Freezes the server (SIGSTOP): connections stay open but nothing answers, like a network partition. */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.child?.kill('SIGCONT');
+  }
 }
 
 /** Spawns the control plane as its own Node process (SWC compiles the TypeScript, emitting decorator metadata). */

@@ -59,9 +59,15 @@ export class ChangeEventBus {
 
   async publish(event: ChangeEvent): Promise<void> {
     const key = `${CHANGE_EVENTS_PREFIX}${event.at}-${randomUUID()}`;
-    await this.currentLease()
-      .put(key)
-      .value(JSON.stringify(ChangeEvent.parse(event)));
+    const lease = this.currentLease();
+    try {
+      await lease.put(key).value(JSON.stringify(ChangeEvent.parse(event)));
+    } catch (error) {
+      // A lease whose grant failed (etcd was away) stays failed: take a new one next time, so
+      // events flow again as soon as etcd is back rather than when the time bucket ends.
+      if (this.bucket?.lease === lease) this.bucket = undefined;
+      throw error;
+    }
   }
 
   /** Live events from every process, in revision order. Returns the unsubscribe function. */

@@ -14,29 +14,47 @@ export interface CommittedChange {
   project?: () => Promise<void>;
 }
 
+/** Resolves when `work` settles or after `ms`, whichever is first; `work` goes on either way. */
+async function waitAtMost(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([work, budget]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * What happens after MongoDB committed a change: audit entries, the etcd projection and SSE
  * notifications. Mongo is the source of truth, so a failure here is logged and never undoes or
  * fails the change: the projection is rebuilt from Mongo at start-up and on etcd reconnect, and
- * dashboards resynchronise from a snapshot when they reconnect.
+ * dashboards resynchronise from a snapshot when they reconnect. The etcd part is waited for at
+ * most `etcdWaitMs`, so a down or partitioned etcd never holds a write (docs/architecture.md).
  */
 export class CommitRecorder {
   constructor(
     private readonly audit: AuditLog,
     private readonly bus: ChangeEventBus,
     private readonly logger: Logger,
+    private readonly etcdWaitMs: number,
   ) {}
 
   async record(change: CommittedChange): Promise<void> {
     const correlationId = currentCorrelationId() ?? null;
-    await Promise.all([
-      this.attempt('audit', () =>
-        this.audit.recordEvents(change.events, { actor: change.actor, correlationId }),
-      ),
+    const etcdWork = Promise.all([
       this.attempt('etcd projection', async () => change.project?.()),
       this.attempt('sse', async () => {
         for (const notification of change.notifications ?? []) await this.bus.publish(notification);
       }),
+    ]);
+    await Promise.all([
+      this.attempt('audit', () =>
+        this.audit.recordEvents(change.events, { actor: change.actor, correlationId }),
+      ),
+      waitAtMost(etcdWork, this.etcdWaitMs),
     ]);
   }
 

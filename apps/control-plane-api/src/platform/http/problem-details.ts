@@ -89,7 +89,14 @@ function fastifyClientError(error: unknown): { statusCode: number; message: stri
 export const RETRY_AFTER_SECONDS = 5;
 
 /** Connection-level failures of a socket to a dependency. */
-const SOCKET_FAILURES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN']);
+const SOCKET_FAILURES = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTCONN',
+]);
 
 /**
  * MongoDB could not be reached (down, unreachable, timed out): the request may succeed later.

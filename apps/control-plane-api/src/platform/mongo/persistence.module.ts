@@ -60,9 +60,9 @@ const repositoryProviders: Provider[] = REPOSITORIES.map((Repository) => ({
     },
     {
       provide: CommitRecorder,
-      useFactory: (audit: AuditLog, bus: ChangeEventBus, logger: Logger) =>
-        new CommitRecorder(audit, bus, logger),
-      inject: [AuditLog, ChangeEventBus, LOGGER],
+      useFactory: (audit: AuditLog, bus: ChangeEventBus, logger: Logger, config: AppConfig) =>
+        new CommitRecorder(audit, bus, logger, config.ETCD_COMMIT_WAIT_MS),
+      inject: [AuditLog, ChangeEventBus, LOGGER, APP_CONFIG],
     },
     // Sessions and workers both change worker capacity, so both contexts project worker keys through it.
     WorkersEtcdProjector,

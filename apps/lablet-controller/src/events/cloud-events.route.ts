@@ -4,7 +4,7 @@ import { CLOUD_EVENT_DATA_SCHEMAS, classifyCloudEventType, CloudEvent, cloudEven
 import { isUnavailableError } from '@lcm/cpa-client';
 import { type Logger } from '@lcm/observability';
 import { DedupeWindow } from './dedupe-window';
-import { applyEvent, type ClassifiedEvent, type EventEffectsDeps, type EventOutcome } from './event-effects';
+import { applyEvent, type ClassifiedEvent, type EventEffectsDeps, type EventOutcome, NotYetCorrelatedError } from './event-effects';
 
 export interface CloudEventsRouteOptions extends EventEffectsDeps {
   dedupeCapacity: number;
@@ -81,8 +81,13 @@ export function registerCloudEventsRoute(app: FastifyInstance, options: CloudEve
         if (duplicate) stats.duplicates += 1;
         else if (outcome === 'applied') stats.applied += 1;
         log.info({ type: parsed.type, id: parsed.id, external_id: event.externalId, outcome, duplicate }, 'CloudEvent handled');
-        return reply.code(200).send({ status: duplicate ? 'duplicate' : outcome });
+        // Nothing LCM knows: accepted, as an unknown type is, so the sender does not retry.
+        return reply.code(outcome === 'uncorrelated' && !duplicate ? 202 : 200).send({ status: duplicate ? 'duplicate' : outcome });
       } catch (error) {
+        if (error instanceof NotYetCorrelatedError) {
+          log.info({ type: parsed.type, id: parsed.id }, error.message);
+          return reply.code(503).header('retry-after', '1').send({ status: 'retry', detail: error.message });
+        }
         if (isUnavailableError(error)) {
           log.warn({ type: parsed.type, id: parsed.id, err: error }, 'control plane unreachable; the sender retries');
           return reply.code(503).header('retry-after', '5').send({ status: 'unavailable', detail: 'control plane unreachable; retry later' });

@@ -1,5 +1,5 @@
-import { type CloudEventData, type CloudEventKind, type LabletSession } from '@lcm/contracts';
-import { type ControlPlane, isConflictError, isNotFoundError } from '@lcm/cpa-client';
+import { type CloudEventData, type CloudEventKind, type LabletSession, MAX_PAGE_LIMIT } from '@lcm/contracts';
+import { type ControlPlane, isConflictError, isNotFoundError, isValidationError } from '@lcm/cpa-client';
 import { type Clock } from '@lcm/domain';
 import { type Logger } from '@lcm/observability';
 import { scoreReportFromEvent } from './score-report';
@@ -45,6 +45,33 @@ async function sessionOfGradingSession(deps: EventEffectsDeps, engineSessionId: 
 }
 
 const params = (session: LabletSession) => ({ lablet_session_id: session.id });
+
+/** The event is about a session whose child entity is still being recorded: the sender should deliver it again shortly. */
+export class NotYetCorrelatedError extends Error {
+  constructor(externalId: string) {
+    super(`session ${externalId} is still being set up; deliver the event again`);
+    this.name = 'NotYetCorrelatedError';
+  }
+}
+
+/**
+ * An event can overtake the write that makes it correlatable: the engine may grade before the
+ * GradingSession is recorded (its id is the LabletSession id, still COLLECTING), and the candidate
+ * may log in before mark-ready records the user session (its LDS id is already in the session's
+ * instantiation progress).
+ */
+async function awaitingCorrelation(deps: EventEffectsDeps, event: ClassifiedEvent): Promise<boolean> {
+  if (!event.kind.startsWith('lds.')) {
+    try {
+      return (await deps.cpa.sessions.get({ params: { lablet_session_id: event.externalId } })).status === 'COLLECTING';
+    } catch (error) {
+      if (isNotFoundError(error) || isValidationError(error)) return false;
+      throw error;
+    }
+  }
+  const instantiating = await deps.cpa.sessions.list({ query: { status: ['INSTANTIATING'], limit: MAX_PAGE_LIMIT } });
+  return instantiating.items.some((session) => session.pipeline_progress['instantiate']?.['lds_provision']?.result_data?.['lds_session_id'] === event.externalId);
+}
 
 async function ldsStarted(deps: EventEffectsDeps, session: LabletSession, time: string | undefined): Promise<EventOutcome> {
   if (session.status !== 'READY') return 'no_change';
@@ -101,7 +128,10 @@ export async function applyEvent(deps: EventEffectsDeps, event: ClassifiedEvent)
     if (isNotFoundError(error)) return 'uncorrelated';
     throw error;
   }
-  if (!session) return 'uncorrelated';
+  if (!session) {
+    if (await awaitingCorrelation(deps, event)) throw new NotYetCorrelatedError(event.externalId);
+    return 'uncorrelated';
+  }
   switch (event.kind) {
     case 'lds.started':
       return ldsStarted(deps, session, event.time);

@@ -90,6 +90,10 @@ export class ControlPlaneState {
   private wireSessions(): void {
     const f = this.fake;
     f.on(sessions.getSession, ({ params }) => this.session(String(params.lablet_session_id)));
+    f.on(sessions.listSessions, ({ query = {} as never }) => ({
+      items: [...this.sessions.values()].filter((s) => !query.status || (query.status as string[]).includes(s.status)),
+      next_cursor: null,
+    }));
     f.on(sessions.listReconcilableSessions, () => ({ items: [...this.sessions.values()].filter((s) => s.status !== 'TERMINATED' || !s.cleanup_completed_at), next_cursor: null }));
     f.on(sessions.startInstantiation, ({ params }) => this.moveSession(String(params.lablet_session_id), 'INSTANTIATING', 'instantiation_started'));
     f.on(sessions.expireSession, ({ params, body }) => this.moveSession(String(params.lablet_session_id), 'EXPIRED', body.reason, { expiry_reason: body.reason }));

@@ -1,0 +1,273 @@
+import { apiContract } from '@lcm/contracts';
+import { FAKE_CLOCK_EPOCH } from '@lcm/testing';
+import { aLabRecordDoc } from '../testing/documents';
+import { SessionHarness } from '../testing/session-harness';
+
+const minutes = (n: number) => n * 60_000;
+const inMinutes = (n: number) => new Date(FAKE_CLOCK_EPOCH.getTime() + minutes(n)).toISOString();
+
+describe('SCHEDULED', () => {
+  it('starts instantiation at once for an ASAP session on a RUNNING worker', async () => {
+    const harness = new SessionHarness();
+    const session = harness.addSession({ status: 'SCHEDULED', timeslot_start: null });
+    await harness.reconcile(session.id);
+    expect(harness.session(session.id).status).toBe('INSTANTIATING');
+  });
+
+  it('waits until the timeslot is within the instantiation lead, then starts', async () => {
+    const harness = new SessionHarness();
+    const session = harness.addSession({ status: 'SCHEDULED', timeslot_start: inMinutes(60), timeslot_end: inMinutes(120) });
+    expect(await harness.reconcile(session.id)).toMatchObject({ kind: 'requeue', afterMs: minutes(45) });
+    expect(harness.session(session.id).status).toBe('SCHEDULED');
+    harness.clock.step(minutes(45));
+    await harness.reconcile(session.id);
+    expect(harness.session(session.id).status).toBe('INSTANTIATING');
+  });
+
+  it('waits while the worker is not RUNNING', async () => {
+    const harness = new SessionHarness({ worker: { status: 'PROVISIONING' } });
+    const session = harness.addSession({ status: 'SCHEDULED' });
+    expect(await harness.reconcile(session.id)).toMatchObject({ kind: 'requeue' });
+    expect(harness.cpa.fake.callsTo(apiContract.internal.sessions.startInstantiation)).toHaveLength(0);
+  });
+
+  it('expires a session whose timeslot ended before it started (timeslot_missed)', async () => {
+    const harness = new SessionHarness();
+    const session = harness.addSession({ status: 'SCHEDULED', timeslot_start: inMinutes(-90), timeslot_end: inMinutes(-1) });
+    await harness.reconcile(session.id);
+    expect(harness.session(session.id)).toMatchObject({ status: 'EXPIRED', expiry_reason: 'timeslot_missed' });
+  });
+});
+
+describe('READY and RUNNING at the timeslot end', () => {
+  it('keeps a READY session until the timeslot ends, then expires it as no_show', async () => {
+    const harness = new SessionHarness();
+    const session = harness.addSession({ status: 'READY', timeslot_end: inMinutes(30) });
+    expect(await harness.reconcile(session.id)).toMatchObject({ kind: 'requeue', afterMs: minutes(30) });
+    harness.clock.step(minutes(30));
+    await harness.reconcile(session.id);
+    expect(harness.session(session.id)).toMatchObject({ status: 'EXPIRED', expiry_reason: 'no_show' });
+  });
+
+  it('moves a RUNNING session of a graded definition to COLLECTING at the end (decision 19)', async () => {
+    const harness = new SessionHarness();
+    const session = harness.addSession({ status: 'RUNNING', timeslot_end: inMinutes(10) });
+    expect(await harness.reconcile(session.id)).toMatchObject({ kind: 'requeue', afterMs: minutes(10) });
+    harness.clock.step(minutes(10));
+    await harness.reconcile(session.id);
+    expect(harness.session(session.id).status).toBe('COLLECTING');
+  });
+
+  it('moves a RUNNING session of an ungraded definition to STOPPING at the end', async () => {
+    const harness = new SessionHarness({ definition: { grading_rules_uri: null } });
+    const session = harness.addSession({ status: 'RUNNING', timeslot_end: inMinutes(-1) });
+    await harness.reconcile(session.id);
+    expect(harness.session(session.id).status).toBe('STOPPING');
+  });
+});
+
+/** A session through INSTANTIATING to READY, then RUNNING as the login event would make it. */
+async function runningSession(harness: SessionHarness) {
+  const session = harness.addSession({ status: 'INSTANTIATING' });
+  await harness.reconcile(session.id);
+  harness.cpa.sessions.set(session.id, { ...harness.session(session.id), status: 'RUNNING', started_at: harness.clock.now().toISOString() });
+  return harness.session(session.id);
+}
+
+describe('COLLECTING', () => {
+  it('extracts running configurations as evidence, builds the pod from the frozen devices and submits for grading', async () => {
+    const harness = new SessionHarness();
+    const running = await runningSession(harness);
+    harness.cpa.sessions.set(running.id, { ...running, status: 'COLLECTING' });
+
+    await harness.reconcile(running.id);
+
+    const graded = harness.session(running.id);
+    expect(graded.status).toBe('GRADING');
+    const [grading] = harness.cpa.gradingSessions.values();
+    expect(grading?.grading_session_id).toBe(running.id);
+    expect(grading?.evidence.map((item) => [item.node_label, item.kind])).toEqual([
+      ['r1', 'running_config'],
+      ['r2', 'running_config'],
+      ['desktop', 'running_config'],
+    ]);
+    expect(grading?.evidence[0]?.content).toContain('extracted running-config');
+    const [userSession] = harness.cpa.userSessions.values();
+    expect(grading?.devices).toEqual(userSession?.devices);
+    const engine = await harness.grading.getSession(running.id);
+    expect(engine.parts[0]?.pod?.devices?.map((device) => device.label)).toEqual(['desktop', 'r1', 'r2']);
+    expect(harness.grading.recorder.callsTo('gradePart')).toEqual([[running.id, 'LCM/TEST/lab-1', {}]]);
+  });
+
+  it('reuses the engine session a crashed run already created', async () => {
+    const harness = new SessionHarness();
+    const running = await runningSession(harness);
+    harness.cpa.sessions.set(running.id, { ...running, status: 'COLLECTING' });
+    harness.cpa.fake.failNext(apiContract.internal.sessions.createGradingSession, 503);
+
+    expect((await harness.reconcile(running.id)).kind).toBe('error');
+    await harness.reconcile(running.id);
+
+    expect(harness.session(running.id).status).toBe('GRADING');
+    expect(harness.grading.recorder.callsTo('createSession')).toHaveLength(1);
+  });
+
+  it('goes on to STOPPING once collection has failed on every attempt', async () => {
+    const harness = new SessionHarness();
+    const running = await runningSession(harness);
+    harness.cpa.sessions.set(running.id, { ...running, status: 'COLLECTING' });
+    harness.cml.recorder.failNext('listNodes', new Error('CML unreachable'), 3);
+
+    expect((await harness.reconcile(running.id, 0)).kind).toBe('error');
+    expect((await harness.reconcile(running.id, 1)).kind).toBe('error');
+    await harness.reconcile(running.id, 2);
+
+    expect(harness.session(running.id).status).toBe('STOPPING');
+    expect(harness.session(running.id).status_history.at(-1)?.reason).toBe('collection_failed: CML unreachable');
+  });
+});
+
+describe('GRADING', () => {
+  it('waits for the grading event while nothing failed', async () => {
+    const harness = new SessionHarness();
+    const session = harness.addSession({ status: 'GRADING' });
+    expect(await harness.reconcile(session.id)).toEqual({ kind: 'done' });
+    expect(harness.session(session.id).status).toBe('GRADING');
+  });
+
+  it('holds a faulted grading for the operator for the hold time, then moves on to STOPPING (decision 21)', async () => {
+    const harness = new SessionHarness();
+    const session = harness.addSession({
+      status: 'GRADING',
+      conditions: [{ type: 'GradingSubmitted', status: 'False', reason: 'GradingFaulted', message: 'device unreachable', last_transition_time: harness.clock.now().toISOString(), observed_generation: 1 }],
+    });
+    harness.clock.step(minutes(10));
+    expect(await harness.reconcile(session.id)).toMatchObject({ kind: 'requeue', afterMs: minutes(20) });
+    expect(harness.session(session.id).status).toBe('GRADING');
+    harness.clock.step(minutes(20));
+    await harness.reconcile(session.id);
+    expect(harness.session(session.id)).toMatchObject({ status: 'STOPPING', grade_result: null });
+    expect(harness.session(session.id).status_history.at(-1)?.reason).toBe('grading_failed: device unreachable');
+  });
+});
+
+describe('STOPPING, STOPPED, ARCHIVED, EXPIRED', () => {
+  it('stops and wipes the lab (kept), ends the user session, records the run, then STOPPED', async () => {
+    const harness = new SessionHarness();
+    const running = await runningSession(harness);
+    harness.cpa.sessions.set(running.id, { ...harness.session(running.id), status: 'STOPPING' });
+    harness.cpa.userSessions.set([...harness.cpa.userSessions.keys()][0]!, { ...[...harness.cpa.userSessions.values()][0]!, status: 'ACTIVE' });
+
+    await harness.reconcile(running.id);
+
+    expect(harness.session(running.id).status).toBe('STOPPED');
+    expect(await harness.cml.getLabState(running.cml_lab_id!)).toBe('DEFINED_ON_CORE');
+    expect(harness.cml.recorder.callsTo('deleteLab')).toHaveLength(0);
+    const lab = harness.cpa.lab(running.lab_record_id!);
+    expect(lab.status).toBe('WIPED');
+    expect(lab.run_history).toEqual([expect.objectContaining({ lablet_session_id: running.id, final_state: 'WIPED' })]);
+    expect([...harness.cpa.userSessions.values()][0]?.status).toBe('ENDED');
+  });
+
+  it('records the run once when STOPPING is repeated after a crash', async () => {
+    const harness = new SessionHarness();
+    const running = await runningSession(harness);
+    harness.cpa.sessions.set(running.id, { ...harness.session(running.id), status: 'STOPPING' });
+    harness.cpa.fake.failNext(apiContract.internal.sessions.transitionSession, new Error('controller killed'));
+    await expect(harness.reconcile(running.id)).rejects.toThrow('controller killed');
+    await harness.reconcile(running.id);
+    expect(harness.cpa.lab(running.lab_record_id!).run_history).toHaveLength(1);
+  });
+
+  it('waits for a slow CML stop before wiping', async () => {
+    const harness = new SessionHarness();
+    const running = await runningSession(harness);
+    harness.cpa.sessions.set(running.id, { ...harness.session(running.id), status: 'STOPPING' });
+    const realStop = harness.cml.stopLab.bind(harness.cml);
+    let stops = 0;
+    harness.cml.stopLab = async (labId: string) => {
+      stops += 1;
+      if (stops > 1) await realStop(labId);
+    };
+    expect(await harness.reconcile(running.id)).toMatchObject({ kind: 'requeue' });
+    expect(harness.session(running.id).status).toBe('STOPPING');
+    await harness.reconcile(running.id);
+    expect(harness.session(running.id).status).toBe('STOPPED');
+  });
+
+  it('archives a STOPPED session after the retention', async () => {
+    const harness = new SessionHarness();
+    const session = harness.addSession({ status: 'STOPPED', status_history: [{ from: 'STOPPING', to: 'STOPPED', at: harness.clock.now().toISOString(), reason: null, actor: 'lablet-controller' }] });
+    expect(await harness.reconcile(session.id)).toMatchObject({ kind: 'requeue', afterMs: minutes(60) });
+    harness.clock.step(minutes(60));
+    await harness.reconcile(session.id);
+    expect(harness.session(session.id).status).toBe('ARCHIVED');
+  });
+
+  it('terminates an ARCHIVED session', async () => {
+    const harness = new SessionHarness();
+    const session = harness.addSession({ status: 'ARCHIVED' });
+    await harness.reconcile(session.id);
+    expect(harness.session(session.id).status).toBe('TERMINATED');
+  });
+
+  it('tears down the lab of an EXPIRED session (STOPPING), or terminates one without a lab', async () => {
+    const harness = new SessionHarness();
+    const withLab = harness.addSession({ status: 'EXPIRED', expiry_reason: 'no_show', lab_record_id: 'lab-x', cml_lab_id: 'cml-x' });
+    const withoutLab = harness.addSession({ status: 'EXPIRED', expiry_reason: 'timeslot_missed' });
+    await harness.reconcile(withLab.id);
+    await harness.reconcile(withoutLab.id);
+    expect(harness.session(withLab.id).status).toBe('STOPPING');
+    expect(harness.session(withoutLab.id).status).toBe('TERMINATED');
+  });
+});
+
+describe('TERMINATED with cleanup pending', () => {
+  it('archives the LDS session, makes sure the lab is stopped and wiped, and records cleanup complete', async () => {
+    const harness = new SessionHarness();
+    const running = await runningSession(harness);
+    harness.cpa.sessions.set(running.id, { ...harness.session(running.id), status: 'TERMINATED' });
+
+    await harness.reconcile(running.id);
+
+    const ldsId = running.pipeline_progress['instantiate']?.['lds_provision']?.result_data?.['lds_session_id'] as string;
+    expect(harness.ldsFake.recorder.callsTo('releaseSession')).toEqual([[ldsId]]);
+    expect(harness.ldsFake.sessions.get(ldsId)?.state).toBe('SESSION_ARCHIVED');
+    expect(await harness.cml.getLabState(running.cml_lab_id!)).toBe('DEFINED_ON_CORE');
+    expect(harness.session(running.id).cleanup_completed_at).not.toBeNull();
+  });
+
+  it('leaves a lab on a worker that is no longer running to the worker cascade', async () => {
+    const harness = new SessionHarness({ worker: { status: 'STOPPED' } });
+    const lab = harness.cpa.add(harness.cpa.labs, aLabRecordDoc({ worker_id: harness.worker.id, status: 'BOOTED' }));
+    const session = harness.addSession({ status: 'TERMINATED', lab_record_id: lab.id, cml_lab_id: lab.runtime_binding.lab_id });
+    await harness.reconcile(session.id);
+    expect(harness.cml.recorder.calls).toHaveLength(0);
+    expect(harness.session(session.id).cleanup_completed_at).not.toBeNull();
+  });
+
+  it('does nothing more once cleanup is recorded', async () => {
+    const harness = new SessionHarness();
+    const session = harness.addSession({ status: 'TERMINATED', cleanup_completed_at: harness.clock.now().toISOString() });
+    await harness.reconcile(session.id);
+    expect(harness.cpa.fake.callsTo(apiContract.internal.sessions.markCleanupCompleted)).toHaveLength(0);
+  });
+});
+
+describe('session lifecycle reconciler', () => {
+  it('leaves PENDING sessions to the scheduler and unknown ones alone', async () => {
+    const harness = new SessionHarness();
+    const pending = harness.addSession({ status: 'PENDING', worker_id: null });
+    expect(await harness.reconcile(pending.id)).toEqual({ kind: 'done' });
+    expect(harness.session(pending.id).status).toBe('PENDING');
+    expect(await harness.reconcile('no-such-session')).toEqual({ kind: 'done' });
+  });
+
+  it('lists the reconcilable sessions page by page', async () => {
+    const harness = new SessionHarness();
+    const first = harness.addSession();
+    const second = harness.addSession();
+    const list = harness.reconciler.sources[0]!;
+    expect(await list.list!()).toEqual([first.id, second.id]);
+  });
+});

@@ -99,21 +99,37 @@ const CHECKS: ReadonlyArray<readonly [PlacementRejectionCategory, Check]> = [
     (worker, demand) => {
       const declared = worker.declared;
       if (declared === null) return 'no declared capacity (decision 13)';
-      const short: string[] = [];
-      for (const dimension of DIMENSIONS) {
-        const free = declared[dimension] - worker.allocated[dimension];
-        if (demand.capacity[dimension] > free)
-          short.push(`${dimension} ${demand.capacity[dimension]} needed, ${Math.max(0, free)} free`);
-      }
-      return short.length > 0 ? short.join('; ') : null;
+      if (hasCapacityFor(worker, demand)) return null;
+      return DIMENSIONS.filter((dimension) => demand.capacity[dimension] > declared[dimension] - worker.allocated[dimension])
+        .map((dimension) => {
+          const free = Math.max(0, declared[dimension] - worker.allocated[dimension]);
+          return `${dimension} ${demand.capacity[dimension]} needed, ${free} free`;
+        })
+        .join('; ');
     },
   ],
   [
     'ports',
     (worker, demand) =>
-      worker.freePorts < demand.portCount ? `${demand.portCount} ports needed, ${worker.freePorts} free` : null,
+      worker.freePorts >= demand.portCount ? null : `${demand.portCount} ports needed, ${worker.freePorts} free`,
   ],
 ];
+
+/** Free cpu, memory, storage and nodes cover one session of `demand` (the worker declares capacity). */
+function hasCapacityFor(worker: PlacementCandidate, demand: PlacementDemand): boolean {
+  const declared = worker.declared as Capacity;
+  const allocated = worker.allocated;
+  const need = demand.capacity;
+  return (
+    need.cpu_cores <= declared.cpu_cores - allocated.cpu_cores &&
+    need.memory_gb <= declared.memory_gb - allocated.memory_gb &&
+    need.storage_gb <= declared.storage_gb - allocated.storage_gb &&
+    need.max_nodes <= declared.max_nodes - allocated.max_nodes
+  );
+}
+
+/** The categories that depend on the worker alone, not on what is placed on it. */
+const LASTING_CATEGORIES: readonly PlacementRejectionCategory[] = ['status', 'license', 'ami'];
 
 /** Why `worker` cannot take one session of `demand` now, or null when it can. */
 export function rejectionOf(
@@ -138,13 +154,19 @@ const ALL_CATEGORIES: readonly PlacementRejectionCategory[] = CHECKS.map(([categ
 export function utilisationAfter(worker: PlacementCandidate, demand: PlacementDemand): number {
   const declared = worker.declared;
   if (declared === null) return 0;
-  let sum = 0;
-  for (const dimension of DIMENSIONS) {
-    const total = declared[dimension];
-    sum += total > 0 ? (worker.allocated[dimension] + demand.capacity[dimension]) / total : 1;
-  }
-  return sum / DIMENSIONS.length;
+  const allocated = worker.allocated;
+  const need = demand.capacity;
+  // Spelled out per dimension: this runs once per worker per decision.
+  return (
+    (fraction(allocated.cpu_cores + need.cpu_cores, declared.cpu_cores) +
+      fraction(allocated.memory_gb + need.memory_gb, declared.memory_gb) +
+      fraction(allocated.storage_gb + need.storage_gb, declared.storage_gb) +
+      fraction(allocated.max_nodes + need.max_nodes, declared.max_nodes)) /
+    4
+  );
 }
+
+const fraction = (used: number, total: number): number => (total > 0 ? used / total : 1);
 
 interface FleetWorker extends PlacementCandidate {
   allocated: Capacity;
@@ -163,6 +185,9 @@ const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id 
 export class PlacementFleet {
   private readonly workers: FleetWorker[];
   private readonly index = new Map<string, FleetWorker>();
+  /** Per demand, the workers that pass status, licence and AMI; valid until a worker's lasting facts change. */
+  private readonly lasting = new WeakMap<PlacementDemand, { generation: number; workers: FleetWorker[] }>();
+  private generation = 0;
 
   constructor(candidates: Iterable<PlacementCandidate>) {
     this.workers = [...candidates].map((candidate) => ({ ...candidate, allocated: { ...candidate.allocated } }));
@@ -186,8 +211,8 @@ export class PlacementFleet {
   decide(demand: PlacementDemand): PlacementDecision {
     let best: FleetWorker | null = null;
     let bestScore = -1;
-    for (const worker of this.workers) {
-      if (rejectionOf(worker, demand) !== null) continue;
+    for (const worker of this.lastingCandidates(demand)) {
+      if (worker.declared === null || worker.freePorts < demand.portCount || !hasCapacityFor(worker, demand)) continue;
       const score = utilisationAfter(worker, demand);
       if (score > bestScore) {
         best = worker;
@@ -219,14 +244,24 @@ export class PlacementFleet {
   upsert(candidate: PlacementCandidate): void {
     const existing = this.index.get(candidate.id);
     if (existing) {
+      if (changesLastingFacts(existing, candidate)) this.generation += 1;
       Object.assign(existing, candidate, { allocated: { ...candidate.allocated } });
       return;
     }
+    this.generation += 1;
     const worker: FleetWorker = { ...candidate, allocated: { ...candidate.allocated } };
     let position = this.workers.findIndex((other) => byId(worker, other) < 0);
     if (position < 0) position = this.workers.length;
     this.workers.splice(position, 0, worker);
     this.index.set(worker.id, worker);
+  }
+
+  private lastingCandidates(demand: PlacementDemand): FleetWorker[] {
+    const cached = this.lasting.get(demand);
+    if (cached && cached.generation === this.generation) return cached.workers;
+    const workers = this.workers.filter((worker) => rejectionOf(worker, demand, LASTING_CATEGORIES) === null);
+    this.lasting.set(demand, { generation: this.generation, workers });
+    return workers;
   }
 
   private adjust(workerId: string, demand: PlacementDemand, sign: 1 | -1): void {
@@ -236,6 +271,19 @@ export class PlacementFleet {
       worker.allocated[dimension] = Math.max(0, worker.allocated[dimension] + sign * demand.capacity[dimension]);
     worker.freePorts = Math.max(0, worker.freePorts - sign * demand.portCount);
   }
+}
+
+/** Whether a worker's new view could change its status, licence or AMI verdict. */
+function changesLastingFacts(before: PlacementCandidate, after: PlacementCandidate): boolean {
+  return (
+    before.status !== after.status ||
+    before.serviceStatus !== after.serviceStatus ||
+    before.licenseType !== after.licenseType ||
+    before.amiName !== after.amiName ||
+    String(before.cmlVersion) !== String(after.cmlVersion) ||
+    // The node limit of licences other than PERSONAL and ENTERPRISE is the worker's node maximum.
+    before.declared?.max_nodes !== after.declared?.max_nodes
+  );
 }
 
 export function summarise(rejections: readonly WorkerRejection[]): RejectionSummary {

@@ -78,6 +78,67 @@ describe('sessions API', () => {
   });
 
   describe('create', () => {
+    it("shows a session's login URL and device credentials only to operators and its owner, never on SSE", async () => {
+      const owner = `cand-${randomUUID().slice(0, 8)}@example.com`;
+      const session = (await create({ owner })).data;
+      const worker = await kit.seedWorker();
+      await kit.internal.sessions.schedule({
+        params: { lablet_session_id: session.id },
+        body: { worker_id: worker.id },
+      });
+      await kit.internal.sessions.startInstantiation({ params: { lablet_session_id: session.id } });
+      const observer = await SseReader.open(kit.cpa.url, await kit.token(['user'], 'observer'));
+      const device = {
+        name: 'r1',
+        protocol: 'ssh',
+        host: '10.0.0.1',
+        port: 2001,
+        username: 'cisco',
+        password: 's3cret',
+      };
+      try {
+        const ready = await kit.http.post(
+          `/api/internal/sessions/${session.id}/mark-ready`,
+          {
+            cml_lab_id: 'lab-1',
+            lds_session_id: `lds-${session.id}`,
+            login_url: 'https://lds.example.com/launch?token=t0k3n',
+            devices: [device],
+          },
+          { headers: kit.internalHeaders },
+        );
+        expect(ready.status).toBe(200);
+        const broadcast = await observer.waitFor(
+          (frame) =>
+            frame.event === 'user_session.updated' &&
+            (frame.data['user_session'] as { lablet_session_id: string }).lablet_session_id === session.id,
+        );
+        expect(JSON.stringify(broadcast.data)).not.toMatch(/t0k3n|s3cret|cisco/);
+      } finally {
+        await observer.close();
+      }
+
+      const read = async (roles: ('admin' | 'manager' | 'user')[], subject: string) =>
+        (
+          await kit.http.get(
+            `/api/v1/sessions/${session.id}/user-session`,
+            bearer(await kit.token(roles, subject)),
+          )
+        ).data;
+      for (const viewer of [await read(['manager'], 'proctor'), await read(['user'], owner)]) {
+        expect(viewer).toMatchObject({
+          login_url: 'https://lds.example.com/launch?token=t0k3n',
+          devices: [device],
+        });
+      }
+      const stranger = await read(['user'], 'another-candidate@example.com');
+      expect(stranger).toMatchObject({
+        id: expect.any(String),
+        login_url: null,
+        devices: [{ ...device, username: null, password: null }],
+      });
+    });
+
     it('names every bad field with 400 and never answers 500', async () => {
       const bad = await kit.http.post(
         '/api/v1/sessions',

@@ -18,6 +18,7 @@ import { CLOCK } from '../../../platform/platform.tokens';
 import { type ChangeEvent } from '../../live-updates/change-event-bus';
 import { WorkersEtcdProjector } from '../../workers/infrastructure/workers.etcd-projector';
 import { SessionEtcdProjector } from '../infrastructure/session-etcd.projector';
+import { gradingSessionWithoutSecrets, userSessionWithoutSecrets } from './session-secrets';
 import {
   type ScoreReportExtras,
   toGradingSessionView,
@@ -86,10 +87,14 @@ export class SessionChanges {
     };
     for (const committed of commit.userSessions ?? [])
       if (committed.events.length)
-        push('user_session.updated', { user_session: toUserSessionView(committed.state) });
+        push('user_session.updated', {
+          user_session: userSessionWithoutSecrets(toUserSessionView(committed.state)),
+        });
     for (const committed of commit.gradingSessions ?? [])
       if (committed.events.length)
-        push('grading_session.updated', { grading_session: toGradingSessionView(committed.state) });
+        push('grading_session.updated', {
+          grading_session: gradingSessionWithoutSecrets(toGradingSessionView(committed.state)),
+        });
     const reports = (commit.scoreReports ?? [])
       .filter((committed) => committed.events.length > 0)
       .map((committed) => toScoreReportView(committed.state));

@@ -1,7 +1,8 @@
 import { Controller, Inject } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { apiContract, type Page } from '@lcm/contracts';
-import { Actor } from '../../../platform/http/actor.decorator';
+import { type RequestActor } from '../../../platform/auth/user-authenticator';
+import { Actor, Caller } from '../../../platform/http/actor.decorator';
 import { type ContractInput, ContractRoute, Input } from '../../../platform/http/contract-route';
 import { CreateSessionCommand } from '../application/commands/create-session.command';
 import { ExtendTimeslotCommand } from '../application/commands/extend-timeslot.command';
@@ -62,13 +63,13 @@ export class SessionsController {
   }
 
   @ContractRoute(routes.getUserSession)
-  userSession(@Input() input: In<'getUserSession'>) {
-    return this.queries.execute(new GetUserSessionQuery(input.params.lablet_session_id));
+  userSession(@Input() input: In<'getUserSession'>, @Caller() caller: RequestActor) {
+    return this.queries.execute(new GetUserSessionQuery(input.params.lablet_session_id, caller));
   }
 
   @ContractRoute(routes.getGradingSession)
-  gradingSession(@Input() input: In<'getGradingSession'>) {
-    return this.queries.execute(new GetGradingSessionQuery(input.params.lablet_session_id));
+  gradingSession(@Input() input: In<'getGradingSession'>, @Caller() caller: RequestActor) {
+    return this.queries.execute(new GetGradingSessionQuery(input.params.lablet_session_id, caller));
   }
 
   @ContractRoute(routes.getScoreReport)

@@ -73,7 +73,11 @@ export async function teardownLab(
       state = await cml.getLabState(labId);
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      if (target === 'DELETED' && reportFinal) await report(current.status === 'IMPORTING' ? 'ERROR' : 'DELETED', { error_message: 'lab is not on CML' });
+      if (target === 'DELETED' && reportFinal) {
+        // An import that never reached CML: its record goes through ERROR (IMPORTING cannot be DELETED directly).
+        if (current.status === 'IMPORTING') await report('ERROR', { error_message: 'the import never reached CML' });
+        await report('DELETED');
+      }
       return 'gone';
     }
     if (RUNNING_STATES.has(state)) {

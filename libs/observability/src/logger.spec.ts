@@ -40,6 +40,34 @@ describe('createLogger', () => {
     });
   });
 
+  it('never writes credentials from header maps, HTTP client errors or secret-named fields', () => {
+    const { stream, lines } = captureLines();
+    const logger = createLogger({ service: 'control-plane-api' }, stream);
+
+    logger.warn(
+      {
+        headers: { authorization: 'Bearer header-token', cookie: 'lcm_session=cookie-secret' },
+        req: { headers: { 'x-api-key': 'controller-key' } },
+        err: { message: 'boom', config: { headers: { Authorization: 'Bearer axios-token' } } },
+        body: { password: 'device-password', access_token: 'query-token', login_url: 'https://lds/?t=x' },
+      },
+      'failed',
+    );
+
+    const written = JSON.stringify(lines());
+    for (const secret of [
+      'header-token',
+      'cookie-secret',
+      'controller-key',
+      'axios-token',
+      'device-password',
+      'query-token',
+      'lds/?t=x',
+    ])
+      expect(written).not.toContain(secret);
+    expect(lines()[0]).toMatchObject({ msg: 'failed', headers: { authorization: '[redacted]' } });
+  });
+
   it('invents a correlation id when none is given and keeps it across awaits', async () => {
     const seen = await withCorrelationId(undefined, async () => {
       const before = currentCorrelationId();

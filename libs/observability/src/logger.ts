@@ -31,6 +31,27 @@ function contextFields(): Record<string, string> {
 }
 
 /**
+ * Where secrets sit in what gets logged: credentials in header maps (a request's, or an HTTP
+ * client's error config), and secret-named fields one level down. Whatever logs a URL must log
+ * its path only, never the query string (tokens travel there, e.g. `access_token` on SSE).
+ */
+export const REDACTED_PATHS = [
+  'headers.authorization',
+  'headers.cookie',
+  'headers["x-api-key"]',
+  '*.headers.authorization',
+  '*.headers.Authorization',
+  '*.headers.cookie',
+  '*.headers["set-cookie"]',
+  '*.headers["x-api-key"]',
+  'err.config.headers',
+  'err.response.config.headers',
+  '*.password',
+  '*.access_token',
+  '*.login_url',
+];
+
+/**
  * Logs with the service name on every line and, when one is in scope, the correlation id of the
  * request or reconcile run that wrote it (see withCorrelationId) and the trace id.
  */
@@ -40,6 +61,7 @@ export function createLogger(config: LoggerConfig, destination?: DestinationStre
     base: { service: config.service },
     timestamp: pino.stdTimeFunctions.isoTime,
     mixin: contextFields,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
   };
   if (destination) return pino(options, destination);
   if ((config.format ?? logFormatFromEnv()) === 'pretty')

@@ -4,6 +4,9 @@ import { PROBLEM_CONTENT_TYPE } from '@lcm/contracts';
 import { currentCorrelationId, type Logger } from '@lcm/observability';
 import { internalErrorProblem, RETRY_AFTER_SECONDS, toProblem } from './problem-details';
 
+/** The path of a request URL: query strings carry tokens (SSE `access_token`) and must never be echoed or logged. */
+const pathOf = (url: string): string => url.split('?')[0] ?? '';
+
 export function sendProblem(
   error: unknown,
   request: FastifyRequest,
@@ -11,10 +14,11 @@ export function sendProblem(
   logger: Logger,
 ): void {
   const known = toProblem(error);
-  if (!known) logger.error({ err: error, method: request.method, url: request.url }, 'unhandled error');
+  const path = pathOf(request.url);
+  if (!known) logger.error({ err: error, method: request.method, path }, 'unhandled error');
   const body = {
     ...(known ?? internalErrorProblem()),
-    instance: request.url,
+    instance: path,
     correlation_id: currentCorrelationId(),
   };
   // A 503 or 429 is temporary: say when to come back (RFC 9110 §10.2.3).

@@ -8,11 +8,13 @@ const depConstraints = [
   { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ['mongodb', 'etcd3', 'axios', '@nestjs/*', '@aws-sdk/*', 'fastify'] },
   { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra'] },
   { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra'] },
+  // The reconciler runtime wires the control-plane client, etcd and observability into controllers.
+  { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra', 'type:client'], bannedExternalImports: ['mongodb'] },
   { sourceTag: 'type:integration', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra'], bannedExternalImports: ['mongodb'] },
-  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:client', 'type:infra', 'type:integration', 'type:testing'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:client', 'type:infra', 'type:runtime', 'type:integration', 'type:testing'] },
   { sourceTag: 'type:simulator', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra', 'type:testing'], bannedExternalImports: ['mongodb'] },
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra', 'type:client', 'type:integration', 'type:testing'] },
-  { sourceTag: 'type:reconciler', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra', 'type:client', 'type:integration', 'type:testing'], bannedExternalImports: ['mongodb'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra', 'type:client', 'type:runtime', 'type:integration', 'type:testing'] },
+  { sourceTag: 'type:reconciler', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra', 'type:client', 'type:runtime', 'type:integration', 'type:testing'], bannedExternalImports: ['mongodb'] },
 ];
 
 // Tests of any project may use the shared test kit (builders, fakes, infrastructure helpers) and the simulators.

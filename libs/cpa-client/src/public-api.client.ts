@@ -45,6 +45,7 @@ export const publicApiRoutes = {
     enableIdleDetection: routes.workers.enableIdleDetection,
     disableIdleDetection: routes.workers.disableIdleDetection,
     setMonitoring: routes.workers.setMonitoring,
+    recalculateCapacity: routes.workers.recalculateCapacity,
   },
   labRecords: {
     list: routes.labRecords.listLabRecords,

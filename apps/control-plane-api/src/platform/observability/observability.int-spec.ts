@@ -15,9 +15,7 @@ interface OtlpExport {
 }
 
 /** A stand-in HTTP server on a free loopback port that records what it receives. */
-async function recordingServer(
-  answer: (path: string) => { status: number; body: string },
-): Promise<{
+async function recordingServer(answer: (path: string) => { status: number; body: string }): Promise<{
   server: Server;
   url: string;
   received: { path: string; headers: IncomingHttpHeaders; body: string }[];
@@ -109,7 +107,32 @@ describe('control plane observability (a real process)', () => {
     );
     expect(metrics).toMatch(/^nodejs_eventloop_lag_seconds\{service="control-plane-api"\} /m);
     expect(metrics).toContain('# TYPE lcm_sessions gauge');
-    expect(metrics).toContain('# TYPE lcm_workers gauge');
+    expect(metrics).toMatch(
+      /^lcm_sessions_past_start_not_ready\{status="PENDING",service="control-plane-api"\} 0$/m,
+    );
+  });
+
+  it('reports workers by status and the fleet capacity from MongoDB at scrape time', async () => {
+    const headers = { ...as('198.51.100.5'), 'content-type': 'application/json' };
+    const templates = (await (await fetch(`${cpa.url}/api/v1/worker-templates`, { headers })).json()) as {
+      items: { id: string; name: string; capacity: { cpu_cores: number } }[];
+    };
+    const template = templates.items.find((t) => t.name === 'single-session')!;
+    const scaled = await fetch(`${cpa.url}/api/v1/workers/scale-up`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ template_id: template.id, reason: 'metrics test' }),
+    });
+    expect(scaled.status).toBe(202);
+
+    const metrics = await (await fetch(`${cpa.url}/metrics`)).text();
+    expect(metrics).toMatch(/^lcm_workers\{status="PENDING",service="control-plane-api"\} 1$/m);
+    expect(metrics).toContain(
+      `lcm_fleet_capacity{kind="declared",resource="cpu_cores",service="control-plane-api"} ${template.capacity.cpu_cores}`,
+    );
+    expect(metrics).toMatch(
+      /^lcm_fleet_capacity\{kind="allocated",resource="cpu_cores",service="control-plane-api"\} 0$/m,
+    );
     expect(metrics).toMatch(/^lcm_sse_clients\{service="control-plane-api"\} 0$/m);
   });
 

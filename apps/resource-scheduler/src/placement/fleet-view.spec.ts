@@ -45,11 +45,14 @@ describe('FleetView', () => {
     expect(cpa.callsTo(apiContract.internal.workers.listWorkers)).toHaveLength(1);
   });
 
-  it('lists again after a status change, and ignores malformed or unrelated keys', async () => {
+  it('lists again after a status change, and ignores unchanged statuses, malformed or unrelated keys', async () => {
     await fleet.current();
     expect(fleet.applyKeyChange(etcdKeys.workerCapacity(w1), 'not json')).toBeNull();
     expect(fleet.applyKeyChange('/lcm/elsewhere', '{}')).toBeNull();
-    expect(fleet.applyKeyChange(etcdKeys.workerActual(w2), null)).toBe('status');
+    const actual = (status: string) =>
+      JSON.stringify({ status, service_status: 'AVAILABLE', ec2_state: 'running', ip: null, at: '2031-01-01T00:00:00.000Z' });
+    expect(fleet.applyKeyChange(etcdKeys.workerActual(w2), actual('RUNNING'))).toBeNull();
+    expect(fleet.applyKeyChange(etcdKeys.workerActual(w2), actual('DRAINING'))).toBe('status');
     workers = [aWorkerView(w1), aWorkerView(w2, { status: 'DRAINING' })];
     expect((await fleet.current()).get(w2)?.status).toBe('DRAINING');
     expect(cpa.callsTo(apiContract.internal.workers.listWorkers)).toHaveLength(2);

@@ -110,7 +110,8 @@ export class FleetView {
   applyKeyChange(etcdKey: string, raw: string | null): FleetChange {
     const parsed = parseEtcdKey(etcdKey);
     if (!parsed || parsed.kind === 'leader') return null;
-    if (parsed.kind === 'workerActual' || parsed.kind === 'workerDesired') {
+    if (parsed.kind === 'workerActual') {
+      if (!this.statusChanged(parsed.id, raw)) return null;
       this.stale = true;
       return 'status';
     }
@@ -122,6 +123,18 @@ export class FleetView {
     for (const reservation of this.inFlight.values())
       if (reservation.workerId === parsed.id) this.fleet.reserve(parsed.id, reservation.demand);
     return 'capacity';
+  }
+
+  /** A new worker, a deleted key, or another status or CML service status than listed. */
+  private statusChanged(workerId: string, raw: string | null): boolean {
+    const listed = this.workers.get(workerId);
+    if (!listed || raw === null) return true;
+    try {
+      const actual = decodeEtcdValue('workerActual', raw);
+      return actual.status !== listed.status || actual.service_status !== listed.service_status;
+    } catch {
+      return true;
+    }
   }
 
   private async load(): Promise<void> {

@@ -50,7 +50,13 @@ describe('FleetView', () => {
     expect(fleet.applyKeyChange(etcdKeys.workerCapacity(w1), 'not json')).toBeNull();
     expect(fleet.applyKeyChange('/lcm/elsewhere', '{}')).toBeNull();
     const actual = (status: string) =>
-      JSON.stringify({ status, service_status: 'AVAILABLE', ec2_state: 'running', ip: null, at: '2031-01-01T00:00:00.000Z' });
+      JSON.stringify({
+        status,
+        service_status: 'AVAILABLE',
+        ec2_state: 'running',
+        ip: null,
+        at: '2031-01-01T00:00:00.000Z',
+      });
     expect(fleet.applyKeyChange(etcdKeys.workerActual(w2), actual('RUNNING'))).toBeNull();
     expect(fleet.applyKeyChange(etcdKeys.workerActual(w2), actual('DRAINING'))).toBe('status');
     workers = [aWorkerView(w1), aWorkerView(w2, { status: 'DRAINING' })];

@@ -39,7 +39,12 @@ export function compileAmiRequirement(requirement: AmiRequirement): CompiledAmiR
   const minVersion = parseVersion(minVersionText);
   if (minVersionText !== null && minVersion === null)
     throw new RangeError(`min_version '${minVersionText}' is not a version such as 2.9 or 2.9.1`);
-  return { namePattern: requirement.name_pattern, matcher: amiPatternMatcher(requirement.name_pattern), minVersion, minVersionText };
+  return {
+    namePattern: requirement.name_pattern,
+    matcher: amiPatternMatcher(requirement.name_pattern),
+    minVersion,
+    minVersionText,
+  };
 }
 
 /**
@@ -52,7 +57,8 @@ export function amiRequirementFailure(
   cmlVersion: readonly number[] | null,
 ): string | null {
   if (amiName === null) return `AMI name unknown; the lab needs one matching '${requirement.namePattern}'`;
-  if (!requirement.matcher.test(amiName)) return `AMI '${amiName}' does not match '${requirement.namePattern}'`;
+  if (!requirement.matcher.test(amiName))
+    return `AMI '${amiName}' does not match '${requirement.namePattern}'`;
   if (requirement.minVersion === null) return null;
   const version = cmlVersion ?? parseVersion(amiName);
   if (version === null) return `CML version unknown; the lab needs ${requirement.minVersionText} or later`;

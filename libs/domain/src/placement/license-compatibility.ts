@@ -8,7 +8,10 @@ export const PERSONAL_LICENSE_NODE_LIMIT = 20;
  * definition's `license_affinity`, or it is ENTERPRISE (a superset of the others). An empty
  * affinity accepts any worker.
  */
-export function licenseSatisfiesAffinity(type: LicenseType | null, affinity: readonly LicenseType[]): boolean {
+export function licenseSatisfiesAffinity(
+  type: LicenseType | null,
+  affinity: readonly LicenseType[],
+): boolean {
   if (affinity.length === 0) return true;
   return type !== null && (type === 'ENTERPRISE' || affinity.includes(type));
 }

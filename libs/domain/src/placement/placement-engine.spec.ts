@@ -24,7 +24,13 @@ const worker = (id: string, overrides: Partial<PlacementCandidate> = {}): Placem
 
 const definition = (overrides: Partial<PlacementDefinition> = {}): PlacementDefinition => ({
   node_count: 5,
-  resource_requirements: { cpu_cores: 4, memory_gb: 8, storage_gb: 20, nested_virt: false, ami_requirements: [] },
+  resource_requirements: {
+    cpu_cores: 4,
+    memory_gb: 8,
+    storage_gb: 20,
+    nested_virt: false,
+    ami_requirements: [],
+  },
   port_template: [
     { name: 'r1', protocol: 'ssh' },
     { name: 'r2', protocol: 'telnet' },
@@ -66,7 +72,12 @@ describe('placement engine', () => {
     }> = [
       { name: 'stopped worker', worker: { status: 'STOPPED' }, category: 'status', reason: /STOPPED/ },
       { name: 'draining worker', worker: { status: 'DRAINING' }, category: 'status', reason: /DRAINING/ },
-      { name: 'CML not available', worker: { serviceStatus: 'STARTING' }, category: 'status', reason: /STARTING/ },
+      {
+        name: 'CML not available',
+        worker: { serviceStatus: 'STARTING' },
+        category: 'status',
+        reason: /STARTING/,
+      },
       {
         name: 'licence outside the affinity',
         worker: { licenseType: 'PERSONAL' },
@@ -90,7 +101,10 @@ describe('placement engine', () => {
       },
       {
         name: 'EVALUATION licence beyond the worker node maximum',
-        worker: { licenseType: 'EVALUATION', declared: { cpu_cores: 16, memory_gb: 64, storage_gb: 500, max_nodes: 10 } },
+        worker: {
+          licenseType: 'EVALUATION',
+          declared: { cpu_cores: 16, memory_gb: 64, storage_gb: 500, max_nodes: 10 },
+        },
         lab: { node_count: 12, license_affinity: ['EVALUATION'] },
         category: 'license',
         reason: /allows 10 nodes/,
@@ -210,9 +224,15 @@ describe('placement engine', () => {
         },
       }),
     );
-    expect(new PlacementFleet([worker('w-1', { amiName: 'cisco-cml2.9.1-ami' })]).decide(lab).kind).toBe('placed');
-    expect(new PlacementFleet([worker('w-1', { amiName: 'cisco-cml2.10.0-ami' })]).decide(lab).kind).toBe('placed');
-    expect(new PlacementFleet([worker('w-1', { amiName: 'cisco-cml2.10.0-img' })]).decide(lab).kind).toBe('no_fit');
+    expect(new PlacementFleet([worker('w-1', { amiName: 'cisco-cml2.9.1-ami' })]).decide(lab).kind).toBe(
+      'placed',
+    );
+    expect(new PlacementFleet([worker('w-1', { amiName: 'cisco-cml2.10.0-ami' })]).decide(lab).kind).toBe(
+      'placed',
+    );
+    expect(new PlacementFleet([worker('w-1', { amiName: 'cisco-cml2.10.0-img' })]).decide(lab).kind).toBe(
+      'no_fit',
+    );
   });
 
   it('compares versions numerically', () => {
@@ -222,16 +242,20 @@ describe('placement engine', () => {
   });
 
   it('takes a worker with exactly as many free ports as the port template has entries', () => {
-    expect(new PlacementFleet([worker('w-1', { freePorts: 2 })]).decide(placementDemandOf(definition())).kind).toBe(
-      'placed',
-    );
+    expect(
+      new PlacementFleet([worker('w-1', { freePorts: 2 })]).decide(placementDemandOf(definition())).kind,
+    ).toBe('placed');
   });
 
   it('bin-packs: the worker fullest after placement wins, by the mean of the four fractions', () => {
     const lab = placementDemandOf(definition());
     const empty = worker('w-a');
-    const half = worker('w-b', { allocated: { cpu_cores: 8, memory_gb: 32, storage_gb: 250, max_nodes: 50 } });
-    const cpuOnly = worker('w-c', { allocated: { cpu_cores: 12, memory_gb: 0, storage_gb: 0, max_nodes: 0 } });
+    const half = worker('w-b', {
+      allocated: { cpu_cores: 8, memory_gb: 32, storage_gb: 250, max_nodes: 50 },
+    });
+    const cpuOnly = worker('w-c', {
+      allocated: { cpu_cores: 12, memory_gb: 0, storage_gb: 0, max_nodes: 0 },
+    });
     expect(utilisationAfter(half, lab)).toBeCloseTo((12 / 16 + 40 / 64 + 270 / 500 + 55 / 100) / 4);
     const decision = new PlacementFleet([empty, half, cpuOnly]).decide(lab);
     expect(decision).toMatchObject({ kind: 'placed', workerId: 'w-b' });
@@ -279,7 +303,12 @@ describe('template choice for a scale-up', () => {
       template('t-dear', { cost_per_hour_usd: 9 }),
       template('t-a', { cost_per_hour_usd: 2 }),
     ];
-    expect(viableTemplates(lab(), templates).map((choice) => choice.id)).toEqual(['t-a', 't-b', 't-dear', 't-unpriced']);
+    expect(viableTemplates(lab(), templates).map((choice) => choice.id)).toEqual([
+      't-a',
+      't-b',
+      't-dear',
+      't-unpriced',
+    ]);
   });
 
   it('never chooses a disabled template, however cheap', () => {
@@ -289,7 +318,10 @@ describe('template choice for a scale-up', () => {
 
   it('leaves out templates too small, off-licence, short of ports or with an unfit AMI', () => {
     const templates = [
-      template('t-small', { capacity: { cpu_cores: 2, memory_gb: 192, storage_gb: 1000 }, cost_per_hour_usd: 1 }),
+      template('t-small', {
+        capacity: { cpu_cores: 2, memory_gb: 192, storage_gb: 1000 },
+        cost_per_hour_usd: 1,
+      }),
       template('t-personal', { license_type: 'PERSONAL', cost_per_hour_usd: 1 }),
       template('t-few-nodes', { max_nodes: 4, cost_per_hour_usd: 1 }),
       template('t-ports', { port_range: { start: 2000, end: 2000 }, cost_per_hour_usd: 1 }),

@@ -6,7 +6,11 @@ import type {
   LicenseType,
   PlacementRejectionCategory,
 } from '@lcm/contracts';
-import { amiRequirementFailure, compileAmiRequirement, type CompiledAmiRequirement } from './ami-requirements';
+import {
+  amiRequirementFailure,
+  compileAmiRequirement,
+  type CompiledAmiRequirement,
+} from './ami-requirements';
 import { licenseNodeLimit, licenseSatisfiesAffinity } from './license-compatibility';
 
 /** What one session of a definition asks of a worker, compiled once per definition. */
@@ -58,7 +62,11 @@ export type RejectionSummary = Partial<Record<PlacementRejectionCategory, number
 
 export type PlacementDecision =
   | { readonly kind: 'placed'; readonly workerId: string; readonly score: number }
-  | { readonly kind: 'no_fit'; readonly rejections: readonly WorkerRejection[]; readonly summary: RejectionSummary };
+  | {
+      readonly kind: 'no_fit';
+      readonly rejections: readonly WorkerRejection[];
+      readonly summary: RejectionSummary;
+    };
 
 const DIMENSIONS = ['cpu_cores', 'memory_gb', 'storage_gb', 'max_nodes'] as const;
 
@@ -100,7 +108,9 @@ const CHECKS: ReadonlyArray<readonly [PlacementRejectionCategory, Check]> = [
       const declared = worker.declared;
       if (declared === null) return 'no declared capacity (decision 13)';
       if (hasCapacityFor(worker, demand)) return null;
-      return DIMENSIONS.filter((dimension) => demand.capacity[dimension] > declared[dimension] - worker.allocated[dimension])
+      return DIMENSIONS.filter(
+        (dimension) => demand.capacity[dimension] > declared[dimension] - worker.allocated[dimension],
+      )
         .map((dimension) => {
           const free = Math.max(0, declared[dimension] - worker.allocated[dimension]);
           return `${dimension} ${demand.capacity[dimension]} needed, ${free} free`;
@@ -111,7 +121,9 @@ const CHECKS: ReadonlyArray<readonly [PlacementRejectionCategory, Check]> = [
   [
     'ports',
     (worker, demand) =>
-      worker.freePorts >= demand.portCount ? null : `${demand.portCount} ports needed, ${worker.freePorts} free`,
+      worker.freePorts >= demand.portCount
+        ? null
+        : `${demand.portCount} ports needed, ${worker.freePorts} free`,
   ],
 ];
 
@@ -190,7 +202,10 @@ export class PlacementFleet {
   private generation = 0;
 
   constructor(candidates: Iterable<PlacementCandidate>) {
-    this.workers = [...candidates].map((candidate) => ({ ...candidate, allocated: { ...candidate.allocated } }));
+    this.workers = [...candidates].map((candidate) => ({
+      ...candidate,
+      allocated: { ...candidate.allocated },
+    }));
     this.workers.sort(byId);
     for (const worker of this.workers) this.index.set(worker.id, worker);
   }
@@ -212,7 +227,8 @@ export class PlacementFleet {
     let best: FleetWorker | null = null;
     let bestScore = -1;
     for (const worker of this.lastingCandidates(demand)) {
-      if (worker.declared === null || worker.freePorts < demand.portCount || !hasCapacityFor(worker, demand)) continue;
+      if (worker.declared === null || worker.freePorts < demand.portCount || !hasCapacityFor(worker, demand))
+        continue;
       const score = utilisationAfter(worker, demand);
       if (score > bestScore) {
         best = worker;
@@ -268,7 +284,10 @@ export class PlacementFleet {
     const worker = this.index.get(workerId);
     if (!worker) return;
     for (const dimension of DIMENSIONS)
-      worker.allocated[dimension] = Math.max(0, worker.allocated[dimension] + sign * demand.capacity[dimension]);
+      worker.allocated[dimension] = Math.max(
+        0,
+        worker.allocated[dimension] + sign * demand.capacity[dimension],
+      );
     worker.freePorts = Math.max(0, worker.freePorts - sign * demand.portCount);
   }
 }

@@ -1,5 +1,10 @@
 import type { WorkerTemplate } from '@lcm/contracts';
-import { type PlacementCandidate, type PlacementDemand, rejectionOf, type WorkerRejection } from './placement-engine';
+import {
+  type PlacementCandidate,
+  type PlacementDemand,
+  rejectionOf,
+  type WorkerRejection,
+} from './placement-engine';
 
 /** Every category but status: a template describes a worker that would run once started. */
 const TEMPLATE_CATEGORIES = ['license', 'ami', 'capacity', 'ports'] as const;
@@ -35,7 +40,10 @@ const costOf = (template: WorkerTemplate) => template.cost_per_hour_usd ?? Numbe
  * AMI, capacity, ports), cheapest first; a template without a price comes after priced ones, and
  * equal prices go by id. Disabled templates are never returned (spec §3.6: scale-up refuses them).
  */
-export function viableTemplates(demand: PlacementDemand, templates: readonly WorkerTemplate[]): WorkerTemplate[] {
+export function viableTemplates(
+  demand: PlacementDemand,
+  templates: readonly WorkerTemplate[],
+): WorkerTemplate[] {
   return templates
     .filter((template) => template.enabled && templateRejection(template, demand) === null)
     .sort((a, b) => costOf(a) - costOf(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

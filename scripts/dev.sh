@@ -16,9 +16,20 @@ export INTERNAL_API_KEYS=${INTERNAL_API_KEYS:-local-development-controller-key}
 # lablet-controller: the LDS and GradingEngine simulators post their CloudEvents to its /api/events;
 # a worker's CML is the fleet simulator's worker keyed by its EC2 instance id (auto-registered).
 export SIM_SINK_URL=${SIM_SINK_URL:-http://127.0.0.1:8082/api/events}
-export CML_URL_TEMPLATE=${CML_URL_TEMPLATE:-http://127.0.0.1:9440/workers/{instance_id}}
 export LDS_URL=${LDS_URL:-http://127.0.0.1:9450}
 export GRADING_URL=${GRADING_URL:-http://127.0.0.1:9460}
+
+# worker-controller: EC2 + CloudWatch are moto on loopback unless AWS_ENDPOINT_URL says otherwise
+# (set it to an empty string for real AWS); moto gets a VPC, subnet, security group and CML AMI, and
+# every instance is a simulated CML host of the fleet simulator.
+export AWS_ENDPOINT_URL=${AWS_ENDPOINT_URL-http://127.0.0.1:5000}
+export AWS_REGION=${AWS_REGION:-us-east-1}
+export CML_URL_TEMPLATE=${CML_URL_TEMPLATE:-http://127.0.0.1:9440/workers/\{instance_id\}}
+if [ -n "$AWS_ENDPOINT_URL" ]; then
+  export AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-test} AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-test}
+  export WORKER_REGIONS_CONFIG=${WORKER_REGIONS_CONFIG:-.infra/worker-regions.json}
+  pnpm exec tsx scripts/infra/moto-prepare.ts --out "$WORKER_REGIONS_CONFIG" >/dev/null
+fi
 
 pids=()
 stop_all() {
@@ -46,6 +57,7 @@ cat <<EOF
 [dev] simulators: CML fleet 127.0.0.1:9440, LDS 127.0.0.1:9450, GradingEngine 127.0.0.1:9460
 [dev] control plane: http://127.0.0.1:8020 (API docs at /api/docs; dev tokens: POST /api/auth/dev-token)
 [dev] lablet-controller: http://127.0.0.1:8082 (CloudEvents at /api/events, admin at /api/admin/stats)
+[dev] worker-controller admin: http://127.0.0.1:8083 (regions file: ${WORKER_REGIONS_CONFIG:-none})
 [dev] Ctrl-C stops everything
 EOF
 wait

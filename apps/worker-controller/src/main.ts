@@ -8,7 +8,11 @@ import { Decisions } from './operations/decisions';
 import { workerControllerReconcilers } from './reconcilers';
 
 const config = loadWorkerControllerConfig();
-const logger = createLogger({ service: 'worker-controller', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+const logger = createLogger({
+  service: 'worker-controller',
+  level: config.LOG_LEVEL,
+  format: config.LOG_FORMAT,
+});
 const regions = RegionsConfig.load(config.WORKER_REGIONS_CONFIG);
 const aws = AwsRegions.sdk({ endpoint: config.AWS_ENDPOINT_URL, logger });
 const cml = CmlClients.http({
@@ -48,7 +52,10 @@ void runControllerMain({
         },
       },
       etcd,
-      { metricsPollIntervalMs: config.METRICS_POLL_INTERVAL_MS, discoveryIntervalMs: config.DISCOVERY_INTERVAL_MS },
+      {
+        metricsPollIntervalMs: config.METRICS_POLL_INTERVAL_MS,
+        discoveryIntervalMs: config.DISCOVERY_INTERVAL_MS,
+      },
     ).all;
   },
   stats: () => ({ decisions: decisions?.snapshot() ?? {} }),

@@ -33,7 +33,10 @@ export const workerControllerEnvSchema = controllerEnvSchema(WORKER_CONTROLLER_P
     .string()
     .min(1)
     .default('https://{address}')
-    .refine((template) => /\{(address|public_ip|private_ip|instance_id)\}/.test(template), 'needs a placeholder such as {address}'),
+    .refine(
+      (template) => /\{(address|public_ip|private_ip|instance_id)\}/.test(template),
+      'needs a placeholder such as {address}',
+    ),
   CML_USERNAME: z.string().min(1).default('admin'),
   CML_PASSWORD: z.string().min(1).default('admin'),
   /** Workers ship self-signed certificates. */

@@ -9,7 +9,11 @@ export class AwsRegions {
 
   static sdk(options: { endpoint: string | undefined; logger: IntegrationLogger }): AwsRegions {
     return new AwsRegions(
-      (region) => new AwsSdkAdapter({ region, ...(options.endpoint ? { endpoint: options.endpoint } : {}) }, { logger: options.logger }),
+      (region) =>
+        new AwsSdkAdapter(
+          { region, ...(options.endpoint ? { endpoint: options.endpoint } : {}) },
+          { logger: options.logger },
+        ),
     );
   }
 

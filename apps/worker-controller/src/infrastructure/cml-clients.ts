@@ -47,7 +47,12 @@ export class CmlClients {
       settings.urlTemplate,
       (baseUrl) =>
         new CmlHttpAdapter(
-          { baseUrl: `${baseUrl}/api/v0`, username: settings.username, password: settings.password, verifyTls: settings.verifyTls },
+          {
+            baseUrl: `${baseUrl}/api/v0`,
+            username: settings.username,
+            password: settings.password,
+            verifyTls: settings.verifyTls,
+          },
           // One attempt per pass: a worker that does not answer is reported and looked at again next time.
           { timeoutMs: settings.timeoutMs, retry: { maxAttempts: 1 }, logger: settings.logger },
         ),

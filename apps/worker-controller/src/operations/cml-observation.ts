@@ -1,7 +1,13 @@
 import { type CmlLicense, type CmlMetrics, type LicenseStatus } from '@lcm/contracts';
-import { type CmlLicensing, type CmlSystemHealth, type CmlSystemInformation, type CmlSystemStats } from '@lcm/integrations/cml';
+import {
+  type CmlLicensing,
+  type CmlSystemHealth,
+  type CmlSystemInformation,
+  type CmlSystemStats,
+} from '@lcm/integrations/cml';
 
-const percent = (value: number | null): number | null => (value === null ? null : Math.min(100, Math.max(0, value)));
+const percent = (value: number | null): number | null =>
+  value === null ? null : Math.min(100, Math.max(0, value));
 const count = (value: number | null | undefined): number => Math.max(0, Math.round(value ?? 0));
 
 /** What one poll read from a worker's CML; each part null when that call failed. */
@@ -35,7 +41,13 @@ export function cmlMetricsFrom(readings: CmlReadings, syncedAt: Date): CmlMetric
           computes: [],
         }
       : null,
-    system_health: health ? { valid: health.valid ?? false, is_licensed: health.is_licensed ?? false, is_enterprise: health.is_enterprise ?? false } : null,
+    system_health: health
+      ? {
+          valid: health.valid ?? false,
+          is_licensed: health.is_licensed ?? false,
+          is_enterprise: health.is_enterprise ?? false,
+        }
+      : null,
     last_synced_at: syncedAt.toISOString(),
   };
 }
@@ -51,12 +63,16 @@ export function licenseStatusFrom(licensing: CmlLicensing): LicenseStatus {
   return 'UNREGISTERED';
 }
 
-export function cmlLicenseFrom(licensing: CmlLicensing): Omit<CmlLicense, 'has_token' | 'operation_in_progress'> {
+export function cmlLicenseFrom(
+  licensing: CmlLicensing,
+): Omit<CmlLicense, 'has_token' | 'operation_in_progress'> {
   const expires = licensing.authorization?.expires ?? licensing.registration?.expires ?? null;
   return {
     status: licenseStatusFrom(licensing),
     expiry_date: expires && !Number.isNaN(Date.parse(expires)) ? new Date(expires).toISOString() : null,
-    features: licensing.features.map((feature) => feature.name ?? feature.id).filter((name): name is string => !!name),
+    features: licensing.features
+      .map((feature) => feature.name ?? feature.id)
+      .filter((name): name is string => !!name),
     raw_info: {
       registration_status: licensing.registration?.status ?? null,
       authorization_status: licensing.authorization?.status ?? null,

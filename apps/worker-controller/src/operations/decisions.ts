@@ -30,6 +30,8 @@ export class Decisions {
 
   /** `{ 'decision:outcome': count }` for /api/admin/stats and tests. */
   snapshot(): Record<string, number> {
-    return Object.fromEntries([...this.counts.entries()].sort(([left], [right]) => left.localeCompare(right)));
+    return Object.fromEntries(
+      [...this.counts.entries()].sort(([left], [right]) => left.localeCompare(right)),
+    );
   }
 }

@@ -1,4 +1,9 @@
-import { type AwsWorkerPort, type Ec2InstanceInfo, type Ec2InstanceStatus, type InstanceMetricQuery } from '@lcm/integrations/aws';
+import {
+  type AwsWorkerPort,
+  type Ec2InstanceInfo,
+  type Ec2InstanceStatus,
+  type InstanceMetricQuery,
+} from '@lcm/integrations/aws';
 
 /** CloudWatch accepts 500 queries per GetMetricData; two per worker. */
 const WORKERS_PER_METRIC_REQUEST = 250;
@@ -21,24 +26,45 @@ const latest = (values: { value: number }[] | undefined): number | null => {
  * region: one DescribeInstances, one DescribeInstanceStatus and one GetMetricData per 250
  * instances, however many workers there are (AWS.md request-rate ceilings).
  */
-export async function readInstances(aws: AwsWorkerPort, instanceIds: readonly string[], now: Date): Promise<Map<string, InstanceReadings>> {
+export async function readInstances(
+  aws: AwsWorkerPort,
+  instanceIds: readonly string[],
+  now: Date,
+): Promise<Map<string, InstanceReadings>> {
   const readings = new Map<string, InstanceReadings>();
   if (instanceIds.length === 0) return readings;
-  const [instances, statuses] = await Promise.all([aws.describeInstances(instanceIds), aws.describeInstanceStatuses(instanceIds)]);
+  const [instances, statuses] = await Promise.all([
+    aws.describeInstances(instanceIds),
+    aws.describeInstanceStatuses(instanceIds),
+  ]);
   const cloudwatch = new Map<string, { cpu: number | null; memory: number | null }>();
   for (let start = 0; start < instanceIds.length; start += WORKERS_PER_METRIC_REQUEST) {
     const chunk = instanceIds.slice(start, start + WORKERS_PER_METRIC_REQUEST);
     const queries: InstanceMetricQuery[] = chunk.flatMap((instanceId, index) => [
       { id: `cpu_${index}`, namespace: 'AWS/EC2', metricName: 'CPUUtilization', instanceId, stat: 'Average' },
-      { id: `mem_${index}`, namespace: 'CWAgent', metricName: 'mem_used_percent', instanceId, stat: 'Average' },
+      {
+        id: `mem_${index}`,
+        namespace: 'CWAgent',
+        metricName: 'mem_used_percent',
+        instanceId,
+        stat: 'Average',
+      },
     ]);
     const series = new Map(
-      (await aws.getMetricData({ queries, start: new Date(now.getTime() - 2 * METRIC_PERIOD_SECONDS * 1000), end: now, periodSeconds: METRIC_PERIOD_SECONDS })).map(
-        (result) => [result.id, result.datapoints],
-      ),
+      (
+        await aws.getMetricData({
+          queries,
+          start: new Date(now.getTime() - 2 * METRIC_PERIOD_SECONDS * 1000),
+          end: now,
+          periodSeconds: METRIC_PERIOD_SECONDS,
+        })
+      ).map((result) => [result.id, result.datapoints]),
     );
     chunk.forEach((instanceId, index) =>
-      cloudwatch.set(instanceId, { cpu: latest(series.get(`cpu_${index}`)), memory: latest(series.get(`mem_${index}`)) }),
+      cloudwatch.set(instanceId, {
+        cpu: latest(series.get(`cpu_${index}`)),
+        memory: latest(series.get(`mem_${index}`)),
+      }),
     );
   }
   const byId = new Map(instances.map((instance) => [instance.instance_id, instance]));

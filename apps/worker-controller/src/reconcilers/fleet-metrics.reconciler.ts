@@ -1,7 +1,13 @@
 import { type CmlWorker, type ReportWorkerMetricsBody, type SystemSettings } from '@lcm/contracts';
 import { evaluateIdleness, evaluateScaleDown, recordActivity, type ScaleDownGuard } from '@lcm/domain';
 import { type CmlPort } from '@lcm/integrations/cml';
-import { done, type KeySource, ListSource, type Reconciler, type ReconcileResult } from '@lcm/reconciler-runtime';
+import {
+  done,
+  type KeySource,
+  ListSource,
+  type Reconciler,
+  type ReconcileResult,
+} from '@lcm/reconciler-runtime';
 import { type CmlReadings, cmlLicenseFrom, cmlMetricsFrom } from '../operations/cml-observation';
 import { reportDrift } from '../operations/drift';
 import { type InstanceReadings, readInstances, statusCheckSummary } from '../operations/ec2-fleet-readings';
@@ -81,20 +87,44 @@ export class FleetMetricsReconciler implements Reconciler {
     // Due now or before the next pass (the settings' poll interval sets next_refresh_at; a refresh request sets it to now).
     const horizon = now.getTime() + this.passIntervalMs / 2;
     const due = workers.filter(
-      (worker) => worker.aws_instance_id && (worker.cloudwatch.next_refresh_at === null || Date.parse(worker.cloudwatch.next_refresh_at) <= horizon),
+      (worker) =>
+        worker.aws_instance_id &&
+        (worker.cloudwatch.next_refresh_at === null ||
+          Date.parse(worker.cloudwatch.next_refresh_at) <= horizon),
     );
     const readings = new Map<string, InstanceReadings>();
     for (const [region, regional] of groupBy(due, (worker) => worker.aws_region)) {
-      const byRegion = await readInstances(deps.aws.port(region), regional.map((worker) => worker.aws_instance_id as string), now);
+      const byRegion = await readInstances(
+        deps.aws.port(region),
+        regional.map((worker) => worker.aws_instance_id as string),
+        now,
+      );
       for (const [instanceId, reading] of byRegion) readings.set(instanceId, reading);
     }
-    const summary: MetricsPassSummary = { workers: workers.length, collected: 0, cml_failures: 0, drift_reports: 0, activity_reports: 0, drained: 0, duration_ms: 0 };
+    const summary: MetricsPassSummary = {
+      workers: workers.length,
+      collected: 0,
+      cml_failures: 0,
+      drift_reports: 0,
+      activity_reports: 0,
+      drained: 0,
+      duration_ms: 0,
+    };
     const scaleDown = new ScaleDownBudget(settings, workers, this.lastDrainAt);
     await mapLimited(due, deps.settings.cmlConcurrency, async (worker) => {
       try {
-        await this.observeWorker(worker, readings.get(worker.aws_instance_id as string) ?? null, settings, scaleDown, summary);
+        await this.observeWorker(
+          worker,
+          readings.get(worker.aws_instance_id as string) ?? null,
+          settings,
+          scaleDown,
+          summary,
+        );
       } catch (error) {
-        deps.logger.warn({ worker_id: worker.id, err: error }, 'metrics of one worker failed; the pass goes on');
+        deps.logger.warn(
+          { worker_id: worker.id, err: error },
+          'metrics of one worker failed; the pass goes on',
+        );
       }
     });
     this.lastDrainAt = scaleDown.lastDrainAt;
@@ -121,15 +151,23 @@ export class FleetMetricsReconciler implements Reconciler {
     const metrics = cmlReadings ? cmlMetricsFrom(cmlReadings, now) : null;
     const body: ReportWorkerMetricsBody = {
       collected_at: now.toISOString(),
-      ec2: { ec2_instance_state_detail: instance.state, ec2_system_status_check: statusCheckSummary(reading?.status ?? null) },
-      cloudwatch: { cpu_utilization: reading?.cpu_utilization ?? null, memory_utilization: reading?.memory_utilization ?? null },
+      ec2: {
+        ec2_instance_state_detail: instance.state,
+        ec2_system_status_check: statusCheckSummary(reading?.status ?? null),
+      },
+      cloudwatch: {
+        cpu_utilization: reading?.cpu_utilization ?? null,
+        memory_utilization: reading?.memory_utilization ?? null,
+      },
       ...(metrics ? { metrics } : {}),
       ...(cmlReadings?.licensing ? { license: cmlLicenseFrom(cmlReadings.licensing) } : {}),
     };
     await deps.cpa.workers.reportMetrics({ params: { worker_id: worker.id }, body });
     summary.collected++;
-    const idleCheckDue = worker.next_idle_check_at === null || Date.parse(worker.next_idle_check_at) <= now.getTime();
-    if (cml && worker.status === 'RUNNING' && idleCheckDue) await this.checkActivity(worker, cml.client, settings, scaleDown, summary);
+    const idleCheckDue =
+      worker.next_idle_check_at === null || Date.parse(worker.next_idle_check_at) <= now.getTime();
+    if (cml && worker.status === 'RUNNING' && idleCheckDue)
+      await this.checkActivity(worker, cml.client, settings, scaleDown, summary);
   }
 
   /** Each part on its own: one failing call (502, timeout, 401) leaves the others' readings. */
@@ -157,7 +195,13 @@ export class FleetMetricsReconciler implements Reconciler {
    * plane will evaluate it; with scale-down enabled an idle worker that passes every guard is
    * drained before the report, so the control plane does not also auto-pause it.
    */
-  private async checkActivity(worker: CmlWorker, cml: CmlPort, settings: SystemSettings, scaleDown: ScaleDownBudget, summary: MetricsPassSummary): Promise<void> {
+  private async checkActivity(
+    worker: CmlWorker,
+    cml: CmlPort,
+    settings: SystemSettings,
+    scaleDown: ScaleDownBudget,
+    summary: MetricsPassSummary,
+  ): Promise<void> {
     const { deps } = this;
     const now = deps.now();
     const since = worker.last_activity_check_at ? Date.parse(worker.last_activity_check_at) : 0;
@@ -178,7 +222,11 @@ export class FleetMetricsReconciler implements Reconciler {
       start_initiated_at: worker.start_initiated_at,
       activity: { ...worker, recent_activity_events: worker.recent_activity_events },
     };
-    const idle = evaluateIdleness({ ...subject, activity: recordActivity(subject.activity, activityReport, settings.idle_detection) }, settings.idle_detection, now);
+    const idle = evaluateIdleness(
+      { ...subject, activity: recordActivity(subject.activity, activityReport, settings.idle_detection) },
+      settings.idle_detection,
+      now,
+    );
     if (settings.scaling.scale_down_enabled) await this.considerScaleDown(worker, idle, scaleDown, summary);
     await deps.cpa.workers.reportActivity({ params: { worker_id: worker.id }, body: activityReport });
     summary.activity_reports++;
@@ -199,11 +247,14 @@ export class FleetMetricsReconciler implements Reconciler {
       running_workers: scaleDown.runningWorkers,
       last_drain_at: scaleDown.lastDrainAt,
       sessions_on_worker: worker.session_ids.length,
-      sessions_due_within_grace: worker.session_ids.length > 0 ? 0 : await scaleDown.sessionsDue(() => this.pendingSessionsDue(now)),
+      sessions_due_within_grace:
+        worker.session_ids.length > 0 ? 0 : await scaleDown.sessionsDue(() => this.pendingSessionsDue(now)),
       now,
     });
     if (!decision.drain) {
-      deps.decisions.record('scale_down', `kept:${decision.blocked_by satisfies ScaleDownGuard}`, { worker_id: worker.id });
+      deps.decisions.record('scale_down', `kept:${decision.blocked_by satisfies ScaleDownGuard}`, {
+        worker_id: worker.id,
+      });
       return;
     }
     try {
@@ -215,14 +266,21 @@ export class FleetMetricsReconciler implements Reconciler {
     }
     scaleDown.drained(now);
     summary.drained++;
-    deps.decisions.record('scale_down', 'drained', { worker_id: worker.id, running_workers_left: scaleDown.runningWorkers });
+    deps.decisions.record('scale_down', 'drained', {
+      worker_id: worker.id,
+      running_workers_left: scaleDown.runningWorkers,
+    });
   }
 
   /** FR-2.5.3a: sessions still waiting for a worker whose timeslot starts within the grace period (or as soon as possible). */
   private async pendingSessionsDue(now: Date): Promise<number> {
     const graceEnd = now.getTime() + this.deps.settings.scaleDownGraceMinutes * 60_000;
-    const pending = await listAll((query) => this.deps.cpa.sessions.list({ query: { ...query, status: [...ACTIVE_SESSION_STATUSES_DUE] } }));
-    return pending.filter((session) => session.timeslot_start === null || Date.parse(session.timeslot_start) <= graceEnd).length;
+    const pending = await listAll((query) =>
+      this.deps.cpa.sessions.list({ query: { ...query, status: [...ACTIVE_SESSION_STATUSES_DUE] } }),
+    );
+    return pending.filter(
+      (session) => session.timeslot_start === null || Date.parse(session.timeslot_start) <= graceEnd,
+    ).length;
   }
 }
 
@@ -239,7 +297,10 @@ class ScaleDownBudget {
     const drainedByUs = workers
       .filter((worker) => worker.drain_reason === 'scale_down' && worker.drain_started_at)
       .map((worker) => new Date(worker.drain_started_at as string));
-    this.lastDrainAt = [lastDrainAt, ...drainedByUs].reduce<Date | null>((latest, at) => (at && (!latest || at > latest) ? at : latest), null);
+    this.lastDrainAt = [lastDrainAt, ...drainedByUs].reduce<Date | null>(
+      (latest, at) => (at && (!latest || at > latest) ? at : latest),
+      null,
+    );
   }
 
   /** The pending sessions are read once per pass, and only if some worker gets that far. */

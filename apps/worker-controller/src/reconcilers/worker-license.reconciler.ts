@@ -1,9 +1,23 @@
-import { decodeEtcdValue, etcdKeys, etcdPrefixes, parseEtcdKey, type WorkerLicenseValue } from '@lcm/contracts';
+import {
+  decodeEtcdValue,
+  etcdKeys,
+  etcdPrefixes,
+  parseEtcdKey,
+  type WorkerLicenseValue,
+} from '@lcm/contracts';
 import { isNotFoundError } from '@lcm/cpa-client';
 import { type CmlPort } from '@lcm/integrations/cml';
 import { isConflict, isIntegrationError } from '@lcm/integrations/http';
 import { type Etcd3 } from 'etcd3';
-import { done, EtcdPrefixSource, type KeySource, ListSource, type Reconciler, type ReconcileResult, requeueAfter } from '@lcm/reconciler-runtime';
+import {
+  done,
+  EtcdPrefixSource,
+  type KeySource,
+  ListSource,
+  type Reconciler,
+  type ReconcileResult,
+  requeueAfter,
+} from '@lcm/reconciler-runtime';
 import { listAll } from '../operations/paging';
 import { type WorkerControllerDeps } from '../operations/worker-context';
 
@@ -11,7 +25,10 @@ import { type WorkerControllerDeps } from '../operations/worker-context';
 const REGISTRATION_TIMEOUT_MS = 90_000;
 const REGISTRATION_POLL_MS = 2_000;
 
-export function workerLicenseSources(deps: Pick<WorkerControllerDeps, 'cpa' | 'logger'>, etcd: Etcd3): KeySource[] {
+export function workerLicenseSources(
+  deps: Pick<WorkerControllerDeps, 'cpa' | 'logger'>,
+  etcd: Etcd3,
+): KeySource[] {
   return [
     new EtcdPrefixSource({
       name: 'license-keys',
@@ -24,7 +41,9 @@ export function workerLicenseSources(deps: Pick<WorkerControllerDeps, 'cpa' | 'l
       },
     }),
     new ListSource('license-operations', async () =>
-      (await listAll((query) => deps.cpa.workers.list({ query }))).filter((worker) => worker.license?.operation_in_progress).map((worker) => worker.id),
+      (await listAll((query) => deps.cpa.workers.list({ query })))
+        .filter((worker) => worker.license?.operation_in_progress)
+        .map((worker) => worker.id),
     ),
   ];
 }
@@ -67,9 +86,12 @@ export class WorkerLicenseReconciler implements Reconciler {
       if (isNotFoundError(error)) return done();
       throw error;
     }
-    if (worker.status === 'PROVISIONING' || worker.status === 'STARTING' || worker.status === 'PENDING') return requeueAfter(deps.settings.transitionPollMs, 'worker_starting');
-    const cml = worker.status === 'RUNNING' || worker.status === 'DRAINING' ? deps.cml.forWorker(worker) : null;
-    if (!cml) return this.complete(workerId, request, false, `worker is ${worker.status}; CML is not reachable`);
+    if (worker.status === 'PROVISIONING' || worker.status === 'STARTING' || worker.status === 'PENDING')
+      return requeueAfter(deps.settings.transitionPollMs, 'worker_starting');
+    const cml =
+      worker.status === 'RUNNING' || worker.status === 'DRAINING' ? deps.cml.forWorker(worker) : null;
+    if (!cml)
+      return this.complete(workerId, request, false, `worker is ${worker.status}; CML is not reachable`);
     try {
       if (request.operation === 'deregister') {
         try {
@@ -88,11 +110,16 @@ export class WorkerLicenseReconciler implements Reconciler {
     }
   }
 
-  private async register(workerId: string, request: WorkerLicenseValue, cml: CmlPort): Promise<ReconcileResult> {
+  private async register(
+    workerId: string,
+    request: WorkerLicenseValue,
+    cml: CmlPort,
+  ): Promise<ReconcileResult> {
     const issuedAt = this.issued.get(workerId);
     if (issuedAt === undefined) {
       if (!request.token) return this.complete(workerId, request, false, 'no registration token stored');
-      if (!request.reregister && (await cml.getLicensing()).registration?.status === 'COMPLETED') return this.complete(workerId, request, true);
+      if (!request.reregister && (await cml.getLicensing()).registration?.status === 'COMPLETED')
+        return this.complete(workerId, request, true);
       try {
         await cml.registerLicense(request.token, request.reregister ?? false);
       } catch (error) {
@@ -112,18 +139,37 @@ export class WorkerLicenseReconciler implements Reconciler {
   ): Promise<ReconcileResult> {
     const status = (await cml.getLicensing()).registration?.status?.toUpperCase() ?? '';
     if (status === 'COMPLETED') return this.complete(workerId, request, true);
-    if (['FAILED', 'EXPIRED', 'RETRY_FAILED'].includes(status)) return this.complete(workerId, request, false, `registration ${status}`);
-    if (this.deps.now().getTime() - issuedAt > REGISTRATION_TIMEOUT_MS) return this.complete(workerId, request, false, `registration still ${status || 'pending'} after ${REGISTRATION_TIMEOUT_MS / 1000} s`);
+    if (['FAILED', 'EXPIRED', 'RETRY_FAILED'].includes(status))
+      return this.complete(workerId, request, false, `registration ${status}`);
+    if (this.deps.now().getTime() - issuedAt > REGISTRATION_TIMEOUT_MS)
+      return this.complete(
+        workerId,
+        request,
+        false,
+        `registration still ${status || 'pending'} after ${REGISTRATION_TIMEOUT_MS / 1000} s`,
+      );
     return requeueAfter(REGISTRATION_POLL_MS, 'registering');
   }
 
-  private async complete(workerId: string, request: WorkerLicenseValue, succeeded: boolean, errorMessage?: string): Promise<ReconcileResult> {
+  private async complete(
+    workerId: string,
+    request: WorkerLicenseValue,
+    succeeded: boolean,
+    errorMessage?: string,
+  ): Promise<ReconcileResult> {
     await this.deps.cpa.workers.completeLicenseOperation({
       params: { worker_id: workerId },
-      body: { operation: request.operation, succeeded, ...(errorMessage ? { error_message: errorMessage } : {}) },
+      body: {
+        operation: request.operation,
+        succeeded,
+        ...(errorMessage ? { error_message: errorMessage } : {}),
+      },
     });
     this.issued.delete(workerId);
-    this.deps.decisions.record('license', `${request.operation}:${succeeded ? 'succeeded' : 'failed'}`, { worker_id: workerId, error: errorMessage });
+    this.deps.decisions.record('license', `${request.operation}:${succeeded ? 'succeeded' : 'failed'}`, {
+      worker_id: workerId,
+      error: errorMessage,
+    });
     return done();
   }
 }

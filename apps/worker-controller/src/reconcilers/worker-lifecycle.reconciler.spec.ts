@@ -1,5 +1,5 @@
 import { apiContract } from '@lcm/contracts';
-import { InvalidError, UnavailableError } from '@lcm/integrations/http';
+import { InvalidError } from '@lcm/integrations/http';
 import { RegionsConfig } from '../config/regions-config';
 import { FakeFleet } from '../testing/fake-fleet';
 import { reconcileContext } from '../testing/reconcile-context';
@@ -29,15 +29,25 @@ describe('worker lifecycle (spec §7.2 status table)', () => {
     expect(instance).toMatchObject({
       instance_type: 'm5zn.metal',
       subnet_id: 'subnet-1',
-      tags: { 'lcm:worker-id': worker.id, 'lcm:template': 'multi-sessions', 'lcm:deployment': 'lcm-test', ManagedBy: 'cml-cloud-manager', team: 'lcm' },
+      tags: {
+        'lcm:worker-id': worker.id,
+        'lcm:template': 'multi-sessions',
+        'lcm:deployment': 'lcm-test',
+        ManagedBy: 'cml-cloud-manager',
+        team: 'lcm',
+      },
     });
-    expect(fleet.workers.get(worker.id)).toMatchObject({ status: 'PROVISIONING', aws_instance_id: instance?.instance_id, ami_name: 'CML-2.9.1-build-7' });
+    expect(fleet.workers.get(worker.id)).toMatchObject({
+      status: 'PROVISIONING',
+      aws_instance_id: instance?.instance_id,
+      ami_name: 'CML-2.9.1-build-7',
+    });
   });
 
   it('never launches a second instance when the report of the first was lost (crash after RunInstances)', async () => {
     const worker = fleet.add();
-    fleet.cpa.failNext(routes.patchWorker, new UnavailableError({ method: 'PATCH', path: '/x', status: 503, code: 'DEPENDENCY_UNAVAILABLE', detail: 'lost' }));
-    await expect(step(worker.id)).rejects.toBeInstanceOf(UnavailableError);
+    fleet.cpa.failNext(routes.patchWorker, 503);
+    await expect(step(worker.id)).rejects.toThrow(/503/);
     await step(worker.id);
     expect(fleet.aws.instances.size).toBe(1);
     expect(fleet.workers.get(worker.id)?.status).toBe('PROVISIONING');
@@ -56,7 +66,15 @@ describe('worker lifecycle (spec §7.2 status table)', () => {
   });
 
   it('makes the worker FAILED when EC2 rejects the launch', async () => {
-    fleet.aws.recorder.failNext('launchInstance', new InvalidError({ system: 'aws', operation: 'launchInstance', code: 'InvalidParameterValue', message: 'bad instance type' }));
+    fleet.aws.recorder.failNext(
+      'launchInstance',
+      new InvalidError({
+        system: 'aws',
+        operation: 'launchInstance',
+        code: 'InvalidParameterValue',
+        message: 'bad instance type',
+      }),
+    );
     const worker = fleet.add();
     await expect(step(worker.id)).resolves.toEqual({ kind: 'done' });
     expect(fleet.statuses(worker.id)).toEqual(['FAILED']);
@@ -67,9 +85,15 @@ describe('worker lifecycle (spec §7.2 status table)', () => {
     const worker = fleet.add();
     await step(worker.id);
     const instanceId = fleet.workers.get(worker.id)?.aws_instance_id as string;
-    fleet.cmlFor(instanceId).systemInformation = { ...fleet.cmlFor(instanceId).systemInformation, ready: false };
+    fleet.cmlFor(instanceId).systemInformation = {
+      ...fleet.cmlFor(instanceId).systemInformation,
+      ready: false,
+    };
     await expect(step(worker.id)).resolves.toMatchObject({ kind: 'requeue', reason: 'cml_not_ready' });
-    fleet.cmlFor(instanceId).systemInformation = { ...fleet.cmlFor(instanceId).systemInformation, ready: true };
+    fleet.cmlFor(instanceId).systemInformation = {
+      ...fleet.cmlFor(instanceId).systemInformation,
+      ready: true,
+    };
     await expect(step(worker.id)).resolves.toEqual({ kind: 'done' });
     expect(fleet.workers.get(worker.id)).toMatchObject({
       status: 'RUNNING',
@@ -81,7 +105,11 @@ describe('worker lifecycle (spec §7.2 status table)', () => {
   });
 
   it('gives up after startup_time × 1.5 (FAILED)', async () => {
-    const worker = fleet.add({ status: 'PROVISIONING', aws_instance_id: 'i-gone', start_initiated_at: '2026-04-10T11:29:00.000Z' });
+    const worker = fleet.add({
+      status: 'PROVISIONING',
+      aws_instance_id: 'i-gone',
+      start_initiated_at: '2026-04-10T11:29:00.000Z',
+    });
     await expect(step(worker.id)).resolves.toEqual({ kind: 'done' });
     expect(fleet.statuses(worker.id)).toEqual(['FAILED']);
   });
@@ -94,18 +122,30 @@ describe('worker lifecycle (spec §7.2 status table)', () => {
     fleet.workers.set(worker.id, { ...worker, status: 'STARTING' });
     await step(worker.id);
     expect(fleet.aws.recorder.operations()).toContain('startInstance');
-    fleet.workers.set(worker.id, { ...fleet.worker(worker.id), status: 'STOPPING', desired_status: 'stopped' });
+    fleet.workers.set(worker.id, {
+      ...fleet.worker(worker.id),
+      status: 'STOPPING',
+      desired_status: 'stopped',
+    });
     await expect(step(worker.id)).resolves.toMatchObject({ kind: 'requeue' });
     expect(fleet.aws.recorder.operations()).toContain('stopInstance');
     await expect(step(worker.id)).resolves.toEqual({ kind: 'done' });
-    expect(fleet.workers.get(worker.id)).toMatchObject({ status: 'STOPPED', public_ip: null, https_endpoint: null });
+    expect(fleet.workers.get(worker.id)).toMatchObject({
+      status: 'STOPPED',
+      public_ip: null,
+      https_endpoint: null,
+    });
   });
 
   it('turns a STOPPED worker with desired running into STARTING, and terminates through SHUTTING_DOWN', async () => {
     const worker = await fleet.addRunning({ status: 'STOPPED', desired_status: 'running' });
     await step(worker.id);
     expect(fleet.statuses(worker.id)).toEqual(['STARTING']);
-    fleet.workers.set(worker.id, { ...fleet.worker(worker.id), status: 'RUNNING', desired_status: 'terminated' });
+    fleet.workers.set(worker.id, {
+      ...fleet.worker(worker.id),
+      status: 'RUNNING',
+      desired_status: 'terminated',
+    });
     await step(worker.id);
     await expect(step(worker.id)).resolves.toMatchObject({ kind: 'requeue', reason: 'ec2_shutting_down' });
     await expect(step(worker.id)).resolves.toEqual({ kind: 'done' });
@@ -115,37 +155,66 @@ describe('worker lifecycle (spec §7.2 status table)', () => {
 
   it('terminates a cancelled PENDING worker, including an instance whose launch report was lost', async () => {
     const worker = fleet.add({ desired_status: 'terminated' });
-    const lost = await fleet.aws.launchInstance({ workerId: worker.id, templateName: 'multi-sessions', deploymentName: 'lcm-test', imageId: 'ami-1', instanceType: 'm5zn.metal', subnetId: 's', securityGroupIds: ['g'] });
+    const lost = await fleet.aws.launchInstance({
+      workerId: worker.id,
+      templateName: 'multi-sessions',
+      deploymentName: 'lcm-test',
+      imageId: 'ami-1',
+      instanceType: 'm5zn.metal',
+      subnetId: 's',
+      securityGroupIds: ['g'],
+    });
     await expect(step(worker.id)).resolves.toEqual({ kind: 'done' });
     expect(fleet.statuses(worker.id)).toEqual(['TERMINATED']);
     expect(fleet.aws.recorder.callsTo('terminateInstance')).toEqual([[lost.instance_id]]);
   });
 
   it('stops a DRAINING worker once its last session ended', async () => {
-    const worker = await fleet.addRunning({ status: 'DRAINING', desired_status: 'stopped', drain_started_at: '2026-04-10T11:00:00.000Z' });
+    const worker = await fleet.addRunning({
+      status: 'DRAINING',
+      desired_status: 'stopped',
+      drain_started_at: '2026-04-10T11:00:00.000Z',
+    });
     fleet.sessions.set(worker.id, [{ id: 's-1' } as never]);
     await expect(step(worker.id)).resolves.toMatchObject({ kind: 'requeue', afterMs: 3 * 3_600_000 });
     expect(fleet.cpa.callsTo(routes.stopWorker)).toEqual([]);
     fleet.sessions.set(worker.id, []);
     await step(worker.id);
-    expect(fleet.cpa.callsTo(routes.stopWorker)).toEqual([{ params: { worker_id: worker.id }, body: { reason: 'drained' } }]);
+    expect(fleet.cpa.callsTo(routes.stopWorker)).toEqual([
+      { params: { worker_id: worker.id }, body: { reason: 'drained' } },
+    ]);
   });
 
   it('past the drain timeout terminates the remaining sessions through the control plane, then stops', async () => {
-    const worker = await fleet.addRunning({ status: 'DRAINING', desired_status: 'stopped', drain_started_at: '2026-04-10T07:59:00.000Z' });
+    const worker = await fleet.addRunning({
+      status: 'DRAINING',
+      desired_status: 'stopped',
+      drain_started_at: '2026-04-10T07:59:00.000Z',
+    });
     fleet.sessions.set(worker.id, [{ id: 's-1' } as never, { id: 's-2' } as never]);
     fleet.cpa.on(apiContract.internal.sessions.transitionSession, () => ({}) as never);
     await step(worker.id);
-    expect(fleet.cpa.callsTo(apiContract.internal.sessions.transitionSession).map((call) => [call.params.lablet_session_id, call.body.target_status])).toEqual([
+    expect(
+      fleet.cpa
+        .callsTo(apiContract.internal.sessions.transitionSession)
+        .map((call) => [call.params.lablet_session_id, call.body.target_status]),
+    ).toEqual([
       ['s-1', 'TERMINATED'],
       ['s-2', 'TERMINATED'],
     ]);
-    expect(fleet.cpa.callsTo(routes.stopWorker)).toEqual([{ params: { worker_id: worker.id }, body: { reason: 'drain_timeout' } }]);
-    expect(fleet.decisions.snapshot()).toMatchObject({ 'drain:session_terminated': 2, 'drain:timeout_stop': 1 });
+    expect(fleet.cpa.callsTo(routes.stopWorker)).toEqual([
+      { params: { worker_id: worker.id }, body: { reason: 'drain_timeout' } },
+    ]);
+    expect(fleet.decisions.snapshot()).toMatchObject({
+      'drain:session_terminated': 2,
+      'drain:timeout_stop': 1,
+    });
   });
 
   it('asks for a metrics pass when a RUNNING worker is due (on-demand refresh) and makes no EC2 call for it', async () => {
-    const worker = await fleet.addRunning({ cloudwatch: { ...fleet.add().cloudwatch, next_refresh_at: '2026-04-10T11:59:59.000Z' } });
+    const worker = await fleet.addRunning({
+      cloudwatch: { ...fleet.add().cloudwatch, next_refresh_at: '2026-04-10T11:59:59.000Z' },
+    });
     await expect(step(worker.id)).resolves.toEqual({ kind: 'done' });
     expect(metricsPassRequests).toBe(1);
     expect(fleet.aws.recorder.operations()).toEqual([]);

@@ -1,7 +1,13 @@
 import { type CmlWorker, type CmlWorkerStatus, etcdPrefixes, parseEtcdKey } from '@lcm/contracts';
 import { isNotFoundError } from '@lcm/cpa-client';
 import { CML_WORKER_TRANSITIONS, isStartupOverdue, nextDrainStep } from '@lcm/domain';
-import { type AwsWorkerPort, type Ec2InstanceInfo, isCapacityError, LCM_TAGS, newestImage } from '@lcm/integrations/aws';
+import {
+  type AwsWorkerPort,
+  type Ec2InstanceInfo,
+  isCapacityError,
+  LCM_TAGS,
+  newestImage,
+} from '@lcm/integrations/aws';
 import { type CmlPort } from '@lcm/integrations/cml';
 import { isIntegrationError, isNotFound } from '@lcm/integrations/http';
 import { type Etcd3 } from 'etcd3';
@@ -24,7 +30,10 @@ const WATCHED_KEYS = new Set(['workerDesired', 'workerActual', 'workerDiscoverLa
 const MAX_LAUNCH_GENERATIONS = 20;
 
 /** Where the lifecycle reconciler's keys (worker ids) come from: the worker keys in etcd and a list of every live worker. */
-export function workerLifecycleSources(deps: Pick<WorkerControllerDeps, 'cpa' | 'logger'>, etcd: Etcd3): KeySource[] {
+export function workerLifecycleSources(
+  deps: Pick<WorkerControllerDeps, 'cpa' | 'logger'>,
+  etcd: Etcd3,
+): KeySource[] {
   return [
     new EtcdPrefixSource({
       name: 'worker-keys',
@@ -44,10 +53,14 @@ export function workerLifecycleSources(deps: Pick<WorkerControllerDeps, 'cpa' | 
 
 /** A launch EC2 refused for good (bad parameters, permissions, capacity or quota): the worker is FAILED at once (spec §7.2). */
 function isRejectedLaunch(error: unknown): boolean {
-  return isIntegrationError(error) && (['invalid', 'unauthorized', 'conflict', 'not_found'].includes(error.kind) || isCapacityError(error));
+  return (
+    isIntegrationError(error) &&
+    (['invalid', 'unauthorized', 'conflict', 'not_found'].includes(error.kind) || isCapacityError(error))
+  );
 }
 
-const isoOrNull = (value: string | null): string | null => (value && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : null);
+const isoOrNull = (value: string | null): string | null =>
+  value && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : null;
 
 /**
  * The status table of spec §7.2, one idempotent step per run: launch, wait for EC2 and CML, stop,
@@ -77,7 +90,8 @@ export class WorkerLifecycleReconciler implements Reconciler {
       this.deps.cml.forget(worker.id);
       return done();
     }
-    if (worker.desired_status === 'terminated' && worker.status !== 'SHUTTING_DOWN') return this.beginTermination(worker);
+    if (worker.desired_status === 'terminated' && worker.status !== 'SHUTTING_DOWN')
+      return this.beginTermination(worker);
     switch (worker.status) {
       case 'PENDING':
         return this.launch(worker);
@@ -111,9 +125,18 @@ export class WorkerLifecycleReconciler implements Reconciler {
   private async launch(worker: CmlWorker): Promise<ReconcileResult> {
     const { deps } = this;
     const existing = await this.describe(worker);
-    if (existing !== null && existing !== 'not_yet' && existing.state !== 'terminated' && existing.state !== 'shutting-down') {
+    if (
+      existing !== null &&
+      existing !== 'not_yet' &&
+      existing.state !== 'terminated' &&
+      existing.state !== 'shutting-down'
+    ) {
       // Imported while EC2 said pending, or a retried worker whose instance lives: only its start is awaited.
-      await report(deps.cpa, worker.id, { status: 'PROVISIONING', aws_instance_id: existing.instance_id, reason: 'instance_exists' });
+      await report(deps.cpa, worker.id, {
+        status: 'PROVISIONING',
+        aws_instance_id: existing.instance_id,
+        reason: 'instance_exists',
+      });
       return this.poll('provisioning');
     }
     const template = await templateOf(deps.cpa, worker);
@@ -122,7 +145,11 @@ export class WorkerLifecycleReconciler implements Reconciler {
     const aws = this.aws(worker);
     const image = newestImage(await aws.findImages(template.ami_pattern, network.ami_owners));
     if (!image) {
-      deps.decisions.record('launch', 'no_ami', { worker_id: worker.id, region: worker.aws_region, ami_pattern: template.ami_pattern });
+      deps.decisions.record('launch', 'no_ami', {
+        worker_id: worker.id,
+        region: worker.aws_region,
+        ami_pattern: template.ami_pattern,
+      });
       throw new Error(`no AMI matching ${template.ami_pattern} in ${worker.aws_region}`);
     }
     let instance: Ec2InstanceInfo;
@@ -145,10 +172,17 @@ export class WorkerLifecycleReconciler implements Reconciler {
       if (!isRejectedLaunch(error)) throw error;
       const message = error instanceof Error ? error.message : String(error);
       deps.decisions.record('launch', 'rejected', { worker_id: worker.id, error: message });
-      await report(deps.cpa, worker.id, { status: 'FAILED', reason: `launch rejected: ${message}`.slice(0, 1000) });
+      await report(deps.cpa, worker.id, {
+        status: 'FAILED',
+        reason: `launch rejected: ${message}`.slice(0, 1000),
+      });
       return done();
     }
-    deps.decisions.record('launch', 'launched', { worker_id: worker.id, instance_id: instance.instance_id, image_id: image.image_id });
+    deps.decisions.record('launch', 'launched', {
+      worker_id: worker.id,
+      instance_id: instance.instance_id,
+      image_id: image.image_id,
+    });
     await report(deps.cpa, worker.id, {
       status: 'PROVISIONING',
       aws_instance_id: instance.instance_id,
@@ -163,12 +197,17 @@ export class WorkerLifecycleReconciler implements Reconciler {
   }
 
   /** The worker's live instance: a repeated launch returns it (ClientToken + launch tag); a terminated one moves on a generation. */
-  private async launchFresh(aws: AwsWorkerPort, spec: Parameters<AwsWorkerPort['launchInstance']>[0]): Promise<Ec2InstanceInfo> {
+  private async launchFresh(
+    aws: AwsWorkerPort,
+    spec: Parameters<AwsWorkerPort['launchInstance']>[0],
+  ): Promise<Ec2InstanceInfo> {
     for (let generation = 0; generation < MAX_LAUNCH_GENERATIONS; generation++) {
       const instance = await aws.launchInstance({ ...spec, launchGeneration: generation });
       if (instance.state !== 'terminated' && instance.state !== 'shutting-down') return instance;
     }
-    throw new Error(`worker ${spec.workerId} has ${MAX_LAUNCH_GENERATIONS} terminated launches; not launching again`);
+    throw new Error(
+      `worker ${spec.workerId} has ${MAX_LAUNCH_GENERATIONS} terminated launches; not launching again`,
+    );
   }
 
   private async awaitRunning(worker: CmlWorker, context: ReconcileContext): Promise<ReconcileResult> {
@@ -176,20 +215,30 @@ export class WorkerLifecycleReconciler implements Reconciler {
     const template = await templateOf(deps.cpa, worker);
     const startupMinutes = template?.startup_time_minutes ?? deps.settings.workerBootMinutes;
     if (isStartupOverdue(worker.start_initiated_at, startupMinutes, deps.now())) {
-      deps.decisions.record('startup', 'timed_out', { worker_id: worker.id, startup_minutes: startupMinutes });
-      await report(deps.cpa, worker.id, { status: 'FAILED', reason: `not running after ${startupMinutes * 1.5} minutes (startup_time × 1.5)` });
+      deps.decisions.record('startup', 'timed_out', {
+        worker_id: worker.id,
+        startup_minutes: startupMinutes,
+      });
+      await report(deps.cpa, worker.id, {
+        status: 'FAILED',
+        reason: `not running after ${startupMinutes * 1.5} minutes (startup_time × 1.5)`,
+      });
       return done();
     }
     const instance = await this.describe(worker);
     if (instance === 'not_yet') return this.poll('ec2_not_visible_yet');
-    if (instance === null || instance.state === 'terminated' || instance.state === 'shutting-down') return this.reportGone(worker);
+    if (instance === null || instance.state === 'terminated' || instance.state === 'shutting-down')
+      return this.reportGone(worker);
     if (instance.state === 'stopped') {
       if (worker.status === 'PROVISIONING') {
         await report(deps.cpa, worker.id, { status: 'STARTING', reason: 'ec2_stopped_while_provisioning' });
         return this.poll('starting');
       }
       await this.aws(worker).startInstance(instance.instance_id);
-      deps.decisions.record('start', 'ec2_start_issued', { worker_id: worker.id, instance_id: instance.instance_id });
+      deps.decisions.record('start', 'ec2_start_issued', {
+        worker_id: worker.id,
+        instance_id: instance.instance_id,
+      });
       return this.poll('ec2_starting');
     }
     if (instance.state !== 'running') return this.poll(`ec2_${instance.state}`);
@@ -206,7 +255,11 @@ export class WorkerLifecycleReconciler implements Reconciler {
       ec2_instance_state_detail: instance.state,
       reason: 'cml_ready',
     });
-    deps.decisions.record('startup', 'running', { worker_id: worker.id, instance_id: instance.instance_id, endpoint: cml.baseUrl });
+    deps.decisions.record('startup', 'running', {
+      worker_id: worker.id,
+      instance_id: instance.instance_id,
+      endpoint: cml.baseUrl,
+    });
     this.requestMetricsPass();
     return done();
   }
@@ -225,7 +278,10 @@ export class WorkerLifecycleReconciler implements Reconciler {
 
   private async running(worker: CmlWorker): Promise<ReconcileResult> {
     if (worker.desired_status === 'stopped') {
-      await this.deps.cpa.workers.stop({ params: { worker_id: worker.id }, body: { reason: 'desired_stopped' } });
+      await this.deps.cpa.workers.stop({
+        params: { worker_id: worker.id },
+        body: { reason: 'desired_stopped' },
+      });
       return this.poll('stopping');
     }
     const refreshAt = worker.cloudwatch.next_refresh_at;
@@ -235,7 +291,9 @@ export class WorkerLifecycleReconciler implements Reconciler {
 
   private async drain(worker: CmlWorker): Promise<ReconcileResult> {
     const { deps } = this;
-    const sessions = await listAll((query) => deps.cpa.workers.sessions({ params: { worker_id: worker.id }, query }));
+    const sessions = await listAll((query) =>
+      deps.cpa.workers.sessions({ params: { worker_id: worker.id }, query }),
+    );
     const template = await templateOf(deps.cpa, worker);
     const step = nextDrainStep({
       drain_started_at: worker.drain_started_at,
@@ -248,12 +306,20 @@ export class WorkerLifecycleReconciler implements Reconciler {
     }
     if (step.kind === 'terminate_sessions') {
       for (const sessionId of step.session_ids) {
-        await deps.cpa.sessions.transition({ params: { lablet_session_id: sessionId }, body: { target_status: 'TERMINATED', reason: 'drain_timeout' } });
+        await deps.cpa.sessions.transition({
+          params: { lablet_session_id: sessionId },
+          body: { target_status: 'TERMINATED', reason: 'drain_timeout' },
+        });
         deps.decisions.record('drain', 'session_terminated', { worker_id: worker.id, session_id: sessionId });
       }
     }
-    await deps.cpa.workers.stop({ params: { worker_id: worker.id }, body: { reason: step.kind === 'stop' ? 'drained' : 'drain_timeout' } });
-    deps.decisions.record('drain', step.kind === 'stop' ? 'empty_stop' : 'timeout_stop', { worker_id: worker.id });
+    await deps.cpa.workers.stop({
+      params: { worker_id: worker.id },
+      body: { reason: step.kind === 'stop' ? 'drained' : 'drain_timeout' },
+    });
+    deps.decisions.record('drain', step.kind === 'stop' ? 'empty_stop' : 'timeout_stop', {
+      worker_id: worker.id,
+    });
     return this.poll('stopping');
   }
 
@@ -261,14 +327,22 @@ export class WorkerLifecycleReconciler implements Reconciler {
     const { deps } = this;
     const instance = await this.describe(worker);
     if (instance === 'not_yet') return this.poll('ec2_not_visible_yet');
-    if (instance === null || instance.state === 'terminated' || instance.state === 'shutting-down') return this.reportGone(worker);
+    if (instance === null || instance.state === 'terminated' || instance.state === 'shutting-down')
+      return this.reportGone(worker);
     if (instance.state === 'running' || instance.state === 'pending') {
       await this.aws(worker).stopInstance(instance.instance_id);
-      deps.decisions.record('stop', 'ec2_stop_issued', { worker_id: worker.id, instance_id: instance.instance_id });
+      deps.decisions.record('stop', 'ec2_stop_issued', {
+        worker_id: worker.id,
+        instance_id: instance.instance_id,
+      });
       return this.poll('ec2_stopping');
     }
     if (instance.state !== 'stopped') return this.poll(`ec2_${instance.state}`);
-    await report(deps.cpa, worker.id, { status: 'STOPPED', ec2_instance_state_detail: 'stopped', reason: 'ec2_stopped' });
+    await report(deps.cpa, worker.id, {
+      status: 'STOPPED',
+      ec2_instance_state_detail: 'stopped',
+      reason: 'ec2_stopped',
+    });
     deps.cml.forget(worker.id);
     deps.decisions.record('stop', 'stopped', { worker_id: worker.id });
     return done();
@@ -287,7 +361,8 @@ export class WorkerLifecycleReconciler implements Reconciler {
       await report(deps.cpa, worker.id, { status: 'SHUTTING_DOWN', reason: 'desired_terminated' });
       return this.poll('shutting_down');
     }
-    for (const instanceId of await this.instancesOf(worker)) await this.aws(worker).terminateInstance(instanceId);
+    for (const instanceId of await this.instancesOf(worker))
+      await this.aws(worker).terminateInstance(instanceId);
     await report(deps.cpa, worker.id, { status: 'TERMINATED', reason: 'terminated' });
     deps.decisions.record('terminate', 'terminated', { worker_id: worker.id, from: worker.status });
     return done();
@@ -296,9 +371,13 @@ export class WorkerLifecycleReconciler implements Reconciler {
   private async awaitTerminated(worker: CmlWorker): Promise<ReconcileResult> {
     const { deps } = this;
     const aws = this.aws(worker);
-    const instanceIds = await this.instancesOf(worker);
-    const changes = await Promise.all(instanceIds.map((instanceId) => aws.terminateInstance(instanceId)));
-    if (changes.some((change) => change.current_state !== 'terminated')) return this.poll('ec2_shutting_down');
+    // TerminateInstances keeps answering shutting-down (moto even for a terminated instance): the describe decides.
+    const live = (await aws.describeInstances(await this.instancesOf(worker))).filter(
+      (instance) => instance.state !== 'terminated',
+    );
+    for (const instance of live.filter((candidate) => candidate.state !== 'shutting-down'))
+      await aws.terminateInstance(instance.instance_id);
+    if (live.length > 0) return this.poll('ec2_shutting_down');
     await report(deps.cpa, worker.id, { status: 'TERMINATED', reason: 'terminated' });
     deps.cml.forget(worker.id);
     deps.decisions.record('terminate', 'terminated', { worker_id: worker.id });
@@ -311,7 +390,12 @@ export class WorkerLifecycleReconciler implements Reconciler {
       tags: { [LCM_TAGS.workerId]: worker.id, [LCM_TAGS.deployment]: this.deps.settings.deploymentName },
       states: ['pending', 'running', 'stopping', 'stopped', 'shutting-down'],
     });
-    return [...new Set([...(worker.aws_instance_id ? [worker.aws_instance_id] : []), ...tagged.map((instance) => instance.instance_id)])];
+    return [
+      ...new Set([
+        ...(worker.aws_instance_id ? [worker.aws_instance_id] : []),
+        ...tagged.map((instance) => instance.instance_id),
+      ]),
+    ];
   }
 
   /**
@@ -325,14 +409,19 @@ export class WorkerLifecycleReconciler implements Reconciler {
     } catch (error) {
       if (!isNotFound(error)) throw error;
       const since = worker.start_initiated_at ?? worker.updated_at;
-      return this.deps.now().getTime() - Date.parse(since) < this.deps.settings.ec2ConsistencyGraceMs ? 'not_yet' : null;
+      return this.deps.now().getTime() - Date.parse(since) < this.deps.settings.ec2ConsistencyGraceMs
+        ? 'not_yet'
+        : null;
     }
   }
 
   private async reportGone(worker: CmlWorker): Promise<ReconcileResult> {
     await report(this.deps.cpa, worker.id, { status: 'TERMINATED', reason: 'instance_gone' });
     this.deps.cml.forget(worker.id);
-    this.deps.decisions.record('drift', 'instance_gone', { worker_id: worker.id, instance_id: worker.aws_instance_id });
+    this.deps.decisions.record('drift', 'instance_gone', {
+      worker_id: worker.id,
+      instance_id: worker.aws_instance_id,
+    });
     return done();
   }
 }

@@ -51,10 +51,23 @@ export const defaultSettings = (): SystemSettings => ({
   version: 1,
   created_at: at,
   updated_at: at,
-  worker_provisioning: { ami_name_default: null, ami_ids: {}, ami_names: {}, instance_type: null, security_group_ids: [], subnet_id: null },
+  worker_provisioning: {
+    ami_name_default: null,
+    ami_ids: {},
+    ami_names: {},
+    instance_type: null,
+    security_group_ids: [],
+    subnet_id: null,
+  },
   monitoring: { worker_metrics_poll_interval_seconds: 300 },
   idle_detection: { enabled: true, timeout_minutes: 60 },
-  scaling: { scale_down_enabled: false, min_workers: 0, max_workers: 10, scale_up_cooldown_s: 300, scale_down_cooldown_s: 600 },
+  scaling: {
+    scale_down_enabled: false,
+    min_workers: 0,
+    max_workers: 10,
+    scale_up_cooldown_s: 300,
+    scale_down_cooldown_s: 600,
+  },
   discovery: { enabled: false, regions: [], ami_name_pattern: 'cisco-cml2.9*', scan_interval_seconds: 300 },
   features: { lab_discovery_v2_enabled: false },
   updated_by: null,
@@ -103,7 +116,14 @@ export function aWorkerView(overrides: Partial<CmlWorker> = {}): CmlWorker {
     https_endpoint: null,
     license: null,
     metrics: null,
-    cloudwatch: { cpu_utilization: null, memory_utilization: null, last_collected_at: null, detailed_monitoring_enabled: false, poll_interval_seconds: 300, next_refresh_at: null },
+    cloudwatch: {
+      cpu_utilization: null,
+      memory_utilization: null,
+      last_collected_at: null,
+      detailed_monitoring_enabled: false,
+      poll_interval_seconds: 300,
+      next_refresh_at: null,
+    },
     is_idle_detection_enabled: true,
     last_activity_at: null,
     last_activity_check_at: null,
@@ -148,14 +168,22 @@ export class FakeFleet {
     cpa.on(workers.getWorker, ({ params }) => this.worker(String(params.worker_id)));
     cpa.on(workers.listWorkers, ({ query }) => {
       const statuses = (query?.status as CmlWorkerStatus[] | undefined) ?? null;
-      const items = [...this.workers.values()].filter((worker) => (statuses ? statuses.includes(worker.status) : worker.status !== 'TERMINATED'));
+      const items = [...this.workers.values()].filter((worker) =>
+        statuses ? statuses.includes(worker.status) : worker.status !== 'TERMINATED',
+      );
       return { items, next_cursor: null };
     });
     cpa.on(workers.patchWorker, ({ params, body }) => {
       const worker = this.worker(String(params.worker_id));
       const { reason: _reason, ...fields } = body;
       if (body.status && body.status !== worker.status) this.transition(worker, body.status);
-      return this.put({ ...worker, ...fields, ...(body.status === 'STOPPED' ? { public_ip: null, private_ip: null, https_endpoint: null, metrics: null } : {}) });
+      return this.put({
+        ...worker,
+        ...fields,
+        ...(body.status === 'STOPPED'
+          ? { public_ip: null, private_ip: null, https_endpoint: null, metrics: null }
+          : {}),
+      });
     });
     cpa.on(workers.stopWorker, ({ params }) => {
       const worker = this.worker(String(params.worker_id));
@@ -165,31 +193,72 @@ export class FakeFleet {
     cpa.on(workers.drainWorker, ({ params, body }) => {
       const worker = this.worker(String(params.worker_id));
       this.transition(worker, 'DRAINING');
-      return this.put({ ...worker, status: 'DRAINING', desired_status: 'stopped', drain_reason: body.reason, drain_started_at: this.now.toISOString(), drain_requested_by: 'worker-controller' });
+      return this.put({
+        ...worker,
+        status: 'DRAINING',
+        desired_status: 'stopped',
+        drain_reason: body.reason,
+        drain_started_at: this.now.toISOString(),
+        drain_requested_by: 'worker-controller',
+      });
     });
     cpa.on(workers.reportMetrics, ({ params, body }) => {
       const worker = this.worker(String(params.worker_id));
-      const next = new Date(Date.parse(body.collected_at) + this.settings.monitoring.worker_metrics_poll_interval_seconds * 1000).toISOString();
-      return this.put({ ...worker, metrics: body.metrics ?? worker.metrics, cloudwatch: { ...worker.cloudwatch, next_refresh_at: next } });
+      const next = new Date(
+        Date.parse(body.collected_at) + this.settings.monitoring.worker_metrics_poll_interval_seconds * 1000,
+      ).toISOString();
+      return this.put({
+        ...worker,
+        metrics: body.metrics ?? worker.metrics,
+        cloudwatch: { ...worker.cloudwatch, next_refresh_at: next },
+      });
     });
     cpa.on(workers.reportActivity, ({ params, body }) => {
       const worker = this.worker(String(params.worker_id));
       const activity = recordActivity(worker, body, this.settings.idle_detection);
       const { last_activity_at, last_activity_check_at, next_idle_check_at, target_pause_at } = activity;
-      const updated = this.put({ ...worker, last_activity_at, last_activity_check_at, next_idle_check_at, target_pause_at });
+      const updated = this.put({
+        ...worker,
+        last_activity_at,
+        last_activity_check_at,
+        next_idle_check_at,
+        target_pause_at,
+      });
       return evaluateIdleness({ ...updated, activity }, this.settings.idle_detection, this.now);
     });
-    cpa.on(workers.listWorkerSessions, ({ params }) => ({ items: this.sessions.get(String(params.worker_id)) ?? [], next_cursor: null }));
+    cpa.on(workers.listWorkerSessions, ({ params }) => ({
+      items: this.sessions.get(String(params.worker_id)) ?? [],
+      next_cursor: null,
+    }));
     cpa.on(workers.completeLicenseOperation, ({ params }) => this.worker(String(params.worker_id)));
     cpa.on(apiContract.internal.workerTemplates.getWorkerTemplate, () => template);
     cpa.on(apiContract.internal.settings.getSettings, () => this.settings);
-    cpa.on(apiContract.internal.sessions.listSessions, () => ({ items: this.pendingSessions, next_cursor: null }));
+    cpa.on(apiContract.internal.sessions.listSessions, () => ({
+      items: this.pendingSessions,
+      next_cursor: null,
+    }));
     this.aws.registerImage({ name: 'CML-2.9.0-build-1', creation_date: '2025-01-01T00:00:00.000Z' });
     this.deps = {
       cpa: cpa.client,
       aws: new AwsRegions(() => this.aws),
-      cml: new CmlClients('http://cml.test/workers/{instance_id}', (baseUrl) => this.cmlFor(baseUrl.split('/').pop() as string)),
-      regions: options.regions ?? new RegionsConfig({ regions: { [REGION]: { subnet_id: 'subnet-1', security_group_ids: ['sg-1'], default_tags: { team: 'lcm' }, ami_owners: ['self'] } } }, 'test'),
+      cml: new CmlClients('http://cml.test/workers/{instance_id}', (baseUrl) =>
+        this.cmlFor(baseUrl.split('/').pop() as string),
+      ),
+      regions:
+        options.regions ??
+        new RegionsConfig(
+          {
+            regions: {
+              [REGION]: {
+                subnet_id: 'subnet-1',
+                security_group_ids: ['sg-1'],
+                default_tags: { team: 'lcm' },
+                ami_owners: ['self'],
+              },
+            },
+          },
+          'test',
+        ),
       decisions: this.decisions,
       logger: createLogger({ service: 'test', level: 'silent' }),
       now: () => this.now,
@@ -258,11 +327,20 @@ export class FakeFleet {
 
   private transition(worker: CmlWorker, to: CmlWorkerStatus): void {
     if (!(CML_WORKER_TRANSITIONS[worker.status] as readonly CmlWorkerStatus[]).includes(to)) {
-      throw new ConflictError({ method: 'PATCH', path: '/api/internal/workers', status: 409, code: 'INVALID_TRANSITION', detail: `${worker.status} → ${to}` });
+      throw new ConflictError({
+        method: 'PATCH',
+        path: '/api/internal/workers',
+        status: 409,
+        code: 'INVALID_TRANSITION',
+        detail: `${worker.status} → ${to}`,
+      });
     }
   }
 
   statuses(workerId: string): CmlWorkerStatus[] {
-    return this.cpa.callsTo(workers.patchWorker).filter((call) => call.params.worker_id === workerId && call.body.status).map((call) => call.body.status as CmlWorkerStatus);
+    return this.cpa
+      .callsTo(workers.patchWorker)
+      .filter((call) => call.params.worker_id === workerId && call.body.status)
+      .map((call) => call.body.status as CmlWorkerStatus);
   }
 }

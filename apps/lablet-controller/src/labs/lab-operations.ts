@@ -17,10 +17,11 @@ export interface LabOperationsContext {
  */
 export async function reportLabStatus(
   context: LabOperationsContext,
-  lab: Pick<LabRecord, 'id' | 'status'>,
+  lab: Pick<LabRecord, 'id'> & { status?: LabRecordStatus },
   status: LabRecordStatus,
   extra: { lab_id?: string; error_message?: string } = {},
 ): Promise<LabRecord | null> {
+  // Without a known current status the report is sent anyway: repeating a status is a no-op there.
   if (lab.status === status && !extra.lab_id) return null;
   try {
     return await context.cpa.labs.updateStatus({

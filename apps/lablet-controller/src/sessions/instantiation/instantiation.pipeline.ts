@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { isUnavailableError } from '@lcm/cpa-client';
 import { isNotFound } from '@lcm/integrations/http';
 import { done, failed, type ReconcileResult, requeueAfter } from '@lcm/reconciler-runtime';
@@ -58,11 +59,13 @@ export const instantiatingStep: SessionStep = async (base) => {
     const status = progressOf(context, step.name)?.status;
     if (status === 'completed' || status === 'skipped') continue;
     let outcome;
+    const startedAt = performance.now();
     try {
       outcome = await step.run(context);
     } catch (error) {
       return stepFailed(context, step, error, limit);
     }
+    context.log.debug({ step: step.name, outcome: outcome.kind, ms: Math.round(performance.now() - startedAt) }, 'instantiation step ran');
     if (outcome.kind === 'wait') return requeueAfter(outcome.afterMs, outcome.reason);
     if (step === markReadyStep) break;
     await recordStep(context, step.name, outcome.kind, outcome.data ? { data: outcome.data } : {});

@@ -1,4 +1,4 @@
-import { type InstantiationContext, type InstantiationStep, resultOf, type StepOutcome } from './instantiation-step';
+import { type InstantiationContext, type InstantiationStep, progressOf, resultOf, type StepOutcome } from './instantiation-step';
 
 /** Decision 2 and 20: the session is linked to its lab; reuse gives it the lab's ports. */
 export const labBindingStep: InstantiationStep = {
@@ -6,10 +6,12 @@ export const labBindingStep: InstantiationStep = {
   async run(context: InstantiationContext): Promise<StepOutcome> {
     const labRecordId = resultOf<string>(context, 'lab_resolve', 'lab_record_id');
     if (context.session.lab_record_id !== labRecordId) {
-      const record = await context.cpa.labs.get({ params: { lab_record_id: labRecordId } });
+      // The CML id comes from the import, or for a reused lab from its record.
+      const imported = progressOf(context, 'lab_import')?.result_data?.['cml_lab_id'];
+      const cmlLabId = typeof imported === 'string' ? imported : resultOf<string>(context, 'lab_resolve', 'cml_lab_id');
       context.session = await context.cpa.sessions.updateSessionLab({
         params: { lablet_session_id: context.session.id },
-        body: { lab_record_id: labRecordId, cml_lab_id: record.runtime_binding.lab_id },
+        body: { lab_record_id: labRecordId, cml_lab_id: cmlLabId },
       });
     }
     return { kind: 'completed', data: { lab_record_id: labRecordId, cml_lab_id: context.session.cml_lab_id } };

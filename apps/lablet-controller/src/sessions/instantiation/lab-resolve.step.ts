@@ -34,7 +34,7 @@ export const labResolveStep: InstantiationStep = {
     if (definition.lab_reuse_enabled) {
       for (const candidate of orderReuseCandidates(labs, definition.id, context.worker.id, session.id)) {
         const outcome = await prepareForReuse(context, candidate);
-        if (outcome === 'ready') return { kind: 'completed', data: { lab_record_id: candidate.id, mode: 'reuse' } };
+        if (outcome === 'ready') return { kind: 'completed', data: { lab_record_id: candidate.id, cml_lab_id: candidate.runtime_binding.lab_id, mode: 'reuse' } };
         if (outcome === 'waiting') return { kind: 'wait', afterMs: context.settings.labPollIntervalMs, reason: `wiping lab ${candidate.id} for reuse` };
       }
     }

@@ -12,13 +12,14 @@ export const labStartStep: InstantiationStep = {
   name: 'lab_start',
   async run(context: InstantiationContext): Promise<StepOutcome> {
     const { labRecordId, labId } = boundLab(context);
-    const record = await context.cpa.labs.get({ params: { lab_record_id: labRecordId } });
-    if ((await context.cml.getLabState(labId)) !== 'STARTED') {
-      await context.cml.startLab(labId);
-      await reportLabStatus(context, record, 'STARTING');
+    const started = (await context.cml.getLabState(labId)) !== 'STARTED';
+    if (started) await context.cml.startLab(labId);
+    if (!(await context.cml.isLabConverged(labId))) {
+      // STARTING is only worth a write when the boot takes a while; a fast boot goes straight to BOOTED.
+      if (started) await reportLabStatus(context, { id: labRecordId }, 'STARTING');
+      return { kind: 'wait', afterMs: context.settings.labPollIntervalMs, reason: 'lab is booting' };
     }
-    if (!(await context.cml.isLabConverged(labId))) return { kind: 'wait', afterMs: context.settings.labPollIntervalMs, reason: 'lab is booting' };
-    await reportLabStatus(context, await context.cpa.labs.get({ params: { lab_record_id: labRecordId } }), 'BOOTED');
+    await reportLabStatus(context, { id: labRecordId }, 'BOOTED');
     return { kind: 'completed', data: { cml_lab_id: labId } };
   },
 };

@@ -15,10 +15,7 @@ import { aDefinition, aWorker, infraEndpoints, startInfrastructure, stopInfrastr
 import { SystemClock } from '@lcm/domain';
 import { LabletDefinitionRepository } from '../apps/control-plane-api/src/modules/lablet-definitions/infrastructure/lablet-definition.repository';
 import { CmlWorkerRepository } from '../apps/control-plane-api/src/modules/workers/infrastructure/cml-worker.repository';
-import {
-  VersionedCollection,
-  type VersionedDocument,
-} from '../apps/control-plane-api/src/platform/mongo/versioned-collection';
+import { rawVersionedUpdatesPerSecond } from './raw-ceilings';
 
 const ROOT = join(__dirname, '..');
 const API_KEY = 'benchmark-controller-key-0123456789';
@@ -69,31 +66,6 @@ async function load(
     p99: result.latency.p99,
     errors: result.errors + result.non2xx,
   };
-}
-
-async function rawVersionedUpdatesPerSecond(mongoUrl: string): Promise<number> {
-  const client = await new MongoClient(mongoUrl).connect();
-  const db = client.db(`lcm_bench_raw_${randomUUID().slice(0, 8)}`);
-  const counters = new VersionedCollection(
-    db.collection<VersionedDocument & { value: number }>('counters'),
-    db,
-  );
-  const ids = Array.from({ length: CONCURRENCY }, (_, i) => `counter-${i}`);
-  await Promise.all(ids.map((id) => counters.insert({ _id: id, value: 0 })));
-  let updates = 0;
-  const deadline = Date.now() + SECONDS * 1000;
-  await Promise.all(
-    ids.map(async (id) => {
-      let current = { _id: id, value: 0, version: 1 };
-      while (Date.now() < deadline) {
-        current = await counters.replace({ ...current, value: current.value + 1 }, current.version);
-        updates += 1;
-      }
-    }),
-  );
-  await db.dropDatabase();
-  await client.close();
-  return updates / SECONDS;
 }
 
 /** Reads by id with the driver alone: the storage ceiling of GET session. */
@@ -217,7 +189,7 @@ async function main(): Promise<void> {
 
     progress('measuring the ceilings');
     const helloWorld = await load('http://127.0.0.1:18091/hello', {});
-    const rawUpdates = await rawVersionedUpdatesPerSecond(mongoUrl);
+    const rawUpdates = await rawVersionedUpdatesPerSecond(mongoUrl, SECONDS, CONCURRENCY);
     const rawReads = await rawReadsPerSecond(mongoUrl, database, probeSession);
 
     const rows = [

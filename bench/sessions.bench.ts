@@ -1,0 +1,171 @@
+/**
+ * Lablet-controller overhead: `pnpm bench:sessions` (starts etcd/FerretDB if they are not running).
+ *
+ * With zero-latency simulators: create → READY overhead p50/p99 over BENCH_SESSIONS sessions for
+ * cold imports and for reused labs (the time the control plane, etcd and the lablet-controller add,
+ * since CML, LDS and the GradingEngine answer at once), and sessions brought to READY per second
+ * on 10 workers. Then the same cold/reuse comparison under the realistic CML profile scaled down by
+ * BENCH_REALISTIC_SCALE (default 30) to keep the run short. The resource-scheduler's part (placing
+ * a session) is done here through the internal schedule route right after each create.
+ */
+import { performance } from 'node:perf_hooks';
+import { type CmlWorker, type LabletDefinition, type LabletSession } from '@lcm/contracts';
+import { REALISTIC_LATENCIES, startCmlFleetSimulator, startGradingSimulator, startLdsSimulator, type CmlFleetSimulator, type GradingSimulator, type LdsSimulator } from '@lcm/simulators';
+import { startInfrastructure, stopInfrastructure, waitFor } from '@lcm/testing';
+import { LabletSystem } from '../apps/lablet-controller/src/testing/lablet-system';
+
+const SESSIONS = Number(process.env['BENCH_SESSIONS'] ?? 100);
+const WORKERS = 10;
+const SCALE = Number(process.env['BENCH_REALISTIC_SCALE'] ?? 30);
+const REALISTIC_SESSIONS = Number(process.env['BENCH_REALISTIC_SESSIONS'] ?? 5);
+const progress = (message: string) => console.error(`[bench] ${message}`);
+
+interface Sims {
+  cml: CmlFleetSimulator;
+  lds: LdsSimulator;
+  grading: GradingSimulator;
+}
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+};
+
+/** READY time minus creation time, from the control plane's own records (no polling error). */
+const overheadMs = (session: LabletSession): number => {
+  const ready = session.status_history.find((change) => change.to === 'READY');
+  if (!ready) throw new Error(`session ${session.id} never reached READY`);
+  return Date.parse(ready.at) - Date.parse(session.created_at);
+};
+
+async function waitForAll(system: LabletSystem<Sims>, ids: string[], done: (session: LabletSession) => boolean, timeoutMs: number): Promise<LabletSession[]> {
+  const finished = new Map<string, LabletSession>();
+  await waitFor(
+    `${ids.length} sessions`,
+    async () => {
+      const open = ids.filter((id) => !finished.has(id));
+      for (const session of await Promise.all(open.map((id) => system.session(id)))) {
+        if (session.status === 'TERMINATED' && !done(session)) throw new Error(`session ${session.id} terminated: ${session.termination_reason}`);
+        if (done(session)) finished.set(session.id, session);
+      }
+      return finished.size === ids.length;
+    },
+    timeoutMs,
+    200,
+  );
+  return ids.map((id) => finished.get(id)!);
+}
+
+/** Creates and places `count` sessions round-robin over the workers, `concurrency` at a time, and waits for READY. */
+async function bringToReady(system: LabletSystem<Sims>, definition: LabletDefinition, workers: CmlWorker[], count: number, concurrency: number, timeoutMs: number): Promise<LabletSession[]> {
+  const ids: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const index = next++;
+        const session = await system.scheduledSession(definition, workers[index % workers.length]!);
+        ids.push(session.id);
+        // Latency runs wait for each session before the next, so they measure overhead, not queueing.
+        if (concurrency < count) await waitForAll(system, [session.id], (s) => s.status === 'READY', timeoutMs);
+      }
+    }),
+  );
+  return waitForAll(system, ids, (s) => s.status === 'READY', timeoutMs);
+}
+
+async function terminateAll(system: LabletSystem<Sims>, sessions: LabletSession[]): Promise<void> {
+  await Promise.all(sessions.map((session) => system.admin.sessions.terminate({ params: { lablet_session_id: session.id } })));
+  await waitForAll(system, sessions.map((s) => s.id), (s) => s.cleanup_completed_at !== null, 120_000);
+}
+
+const summary = (label: string, sessions: LabletSession[]) => {
+  const values = sessions.map(overheadMs);
+  const line = { label, sessions: values.length, p50_ms: percentile(values, 50), p99_ms: percentile(values, 99), max_ms: Math.max(...values) };
+  console.log(`${label.padEnd(44)} n=${line.sessions}  p50 ${line.p50_ms} ms  p99 ${line.p99_ms} ms  max ${line.max_ms} ms`);
+  return line;
+};
+
+async function main(): Promise<void> {
+  const started = await startInfrastructure();
+  progress('starting etcd, control plane, simulators and the lablet-controller');
+  const system = await LabletSystem.start<Sims>({
+    startSimulators: async (sinkUrl) => ({
+      cml: await startCmlFleetSimulator({ port: 0 }),
+      lds: await startLdsSimulator({ port: 0, sinkUrl }),
+      grading: await startGradingSimulator({ port: 0, sinkUrl }),
+    }),
+    controllerEnv: { LOG_LEVEL: 'warn', RESYNC_INTERVAL_MS: '30000', LAB_POLL_INTERVAL_MS: '50' },
+  });
+  try {
+    // The controller's overhead is mostly control-plane round trips; their cost on this machine, in the same run:
+    const probeWorker = await system.runningWorker();
+    const probeDefinition = await system.createDefinition();
+    const probe = await system.scheduledSession(probeDefinition, probeWorker);
+    const timed = async (call: () => Promise<unknown>) => {
+      const started = performance.now();
+      await call();
+      return performance.now() - started;
+    };
+    const reads: number[] = [];
+    const writes: number[] = [];
+    for (let index = 0; index < 30; index += 1) {
+      reads.push(await timed(() => system.session(probe.id)));
+      writes.push(
+        await timed(() =>
+          system.internal.sessions.updatePipelineProgress({ params: { lablet_session_id: probe.id }, body: { pipeline: 'bench', step: `probe_${index}`, status: 'completed' } }),
+        ),
+      );
+    }
+    await system.admin.sessions.terminate({ params: { lablet_session_id: probe.id } });
+    console.log(`${'control-plane call cost (sequential, n=30)'.padEnd(44)} GET session p50 ${percentile(reads, 50).toFixed(1)} ms, PUT pipeline-progress p50 ${percentile(writes, 50).toFixed(1)} ms`);
+
+    const workers: CmlWorker[] = [];
+    for (let index = 0; index < WORKERS; index += 1) workers.push(await system.runningWorker());
+    const reusable = await system.createDefinition({ lab_reuse_enabled: true });
+    const coldOnly = await system.createDefinition({ lab_reuse_enabled: false });
+
+    progress(`zero latency: ${SESSIONS} cold imports, ${WORKERS} at a time`);
+    const cold = await bringToReady(system, reusable, workers, SESSIONS, WORKERS, 60_000);
+    const coldLine = summary('create → READY, cold import (zero latency)', cold);
+    await terminateAll(system, cold);
+
+    progress(`zero latency: ${SESSIONS} sessions reusing the wiped labs`);
+    const reused = await bringToReady(system, reusable, workers, SESSIONS, WORKERS, 60_000);
+    if (reused.some((session) => session.pipeline_progress['instantiate']?.['lab_import']?.status !== 'skipped')) throw new Error('a reuse session imported a lab');
+    const reuseLine = summary('create → READY, reused lab (zero latency)', reused);
+    await terminateAll(system, reused);
+
+    progress(`zero latency: burst of ${SESSIONS} sessions on ${WORKERS} workers`);
+    const burstStart = Date.now();
+    const burst = await bringToReady(system, coldOnly, workers, SESSIONS, SESSIONS, 120_000);
+    const lastReady = Math.max(...burst.map((session) => Date.parse(session.status_history.find((change) => change.to === 'READY')!.at)));
+    const perSecond = SESSIONS / ((lastReady - burstStart) / 1000);
+    console.log(`${'sessions to READY per second (10 workers)'.padEnd(44)} ${perSecond.toFixed(1)}/s (${SESSIONS} in ${((lastReady - burstStart) / 1000).toFixed(1)} s)`);
+    await terminateAll(system, burst);
+
+    const scaled = Object.fromEntries(Object.entries(REALISTIC_LATENCIES).map(([name, ms]) => [name, Math.round(ms / SCALE)]));
+    progress(`realistic CML profile / ${SCALE}: ${JSON.stringify(scaled)}`);
+    system.sims.cml.fleet.setLatencies(scaled);
+    const realistic = await system.createDefinition({ lab_reuse_enabled: true });
+    const realisticCold = await bringToReady(system, realistic, workers, REALISTIC_SESSIONS, REALISTIC_SESSIONS, 300_000);
+    const realisticColdLine = summary(`cold import (realistic / ${SCALE})`, realisticCold);
+    await terminateAll(system, realisticCold);
+    const realisticReuse = await bringToReady(system, realistic, workers, REALISTIC_SESSIONS, REALISTIC_SESSIONS, 300_000);
+    const realisticReuseLine = summary(`reused lab (realistic / ${SCALE})`, realisticReuse);
+    await terminateAll(system, realisticReuse);
+    const ratio = realisticColdLine.p50_ms / realisticReuseLine.p50_ms;
+    console.log(`${'reuse speed-up, p50 cold / p50 reuse'.padEnd(44)} ${ratio.toFixed(2)}× (target ≥ 3×)`);
+    console.log(
+      `targets: p50 ≤ 300 ms (${coldLine.p50_ms <= 300 && reuseLine.p50_ms <= 300 ? 'met' : 'missed'}), p99 ≤ 1000 ms (${coldLine.p99_ms <= 1000 && reuseLine.p99_ms <= 1000 ? 'met' : 'missed'})`,
+    );
+  } finally {
+    await system.close();
+    stopInfrastructure(started);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -59,4 +59,12 @@ describe('lab discovery v2', () => {
     expect(list!.listIntervalMs).toBe(60_000);
     expect(reconciler.parallelism).toBe(5);
   });
+
+  it('is paused by features.lab_discovery_v2_enabled: no listing, no scan', async () => {
+    harness.cpa.settings = { ...harness.cpa.settings, features: { lab_discovery_v2_enabled: false } };
+    expect(await reconciler.sources[0]!.list!()).toEqual([]);
+    await reconciler.reconcile(harness.worker.id, runContext(harness.worker.id));
+    expect(discoverCalls()).toEqual([]);
+    expect(harness.cml.recorder.calls).toEqual([]);
+  });
 });

@@ -24,7 +24,11 @@ export interface WorkerScanSummary {
   errors: Array<{ lab_id: string | null; message: string }>;
 }
 
+/** Decision 9: the setting only pauses discovery v2. */
+const discoveryPaused = async (cpa: ControlPlane): Promise<boolean> => !(await cpa.settings.get()).features.lab_discovery_v2_enabled;
+
 async function discoverableWorkerIds(cpa: ControlPlane): Promise<string[]> {
+  if (await discoveryPaused(cpa)) return [];
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
@@ -40,7 +44,8 @@ async function discoverableWorkerIds(cpa: ControlPlane): Promise<string[]> {
 /**
  * Lab discovery v2 (spec §7.3.4): every RUNNING, AVAILABLE worker at the interval, and a worker at
  * once when the control plane asks for a targeted discovery (`/lcm/workers/{id}/discover_labs`),
- * whose request is cleared after the scan. Per-lab problems are reported, never fatal to a scan.
+ * whose request is cleared after the scan; paused by `features.lab_discovery_v2_enabled`. Per-lab
+ * problems are reported, never fatal to a scan.
  */
 export class LabDiscoveryReconciler implements Reconciler {
   readonly name = 'lab-discovery';
@@ -81,6 +86,8 @@ export class LabDiscoveryReconciler implements Reconciler {
       throw error;
     }
     if (worker.status !== 'RUNNING' || worker.service_status !== 'AVAILABLE') return done();
+    // A targeted request waits while discovery is paused; the periodic scan after the resume covers it.
+    if (await discoveryPaused(this.deps.cpa)) return done();
     const scannedAt = this.deps.clock.now().toISOString();
     const scan = await scanWorkerLabs(this.deps.systems.cml(worker));
     const result = await this.deps.cpa.labs.discover({ body: { worker_id: worker.id, labs: scan.labs, scanned_at: scannedAt } });

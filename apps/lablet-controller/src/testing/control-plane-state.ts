@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { apiContract, type CmlWorker, type GradingSession, type LabletDefinition, type LabletSession, type LabletSessionStatus, type LabRecord, type ScoreReport, type UserSession } from '@lcm/contracts';
+import { apiContract, type CmlWorker, type GradingSession, type LabletDefinition, type LabletSession, type LabletSessionStatus, type LabRecord, type ScoreReport, type SystemSettings, type UserSession } from '@lcm/contracts';
 import { NotFoundError } from '@lcm/cpa-client';
 import { FakeControlPlane, type FakeClock } from '@lcm/testing';
 import { aLabRecordDoc } from './documents';
@@ -25,6 +25,19 @@ export class ControlPlaneState {
   readonly userSessions = new Map<string, UserSession>();
   readonly gradingSessions = new Map<string, GradingSession>();
   readonly scoreReports = new Map<string, ScoreReport>();
+  settings: SystemSettings = {
+    id: 'default',
+    version: 1,
+    created_at: '2030-01-01T00:00:00.000Z',
+    updated_at: '2030-01-01T00:00:00.000Z',
+    worker_provisioning: { ami_name_default: null, ami_ids: {}, ami_names: {}, instance_type: null, security_group_ids: [], subnet_id: null },
+    monitoring: { worker_metrics_poll_interval_seconds: 300 },
+    idle_detection: { enabled: true, timeout_minutes: 60 },
+    scaling: { scale_down_enabled: false, min_workers: 0, max_workers: 10, scale_up_cooldown_s: 300, scale_down_cooldown_s: 600 },
+    discovery: { enabled: false, regions: [], ami_name_pattern: 'cisco-cml2.9*', scan_interval_seconds: 300 },
+    features: { lab_discovery_v2_enabled: true },
+    updated_by: null,
+  };
 
   constructor(private readonly clock: FakeClock) {
     this.wireSessions();
@@ -32,6 +45,7 @@ export class ControlPlaneState {
     this.fake.on(workers.getWorker, ({ params }) => this.workers.get(String(params.worker_id)) ?? this.missing(`worker ${String(params.worker_id)}`));
     this.fake.on(definitions.getDefinition, ({ params }) => this.definitions.get(String(params.lablet_definition_id)) ?? this.missing(`definition ${String(params.lablet_definition_id)}`));
     this.fake.on(workers.clearLabDiscoveryRequest, () => undefined);
+    this.fake.on(apiContract.internal.settings.getSettings, () => this.settings);
   }
 
   get client() {

@@ -5,6 +5,7 @@ import { type Db } from 'mongodb';
 import { type Logger, createLogger } from '@lcm/observability';
 import { AppModule } from './app.module';
 import { type AppConfig } from './config/env.schema';
+import { installSecurityHeaders } from './platform/http/security-headers';
 import { installObservability } from './platform/observability/observability';
 import { MONGO_DB } from './platform/platform.tokens';
 
@@ -16,6 +17,7 @@ export async function createApp(config: AppConfig, logger?: Logger): Promise<Nes
   // request, /metrics and the public API's rate limit.
   // Body-parsing and size-limit errors reach the ProblemDetailsFilter through Nest's error handler.
   const observability = await installObservability(adapter.getInstance(), config, log);
+  await installSecurityHeaders(adapter.getInstance(), config);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, log), adapter, {
     logger: ['error', 'warn'],
     abortOnError: false,

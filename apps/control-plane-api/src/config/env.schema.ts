@@ -60,6 +60,8 @@ export const EnvSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   /** Folder of the built dashboard (apps/dashboard/dist by default). */
   DASHBOARD_DIR: z.string().optional(),
+  /** Origins the dashboard may embed in frames (LDS, CML), e.g. `https://lds.example.com`; CSP frame-src. */
+  CSP_FRAME_SOURCES: csv.default([]),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

@@ -7,13 +7,15 @@ import { buildOpenApiDocument } from './openapi-document';
 
 const swaggerUiDir = join(require.resolve('swagger-ui-dist/package.json'), '..');
 const SWAGGER_ASSETS = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js']);
+/** A file, not an inline script: the Content-Security-Policy allows scripts from this origin only. */
+const INIT_SCRIPT = "SwaggerUIBundle({ url: '/api/docs/openapi.json', dom_id: '#ui' });\n";
 
 const DOCS_PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>LCM API</title>
 <link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head>
 <body><div id="ui"></div>
 <script src="/api/docs/assets/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({ url: '/api/docs/openapi.json', dom_id: '#ui' });</script>
+<script src="/api/docs/assets/swagger-init.js"></script>
 </body></html>`;
 
 @Controller('api/docs')
@@ -36,8 +38,9 @@ export class OpenApiController {
 
   @Get('assets/:file')
   asset(@Param('file') file: string, @Res({ passthrough: true }) reply: FastifyReply): string {
-    if (!SWAGGER_ASSETS.has(file)) throw new NotFoundException(`no asset ${file}`);
+    if (file !== 'swagger-init.js' && !SWAGGER_ASSETS.has(file))
+      throw new NotFoundException(`no asset ${file}`);
     void reply.type(file.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8');
-    return readFileSync(join(swaggerUiDir, file), 'utf8');
+    return file === 'swagger-init.js' ? INIT_SCRIPT : readFileSync(join(swaggerUiDir, file), 'utf8');
   }
 }

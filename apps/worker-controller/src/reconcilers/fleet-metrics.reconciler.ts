@@ -227,7 +227,8 @@ export class FleetMetricsReconciler implements Reconciler {
       settings.idle_detection,
       now,
     );
-    if (settings.scaling.scale_down_enabled) await this.considerScaleDown(worker, idle, scaleDown, summary);
+    if (settings.scaling.scale_down_enabled)
+      await scaleDown.exclusive(() => this.considerScaleDown(worker, idle, scaleDown, summary));
     await deps.cpa.workers.reportActivity({ params: { worker_id: worker.id }, body: activityReport });
     summary.activity_reports++;
   }
@@ -290,6 +291,7 @@ class ScaleDownBudget {
   runningWorkers: number;
   lastDrainAt: Date | null;
   private dueCount: Promise<number> | null = null;
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(settings: SystemSettings, workers: readonly CmlWorker[], lastDrainAt: Date | null) {
     this.settings = settings.scaling;
@@ -307,6 +309,13 @@ class ScaleDownBudget {
   sessionsDue(read: () => Promise<number>): Promise<number> {
     this.dueCount ??= read();
     return this.dueCount;
+  }
+
+  /** Decisions one at a time: each sees the running count and cooldown the previous one left. */
+  exclusive(decide: () => Promise<void>): Promise<void> {
+    const next = this.turn.then(decide);
+    this.turn = next.catch(() => undefined);
+    return next;
   }
 
   drained(at: Date): void {

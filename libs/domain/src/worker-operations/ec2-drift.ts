@@ -67,7 +67,7 @@ export function detectEc2Drift(
   if (instance === null)
     return {
       statuses: workerStatusPath(worker.status, 'TERMINATED') ?? [],
-      reason: 'instance_gone',
+      reason: 'orphan_detection',
       addresses: null,
     };
   let target = workerStatusForObservedEc2State(instance.state);

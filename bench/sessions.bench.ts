@@ -101,7 +101,8 @@ async function main(): Promise<void> {
     // The controller's overhead is mostly control-plane round trips; their cost on this machine, in the same run:
     const probeWorker = await system.runningWorker();
     const probeDefinition = await system.createDefinition();
-    const probe = await system.scheduledSession(probeDefinition, probeWorker);
+    // Probed once READY, when the controller leaves it alone (no competing writes).
+    const probe = await system.waitForStatus((await system.scheduledSession(probeDefinition, probeWorker)).id, 'READY', 120_000);
     const timed = async (call: () => Promise<unknown>) => {
       const started = performance.now();
       await call();

@@ -136,6 +136,14 @@ describe('POST /api/events', () => {
     expect(harness.cpa.fake.callsTo(apiContract.internal.sessions.notifySessionStarted)).toHaveLength(1);
   });
 
+  it('answers 503 when its write lost a race with another writer of the session, and applies the redelivery', async () => {
+    const started = event('lds.session.started', {});
+    harness.cpa.fake.failNext(apiContract.internal.sessions.notifySessionStarted, 409, 1, 'VERSION_CONFLICT');
+    expect((await send(HTTP.structured(started))).statusCode).toBe(503);
+    expect((await send(HTTP.structured(started))).json()).toEqual({ status: 'applied' });
+    expect(harness.session(ready.id).status).toBe('RUNNING');
+  });
+
   it('accepts an unknown type with 202 and changes nothing', async () => {
     const response = await send(HTTP.structured(event('com.cisco.certs.lds.session.created.v1', {})));
     expect(response.statusCode).toBe(202);

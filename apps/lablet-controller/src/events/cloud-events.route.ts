@@ -1,7 +1,7 @@
 import { HTTP } from 'cloudevents';
 import { type FastifyInstance, type FastifyReply } from 'fastify';
 import { CLOUD_EVENT_DATA_SCHEMAS, classifyCloudEventType, CloudEvent, cloudEventSessionId } from '@lcm/contracts';
-import { isUnavailableError } from '@lcm/cpa-client';
+import { isConflictError, isUnavailableError } from '@lcm/cpa-client';
 import { type Logger } from '@lcm/observability';
 import { DedupeWindow } from './dedupe-window';
 import { applyEvent, type ClassifiedEvent, type EventEffectsDeps, type EventOutcome, NotYetCorrelatedError } from './event-effects';
@@ -88,8 +88,8 @@ export function registerCloudEventsRoute(app: FastifyInstance, options: CloudEve
           log.info({ type: parsed.type, id: parsed.id }, error.message);
           return reply.code(503).header('retry-after', '1').send({ status: 'retry', detail: error.message });
         }
-        if (isUnavailableError(error)) {
-          log.warn({ type: parsed.type, id: parsed.id, err: error }, 'control plane unreachable; the sender retries');
+        if (isUnavailableError(error) || (isConflictError(error) && error.isVersionConflict)) {
+          log.warn({ type: parsed.type, id: parsed.id, err: error }, 'control plane unreachable or busy with the same session; the sender retries');
           return reply.code(503).header('retry-after', '5').send({ status: 'unavailable', detail: 'control plane unreachable; retry later' });
         }
         log.error({ type: parsed.type, id: parsed.id, err: error }, 'CloudEvent failed');

@@ -27,7 +27,8 @@ async function tolerated(call: () => Promise<unknown>): Promise<EventOutcome> {
     await call();
     return 'applied';
   } catch (error) {
-    if (isConflictError(error)) return 'no_change';
+    // A lost race (version conflict) is not a verdict on the event: it is retried by the sender.
+    if (isConflictError(error) && !error.isVersionConflict) return 'no_change';
     throw error;
   }
 }

@@ -195,10 +195,12 @@ describe('INSTANTIATING', () => {
     expect(harness.session(session.id).status).toBe('READY');
   });
 
-  it('does not spend an attempt when the control plane is unreachable', async () => {
+  it('does not spend an attempt when the control plane is unreachable or another writer won a race', async () => {
     const harness = new SessionHarness();
     const session = instantiating(harness);
     harness.cpa.fake.failNext(apiContract.internal.labRecords.listLabRecords, 503);
+    expect((await harness.reconcile(session.id)).kind).toBe('error');
+    harness.cpa.fake.failNext(apiContract.internal.labRecords.listLabRecords, 409, 1, 'VERSION_CONFLICT');
     expect((await harness.reconcile(session.id)).kind).toBe('error');
     expect(harness.session(session.id).pipeline_progress['instantiate']).toBeUndefined();
   });

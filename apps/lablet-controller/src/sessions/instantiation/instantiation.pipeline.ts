@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { isUnavailableError } from '@lcm/cpa-client';
+import { isConflictError, isUnavailableError } from '@lcm/cpa-client';
 import { isNotFound } from '@lcm/integrations/http';
 import { done, failed, type ReconcileResult, requeueAfter } from '@lcm/reconciler-runtime';
 import { teardownLab } from '../../labs/lab-operations';
@@ -74,8 +74,9 @@ export const instantiatingStep: SessionStep = async (base) => {
 };
 
 async function stepFailed(context: InstantiationContext, step: InstantiationStep, error: unknown, limit: number): Promise<ReconcileResult> {
-  // An unreachable control plane is not the step's fault: back off without spending an attempt.
-  if (isUnavailableError(error)) return failed(error);
+  // An unreachable control plane, or a write that lost a race with another writer of the session,
+  // is not the step's fault: back off (the rerun re-reads) without spending an attempt.
+  if (isUnavailableError(error) || (isConflictError(error) && error.isVersionConflict)) return failed(error);
   const attempts = attemptsOf(context, step) + 1;
   context.log.warn({ step: step.name, attempts, limit, err: error }, 'instantiation step failed');
   const previous = progressOf(context, step.name)?.result_data ?? {};

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
     expect(problems).toContain('PORT');
     expect(problems).toContain('INTERNAL_API_KEYS');
     expect(problems).toContain('OIDC_ISSUER');
+    expect(problems).toContain('OIDC_AUDIENCE');
   });
 
   it('refuses development auth without a signing secret', () => {

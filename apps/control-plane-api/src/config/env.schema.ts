@@ -101,6 +101,9 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   const mode = env['AUTH_MODE'] ?? 'oidc';
   const problems: string[] = [];
   if (mode === 'oidc' && !env['OIDC_ISSUER']) problems.push('OIDC_ISSUER: required when AUTH_MODE=oidc');
+  // A token the issuer minted for another client must not open this API.
+  if (mode === 'oidc' && !env['OIDC_AUDIENCE'])
+    problems.push('OIDC_AUDIENCE: required when AUTH_MODE=oidc (tokens are checked for it)');
   if (mode === 'development' && !env['DEV_AUTH_SECRET'])
     problems.push('DEV_AUTH_SECRET: required when AUTH_MODE=development');
   if (env['OIDC_CLIENT_ID'] && !env['OIDC_ISSUER'])

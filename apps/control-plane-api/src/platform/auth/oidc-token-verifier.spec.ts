@@ -64,6 +64,18 @@ describe('OidcTokenVerifier against an issuer on loopback', () => {
     ).rejects.toBeInstanceOf(InvalidTokenError);
   });
 
+  it('refuses to run without an audience, so a token for any other client of the issuer cannot pass', () => {
+    expect(
+      () =>
+        new OidcTokenVerifier({
+          OIDC_ISSUER: issuer,
+          OIDC_AUDIENCE: undefined,
+          OIDC_JWKS_URL: undefined,
+          OIDC_ROLES_CLAIM: 'roles',
+        }),
+    ).toThrow(/OIDC_AUDIENCE/);
+  });
+
   it('refuses a token signed by a key the issuer does not publish', async () => {
     const stranger = await generateKeyPair('RS256');
     const forged = await new SignJWT({ realm_access: { roles: ['admin'] } })

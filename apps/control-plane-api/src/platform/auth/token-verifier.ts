@@ -33,22 +33,29 @@ export function principalFrom(payload: JWTPayload, rolesClaim: string): Principa
   return { subject: payload.sub ?? 'unknown', roles };
 }
 
-/** Verifies bearer tokens of an OIDC provider against the keys its discovery document names. */
+/**
+ * Verifies bearer tokens of an OIDC provider against the keys its discovery document names. The
+ * issuer and the audience are always checked: the issuer mints tokens for other clients too.
+ */
 export class OidcTokenVerifier implements TokenVerifier {
   private jwks?: ReturnType<typeof createRemoteJWKSet>;
+  private readonly audience: string;
 
   constructor(
     private readonly config: Pick<
       AppConfig,
       'OIDC_ISSUER' | 'OIDC_AUDIENCE' | 'OIDC_JWKS_URL' | 'OIDC_ROLES_CLAIM'
     >,
-  ) {}
+  ) {
+    if (!config.OIDC_AUDIENCE) throw new Error('OidcTokenVerifier needs OIDC_AUDIENCE');
+    this.audience = config.OIDC_AUDIENCE;
+  }
 
   async verify(token: string): Promise<Principal> {
     try {
       const { payload } = await jwtVerify(token, await this.keys(), {
         issuer: this.config.OIDC_ISSUER,
-        ...(this.config.OIDC_AUDIENCE ? { audience: this.config.OIDC_AUDIENCE } : {}),
+        audience: this.audience,
       });
       return principalFrom(payload, this.config.OIDC_ROLES_CLAIM);
     } catch (error) {

@@ -33,7 +33,10 @@ export const labletControllerEnvSchema = controllerEnvSchema(8082, {
   INSTANTIATION_LEAD_MINUTES: minutes(15),
   SESSION_RETENTION_MINUTES: minutes(60),
   GRADING_FAULT_HOLD_MINUTES: minutes(30),
-  /** Attempts of an instantiation step before the session is cleaned up and terminated (ADR-008: 3). */
+  /**
+   * Attempts of an instantiation step before the session is cleaned up and terminated (ADR-008: 3);
+   * also the attempts of a collection and of a lab action before they are given up.
+   */
   INSTANTIATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /** How often a booting lab is looked at again. */
   LAB_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(2_000),

@@ -104,8 +104,8 @@ export class ControlPlaneState {
   private wireSessions(): void {
     const f = this.fake;
     f.on(sessions.getSession, ({ params }) => this.session(String(params.lablet_session_id)));
-    f.on(sessions.listSessions, ({ query = {} as never }) => ({
-      items: [...this.sessions.values()].filter((s) => !query.status || (query.status as string[]).includes(s.status)),
+    f.on(sessions.listSessions, ({ query }) => ({
+      items: [...this.sessions.values()].filter((s) => !query?.status || (query.status as string[]).includes(s.status)),
       next_cursor: null,
     }));
     f.on(sessions.listReconcilableSessions, () => ({ items: [...this.sessions.values()].filter((s) => s.status !== 'TERMINATED' || !s.cleanup_completed_at), next_cursor: null }));
@@ -149,8 +149,8 @@ export class ControlPlaneState {
     });
     f.on(sessions.notifySessionStarted, ({ params, body }) => this.moveSession(String(params.lablet_session_id), 'RUNNING', 'started', { started_at: body.started_at ?? this.now() }));
     f.on(sessions.markCleanupCompleted, ({ params }) => this.patchSession(String(params.lablet_session_id), { cleanup_completed_at: this.now() }));
-    f.on(sessions.findUserSessions, ({ query = {} as never }) => ({ items: [...this.userSessions.values()].filter((u) => u.lds_session_id === query.lds_session_id), next_cursor: null }));
-    f.on(sessions.findGradingSessions, ({ query = {} as never }) => ({ items: [...this.gradingSessions.values()].filter((g) => g.grading_session_id === query.grading_session_id), next_cursor: null }));
+    f.on(sessions.findUserSessions, ({ query }) => ({ items: [...this.userSessions.values()].filter((u) => u.lds_session_id === query?.lds_session_id), next_cursor: null }));
+    f.on(sessions.findGradingSessions, ({ query }) => ({ items: [...this.gradingSessions.values()].filter((g) => g.grading_session_id === query?.grading_session_id), next_cursor: null }));
     f.on(sessions.updateUserSessionStatus, ({ params, body }) => {
       const userSession = [...this.userSessions.values()].find((u) => u.lablet_session_id === String(params.lablet_session_id)) ?? this.missing('user session');
       const next = { ...userSession, status: body.status };
@@ -215,13 +215,13 @@ export class ControlPlaneState {
   private wireLabs(): void {
     const f = this.fake;
     f.on(labs.getLabRecord, ({ params }) => this.lab(String(params.lab_record_id)));
-    f.on(labs.listLabRecords, ({ query = {} as never }) => ({
+    f.on(labs.listLabRecords, ({ query }) => ({
       items: [...this.labs.values()].filter(
         (lab) =>
-          (!query.worker_id || lab.runtime_binding.worker_id === query.worker_id) &&
-          (!query.based_on_definition_id || lab.based_on_definition_id === query.based_on_definition_id) &&
-          (query.has_pending_action === undefined || (lab.pending_action !== null) === (String(query.has_pending_action) === 'true')) &&
-          (!query.status || (query.status as string[]).includes(lab.status)),
+          (!query?.worker_id || lab.runtime_binding.worker_id === query.worker_id) &&
+          (!query?.based_on_definition_id || lab.based_on_definition_id === query.based_on_definition_id) &&
+          (query?.has_pending_action === undefined || (lab.pending_action !== null) === (String(query.has_pending_action) === 'true')) &&
+          (!query?.status || (query.status as string[]).includes(lab.status)),
       ),
       next_cursor: null,
     }));

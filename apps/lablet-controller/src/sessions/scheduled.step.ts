@@ -1,5 +1,5 @@
 import { done, requeueAfter } from '@lcm/reconciler-runtime';
-import { loadWorker, msUntil, type SessionStep, timeslotOver } from './session-step';
+import { loadDefinition, loadWorker, msUntil, type SessionStep, timeslotOver } from './session-step';
 
 /**
  * SCHEDULED → INSTANTIATING once the timeslot is within the instantiation lead (at once without
@@ -11,7 +11,12 @@ export const scheduledStep: SessionStep = async (context) => {
     await cpa.sessions.expire({ params: { lablet_session_id: session.id }, body: { reason: 'timeslot_missed' } });
     return done();
   }
-  const untilLead = session.timeslot_start === null ? 0 : msUntil(context, session.timeslot_start) - context.settings.instantiationLeadMs;
+  let untilLead = 0;
+  if (session.timeslot_start !== null) {
+    // A definition may ask for its own lead (boot_lead_time_minutes); null means the service default.
+    const ownLead = (await loadDefinition(context)).boot_lead_time_minutes;
+    untilLead = msUntil(context, session.timeslot_start) - (ownLead === null ? context.settings.instantiationLeadMs : ownLead * 60_000);
+  }
   if (untilLead > 0) return requeueAfter(untilLead, 'waiting for the instantiation lead');
   const worker = await loadWorker(context);
   if (worker.status !== 'RUNNING') return requeueAfter(context.settings.labPollIntervalMs, `worker is ${worker.status}`);

@@ -24,6 +24,12 @@ describe('SCHEDULED', () => {
     expect(harness.session(session.id).status).toBe('INSTANTIATING');
   });
 
+  it("uses the definition's own boot lead when it has one", async () => {
+    const harness = new SessionHarness({ definition: { boot_lead_time_minutes: 40 } });
+    const session = harness.addSession({ status: 'SCHEDULED', timeslot_start: inMinutes(60), timeslot_end: inMinutes(120) });
+    expect(await harness.reconcile(session.id)).toMatchObject({ kind: 'requeue', afterMs: minutes(20) });
+  });
+
   it('waits while the worker is not RUNNING', async () => {
     const harness = new SessionHarness({ worker: { status: 'PROVISIONING' } });
     const session = harness.addSession({ status: 'SCHEDULED' });

@@ -13,6 +13,8 @@ export SWC_NODE_PROJECT=${SWC_NODE_PROJECT:-tsconfig.base.json}
 export AUTH_MODE=${AUTH_MODE:-development}
 export DEV_AUTH_SECRET=${DEV_AUTH_SECRET:-local-development-secret-change-me}
 export INTERNAL_API_KEYS=${INTERNAL_API_KEYS:-local-development-controller-key}
+# Logs for people at a terminal (every app reads LOG_FORMAT; JSON is the default elsewhere).
+export LOG_FORMAT=${LOG_FORMAT:-pretty}
 # lablet-controller: the LDS and GradingEngine simulators post their CloudEvents to its /api/events;
 # a worker's CML is the fleet simulator's worker keyed by its EC2 instance id (auto-registered).
 export SIM_SINK_URL=${SIM_SINK_URL:-http://127.0.0.1:8082/api/events}
@@ -51,6 +53,15 @@ run() { # name command...
 for app in resource-scheduler worker-controller lablet-controller; do
   [ -f "apps/$app/src/main.ts" ] && run "$app" pnpm exec node -r @swc-node/register "apps/$app/src/main.ts"
 done
+
+# Optional: Prometheus (Debian package) scraping every app, with the alert rules of the deployments.
+if [ "${LCM_PROMETHEUS:-}" = 1 ]; then
+  prometheus_bin=$(bash scripts/tools/prometheus.sh | sed -n 's/^PROMETHEUS=//p')
+  mkdir -p .infra/prometheus-data
+  run prometheus "$prometheus_bin" --config.file=deployment/prometheus/prometheus.local.yml \
+    --storage.tsdb.path=.infra/prometheus-data --web.listen-address="127.0.0.1:${LCM_PROMETHEUS_PORT:-9090}"
+  echo "[dev] Prometheus: http://127.0.0.1:${LCM_PROMETHEUS_PORT:-9090} (targets at /targets, alerts at /alerts)"
+fi
 
 cat <<EOF
 [dev] etcd 127.0.0.1:2379, MongoDB wire (FerretDB) 127.0.0.1:27017, moto 127.0.0.1:5000

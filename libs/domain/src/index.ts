@@ -23,6 +23,7 @@ export * from './labs/lab-record.transitions';
 export * from './labs/topology-checksum';
 
 export * from './workers/capacity';
+export * from './workers/capacity-drift';
 export * from './workers/cml-worker.aggregate';
 export * from './workers/cml-worker.events';
 export * from './workers/cml-worker.state';

@@ -477,9 +477,13 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
   /**
    * Rebuilds the allocation from the sessions that still hold capacity (spec §3.5 recalculation).
    * The caller passes the sessions whose `holdsCapacity` is true (decision 3, which also drops
-   * STOPPED ones) with their definitions' demand.
+   * STOPPED ones) with their definitions' demand, and the ports of those that still hold their own
+   * reservation (no lab yet): a holder whose ports the worker lost gets them back unless another
+   * holder has them now.
    */
-  recalculateCapacity(active: ReadonlyArray<{ session_id: string; capacity: Capacity }>): void {
+  recalculateCapacity(
+    active: ReadonlyArray<{ session_id: string; capacity: Capacity; ports?: PortMap }>,
+  ): void {
     const at = this.now();
     const previous = new Map(
       this.state.capacity_allocations.map((allocation) => [allocation.session_id, allocation.allocated_at]),
@@ -494,6 +498,18 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
     this.state.port_allocations = this.state.port_allocations.filter(
       (allocation) => allocation.holder_kind === 'lab_record' || keep.has(allocation.holder_id),
     );
+    for (const entry of active) {
+      if (!entry.ports || Object.keys(entry.ports).length === 0 || this.portsHeldBy(entry.session_id))
+        continue;
+      const taken = usedPorts(this.state.port_allocations);
+      if (portsOf(entry.ports).some((port) => taken.has(port))) continue;
+      this.state.port_allocations.push({
+        holder_id: entry.session_id,
+        holder_kind: 'session',
+        ports: { ...entry.ports },
+        allocated_at: previous.get(entry.session_id) ?? at,
+      });
+    }
     this.resumAllocated();
     this.touch();
     this.raise('cml_worker.capacity_recalculated', {

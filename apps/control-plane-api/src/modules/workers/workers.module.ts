@@ -37,6 +37,7 @@ import { ListWorkerLabsHandler } from './application/queries/list-worker-labs.qu
 import { ListWorkerSessionsHandler } from './application/queries/list-worker-sessions.query';
 import { ListWorkersHandler } from './application/queries/list-workers.query';
 import { WorkerChanges } from './application/worker-changes';
+import { CapacityReconciler } from './application/capacity-reconciler';
 import { WorkerViewFactory } from './infrastructure/worker-view-factory';
 import { WorkerStatusCascade } from './application/worker-status-cascade';
 import { CmlWorkerRepository } from './infrastructure/cml-worker.repository';
@@ -65,6 +66,7 @@ const SNAPSHOT_LIMIT = 1000;
     DrainWorkerHandler,
     CancelDrainHandler,
     RecalculateWorkerCapacityHandler,
+    CapacityReconciler,
     RequestWorkerRefreshHandler,
     UpdateWorkerTagsHandler,
     RequestLicenseOperationHandler,

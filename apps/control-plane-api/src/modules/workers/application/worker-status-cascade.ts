@@ -13,7 +13,7 @@ import { TransitionSessionCommand } from '../../sessions/application/commands/tr
 import { LabletSessionRepository } from '../../sessions/infrastructure/session.repositories';
 
 /** Sessions a stopped or terminated worker can no longer carry; STOPPED and ARCHIVED ones are already done with it. */
-const SESSION_STATUSES_SPARED: LabletSessionStatus[] = ['STOPPED', 'ARCHIVED', 'TERMINATED'];
+export const SESSION_STATUSES_SPARED: LabletSessionStatus[] = ['STOPPED', 'ARCHIVED', 'TERMINATED'];
 /** Labs that were running on a worker that stopped (spec §4.3 cascades). */
 const LAB_STATUSES_FORCE_STOPPED: LabRecordStatus[] = ['BOOTED', 'STARTING', 'QUEUED', 'PAUSED', 'STOPPING'];
 /** Labs a terminated worker leaves behind without orphaning again. */
@@ -64,6 +64,11 @@ export class WorkerStatusCascade {
     const entered = new Set(events.map((event) => event.type));
     if (entered.has('cml_worker.terminated')) await this.run(workerId, ON_TERMINATED, actor);
     else if (entered.has('cml_worker.stopped')) await this.run(workerId, ON_STOPPED, actor);
+  }
+
+  /** Runs the cascade of the status a worker is in again, e.g. after a crash cut it short; idempotent. */
+  async resume(workerId: string, status: 'STOPPED' | 'TERMINATED', actor: string): Promise<void> {
+    await this.run(workerId, status === 'TERMINATED' ? ON_TERMINATED : ON_STOPPED, actor);
   }
 
   private async run(workerId: string, cascade: Cascade, actor: string): Promise<void> {

@@ -7,25 +7,40 @@ import { LabletDefinitionRepository } from '../../../lablet-definitions/infrastr
 import { LabletSessionRepository } from '../../../sessions/infrastructure/session.repositories';
 import { WorkerChanges } from '../worker-changes';
 
+/** Statuses that never hold a worker's capacity, so the query need not read them (decision 3). */
+export const NEVER_HOLDING: LabletSessionStatus[] = ['PENDING', 'STOPPED', 'ARCHIVED', 'TERMINATED'];
+/**
+ * An allocation younger than this may belong to a placement in progress: the worker write is
+ * done, the session write not yet (WorkerPlacements). Recalculation keeps such allocations, and
+ * a placement that reuses an older one re-stamps it (CmlWorker.allocate), so a repair never takes
+ * an allocation a placement is about to count on. Far longer than any one command runs.
+ */
+export const PLACEMENT_GRACE_MS = 15_000;
+
 export class RecalculateWorkerCapacityCommand extends Command<CmlWorkerView> {
   constructor(
     readonly workerId: string,
     readonly actor: string,
+    /**
+     * Allocations younger than this are kept (a placement may be writing its session). An
+     * operator's request keeps only those made after the sessions were read; a placement it cut
+     * short is counted again by the next reconciliation pass.
+     */
+    readonly keepYoungerThanMs = 0,
   ) {
     super();
   }
 }
 
-/** Statuses that never hold a worker's capacity, so the query need not read them (decision 3). */
-const NEVER_HOLDING: LabletSessionStatus[] = ['PENDING', 'STOPPED', 'ARCHIVED', 'TERMINATED'];
 /** A worker carries at most its max_nodes sessions; the bound keeps the query from ever being unbounded. */
 const HOLDER_BATCH = 1000;
 
 /**
- * Operator repair (spec §3.5 recalculation): rebuilds the worker's allocation from the sessions
- * that hold it now, each with its definition's demand (or its current allocation if the
- * definition is gone). A session scheduled while this runs allocated on the worker after the
- * sessions were read, so allocations newer than the read are kept.
+ * Operator repair and periodic reconciliation (spec §3.5 recalculation): rebuilds the worker's
+ * allocation from the sessions that hold it now, each with its definition's demand (or its current
+ * allocation if the definition is gone) and, for holders without a lab, their own ports.
+ * Allocations made within `keepYoungerThanMs` before the sessions were read are kept: their
+ * session may be scheduled meanwhile.
  */
 @CommandHandler(RecalculateWorkerCapacityCommand)
 export class RecalculateWorkerCapacityHandler implements ICommandHandler<RecalculateWorkerCapacityCommand> {
@@ -36,8 +51,12 @@ export class RecalculateWorkerCapacityHandler implements ICommandHandler<Recalcu
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ workerId, actor }: RecalculateWorkerCapacityCommand): Promise<CmlWorkerView> {
-    const readAt = this.clock.now().toISOString();
+  async execute({
+    workerId,
+    actor,
+    keepYoungerThanMs,
+  }: RecalculateWorkerCapacityCommand): Promise<CmlWorkerView> {
+    const keepNewerThan = new Date(this.clock.now().getTime() - keepYoungerThanMs).toISOString();
     const holders = (
       await this.sessions.findStates(
         { worker_id: workerId, status: { $nin: NEVER_HOLDING } },
@@ -55,11 +74,12 @@ export class RecalculateWorkerCapacityHandler implements ICommandHandler<Recalcu
       const current = new Map(allocations.map((allocation) => [allocation.session_id, allocation.capacity]));
       const active = holders.flatMap((session) => {
         const capacity = demand.get(session.definition_id) ?? current.get(session.id);
-        return capacity ? [{ session_id: session.id, capacity }] : [];
+        const ports = session.lab_record_id === null ? session.allocated_ports : undefined;
+        return capacity ? [{ session_id: session.id, capacity, ports }] : [];
       });
       const listed = new Set(active.map((entry) => entry.session_id));
       const scheduledMeanwhile = allocations.filter(
-        (allocation) => allocation.allocated_at > readAt && !listed.has(allocation.session_id),
+        (allocation) => allocation.allocated_at > keepNewerThan && !listed.has(allocation.session_id),
       );
       worker.recalculateCapacity([...active, ...scheduledMeanwhile]);
     });

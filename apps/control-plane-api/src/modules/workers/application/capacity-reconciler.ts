@@ -1,0 +1,133 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { capacityDrifted, type Clock, type CmlWorkerState, sessionHoldsCapacity } from '@lcm/domain';
+import { type Logger } from '@lcm/observability';
+import { CLOCK, LOGGER } from '../../../platform/platform.tokens';
+import { LabletSessionRepository } from '../../sessions/infrastructure/session.repositories';
+import { CmlWorkerRepository } from '../infrastructure/cml-worker.repository';
+import { SESSION_STATUSES_SPARED, WorkerStatusCascade } from './worker-status-cascade';
+import {
+  NEVER_HOLDING,
+  PLACEMENT_GRACE_MS,
+  RecalculateWorkerCapacityCommand,
+} from './commands/recalculate-worker-capacity.command';
+
+/** How often every worker's allocation is compared with the sessions holding it. */
+export const CAPACITY_RECONCILE_INTERVAL_MS = 5_000;
+const PAGE = 200;
+const ACTOR = 'control-plane:capacity-reconciler';
+/** Far longer than a pass; a worker terminated within it is looked at by several passes. */
+const TERMINATION_LOOKBACK_MS = 60_000;
+
+/**
+ * Capacity and ports converge on what the holding sessions imply by themselves (spec §3.5,
+ * decision 3), whatever a crash left half-done between a worker write and a session write (a
+ * schedule whose session write never happened, a release that never ran, a session terminated
+ * while PENDING with an allocation and no worker_id). Each pass reads workers and their holders a
+ * page at a time and recalculates only the workers that drifted, through the same command as the
+ * operator route; every replica may run it, the worker's version check serialises them.
+ * A STOPPED or TERMINATED worker that still has sessions it can no longer carry had its cascade cut
+ * short by a crash: the pass runs the cascade again (spec §4.3).
+ */
+@Injectable()
+export class CapacityReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  /** Lower bound of the TERMINATED workers the next pass looks at; none before the first pass. */
+  private terminationsCheckedAt: string | null = null;
+  private running: Promise<string[]> | null = null;
+
+  constructor(
+    @Inject(CmlWorkerRepository) private readonly workers: CmlWorkerRepository,
+    @Inject(LabletSessionRepository) private readonly sessions: LabletSessionRepository,
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(WorkerStatusCascade) private readonly cascade: WorkerStatusCascade,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.reconcileAll().catch((error: unknown) =>
+        this.logger.error({ err: error }, 'capacity reconciliation failed; retried next pass'),
+      );
+    }, CAPACITY_RECONCILE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /**
+   * One pass over every placeable worker; returns the ids of the workers it repaired. A pass under
+   * way is joined. `graceMs` (see PLACEMENT_GRACE_MS) is shortened only by tests that know no
+   * placement is in progress.
+   */
+  reconcileAll(graceMs = PLACEMENT_GRACE_MS): Promise<string[]> {
+    this.running ??= this.pass(graceMs).finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /**
+   * TERMINATED workers are history: only those that ended recently (or any, on the first pass after
+   * start-up) can have a cascade or a release cut short; they are repaired like live ones.
+   */
+  private async repairTerminated(graceMs: number): Promise<string[]> {
+    const since = this.terminationsCheckedAt;
+    this.terminationsCheckedAt = new Date(this.clock.now().getTime() - TERMINATION_LOOKBACK_MS).toISOString();
+    const terminated = await this.workers.findStates(
+      { status: 'TERMINATED', ...(since ? { updated_at: { $gt: since } } : {}) } as never,
+      { _id: 1 },
+    );
+    if (terminated.length === 0) return [];
+    const stranded = await this.sessions.findStates({
+      worker_id: { $in: terminated.map((worker) => worker.id) },
+      status: { $nin: SESSION_STATUSES_SPARED },
+    });
+    for (const workerId of new Set(stranded.map((session) => session.worker_id as string)))
+      await this.cascade.resume(workerId, 'TERMINATED', ACTOR);
+    return this.repairDrifted(terminated, graceMs);
+  }
+
+  /** Recalculates the workers whose allocations disagree with their holding sessions. */
+  private async repairDrifted(workers: readonly CmlWorkerState[], graceMs: number): Promise<string[]> {
+    if (workers.length === 0) return [];
+    const holders = await this.sessions.findStates({
+      worker_id: { $in: workers.map((worker) => worker.id) },
+      status: { $nin: NEVER_HOLDING },
+    });
+    const holdersOf = new Map<string, Set<string>>();
+    for (const session of holders) {
+      if (!session.worker_id || !sessionHoldsCapacity(session.status, session.lab_record_id)) continue;
+      const ids = holdersOf.get(session.worker_id) ?? new Set<string>();
+      ids.add(session.id);
+      holdersOf.set(session.worker_id, ids);
+    }
+    const now = this.clock.now();
+    const repaired: string[] = [];
+    for (const worker of workers) {
+      if (worker.status === 'STOPPED' && holdersOf.has(worker.id))
+        await this.cascade.resume(worker.id, 'STOPPED', ACTOR);
+      if (!capacityDrifted(worker, holdersOf.get(worker.id) ?? new Set(), now, graceMs)) continue;
+      await this.commands.execute(new RecalculateWorkerCapacityCommand(worker.id, ACTOR, graceMs));
+      repaired.push(worker.id);
+    }
+    return repaired;
+  }
+
+  private async pass(graceMs: number): Promise<string[]> {
+    const repaired: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.workers.findCapacityPage({ limit: PAGE, cursor });
+      repaired.push(...(await this.repairDrifted(page.items, graceMs)));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    repaired.push(...(await this.repairTerminated(graceMs)));
+    if (repaired.length > 0)
+      this.logger.warn({ workers: repaired }, 'worker capacity repaired from the holding sessions');
+    return repaired;
+  }
+}

@@ -7,6 +7,7 @@ export * from './shared/condition';
 export * from './http/route';
 export * from './http/roles';
 export * from './http/headers';
+export * from './http/input-limits';
 export * from './errors/errors.contract';
 
 export * from './sessions/lablet-session.model';

@@ -1,6 +1,6 @@
 import { chromium } from '@playwright/test';
 import axios, { type AxiosInstance } from 'axios';
-import { startTestApp, type RunningTestApp } from '../testing/test-app';
+import { startTestApp, type RunningTestApp, TEST_INTERNAL_API_KEY } from '../testing/test-app';
 
 describe('control-plane platform over HTTP', () => {
   let cpa: RunningTestApp;
@@ -24,6 +24,13 @@ describe('control-plane platform over HTTP', () => {
     expect(document.status).toBe(200);
     expect(document.data.openapi).toBe('3.1.0');
     expect(Object.keys(document.data.paths)).toContain('/api/v1/sessions');
+    expect(Object.keys(document.data.paths).filter((path) => path.startsWith('/api/internal/'))).toEqual([]);
+    // The controllers' API is a document of its own, for API-key holders only.
+    expect((await http.get('/api/docs/internal/openapi.json')).status).toBe(401);
+    const internal = await http.get('/api/docs/internal/openapi.json', {
+      headers: { 'x-api-key': TEST_INTERNAL_API_KEY },
+    });
+    expect(Object.keys(internal.data.paths)).toContain('/api/internal/sessions');
     const page = await http.get('/api/docs');
     expect(page.headers['content-type']).toContain('text/html');
     expect((await http.get('/api/docs/assets/swagger-ui-bundle.js')).status).toBe(200);

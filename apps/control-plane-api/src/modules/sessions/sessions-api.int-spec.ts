@@ -161,6 +161,15 @@ describe('sessions API', () => {
       expect(notJson.status).toBe(400);
     });
 
+    it('refuses a text longer than its limit with 400 naming the field (an owner of 900 KB was stored)', async () => {
+      const huge = await create({ owner: 'o'.repeat(900 * 1024) });
+      expect(huge.status).toBe(400);
+      expect(huge.data.errors).toEqual([
+        { field: 'body.owner', message: expect.stringContaining('at most 4096 characters') },
+      ]);
+      expect((await create({ owner: 'o'.repeat(4096) })).status).toBe(201);
+    });
+
     it('applies the definition and timeslot rules: 404 unknown, 400 inactive, 400 in the past or too long', async () => {
       expect((await create({ definition_id: randomUUID() })).data).toMatchObject({
         status: 404,

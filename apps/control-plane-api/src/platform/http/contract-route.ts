@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { type FastifyRequest } from 'fastify';
 import { type z } from 'zod';
-import { type Route, toFieldErrors } from '@lcm/contracts';
+import { overlongTexts, type Route, toFieldErrors } from '@lcm/contracts';
 import { invalidInput } from './api-error';
 
 export const CONTRACT_ROUTE = Symbol('lcm:contract-route');
@@ -61,6 +61,11 @@ export function parseContractInput<R extends Route>(
   const problems = [];
   for (const [part, schema, value] of parts) {
     if (!schema) continue;
+    const overlong = overlongTexts(value, [part]);
+    if (overlong.length > 0) {
+      problems.push(...overlong);
+      continue;
+    }
     const result = (schema as z.ZodType).safeParse(value);
     if (result.success) parsed[part] = result.data;
     else

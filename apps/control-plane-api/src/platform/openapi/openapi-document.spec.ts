@@ -1,36 +1,89 @@
-import { allRoutes } from '@lcm/contracts';
-import { buildOpenApiDocument } from './openapi-document';
+import { apiContract } from '@lcm/contracts';
+import { buildOpenApiDocument, type RouteGroups } from './openapi-document';
+
+interface Operation {
+  operationId: string;
+  parameters: { name: string; in: string; schema: Record<string, unknown> }[];
+  requestBody?: { content: Record<string, { schema: unknown }> };
+  responses: Record<string, { headers?: Record<string, unknown> }>;
+}
+interface Document {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+}
+
+const build = (groups: RouteGroups) => buildOpenApiDocument(groups, 'test', 'test') as unknown as Document;
+const operations = (document: Document) =>
+  Object.values(document.paths).flatMap((methods) => Object.values(methods));
+const count = (groups: RouteGroups) =>
+  Object.values(groups).flatMap((routes) => Object.values(routes)).length;
+
+/** Every string schema inside a JSON schema, with the path it was found at. */
+function strings(schema: unknown, path: string): { path: string; schema: Record<string, unknown> }[] {
+  if (Array.isArray(schema)) return schema.flatMap((item, index) => strings(item, `${path}[${index}]`));
+  if (!schema || typeof schema !== 'object') return [];
+  const node = schema as Record<string, unknown>;
+  const own = node['type'] === 'string' ? [{ path, schema: node }] : [];
+  return [
+    ...own,
+    ...Object.entries(node)
+      .filter(([key]) => !['enum', 'const', 'default', 'examples'].includes(key))
+      .flatMap(([key, value]) => strings(value, `${path}.${key}`)),
+  ];
+}
 
 describe('buildOpenApiDocument', () => {
-  const document = buildOpenApiDocument(allRoutes(), 'test') as {
-    openapi: string;
-    paths: Record<
-      string,
-      Record<
-        string,
-        {
-          parameters: { name: string; in: string }[];
-          requestBody?: unknown;
-          responses: Record<string, unknown>;
-        }
-      >
-    >;
-  };
+  const publicDocument = build(apiContract.public);
+  const internalDocument = build(apiContract.internal);
 
-  it('describes every contract route exactly once', () => {
-    const operations = Object.values(document.paths).flatMap((methods) => Object.keys(methods));
-    expect(document.openapi).toBe('3.1.0');
-    expect(operations).toHaveLength(allRoutes().length);
+  it('describes each audience in a document of its own, every route exactly once', () => {
+    expect(publicDocument.openapi).toBe('3.1.0');
+    expect(operations(publicDocument)).toHaveLength(count(apiContract.public));
+    expect(operations(internalDocument)).toHaveLength(count(apiContract.internal));
+    expect(Object.keys(publicDocument.paths).some((path) => path.startsWith('/api/internal/'))).toBe(false);
+    expect(Object.keys(internalDocument.paths).every((path) => path.startsWith('/api/internal/'))).toBe(true);
   });
 
-  it('turns path placeholders into path parameters and declares bodies and problem responses', () => {
-    const schedule = document.paths['/api/internal/sessions/{lablet_session_id}/schedule']?.['post'];
+  it('gives every operation a unique operationId named after its contract route', () => {
+    for (const document of [publicDocument, internalDocument]) {
+      const ids = operations(document).map((operation) => operation.operationId);
+      expect(ids.every((id) => /^[A-Za-z][A-Za-z0-9_]*$/.test(id))).toBe(true);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+    expect(publicDocument.paths['/api/v1/sessions']?.['post']?.operationId).toBe('createSession');
+  });
+
+  it('types path parameters by their real format and documents 503 and 429 with Retry-After', () => {
+    const schedule = internalDocument.paths['/api/internal/sessions/{lablet_session_id}/schedule']?.['post'];
     expect(schedule?.parameters).toEqual(
-      expect.arrayContaining([expect.objectContaining({ name: 'lablet_session_id', in: 'path' })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'lablet_session_id',
+          in: 'path',
+          schema: expect.objectContaining({ format: 'uuid' }),
+        }),
+      ]),
     );
-    expect(schedule?.requestBody).toBeDefined();
-    expect(Object.keys(schedule?.responses ?? {})).toEqual(
-      expect.arrayContaining(['400', '401', '404', '409', '422']),
+    expect(schedule?.responses['503']?.headers).toHaveProperty('Retry-After');
+    expect(schedule?.responses['429']).toBeUndefined();
+    expect(publicDocument.paths['/api/v1/sessions']?.['get']?.responses['429']?.headers).toHaveProperty(
+      'Retry-After',
     );
+  });
+
+  it('bounds the length of every text a request may carry', () => {
+    const unbounded = [publicDocument, internalDocument].flatMap((document) =>
+      Object.entries(document.paths).flatMap(([path, methods]) =>
+        Object.entries(methods).flatMap(([method, operation]) =>
+          [
+            ...operation.parameters.flatMap((parameter) =>
+              strings(parameter.schema, `${method} ${path} ${parameter.name}`),
+            ),
+            ...strings(operation.requestBody?.content['application/json']?.schema, `${method} ${path} body`),
+          ].filter(({ schema }) => schema['maxLength'] === undefined && schema['enum'] === undefined),
+        ),
+      ),
+    );
+    expect(unbounded.map(({ path }) => path)).toEqual([]);
   });
 });

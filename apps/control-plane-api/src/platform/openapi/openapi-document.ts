@@ -1,40 +1,67 @@
 import { z } from 'zod';
-import { PROBLEM_CONTENT_TYPE, ProblemDetails, type Route, pathParamNames } from '@lcm/contracts';
+import { maxTextLength, PROBLEM_CONTENT_TYPE, ProblemDetails, type Route } from '@lcm/contracts';
 
 type JsonSchema = Record<string, unknown>;
+
+/** Routes by resource, as `apiContract.public` and `apiContract.internal` hold them. */
+export type RouteGroups = Readonly<Record<string, Readonly<Record<string, Route>>>>;
 
 const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
   return rest;
 };
 
-const problemResponse = (description: string) => ({
+/**
+ * Documents the text limits the server enforces on every request string (libs/contracts
+ * input-limits): a string without its own maxLength gets its field's limit.
+ */
+function withTextLimits(schema: unknown, field?: string): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => withTextLimits(item, field));
+  if (!schema || typeof schema !== 'object') return schema;
+  const node: JsonSchema = {};
+  for (const [key, value] of Object.entries(schema as JsonSchema)) {
+    if (key === 'properties' && value && typeof value === 'object')
+      node[key] = Object.fromEntries(
+        Object.entries(value as JsonSchema).map(([name, property]) => [name, withTextLimits(property, name)]),
+      );
+    else if (key === 'const' || key === 'enum' || key === 'default' || key === 'examples') node[key] = value;
+    else node[key] = withTextLimits(value, field);
+  }
+  const isText =
+    node['type'] === 'string' || (Array.isArray(node['type']) && node['type'].includes('string'));
+  if (isText && node['maxLength'] === undefined && node['enum'] === undefined && node['const'] === undefined)
+    node['maxLength'] = maxTextLength(field);
+  return node;
+}
+
+const inputSchema = (schema: z.ZodType, field?: string): JsonSchema =>
+  withTextLimits(toSchema(schema, 'input'), field) as JsonSchema;
+
+const problemResponse = (description: string, headers?: JsonSchema) => ({
   description,
+  ...(headers ? { headers } : {}),
   content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/ProblemDetails' } } },
 });
 
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
+};
+
 function parameters(route: Route): JsonSchema[] {
-  const pathParams = pathParamNames(route.path).map((name) => ({
-    name,
-    in: 'path',
-    required: true,
-    schema: { type: 'string' },
-  }));
-  if (!route.query) return pathParams;
-  const query = toSchema(route.query, 'input') as {
-    properties?: Record<string, JsonSchema>;
-    required?: string[];
+  const objectParameters = (schema: z.ZodType | undefined, location: 'path' | 'query') => {
+    if (!schema) return [];
+    const object = inputSchema(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
+    return Object.entries(object.properties ?? {}).map(([name, property]) => ({
+      name,
+      in: location,
+      required: location === 'path' || (object.required ?? []).includes(name),
+      schema: property,
+    }));
   };
-  const queryParams = Object.entries(query.properties ?? {}).map(([name, schema]) => ({
-    name,
-    in: 'query',
-    required: (query.required ?? []).includes(name),
-    schema,
-  }));
-  return [...pathParams, ...queryParams];
+  return [...objectParameters(route.params, 'path'), ...objectParameters(route.query, 'query')];
 }
 
-function operation(route: Route): JsonSchema {
+function operation(route: Route, operationId: string): JsonSchema {
   const responses: Record<string, unknown> = {};
   for (const [status, schema] of Object.entries(route.responses)) {
     responses[status] = schema
@@ -47,7 +74,14 @@ function operation(route: Route): JsonSchema {
   responses['404'] = problemResponse('Not found');
   responses['409'] = problemResponse('Invalid transition or version conflict');
   responses['422'] = problemResponse('Capacity, constraint or unsupported feature');
+  if (route.path.startsWith('/api/v1/'))
+    responses['429'] = problemResponse('Too many requests from this client', RETRY_AFTER);
+  responses['503'] = problemResponse(
+    'A dependency (the data store) is unavailable; retry later',
+    RETRY_AFTER,
+  );
   return {
+    operationId,
     summary: route.summary,
     tags: [route.auth === 'internal' ? 'internal' : (route.path.split('/')[3] ?? 'public')],
     security: route.auth === 'internal' ? [{ apiKey: [] }] : [{ bearer: [] }],
@@ -57,7 +91,7 @@ function operation(route: Route): JsonSchema {
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: toSchema(route.body, 'input') } },
+            content: { 'application/json': { schema: inputSchema(route.body) } },
           },
         }
       : {}),
@@ -65,16 +99,26 @@ function operation(route: Route): JsonSchema {
   };
 }
 
-/** OpenAPI 3.1 document generated from the zod contracts, so it cannot drift from what the server validates. */
-export function buildOpenApiDocument(routes: readonly Route[], version: string): JsonSchema {
+/**
+ * OpenAPI 3.1 document of one audience's routes, generated from the zod contracts so it cannot
+ * drift from what the server validates. Operation ids are the contract's route names (qualified
+ * by resource where two resources use one name).
+ */
+export function buildOpenApiDocument(groups: RouteGroups, title: string, version: string): JsonSchema {
+  const named = Object.entries(groups).flatMap(([group, routes]) =>
+    Object.entries(routes).map(([name, route]) => ({ group, name, route })),
+  );
+  const counts = new Map<string, number>();
+  for (const { name } of named) counts.set(name, (counts.get(name) ?? 0) + 1);
   const paths: Record<string, Record<string, JsonSchema>> = {};
-  for (const route of routes) {
+  for (const { group, name, route } of named) {
     const path = route.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}');
-    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route) };
+    const operationId = counts.get(name) === 1 ? name : `${group}_${name}`;
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route, operationId) };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Lablet Cloud Manager control-plane API', version },
+    info: { title, version },
     paths,
     components: {
       schemas: { ProblemDetails: toSchema(ProblemDetails, 'output') },

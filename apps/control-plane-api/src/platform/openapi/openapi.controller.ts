@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/common';
-import { type FastifyReply } from 'fastify';
-import { allRoutes } from '@lcm/contracts';
+import { Controller, Get, Header, Inject, NotFoundException, Param, Req, Res } from '@nestjs/common';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { apiContract, INTERNAL_API_KEY_HEADER } from '@lcm/contracts';
+import { type AppConfig } from '../../config/env.schema';
+import { APP_CONFIG } from '../app-config.token';
+import { matchesApiKey } from '../auth/api-key';
+import { ApiError } from '../http/api-error';
 import { buildOpenApiDocument } from './openapi-document';
 
 const swaggerUiDir = join(require.resolve('swagger-ui-dist/package.json'), '..');
@@ -18,16 +22,38 @@ const DOCS_PAGE = `<!doctype html>
 <script src="/api/docs/assets/swagger-init.js"></script>
 </body></html>`;
 
+const VERSION = process.env['npm_package_version'] ?? '0.1.0';
+
+/**
+ * Two documents: the public API (dashboard, booking systems) for everybody, the controllers'
+ * internal API only to holders of an internal API key, so outside clients never see it.
+ */
 @Controller('api/docs')
 export class OpenApiController {
-  private readonly document = buildOpenApiDocument(
-    allRoutes(),
-    process.env['npm_package_version'] ?? '0.1.0',
+  private readonly publicDocument = buildOpenApiDocument(
+    apiContract.public,
+    'Lablet Cloud Manager control-plane API',
+    VERSION,
   );
+  private readonly internalDocument = buildOpenApiDocument(
+    apiContract.internal,
+    'Lablet Cloud Manager control-plane internal API (controllers)',
+    VERSION,
+  );
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   @Get('openapi.json')
   openapi(): unknown {
-    return this.document;
+    return this.publicDocument;
+  }
+
+  @Get('internal/openapi.json')
+  internalOpenapi(@Req() request: FastifyRequest): unknown {
+    const key = request.headers[INTERNAL_API_KEY_HEADER];
+    if (!matchesApiKey(typeof key === 'string' ? key : undefined, this.config.INTERNAL_API_KEYS))
+      throw new ApiError('UNAUTHORIZED', `a valid ${INTERNAL_API_KEY_HEADER} header is required`);
+    return this.internalDocument;
   }
 
   @Get()

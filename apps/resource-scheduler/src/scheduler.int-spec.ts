@@ -166,10 +166,7 @@ describe('resource-scheduler against a real etcd and control plane', () => {
     beforeAll(async () => {
       const target = new URL(system.cpa.url);
       proxy = createServer((request, response) => {
-        if (
-          request.method === 'POST' &&
-          /\/api\/internal\/sessions\/[^/]+\/schedule$/.test(request.url ?? '')
-        ) {
+        if (request.method === 'POST' && request.url === '/api/internal/sessions/schedule-batch') {
           scheduleCalls.push(Date.now());
           if (failing) {
             request.resume();

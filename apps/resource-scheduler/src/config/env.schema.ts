@@ -14,6 +14,8 @@ export const SchedulerEnvSchema = controllerEnvSchema(8081, {
   /** Spec §7.1 step 7: after this many consecutive failures of one session its retry waits FAILURE_PAUSE_SECONDS. */
   FAILURES_BEFORE_PAUSE: z.coerce.number().int().positive().default(5),
   FAILURE_PAUSE_SECONDS: z.coerce.number().int().positive().default(300),
+  /** Placements decided within this window go to the control plane in one batch schedule call. */
+  SCHEDULE_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(1000).default(5),
   /** Schedule answers 409/422 this many times in a row for one session before it backs off like a failure. */
   CONFLICTS_BEFORE_BACKOFF: z.coerce.number().int().positive().default(3),
 });

@@ -4,6 +4,7 @@ import { DefinitionDemands } from '../placement/definition-demands';
 import { etcdCapacityKeys, FleetView } from '../placement/fleet-view';
 import { type PendingPlacements } from '../placement/pending-placements';
 import { ScaleUpPlanner } from '../placement/scale-up-planner';
+import { ScheduleBatcher } from '../placement/schedule-batcher';
 import { type SchedulerStats } from '../placement/scheduler-stats';
 import { FleetChangeSource, pendingSessionList, pendingSessionWatch } from '../placement/session-sources';
 import { sessionPlacementReconciler } from './session-placement.reconciler';
@@ -32,6 +33,7 @@ export function schedulerReconcilers(
       fleet,
       definitions: new DefinitionDemands(cpa, config.FLEET_MAX_AGE_MS),
       planner: new ScaleUpPlanner({ cpa, fleet }),
+      batcher: new ScheduleBatcher(cpa, config.SCHEDULE_BATCH_WINDOW_MS),
       pending: parts.pending,
       stats: parts.stats,
       sources: [

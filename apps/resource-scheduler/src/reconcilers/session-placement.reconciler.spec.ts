@@ -13,6 +13,7 @@ import { DefinitionDemands } from '../placement/definition-demands';
 import { FleetView } from '../placement/fleet-view';
 import { PendingPlacements } from '../placement/pending-placements';
 import { ScaleUpPlanner } from '../placement/scale-up-planner';
+import { ScheduleBatcher } from '../placement/schedule-batcher';
 import { SchedulerStats } from '../placement/scheduler-stats';
 import {
   aDefinitionView,
@@ -64,10 +65,13 @@ function setup(world: Partial<World> = {}) {
         });
       return session;
     })
-    .on(routes.sessions.scheduleSession, ({ params, body }) => ({
-      ...state.sessions.get(String(params.lablet_session_id))!,
-      status: 'SCHEDULED' as const,
-      worker_id: body.worker_id,
+    .on(routes.sessions.scheduleBatch, ({ body }) => ({
+      results: body.placements.map(({ session_id, worker_id }) => ({
+        session_id,
+        worker_id,
+        outcome: 'scheduled' as const,
+        session: { ...state.sessions.get(session_id)!, status: 'SCHEDULED' as const, worker_id },
+      })),
     }))
     .on(routes.labletDefinitions.getDefinition, () => aDefinitionView())
     .on(routes.workers.listWorkers, () => page(state.workers))
@@ -99,6 +103,7 @@ function setup(world: Partial<World> = {}) {
     fleet,
     definitions: new DefinitionDemands(cpa.client, 30_000, () => now),
     planner: new ScaleUpPlanner({ cpa: cpa.client, fleet, now: () => now }),
+    batcher: new ScheduleBatcher(cpa.client, 0),
     pending,
     stats,
     sources: [],
@@ -136,7 +141,9 @@ function setup(world: Partial<World> = {}) {
 }
 
 const scheduledOn = (cpa: FakeControlPlane) =>
-  cpa.callsTo(routes.sessions.scheduleSession).map((call) => call.body.worker_id);
+  cpa
+    .callsTo(routes.sessions.scheduleBatch)
+    .flatMap((call) => call.body.placements.map((placement) => placement.worker_id));
 
 describe('session placement', () => {
   const w1 = uuid('a', 1);
@@ -197,7 +204,7 @@ describe('session placement', () => {
     });
     for (const key of [scheduled, ended, uuid('c', 9)])
       expect(await world.reconcile(key)).toEqual({ kind: 'done' });
-    expect(world.cpa.callsTo(routes.sessions.scheduleSession)).toHaveLength(0);
+    expect(world.cpa.callsTo(routes.sessions.scheduleBatch)).toHaveLength(0);
   });
 
   it('waits for the lead window of a future reservation, and places an ASAP session at once', async () => {
@@ -207,7 +214,7 @@ describe('session placement', () => {
       timeslot_end: new Date(T0 + LEAD_WINDOW_MS + 3_600_000).toISOString(),
     });
     expect(await world.reconcile(later)).toMatchObject({ kind: 'requeue', afterMs: 60_000 });
-    expect(world.cpa.callsTo(routes.sessions.scheduleSession)).toHaveLength(0);
+    expect(world.cpa.callsTo(routes.sessions.scheduleBatch)).toHaveLength(0);
     world.advance(60_000);
     expect(await world.reconcile(later)).toEqual({ kind: 'done' });
     expect(await world.reconcile(world.addSession(uuid('c', 2)))).toEqual({ kind: 'done' });
@@ -217,12 +224,12 @@ describe('session placement', () => {
   it('requeues at once with a fresh fleet on 409/422, and backs off after three stale answers in a row', async () => {
     const world = setup({ workers: [aWorkerView(w1)] });
     const session = world.addSession(uuid('c', 1));
-    world.cpa.failNext(routes.sessions.scheduleSession, 422).failNext(routes.sessions.scheduleSession, 409);
+    world.cpa.failNext(routes.sessions.scheduleBatch, 422).failNext(routes.sessions.scheduleBatch, 409);
     expect(await world.reconcile(session)).toMatchObject({ kind: 'requeue', afterMs: 0 });
     expect(await world.reconcile(session)).toMatchObject({ kind: 'requeue', afterMs: 0 });
     // The stale answer made the second decision list the fleet again.
     expect(world.cpa.callsTo(routes.workers.listWorkers)).toHaveLength(2);
-    world.cpa.failNext(routes.sessions.scheduleSession, 422, 2);
+    world.cpa.failNext(routes.sessions.scheduleBatch, 422, 2);
     expect(await world.reconcile(session)).toMatchObject({ kind: 'error' });
     expect(await world.reconcile(session)).toMatchObject({ kind: 'error' });
     expect(await world.reconcile(session)).toEqual({ kind: 'done' });
@@ -235,7 +242,7 @@ describe('session placement', () => {
   it('turns other schedule failures and a missing definition into errors for the backoff, never a crash', async () => {
     const world = setup({ workers: [aWorkerView(w1)] });
     const session = world.addSession(uuid('c', 1));
-    world.cpa.failNext(routes.sessions.scheduleSession, 503);
+    world.cpa.failNext(routes.sessions.scheduleBatch, 503);
     expect(await world.reconcile(session)).toMatchObject({ kind: 'error' });
     const orphan = world.addSession(uuid('c', 2), { definition_id: uuid('d', 9) });
     world.cpa.failNext(routes.labletDefinitions.getDefinition, 404);

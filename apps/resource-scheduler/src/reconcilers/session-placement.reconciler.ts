@@ -15,6 +15,7 @@ import type { DefinitionDemands } from '../placement/definition-demands';
 import type { FleetView } from '../placement/fleet-view';
 import type { PendingPlacements } from '../placement/pending-placements';
 import type { ScaleUpPlan, ScaleUpPlanner } from '../placement/scale-up-planner';
+import type { ScheduleBatcher } from '../placement/schedule-batcher';
 import type { DecisionOutcome, SchedulerStats } from '../placement/scheduler-stats';
 
 export interface SessionPlacementOptions {
@@ -22,6 +23,8 @@ export interface SessionPlacementOptions {
   fleet: FleetView;
   definitions: DefinitionDemands;
   planner: ScaleUpPlanner;
+  /** Schedules through the batch route, together with what concurrent runs decide. */
+  batcher: ScheduleBatcher;
   pending: PendingPlacements;
   stats: SchedulerStats;
   sources: readonly KeySource[];
@@ -42,15 +45,15 @@ export class StalePlacementError extends Error {
 
 /**
  * Places one PENDING session (spec §7.1): inside the lead window, on the worker the placement
- * engine picks from the fleet view, through the control plane's schedule route, which re-validates
- * atomically. A 409/422 means the view was stale: the fleet is listed again and the session
+ * engine picks from the fleet view, through the control plane's batch schedule route (shared with
+ * the runs deciding at the same time), which re-validates atomically. A 409/422 means the view was stale: the fleet is listed again and the session
  * retried at once. When nothing fits, the rejections are kept for the pending view and a
  * scale-up is considered. Keys are session ids.
  */
 export function sessionPlacementReconciler(options: SessionPlacementOptions): Reconciler {
   const now = options.now ?? Date.now;
   const conflicts = new Map<string, number>();
-  const { cpa, fleet, definitions, planner, pending, stats } = options;
+  const { cpa, fleet, definitions, planner, batcher, pending, stats } = options;
 
   async function place(
     sessionId: string,
@@ -78,10 +81,7 @@ export function sessionPlacementReconciler(options: SessionPlacementOptions): Re
     if (decision.kind === 'placed') {
       fleet.reserve(sessionId, decision.workerId, demand);
       try {
-        await cpa.sessions.schedule({
-          params: { lablet_session_id: sessionId },
-          body: { worker_id: decision.workerId },
-        });
+        await batcher.schedule(sessionId, decision.workerId);
       } catch (error) {
         fleet.settle(sessionId, false);
         if (!isConflictError(error) && !isUnprocessableError(error)) throw error;

@@ -38,21 +38,32 @@ const overheadMs = (session: LabletSession): number => {
   return Date.parse(ready.at) - Date.parse(session.created_at);
 };
 
-async function waitForAll(system: LabletSystem<Sims>, ids: string[], done: (session: LabletSession) => boolean, timeoutMs: number): Promise<LabletSession[]> {
+/**
+ * Waits until every session is in `status` and passes `done`, reading them a page at a time by
+ * status (a few list calls per second instead of one read per session, which would load the
+ * control plane the benchmark measures).
+ */
+async function waitForAll(system: LabletSystem<Sims>, ids: string[], status: LabletSession['status'], done: (session: LabletSession) => boolean, timeoutMs: number): Promise<LabletSession[]> {
+  const wanted = new Set(ids);
   const finished = new Map<string, LabletSession>();
   await waitFor(
-    `${ids.length} sessions`,
+    `${ids.length} sessions to be ${status}`,
     async () => {
-      const open = ids.filter((id) => !finished.has(id));
-      for (const session of await Promise.all(open.map((id) => system.session(id)))) {
-        if (session.status === 'TERMINATED' && !done(session)) throw new Error(`session ${session.id} terminated: ${session.termination_reason}`);
-        if (done(session)) finished.set(session.id, session);
-      }
+      let cursor: string | null = null;
+      do {
+        const page: { items: LabletSession[]; next_cursor: string | null } = await system.internal.sessions.list({ query: { status: [status], limit: 200, ...(cursor ? { cursor } : {}) } });
+        for (const session of page.items) if (wanted.has(session.id) && done(session)) finished.set(session.id, session);
+        cursor = page.next_cursor;
+      } while (cursor);
       return finished.size === ids.length;
     },
     timeoutMs,
-    200,
-  );
+    250,
+  ).catch(async (error: Error) => {
+    const stuck = await Promise.all(ids.filter((id) => !finished.has(id)).map((id) => system.session(id)));
+    const detail = stuck.map((session) => `${session.id} ${session.status} ${session.termination_reason ?? ''} ${JSON.stringify(session.pipeline_progress)}`).join('\n');
+    throw new Error(`${error.message}; unfinished:\n${detail}\ncontroller log: ${system.controller.logFile}`);
+  });
   return ids.map((id) => finished.get(id)!);
 }
 
@@ -60,23 +71,48 @@ async function waitForAll(system: LabletSystem<Sims>, ids: string[], done: (sess
 async function bringToReady(system: LabletSystem<Sims>, definition: LabletDefinition, workers: CmlWorker[], count: number, concurrency: number, timeoutMs: number): Promise<LabletSession[]> {
   const ids: string[] = [];
   let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const index = next++;
-        const session = await system.scheduledSession(definition, workers[index % workers.length]!);
-        ids.push(session.id);
-        // Latency runs wait for each session before the next, so they measure overhead, not queueing.
-        if (concurrency < count) await waitForAll(system, [session.id], (s) => s.status === 'READY', timeoutMs);
+  // Latency runs (concurrency < count) wait for each session before placing the lane's next one,
+  // so they measure overhead, not queueing; one poller serves all lanes.
+  const waiters = new Map<string, () => void>();
+  let polling = concurrency < count;
+  const poller = (async () => {
+    while (polling) {
+      if (waiters.size > 0) {
+        const page = await system.internal.sessions.list({ query: { status: ['READY'], limit: 200 } });
+        for (const session of page.items) waiters.get(session.id)?.();
       }
-    }),
-  );
-  return waitForAll(system, ids, (s) => s.status === 'READY', timeoutMs);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  try {
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < count) {
+          const index = next++;
+          const session = await system.scheduledSession(definition, workers[index % workers.length]!);
+          ids.push(session.id);
+          if (concurrency < count)
+            await new Promise<void>((resolve, reject) => {
+              const timer = setTimeout(() => reject(new Error(`session ${session.id} not READY after ${timeoutMs} ms`)), timeoutMs);
+              waiters.set(session.id, () => {
+                clearTimeout(timer);
+                waiters.delete(session.id);
+                resolve();
+              });
+            });
+        }
+      }),
+    );
+  } finally {
+    polling = false;
+    await poller;
+  }
+  return waitForAll(system, ids, 'READY', () => true, timeoutMs);
 }
 
 async function terminateAll(system: LabletSystem<Sims>, sessions: LabletSession[]): Promise<void> {
   await Promise.all(sessions.map((session) => system.admin.sessions.terminate({ params: { lablet_session_id: session.id } })));
-  await waitForAll(system, sessions.map((s) => s.id), (s) => s.cleanup_completed_at !== null, 120_000);
+  await waitForAll(system, sessions.map((s) => s.id), 'TERMINATED', (s) => s.cleanup_completed_at !== null, 600_000);
 }
 
 const summary = (label: string, sessions: LabletSession[]) => {
@@ -127,19 +163,19 @@ async function main(): Promise<void> {
     const coldOnly = await system.createDefinition({ lab_reuse_enabled: false });
 
     progress(`zero latency: ${SESSIONS} cold imports, ${WORKERS} at a time`);
-    const cold = await bringToReady(system, reusable, workers, SESSIONS, WORKERS, 60_000);
+    const cold = await bringToReady(system, reusable, workers, SESSIONS, WORKERS, 300_000);
     const coldLine = summary('create → READY, cold import (zero latency)', cold);
     await terminateAll(system, cold);
 
     progress(`zero latency: ${SESSIONS} sessions reusing the wiped labs`);
-    const reused = await bringToReady(system, reusable, workers, SESSIONS, WORKERS, 60_000);
+    const reused = await bringToReady(system, reusable, workers, SESSIONS, WORKERS, 300_000);
     if (reused.some((session) => session.pipeline_progress['instantiate']?.['lab_import']?.status !== 'skipped')) throw new Error('a reuse session imported a lab');
     const reuseLine = summary('create → READY, reused lab (zero latency)', reused);
     await terminateAll(system, reused);
 
     progress(`zero latency: burst of ${SESSIONS} sessions on ${WORKERS} workers`);
     const burstStart = Date.now();
-    const burst = await bringToReady(system, coldOnly, workers, SESSIONS, SESSIONS, 120_000);
+    const burst = await bringToReady(system, coldOnly, workers, SESSIONS, SESSIONS, 600_000);
     const lastReady = Math.max(...burst.map((session) => Date.parse(session.status_history.find((change) => change.to === 'READY')!.at)));
     const perSecond = SESSIONS / ((lastReady - burstStart) / 1000);
     console.log(`${'sessions to READY per second (10 workers)'.padEnd(44)} ${perSecond.toFixed(1)}/s (${SESSIONS} in ${((lastReady - burstStart) / 1000).toFixed(1)} s)`);

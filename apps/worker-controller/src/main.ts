@@ -48,6 +48,7 @@ void runControllerMain({
           workerBootMinutes: config.WORKER_BOOT_MINUTES,
           drainTimeoutHours: config.DRAIN_TIMEOUT_HOURS,
           scaleDownGraceMinutes: config.SCALE_DOWN_GRACE_MINUTES,
+          activityCheckIntervalMs: config.ACTIVITY_CHECK_INTERVAL_MS,
           cmlConcurrency: config.CML_CONCURRENCY,
         },
       },

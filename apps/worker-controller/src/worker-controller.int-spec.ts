@@ -126,5 +126,43 @@ describe('worker-controller against moto, the CML simulator and the control plan
     } finally {
       await proxy.close();
     }
+  }, 60_000);
+
+  it('keeps a drained worker while a session runs on it and stops it once the session ended', async () => {
+    const workerId = await system.scaleUp();
+    await system.waitForWorker(
+      workerId,
+      'RUNNING',
+      (w) => w.status === 'RUNNING' && w.service_status === 'AVAILABLE',
+    );
+    const sessionId = await system.sessionOn(workerId);
+    await system.api('POST', `/api/v1/workers/${workerId}/drain`, { reason: 'maintenance' });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await system.worker(workerId)).status).toBe('DRAINING');
+    await system.api('DELETE', `/api/v1/sessions/${sessionId}`);
+    await system.waitForWorker(workerId, 'STOPPED', (w) => w.status === 'STOPPED');
+    expect((await system.instancesOf(workerId))[0]?.State?.Name).toBe('stopped');
   });
+
+  it('with scale-down enabled drains and stops an idle worker, and keeps one whose idle detection is off', async () => {
+    const others = await system.api<{ items: { id: string }[] }>(
+      'GET',
+      '/api/v1/workers?status=RUNNING&limit=200',
+    );
+    await Promise.all(others.items.map((worker) => system.api('DELETE', `/api/v1/workers/${worker.id}`)));
+    await system.api('PUT', '/api/v1/settings', {
+      idle_detection: { timeout_minutes: 1 },
+      monitoring: { worker_metrics_poll_interval_seconds: 1 },
+      scaling: { scale_down_enabled: true, min_workers: 0, scale_down_cooldown_s: 1 },
+    });
+    const [idle, watched] = [await system.scaleUp(), await system.scaleUp()];
+    await system.waitForWorker(watched, 'RUNNING', (w) => w.status === 'RUNNING');
+    await system.api('POST', `/api/v1/workers/${watched}/idle-detection/disable`);
+    await system.waitForWorker(idle, 'STOPPED after an idle minute', (w) => w.status === 'STOPPED', 90_000);
+    expect((await system.worker(watched)).status).toBe('RUNNING');
+    expect((await system.controllerStats()).decisions).toMatchObject({
+      'scale_down:drained': 1,
+      'scale_down:kept:not_eligible_for_pause': expect.any(Number),
+    });
+  }, 120_000);
 });

@@ -47,6 +47,8 @@ export const workerControllerEnvSchema = controllerEnvSchema(WORKER_CONTROLLER_P
   CML_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(20),
   /** How often the fleet metrics pass runs; a worker is collected when its next_refresh_at (poll interval of the settings) is due. */
   METRICS_POLL_INTERVAL_MS: duration(300_000),
+  /** How often a RUNNING worker's CML telemetry is checked for activity (spec §3.8: 30 min); the check rides on a metrics poll. */
+  ACTIVITY_CHECK_INTERVAL_MS: duration(30 * 60_000),
   /** How often EC2 is scanned for drift, orphans and instances to import. */
   DISCOVERY_INTERVAL_MS: duration(300_000),
   /** How often a worker on its way (launch, start, stop, termination) is looked at again. */

@@ -14,6 +14,7 @@ export interface WorkerControllerSettings {
   workerBootMinutes: number;
   drainTimeoutHours: number;
   scaleDownGraceMinutes: number;
+  activityCheckIntervalMs: number;
   cmlConcurrency: number;
 }
 

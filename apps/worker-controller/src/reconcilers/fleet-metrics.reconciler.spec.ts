@@ -158,7 +158,7 @@ describe('fleet metrics pass', () => {
       for (const worker of fleet.workers.values()) {
         fleet.workers.set(worker.id, {
           ...worker,
-          next_idle_check_at: null,
+          last_activity_check_at: null,
           cloudwatch: { ...worker.cloudwatch, next_refresh_at: null },
         });
       }

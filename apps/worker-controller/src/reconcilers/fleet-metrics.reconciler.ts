@@ -164,8 +164,9 @@ export class FleetMetricsReconciler implements Reconciler {
     };
     await deps.cpa.workers.reportMetrics({ params: { worker_id: worker.id }, body });
     summary.collected++;
+    const lastCheck = worker.last_activity_check_at ? Date.parse(worker.last_activity_check_at) : null;
     const idleCheckDue =
-      worker.next_idle_check_at === null || Date.parse(worker.next_idle_check_at) <= now.getTime();
+      lastCheck === null || now.getTime() - lastCheck >= deps.settings.activityCheckIntervalMs;
     if (cml && worker.status === 'RUNNING' && idleCheckDue)
       await this.checkActivity(worker, cml.client, settings, scaleDown, summary);
   }

@@ -269,6 +269,7 @@ export class FakeFleet {
         workerBootMinutes: 20,
         drainTimeoutHours: 4,
         scaleDownGraceMinutes: 30,
+        activityCheckIntervalMs: 30 * 60_000,
         cmlConcurrency: 8,
       },
     };

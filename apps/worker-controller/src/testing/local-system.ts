@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type CmlWorker, INTERNAL_API_KEY_HEADER, type WorkerTemplate } from '@lcm/contracts';
+import { ControlPlaneApiClient } from '@lcm/cpa-client';
 import {
   ControlPlaneProcess,
   freePort,
@@ -137,6 +138,7 @@ export class WorkerControllerSystem {
         DEPLOYMENT_NAME: this.deployment,
         CML_URL_TEMPLATE: `${this.cml.url}/workers/{instance_id}`,
         CML_TIMEOUT_MS: '2000',
+        ACTIVITY_CHECK_INTERVAL_MS: '1000',
         LOG_LEVEL: 'info',
       },
     });
@@ -221,6 +223,43 @@ export class WorkerControllerSystem {
       headers: { [INTERNAL_API_KEY_HEADER]: this.cpa.apiKey },
     });
     return (await answer.json()) as { decisions: Record<string, number> };
+  }
+
+  /** The control plane as the controllers call it (scheduling and ending sessions in tests). */
+  internal(): ControlPlaneApiClient {
+    return new ControlPlaneApiClient({
+      baseUrl: this.cpa.url,
+      apiKey: this.cpa.apiKey,
+      actor: 'resource-scheduler',
+    });
+  }
+
+  /** A session of a small definition, scheduled onto `workerId`. */
+  async sessionOn(workerId: string): Promise<string> {
+    const definition = await this.api<{ id: string }>('POST', '/api/v1/lablet-definitions', {
+      name: `wc-${randomUUID().slice(0, 8)}`,
+      version: '1.0.0',
+      topology_yaml: 'lab:\n  title: drain\nnodes: []\nlinks: []\n',
+      node_count: 1,
+      resource_requirements: {
+        cpu_cores: 1,
+        memory_gb: 1,
+        storage_gb: 1,
+        nested_virt: false,
+        ami_requirements: [],
+      },
+      max_duration_minutes: 60,
+    });
+    const session = await this.api<{ id: string }>('POST', '/api/v1/sessions', {
+      definition_id: definition.id,
+      owner: 'candidate',
+      timeslot_end: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    await this.internal().sessions.schedule({
+      params: { lablet_session_id: session.id },
+      body: { worker_id: workerId },
+    });
+    return session.id;
   }
 
   /** Only what this run launched: instances carrying this run's deployment tag. */

@@ -28,7 +28,7 @@ const isExportCall = (endpoint: string) => (url: string | undefined) => url?.sta
  * (control plane → controllers → outside systems).
  *
  * Instrumentations patch modules as they are loaded: call this before the app's own modules are
- * imported: a process's main starts it first and loads the rest with a dynamic `import()`.
+ * imported (the control plane's main loads the app only after it) for spans of Fastify and MongoDB.
  */
 export function startTelemetry(config: TelemetryConfig): Telemetry {
   if (!config.otlpEndpoint) return { enabled: false, shutdown: async () => undefined };
@@ -52,5 +52,10 @@ export function startTelemetry(config: TelemetryConfig): Telemetry {
     ],
   });
   sdk.start();
+  // Core modules are patched when they are required after start; a process that loaded them
+  // before (a controller started by runControllerMain) gets its server and client calls traced by
+  // requiring them once more here. Fastify and MongoDB still need the early start.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  for (const core of ['node:http', 'node:https']) require(core);
   return { enabled: true, shutdown: () => sdk.shutdown() };
 }

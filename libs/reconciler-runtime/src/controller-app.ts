@@ -3,7 +3,7 @@ import { type FastifyInstance } from 'fastify';
 import { type ControllerName } from '@lcm/contracts';
 import { ControlPlaneApiClient } from '@lcm/cpa-client';
 import { createEtcdClient } from '@lcm/etcd';
-import { createLogger, currentCorrelationId, type Logger } from '@lcm/observability';
+import { createLogger, currentCorrelationId, type Logger, startTelemetry } from '@lcm/observability';
 import { createAdminServer } from './admin-server';
 import { Controller } from './controller';
 import { type ControllerConfig, defaultReplicaId } from './env';
@@ -49,7 +49,7 @@ export interface RunningControllerApp<C extends ControllerConfig = ControllerCon
  */
 export async function startControllerApp<C extends ControllerConfig>(spec: ControllerAppSpec<C>): Promise<RunningControllerApp<C>> {
   const { config, name } = spec;
-  const logger = spec.logger ?? createLogger({ service: name, level: config.LOG_LEVEL });
+  const logger = spec.logger ?? createLogger({ service: name, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const metrics = new ControllerMetrics(name);
   const etcd = createEtcdClient(config.ETCD_ENDPOINTS);
   const replicaId = config.REPLICA_ID ?? defaultReplicaId();
@@ -136,15 +136,21 @@ export async function startControllerApp<C extends ControllerConfig>(spec: Contr
   };
 }
 
-/** `main` of a controller: start, and stop gracefully (resigning leadership) on SIGTERM/SIGINT. */
+/**
+ * `main` of a controller: start, and stop gracefully (resigning leadership) on SIGTERM/SIGINT.
+ * With OTEL_EXPORTER_OTLP_ENDPOINT, spans of the admin API and of the calls to the control plane and
+ * to outside systems (http, undici) are exported, W3C trace context goes out with every call, and
+ * the buffered spans are flushed before the process exits.
+ */
 export async function runControllerMain<C extends ControllerConfig>(spec: ControllerAppSpec<C>): Promise<void> {
+  const telemetry = startTelemetry({ service: spec.name, otlpEndpoint: spec.config.OTEL_EXPORTER_OTLP_ENDPOINT });
   const app = await startControllerApp(spec);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.context.logger.info({ signal }, 'stopping');
-    void app.stop().then(
+    void app.stop().then(() => telemetry.shutdown()).then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -26,6 +26,8 @@ export const controllerEnvShape = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `pretty` for a person at a terminal (the local run), `json` elsewhere. */
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  /** OTLP/HTTP endpoint of the trace collector (e.g. http://otel-collector:4318); no tracing without it. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 };
 
 export interface ControllerConfig {
@@ -41,6 +43,7 @@ export interface ControllerConfig {
   PARALLELISM?: number | undefined;
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   LOG_FORMAT: 'json' | 'pretty';
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
 }
 
 /** The env schema of one controller: the shared settings, its port, and its own settings. */

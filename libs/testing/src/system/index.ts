@@ -1,2 +1,3 @@
 export * from './processes';
 export * from './control-plane';
+export * from './recording-server';

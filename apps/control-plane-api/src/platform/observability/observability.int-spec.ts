@@ -1,61 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
-import { ControlPlaneProcess, PrivateEtcd, waitFor } from '@lcm/testing';
-
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-}
-interface OtlpExport {
-  resourceSpans: { scopeSpans: { scope: { name: string }; spans: OtlpSpan[] }[] }[];
-}
-
-/** A stand-in HTTP server on a free loopback port that records what it receives. */
-async function recordingServer(answer: (path: string) => { status: number; body: string }): Promise<{
-  server: Server;
-  url: string;
-  received: { path: string; headers: IncomingHttpHeaders; body: string }[];
-}> {
-  const received: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      received.push({
-        path: request.url ?? '',
-        headers: request.headers,
-        body: Buffer.concat(chunks).toString(),
-      });
-      const { status, body } = answer(request.url ?? '');
-      response.writeHead(status, { 'content-type': 'application/json' }).end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
-}
+import {
+  ControlPlaneProcess,
+  exportedSpans,
+  PrivateEtcd,
+  type RecordingServer,
+  startRecordingServer,
+  waitFor,
+} from '@lcm/testing';
 
 describe('control plane observability (a real process)', () => {
   let etcd: PrivateEtcd;
   let cpa: ControlPlaneProcess;
-  let collector: Awaited<ReturnType<typeof recordingServer>>;
-  let scheduler: Awaited<ReturnType<typeof recordingServer>>;
+  let collector: RecordingServer;
+  let scheduler: RecordingServer;
   let token: string;
 
-  const spans = (): (OtlpSpan & { scope: string })[] =>
-    collector.received
-      .filter((request) => request.path === '/v1/traces')
-      .flatMap((request) => (JSON.parse(request.body) as OtlpExport).resourceSpans)
-      .flatMap((resource) => resource.scopeSpans)
-      .flatMap((scope) => scope.spans.map((span) => ({ ...span, scope: scope.scope.name })));
+  const spans = () => exportedSpans(collector);
 
   beforeAll(async () => {
     etcd = await PrivateEtcd.start();
-    collector = await recordingServer(() => ({ status: 200, body: '{}' }));
-    scheduler = await recordingServer(() => ({ status: 500, body: '{}' }));
+    collector = await startRecordingServer();
+    scheduler = await startRecordingServer(() => ({ status: 500, body: '{}' }));
     cpa = await ControlPlaneProcess.start({
       etcdEndpoint: etcd.endpoint,
       env: {
@@ -74,8 +40,8 @@ describe('control plane observability (a real process)', () => {
   afterAll(async () => {
     await cpa?.stop();
     await etcd?.destroy();
-    collector?.server.close();
-    scheduler?.server.close();
+    await collector?.close();
+    await scheduler?.close();
   });
 
   // Each test speaks as its own client address (trustProxy is on), so the 5-per-minute budget of

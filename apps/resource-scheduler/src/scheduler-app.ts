@@ -27,6 +27,9 @@ export function schedulerAppSpec(
     defaultParallelism: 10,
     routes: (app, context) => {
       leader = context.leader;
+      context.leader.onChange((leading) => {
+        if (!leading) pending.clear();
+      });
       stats.registerOn(context.metrics.registry);
       registerPendingRoute(app, admin);
     },

@@ -71,7 +71,7 @@ describe('FleetView', () => {
 });
 
 describe('PendingPlacements', () => {
-  it('pages closest timeslot first, ASAP sessions leading, with a cursor that survives removals', () => {
+  it('pages closest timeslot first, ASAP sessions leading, with a cursor that survives removals; clears on leadership loss', () => {
     const pending = new PendingPlacements();
     const noFit = { kind: 'no_fit', rejections: [], summary: {} } as const;
     const at = new Date('2030-01-01T00:00:00.000Z');
@@ -87,5 +87,7 @@ describe('PendingPlacements', () => {
       items: [expect.objectContaining({ lablet_session_id: later.id })],
       next_cursor: null,
     });
+    pending.clear();
+    expect(pending.page(2)).toEqual({ items: [], next_cursor: null });
   });
 });

@@ -31,6 +31,11 @@ export class PendingPlacements {
     if (entry) this.entries.set(sessionId, { ...entry, unschedulable });
   }
 
+  /** Leadership lost: another replica's passes decide now, so nothing here stays true. */
+  clear(): void {
+    this.entries.clear();
+  }
+
   remove(sessionId: string): void {
     this.entries.delete(sessionId);
   }

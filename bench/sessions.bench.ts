@@ -10,6 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { type CmlWorker, type LabletDefinition, type LabletSession } from '@lcm/contracts';
+import { isUnavailableError } from '@lcm/cpa-client';
 import { REALISTIC_LATENCIES, startCmlFleetSimulator, startGradingSimulator, startLdsSimulator, type CmlFleetSimulator, type GradingSimulator, type LdsSimulator } from '@lcm/simulators';
 import { startInfrastructure, stopInfrastructure, waitFor } from '@lcm/testing';
 import { LabletSystem } from '../apps/lablet-controller/src/testing/lablet-system';
@@ -67,6 +68,18 @@ async function waitForAll(system: LabletSystem<Sims>, ids: string[], status: Lab
   return ids.map((id) => finished.get(id)!);
 }
 
+/** The control plane's data store answers 503 now and then on a loaded machine; the scheduler would retry too. */
+async function retryUnavailable<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isUnavailableError(error) || attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
 /** Creates and places `count` sessions round-robin over the workers, `concurrency` at a time, and waits for READY. */
 async function bringToReady(system: LabletSystem<Sims>, definition: LabletDefinition, workers: CmlWorker[], count: number, concurrency: number, timeoutMs: number): Promise<LabletSession[]> {
   const ids: string[] = [];
@@ -78,7 +91,10 @@ async function bringToReady(system: LabletSystem<Sims>, definition: LabletDefini
   const poller = (async () => {
     while (polling) {
       if (waiters.size > 0) {
-        const page = await system.internal.sessions.list({ query: { status: ['READY'], limit: 200 } });
+        const page = await system.internal.sessions.list({ query: { status: ['READY'], limit: 200 } }).catch((error: unknown) => {
+          if (isUnavailableError(error)) return { items: [] };
+          throw error;
+        });
         for (const session of page.items) waiters.get(session.id)?.();
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -89,7 +105,7 @@ async function bringToReady(system: LabletSystem<Sims>, definition: LabletDefini
       Array.from({ length: concurrency }, async () => {
         while (next < count) {
           const index = next++;
-          const session = await system.scheduledSession(definition, workers[index % workers.length]!);
+          const session = await retryUnavailable(() => system.scheduledSession(definition, workers[index % workers.length]!));
           ids.push(session.id);
           if (concurrency < count)
             await new Promise<void>((resolve, reject) => {
@@ -111,7 +127,7 @@ async function bringToReady(system: LabletSystem<Sims>, definition: LabletDefini
 }
 
 async function terminateAll(system: LabletSystem<Sims>, sessions: LabletSession[]): Promise<void> {
-  await Promise.all(sessions.map((session) => system.admin.sessions.terminate({ params: { lablet_session_id: session.id } })));
+  await Promise.all(sessions.map((session) => retryUnavailable(() => system.admin.sessions.terminate({ params: { lablet_session_id: session.id } }))));
   await waitForAll(system, sessions.map((s) => s.id), 'TERMINATED', (s) => s.cleanup_completed_at !== null, 600_000);
 }
 

@@ -16,13 +16,15 @@ import {
   placementDemandOf,
   PlacementFleet,
 } from '@lcm/domain';
-import { infraEndpoints, startInfrastructure, stopInfrastructure, waitFor } from '@lcm/testing';
+import { infraEndpoints, startInfrastructure, stopInfrastructure } from '@lcm/testing';
 import { SchedulerSystem } from '../apps/resource-scheduler/src/testing/system-kit';
 import { rawVersionedUpdatesPerSecond } from './raw-ceilings';
 
 const PENDING_SESSIONS = 10_000;
 const E2E_SESSIONS = Number(process.env['BENCH_E2E_SESSIONS'] ?? 300);
 const E2E_WORKERS = 10;
+/** An overloaded store can stall placement; past this the figure counts what was placed so far. */
+const E2E_DEADLINE_SECONDS = Number(process.env['BENCH_E2E_DEADLINE_SECONDS'] ?? 300);
 const RAW_SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const RAW_CONCURRENCY = 10;
 /** The scheduler's parallelism (its default is 10). */
@@ -93,6 +95,7 @@ function engineRun(workers: number, sessions = PENDING_SESSIONS) {
 
 interface EndToEnd {
   perSecond: number;
+  placed: number;
   seconds: number;
   rawUpdates: number;
   latency: { p50: number; p95: number };
@@ -117,9 +120,18 @@ async function endToEnd(): Promise<EndToEnd> {
         }
       }),
     );
-    const pendingLeft = async () =>
-      (await system.internal.get('/api/internal/sessions', { params: { status: 'PENDING', limit: 1 } })).data
-        .items.length;
+    const pendingLeft = async (): Promise<number> => {
+      let count = 0;
+      let cursor: string | undefined;
+      do {
+        const { data } = await system.internal.get('/api/internal/sessions', {
+          params: { status: 'PENDING', limit: 200, ...(cursor ? { cursor } : {}) },
+        });
+        count += data.items.length;
+        cursor = data.next_cursor ?? undefined;
+      } while (cursor);
+      return count;
+    };
     progress('starting the resource-scheduler');
     const scheduler = await system.startScheduler('bench', {
       LOG_LEVEL: 'warn',
@@ -127,7 +139,11 @@ async function endToEnd(): Promise<EndToEnd> {
       PARALLELISM: String(E2E_PARALLELISM),
     });
     const started = performance.now();
-    await waitFor('every session SCHEDULED', async () => (await pendingLeft()) === 0, 600_000, 50);
+    let left = E2E_SESSIONS;
+    while (left > 0 && performance.now() - started < E2E_DEADLINE_SECONDS * 1000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      left = await pendingLeft().catch(() => left);
+    }
     const seconds = (performance.now() - started) / 1000;
     const { decision_latency_ms: latency } = (await system.stats(scheduler)) as {
       decision_latency_ms: EndToEnd['latency'];
@@ -139,7 +155,8 @@ async function endToEnd(): Promise<EndToEnd> {
       RAW_SECONDS,
       RAW_CONCURRENCY,
     );
-    return { perSecond: E2E_SESSIONS / seconds, seconds, rawUpdates, latency };
+    const placed = E2E_SESSIONS - left;
+    return { perSecond: placed / seconds, placed, seconds, rawUpdates, latency };
   } finally {
     await system.stop();
   }
@@ -158,7 +175,7 @@ async function main(): Promise<void> {
         `${`engine, ${run.workers} workers, ${PENDING_SESSIONS} pending`.padEnd(52)} ${`${run.perSecond.toFixed(0)} decisions/s`.padEnd(22)} first 1,000: ${run.first.toFixed(0)}/s, last 1,000: ${run.last.toFixed(0)}/s, placed ${run.placed}`,
       );
     console.log(
-      `${`end to end, ${E2E_SESSIONS} sessions, ${E2E_WORKERS} workers`.padEnd(52)} ${`${e2e.perSecond.toFixed(1)} sessions/s`.padEnd(22)} PENDING → SCHEDULED in ${e2e.seconds.toFixed(1)} s (one scheduler, parallelism ${E2E_PARALLELISM})`,
+      `${`end to end, ${E2E_SESSIONS} sessions, ${E2E_WORKERS} workers`.padEnd(52)} ${`${e2e.perSecond.toFixed(1)} sessions/s`.padEnd(22)} ${e2e.placed} PENDING → SCHEDULED in ${e2e.seconds.toFixed(1)} s (one scheduler, parallelism ${E2E_PARALLELISM})`,
     );
     console.log(
       `${'scheduler decision latency (read + schedule call)'.padEnd(52)} ${`p50 ${e2e.latency.p50} ms`.padEnd(22)} p95 ${e2e.latency.p95} ms, almost all of it the control plane's schedule command`,

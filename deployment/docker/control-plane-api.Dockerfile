@@ -15,7 +15,7 @@ COPY deployment/docker/ deployment/docker/
 COPY tsconfig.base.json ./
 RUN pnpm install --frozen-lockfile
 # The dashboard is optional: built when its sources are in the tree, to apps/dashboard/dist.
-RUN if [ -f apps/dashboard/package.json ]; then pnpm --dir apps/dashboard run build; fi && mkdir -p apps/dashboard/dist
+RUN if [ -f apps/dashboard/project.json ]; then pnpm exec nx run dashboard:build --outputStyle=static; fi && mkdir -p apps/dashboard/dist
 RUN node deployment/docker/build-app.mjs apps/control-plane-api/src/main.ts /out \
  && mkdir -p /out/dist/apps/dashboard && cp -r apps/dashboard/dist /out/dist/apps/dashboard/dist
 

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, httpOk, infraEndpoints, PrivateEtcd, waitFor } from '@lcm/testing';
@@ -77,8 +77,19 @@ describe('image build stages, run here without Docker', () => {
     180_000,
   );
 
-  it('starts the control-plane-api image content: health, metrics, correlation header', async () => {
+  it('starts the control-plane-api image content: health, metrics, correlation header, the dashboard at /', async () => {
     const out = built.get('control-plane-api')!;
+    // The Dockerfile copies the dashboard's build output (apps/dashboard/dist) next to the compiled
+    // code; a stand-in page proves the control plane finds and serves it at that place.
+    const dashboardBuild = mkdtempSync(join(tmpdir(), 'lcm-dashboard-dist-'));
+    writeFileSync(
+      join(dashboardBuild, 'index.html'),
+      '<!doctype html><title>LCM image test dashboard</title>',
+    );
+    execFileSync('sh', [
+      '-c',
+      `mkdir -p "${out}/dist/apps/dashboard" && cp -r "${dashboardBuild}" "${out}/dist/apps/dashboard/dist"`,
+    ]);
     const port = await freePort();
     cpaUrl = `http://127.0.0.1:${port}`;
     const { child, log } = runStage(out, image('control-plane-api').entry, {
@@ -124,6 +135,9 @@ describe('image build stages, run here without Docker', () => {
     expect(templates.items.map((template) => template.name)).toEqual(
       expect.arrayContaining(['single-session']),
     );
+    const page = await fetch(`${cpaUrl}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('LCM image test dashboard');
   }, 90_000);
 
   it('starts the resource-scheduler image content against it: leads, serves probes and metrics', async () => {

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { chromium } from '@playwright/test';
 import axios, { type AxiosInstance } from 'axios';
 import { startTestApp, type RunningTestApp, TEST_INTERNAL_API_KEY } from '../testing/test-app';
@@ -5,6 +6,20 @@ import { startTestApp, type RunningTestApp, TEST_INTERNAL_API_KEY } from '../tes
 describe('control-plane platform over HTTP', () => {
   let cpa: RunningTestApp;
   let http: AxiosInstance;
+
+  /** Any method, any size: axios and fetch refuse some of what a client may send. */
+  const raw = (method: string, path: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+      const request = httpRequest(`${cpa.url}${path}`, { method, headers }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
+        );
+      });
+      request.on('error', reject);
+      request.end();
+    });
 
   beforeAll(async () => {
     cpa = await startTestApp();
@@ -75,6 +90,36 @@ describe('control-plane platform over HTTP', () => {
       await browser.close();
     }
   }, 60_000);
+
+  it('answers an undeclared method with 405 and Allow (TRACE was 404, QUERY 400), OPTIONS with the Allow list', async () => {
+    for (const method of ['TRACE', 'QUERY', 'DELETE']) {
+      const answer = await raw(method, '/api/v1/sessions');
+      expect({ method, status: answer.status }).toEqual({ method, status: 405 });
+      expect(answer.headers['allow']).toBe('GET, HEAD, OPTIONS, POST');
+      expect(JSON.parse(answer.body)).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED' });
+    }
+    const options = await raw('OPTIONS', `/api/v1/sessions/${'0'.repeat(8)}-0000-4000-8000-000000000000`);
+    expect(options.status).toBe(204);
+    expect(options.headers['allow']).toBe('DELETE, GET, HEAD, OPTIONS');
+    expect((await raw('TRACE', '/api/v1/no-such-thing')).status).toBe(404);
+  });
+
+  it('answers an overlong URL with 414 and oversized headers with 431, as problems that do not echo them', async () => {
+    const marker = 'echo-marker-';
+    for (const [length, status] of [
+      [10_000, 414],
+      [40_000, 414],
+    ] as const) {
+      const answer = await raw('GET', `/api/v1/sessions?owner=${marker}${'x'.repeat(length)}`);
+      expect({ length, status: answer.status }).toEqual({ length, status });
+      expect(JSON.parse(answer.body)).toMatchObject({ status, code: 'URI_TOO_LONG' });
+      expect(answer.body).not.toContain(marker);
+    }
+    const headers = await raw('GET', '/api/v1/sessions', { 'x-padding': `${marker}${'x'.repeat(40_000)}` });
+    expect(headers.status).toBe(431);
+    expect(JSON.parse(headers.body)).toMatchObject({ status: 431, code: 'HEADERS_TOO_LARGE' });
+    expect(headers.body).not.toContain(marker);
+  });
 
   it('issues development tokens and names every bad field of a bad request', async () => {
     const issued = await http.post('/api/auth/dev-token', { subject: 'alice', roles: ['admin'] });

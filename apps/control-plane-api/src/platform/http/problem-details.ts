@@ -42,6 +42,7 @@ const STATUS_TO_CODE: Record<number, ErrorCode> = {
   401: 'UNAUTHORIZED',
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
@@ -139,6 +140,9 @@ export function toProblem(error: unknown): ProblemDetails | null {
   }
   return null;
 }
+
+/** A problem document for a refusal made outside a handler (routing, connection-level limits). */
+export const problemOf = (code: ErrorCode, detail: string): ProblemDetails => problem(code, detail);
 
 export function internalErrorProblem(): ProblemDetails {
   return problem('INTERNAL_ERROR', 'The server failed to handle the request; it has been logged.');

@@ -1,8 +1,9 @@
 /**
  * What one reconcile step tells the runtime to do next, after controller-runtime's
  * `reconcile.Result`: nothing more (done), look again after a delay (requeue), or retry with
- * exponential backoff (error). A `TerminalError` is logged and counted but never retried: the
- * input cannot get better by waiting (e.g. a malformed entity), only a new change can.
+ * exponential backoff (error). A `TerminalError` is logged and counted but gets no backoff
+ * retries: waiting cannot fix the input (e.g. a malformed entity); like `done`, the key comes back
+ * only with the entity's next change or the periodic resync.
  */
 export type ReconcileResult =
   | { readonly kind: 'done' }

@@ -34,6 +34,38 @@ install_ferretdb() {
   rm -rf "$build"
 }
 
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+
+install_postgresql() {
+  [ -n "$(pg_bin)" ] && return
+  log "installing postgresql (Debian package)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >/dev/null
+  # The package starts a cluster of its own on some hosts; we run our own instance on loopback.
+  as_root systemctl disable --now postgresql >/dev/null 2>&1 || true
+}
+
+# A PostgreSQL of our own for FerretDB (fsync on: committed data survives a kill -9), with the
+# event trigger that indexes what FerretDB's `_id` filters use (scripts/infra/sql/).
+start_postgres() {
+  install_postgresql
+  local bin data as_owner=()
+  bin=$(pg_bin)
+  data=$(mktemp -d -t lcm-postgres.XXXXXX)
+  # PostgreSQL refuses to run as root; the Debian package provides the postgres user.
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres "$data"
+    as_owner=(setpriv --reuid=postgres --regid=postgres --init-groups)
+  fi
+  "${as_owner[@]}" "$bin/initdb" -D "$data/db" -A trust -U postgres >/dev/null
+  start_bg postgres "$PG_PORT" "$data" "${as_owner[@]}" "$bin/postgres" -D "$data/db" -p "$PG_PORT" \
+    -k "$data" -c listen_addresses=127.0.0.1
+  started+=(postgres)
+  "$bin/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c 'CREATE DATABASE ferretdb' >/dev/null
+  "$bin/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d ferretdb \
+    -f "$(dirname "$0")/sql/ferretdb-postgresql-id-index.sql" >/dev/null 2>&1
+}
+
 # The Python that runs moto: one that already has it, else a virtual environment of our own, since
 # a distribution's Python refuses pip installs (PEP 668) and the PATH differs between shells.
 moto_python() {
@@ -92,7 +124,13 @@ elif port_open "$MONGO_PORT"; then log "mongo: already listening on $MONGO_PORT"
 else
   install_ferretdb
   data=$(mktemp -d -t lcm-ferretdb.XXXXXX)
-  start_bg ferretdb "$MONGO_PORT" "$data" "$TOOLS_DIR/bin/ferretdb" --handler=sqlite --sqlite-url="file:$data/" \
+  if [ "$MONGO_BACKEND" = postgresql ]; then
+    start_postgres
+    storage=(--handler=postgresql --postgresql-url="postgres://postgres@127.0.0.1:$PG_PORT/ferretdb")
+  else
+    storage=(--handler=sqlite --sqlite-url="file:$data/")
+  fi
+  start_bg ferretdb "$MONGO_PORT" "$data" "$TOOLS_DIR/bin/ferretdb" "${storage[@]}" \
     --state-dir="$data" --listen-addr="127.0.0.1:$MONGO_PORT" --debug-addr=- --telemetry=disable --log-level=warn
   started+=(ferretdb)
 fi

@@ -14,6 +14,8 @@ const depConstraints = [
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:client', 'type:infra', 'type:runtime', 'type:integration', 'type:testing'] },
   { sourceTag: 'type:simulator', onlyDependOnLibsWithTags: ['type:contracts', 'type:infra', 'type:testing'], bannedExternalImports: ['mongodb'] },
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra', 'type:client', 'type:runtime', 'type:integration', 'type:testing'] },
+  // The dashboard runs in the browser: contracts only, its own fetch client, no server-side packages.
+  { sourceTag: 'type:ui', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ['axios', 'mongodb', 'etcd3', '@nestjs/*', 'fastify', '@aws-sdk/*', 'jose'] },
   { sourceTag: 'type:reconciler', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra', 'type:client', 'type:runtime', 'type:integration', 'type:testing'], bannedExternalImports: ['mongodb'] },
 ];
 
@@ -23,7 +25,8 @@ const testDepConstraints = depConstraints.map((constraint) =>
     ? constraint
     : { ...constraint, onlyDependOnLibsWithTags: [...new Set([...constraint.onlyDependOnLibsWithTags, 'type:testing', 'type:simulator'])] },
 );
-const testFiles = ['**/*.spec.ts', '**/*.int-spec.ts'];
+// Browser tests (e2e/ folders) start the system's processes, so they may use the test kit like integration tests.
+const testFiles = ['**/*.spec.ts', '**/*.int-spec.ts', '**/e2e/**/*.ts'];
 // The kit imports the libraries whose tests import it; that loop runs through test files only.
 const ignoredCircularDependencies = [['tag:type:testing', '*']];
 
@@ -32,7 +35,7 @@ export default [
   ...nx.configs['flat/base'],
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints, ignoredCircularDependencies }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

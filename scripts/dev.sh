@@ -13,6 +13,12 @@ export SWC_NODE_PROJECT=${SWC_NODE_PROJECT:-tsconfig.base.json}
 export AUTH_MODE=${AUTH_MODE:-development}
 export DEV_AUTH_SECRET=${DEV_AUTH_SECRET:-local-development-secret-change-me}
 export INTERNAL_API_KEYS=${INTERNAL_API_KEYS:-local-development-controller-key}
+# Dashboard login (spec §2): the development OIDC provider on loopback (users admin, manager, user;
+# password = username) and the control plane's session cookie.
+export DEV_OIDC_PORT=${DEV_OIDC_PORT:-8030}
+export OIDC_ISSUER=${OIDC_ISSUER:-http://127.0.0.1:$DEV_OIDC_PORT}
+export OIDC_CLIENT_ID=${OIDC_CLIENT_ID:-lcm-dashboard}
+export SESSION_SECRET=${SESSION_SECRET:-local-development-session-secret-change-me}
 # Logs for people at a terminal (every app reads LOG_FORMAT; JSON is the default elsewhere).
 export LOG_FORMAT=${LOG_FORMAT:-pretty}
 # lablet-controller: the LDS and GradingEngine simulators post their CloudEvents to its /api/events;
@@ -48,6 +54,9 @@ run() { # name command...
   pids+=($!)
 }
 
+echo "[dev] building the dashboard (apps/dashboard/dist)"
+pnpm exec nx run dashboard:build --outputStyle=stream >/dev/null
+[ -f tools/dev-oidc-provider/src/main.ts ] && run dev-oidc-provider pnpm exec node -r @swc-node/register tools/dev-oidc-provider/src/main.ts
 [ -f tools/simulators/src/main.ts ] && run simulators pnpm exec tsx tools/simulators/src/main.ts
 [ -f apps/control-plane-api/src/main.ts ] && run control-plane-api pnpm exec node -r @swc-node/register apps/control-plane-api/src/main.ts
 for app in resource-scheduler worker-controller lablet-controller; do
@@ -66,7 +75,9 @@ fi
 cat <<EOF
 [dev] etcd 127.0.0.1:2379, MongoDB wire (FerretDB) 127.0.0.1:27017, moto 127.0.0.1:5000
 [dev] simulators: CML fleet 127.0.0.1:9440, LDS 127.0.0.1:9450, GradingEngine 127.0.0.1:9460
+[dev] dashboard: http://127.0.0.1:8020/ (log in as admin/admin, manager/manager or user/user)
 [dev] control plane: http://127.0.0.1:8020 (API docs at /api/docs; dev tokens: POST /api/auth/dev-token)
+[dev] development OIDC provider: http://127.0.0.1:${DEV_OIDC_PORT}
 [dev] lablet-controller: http://127.0.0.1:8082 (CloudEvents at /api/events, admin at /api/admin/stats)
 [dev] worker-controller admin: http://127.0.0.1:8083 (regions file: ${WORKER_REGIONS_CONFIG:-none})
 [dev] Ctrl-C stops everything

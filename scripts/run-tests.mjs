@@ -12,7 +12,11 @@ const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: '
 const steps = [
   ['unit tests', 'pnpm', ['exec', 'nx', 'run-many', '-t', 'test', '--parallel=2', '--outputStyle=stream']],
   ['integration tests', 'pnpm', ['exec', 'nx', 'run-many', '-t', 'test-int', '--parallel=1', '--outputStyle=stream']],
+  // The dashboard in Debian's chromium against a real control plane, etcd and OIDC provider (Playwright).
+  ['browser tests', 'pnpm', ['exec', 'nx', 'run', 'dashboard:test-e2e', '--outputStyle=stream']],
   ['typecheck', 'pnpm', ['exec', 'tsc', '-p', 'tsconfig.check.json']],
+  // The dashboard compiles for the browser (DOM, JSX) with its own settings.
+  ['dashboard typecheck', 'pnpm', ['exec', 'tsc', '-p', 'apps/dashboard/tsconfig.json', '--noEmit']],
   ['lint', 'pnpm', ['exec', 'nx', 'run-many', '-t', 'lint', '--parallel=2', '--outputStyle=stream']],
 ];
 

@@ -14,14 +14,15 @@ export class DevOidcProcess extends NodeAppProcess {
     super(options);
   }
 
-  static async start(redirectUris: string[], logDir?: string): Promise<DevOidcProcess> {
-    const port = await freePort();
+  /** `port` lets a caller name the issuer before the provider runs (the control plane needs it at start). */
+  static async start(redirectUris: string[], options: { port?: number; logDir?: string } = {}): Promise<DevOidcProcess> {
+    const port = options.port ?? (await freePort());
     const issuer = `http://127.0.0.1:${port}`;
     const provider = new DevOidcProcess(issuer, {
       name: 'dev-oidc-provider',
       entry: 'tools/dev-oidc-provider/src/main.ts',
       readyUrl: `${issuer}/.well-known/openid-configuration`,
-      logDir,
+      logDir: options.logDir,
       env: {
         DEV_OIDC_PORT: String(port),
         DEV_OIDC_CLIENT_ID,

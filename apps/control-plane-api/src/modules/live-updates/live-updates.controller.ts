@@ -31,7 +31,11 @@ export class LiveUpdatesController implements OnApplicationShutdown {
       READ_ROLES,
       typeof queryToken === 'string' ? queryToken : undefined,
     );
-    const lastEventId = Number(request.headers['last-event-id']);
+    // EventSource sends Last-Event-ID only on its own retries; the dashboard, which reconnects
+    // under its own backoff with a new EventSource, passes the id as `last_event_id`.
+    const lastEventId = Number(
+      request.headers['last-event-id'] ?? (request.query as Record<string, unknown>)['last_event_id'],
+    );
     reply.hijack();
     const stream = new SseStream(reply.raw, this.bus, () => this.snapshots.snapshot(), {
       heartbeatMs: this.config.SSE_HEARTBEAT_MS,

@@ -1,0 +1,28 @@
+import { LabletSessionStatus } from '@lcm/contracts';
+import { mayTerminate, transitionsFor } from './session-actions';
+
+describe('manual session actions (spec §9 table)', () => {
+  it('offers exactly the buttons of the table per status', () => {
+    const offered = Object.fromEntries(
+      LabletSessionStatus.options.map((status) => [status, transitionsFor(status).map((action) => `${action.label}→${action.target}`)]),
+    );
+    expect(offered).toEqual({
+      PENDING: [],
+      SCHEDULED: [],
+      INSTANTIATING: [],
+      READY: ['Start Session→RUNNING'],
+      RUNNING: ['Finish Session→COLLECTING'],
+      COLLECTING: ['Start Grading→GRADING', 'Skip Grading→STOPPING'],
+      GRADING: ['Complete Grading→STOPPING'],
+      STOPPING: [],
+      STOPPED: ['Archive→ARCHIVED'],
+      ARCHIVED: [],
+      EXPIRED: [],
+      TERMINATED: [],
+    });
+  });
+
+  it('offers Terminate in every status except TERMINATED', () => {
+    expect(LabletSessionStatus.options.filter((status) => !mayTerminate(status))).toEqual(['TERMINATED']);
+  });
+});

@@ -1,35 +1,48 @@
 import { type FastifyInstance } from 'fastify';
-import { type Db } from 'mongodb';
-import { Gauge, type Registry } from 'prom-client';
+import { type Db, type Document } from 'mongodb';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { SSE_STREAM_PATH } from '@lcm/contracts';
 
-/** Counts of documents per `status`, read from MongoDB (the source of truth) when Prometheus scrapes. */
-async function countByStatus(db: Db, collection: string): Promise<Map<string, number>> {
-  const rows = await db
-    .collection(collection)
-    .aggregate<{ _id: string; count: number }>([{ $group: { _id: '$status', count: { $sum: 1 } } }])
-    .toArray();
-  return new Map(rows.map((row) => [String(row._id), row.count]));
-}
+type Samples<L extends string> = { labels: Partial<Record<L, string>>; value: number }[];
 
-function statusGauge(
+/**
+ * A gauge read from MongoDB (the source of truth) when Prometheus scrapes. A failed read leaves the
+ * gauge empty and counts the failure: the scrape itself still answers, with the HTTP and runtime
+ * metrics that matter most while the store is down.
+ */
+function storeGauge<L extends string>(
   registry: Registry,
-  name: string,
-  help: string,
-  db: () => Db,
-  collection: string,
-): Gauge<'status'> {
-  return new Gauge({
-    name,
-    help,
-    labelNames: ['status'],
+  failures: Counter<'metric'>,
+  options: { name: string; help: string; labelNames: readonly L[] },
+  read: () => Promise<Samples<L>>,
+): Gauge<L> {
+  return new Gauge<L>({
+    ...options,
     registers: [registry],
     async collect() {
-      const counts = await countByStatus(db(), collection);
+      let samples: Samples<L>;
+      try {
+        samples = await read();
+      } catch {
+        this.reset();
+        failures.inc({ metric: options.name });
+        return;
+      }
       this.reset();
-      for (const [status, count] of counts) this.set({ status }, count);
+      for (const { labels, value } of samples) this.set(labels, value);
     },
   });
+}
+
+async function countByStatus(db: Db, collection: string, match: Document = {}): Promise<Samples<'status'>> {
+  const rows = await db
+    .collection(collection)
+    .aggregate<{ _id: string; count: number }>([
+      { $match: match },
+      { $group: { _id: '$status', count: { $sum: 1 } } },
+    ])
+    .toArray();
+  return rows.map((row) => ({ labels: { status: String(row._id) }, value: row.count }));
 }
 
 /** Session statuses before the candidate can use the lab (spec's session state machine). */
@@ -43,37 +56,52 @@ const CAPACITY_FIELDS = ['cpu_cores', 'memory_gb', 'storage_gb', 'max_nodes'] as
  * lead time" alert); the fleet's declared and allocated capacity (the "capacity exhausted" alert).
  */
 export function registerDomainMetrics(registry: Registry, db: () => Db): void {
-  statusGauge(registry, 'lcm_sessions', 'Lablet sessions by status', db, 'lablet_sessions');
-  statusGauge(registry, 'lcm_workers', 'CML workers by status', db, 'cml_workers');
-  new Gauge({
-    name: 'lcm_sessions_past_start_not_ready',
-    help: 'Sessions whose timeslot has started but that are still PENDING, SCHEDULED or INSTANTIATING',
-    labelNames: ['status'],
+  const failures = new Counter({
+    name: 'lcm_metrics_store_read_failures_total',
+    help: 'Scrapes whose MongoDB read of a domain metric failed (the metric is left out of that scrape)',
+    labelNames: ['metric'],
     registers: [registry],
-    async collect() {
-      const rows = await db()
-        .collection('lablet_sessions')
-        .aggregate<{ _id: string; count: number }>([
-          {
-            $match: {
-              status: { $in: NOT_YET_READY },
-              timeslot_start: { $ne: null, $lte: new Date().toISOString() },
-            },
-          },
-          { $group: { _id: '$status', count: { $sum: 1 } } },
-        ])
-        .toArray();
-      this.reset();
-      for (const status of NOT_YET_READY)
-        this.set({ status }, rows.find((row) => row._id === status)?.count ?? 0);
-    },
   });
-  new Gauge({
-    name: 'lcm_fleet_capacity',
-    help: 'Capacity of the workers that are not TERMINATED: declared by their templates, allocated to sessions',
-    labelNames: ['kind', 'resource'],
-    registers: [registry],
-    async collect() {
+  storeGauge(
+    registry,
+    failures,
+    { name: 'lcm_sessions', help: 'Lablet sessions by status', labelNames: ['status'] },
+    () => countByStatus(db(), 'lablet_sessions'),
+  );
+  storeGauge(
+    registry,
+    failures,
+    { name: 'lcm_workers', help: 'CML workers by status', labelNames: ['status'] },
+    () => countByStatus(db(), 'cml_workers'),
+  );
+  storeGauge(
+    registry,
+    failures,
+    {
+      name: 'lcm_sessions_past_start_not_ready',
+      help: 'Sessions whose timeslot has started but that are still PENDING, SCHEDULED or INSTANTIATING',
+      labelNames: ['status'],
+    },
+    async () => {
+      const counts = await countByStatus(db(), 'lablet_sessions', {
+        status: { $in: NOT_YET_READY },
+        timeslot_start: { $ne: null, $lte: new Date().toISOString() },
+      });
+      return NOT_YET_READY.map((status) => ({
+        labels: { status },
+        value: counts.find((sample) => sample.labels.status === status)?.value ?? 0,
+      }));
+    },
+  );
+  storeGauge(
+    registry,
+    failures,
+    {
+      name: 'lcm_fleet_capacity',
+      help: 'Capacity of the workers that are not TERMINATED: declared by their templates, allocated to sessions',
+      labelNames: ['kind', 'resource'],
+    },
+    async () => {
       const workers = await db()
         .collection('cml_workers')
         .find(
@@ -81,15 +109,17 @@ export function registerDomainMetrics(registry: Registry, db: () => Db): void {
           { projection: { declared_capacity: 1, allocated_capacity: 1 } },
         )
         .toArray();
-      this.reset();
-      for (const kind of ['declared', 'allocated'] as const)
-        for (const resource of CAPACITY_FIELDS)
-          this.set(
-            { kind, resource },
-            workers.reduce((sum, worker) => sum + Number(worker[`${kind}_capacity`]?.[resource] ?? 0), 0),
-          );
+      return (['declared', 'allocated'] as const).flatMap((kind) =>
+        CAPACITY_FIELDS.map((resource) => ({
+          labels: { kind, resource },
+          value: workers.reduce(
+            (sum, worker) => sum + Number(worker[`${kind}_capacity`]?.[resource] ?? 0),
+            0,
+          ),
+        })),
+      );
     },
-  });
+  );
 }
 
 /** Live SSE connections of this replica: up when the stream opens, down when its socket closes. */

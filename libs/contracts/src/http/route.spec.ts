@@ -122,3 +122,26 @@ describe('route registry', () => {
     for (const route of operatorActions) expect(route.roles).toContain('admin');
   });
 });
+
+describe('boolean query flags', () => {
+  const flags = allRoutes().flatMap((route) => {
+    const shape = (route.query as z.ZodObject | undefined)?.shape ?? {};
+    return Object.keys(shape)
+      .filter((name) => (route.query as z.ZodObject).safeParse({ [name]: 'true' }).success)
+      .filter((name) => (route.query as z.ZodObject).safeParse({ [name]: 'true' }).data?.[name] === true)
+      .map((name) => [`${route.method} ${route.path} ${name}`, route.query as z.ZodObject, name] as const);
+  });
+
+  it('finds the flags of the list routes', () => {
+    expect(flags.length).toBeGreaterThanOrEqual(7);
+  });
+
+  it.each(flags)(
+    '%s: an empty value means "not given", and true/false parse as booleans',
+    (_name, query, name) => {
+      expect(query.parse({ [name]: '' })[name]).toEqual(query.parse({})[name]);
+      expect(query.parse({ [name]: 'false' })[name]).toBe(false);
+      expect(query.safeParse({ [name]: 'maybe' }).success).toBe(false);
+    },
+  );
+});

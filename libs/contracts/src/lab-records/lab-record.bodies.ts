@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DocumentId } from '../shared/document';
 import { LabPendingAction, LabRecordSource, LabRecordStatus } from '../shared/enums';
-import { ListQuery, OneOrMany } from '../shared/pagination';
+import { ListQuery, OneOrMany, queryFlag } from '../shared/pagination';
 import { IsoDateTime, LabRunRecord, TopologySpec } from '../shared/value-objects';
 import { LabRecord } from './lab-record.model';
 
@@ -131,8 +131,8 @@ export type FailLabActionBody = z.infer<typeof FailLabActionBody>;
 export const ListLabRecordsQuery = ListQuery({
   worker_id: DocumentId.optional(),
   status: OneOrMany(LabRecordStatus).optional(),
-  in_use: z.stringbool().optional(),
-  has_pending_action: z.stringbool().optional(),
+  in_use: queryFlag(),
+  has_pending_action: queryFlag(),
   based_on_definition_id: DocumentId.optional(),
   search: z.string().min(1).max(200).optional(),
 });

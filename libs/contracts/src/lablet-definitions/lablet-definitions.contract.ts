@@ -3,7 +3,7 @@ import { defineRoute } from '../http/route';
 import { ADMIN_ROLES, READ_ROLES } from '../http/roles';
 import { DocumentId } from '../shared/document';
 import { DefinitionStatus } from '../shared/enums';
-import { ListQuery, OneOrMany, Page, PageOnlyQuery } from '../shared/pagination';
+import { ListQuery, OneOrMany, Page, PageOnlyQuery, queryFlag } from '../shared/pagination';
 import { PortTemplateEntry, ResourceRequirements } from '../shared/value-objects';
 import {
   LabletDefinition,
@@ -56,7 +56,7 @@ export type UpdateDefinitionBody = z.infer<typeof UpdateDefinitionBody>;
 export const ListDefinitionsQuery = ListQuery({
   name: z.string().min(1).optional(),
   status: OneOrMany(DefinitionStatus).optional(),
-  include_deprecated: z.stringbool().default(false),
+  include_deprecated: queryFlag(false),
 });
 export type ListDefinitionsQuery = z.infer<typeof ListDefinitionsQuery>;
 

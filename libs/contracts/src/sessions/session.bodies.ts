@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ProblemDetails } from '../errors/errors.contract';
 import { DocumentId } from '../shared/document';
 import { ExpiryReason, LabletSessionStatus, PipelineStepStatus } from '../shared/enums';
-import { ListQuery, OneOrMany } from '../shared/pagination';
+import { ListQuery, OneOrMany, queryFlag } from '../shared/pagination';
 import { DeviceAccessInfo, Identifier, IsoDateTime, StorableJsonObject } from '../shared/value-objects';
 import { GradingSession, EvidenceItem } from './grading-session.model';
 import { LabletSession } from './lablet-session.model';
@@ -177,7 +177,7 @@ export const ListScoreReportsQuery = ListQuery({
   owner: z.string().min(1).optional(),
   from: IsoDateTime.optional(),
   to: IsoDateTime.optional(),
-  passed: z.stringbool().optional(),
+  passed: queryFlag(),
 });
 export type ListScoreReportsQuery = z.infer<typeof ListScoreReportsQuery>;
 

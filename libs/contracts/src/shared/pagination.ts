@@ -22,6 +22,24 @@ export type Page<Item> = { items: Item[]; next_cursor: string | null };
 export const OneOrMany = <Item extends z.ZodType>(item: Item) =>
   z.preprocess((raw) => (typeof raw === 'string' ? raw.split(',') : raw), z.array(item).min(1));
 
+/**
+ * A boolean query parameter (`true`/`false`, or zod's other stringbool spellings). An empty value
+ * (`?flag=`, as forms and some clients send) means the parameter was not given, for every flag alike.
+ */
+const flagText = z.union([z.literal(''), z.stringbool()]);
+
+export function queryFlag(): z.ZodOptional<
+  z.ZodPipe<typeof flagText, z.ZodTransform<boolean | undefined, '' | boolean>>
+>;
+export function queryFlag(
+  fallback: boolean,
+): z.ZodDefault<z.ZodPipe<typeof flagText, z.ZodTransform<boolean, '' | boolean>>>;
+export function queryFlag(fallback?: boolean) {
+  if (fallback === undefined)
+    return flagText.transform((value) => (value === '' ? undefined : value)).optional();
+  return flagText.transform((value) => (value === '' ? fallback : value)).default(fallback);
+}
+
 /** Builds a strict list-query schema: unknown query parameters are rejected like unknown body fields. */
 export const ListQuery = <Shape extends z.ZodRawShape>(filters: Shape) => PageQuery.extend(filters).strict();
 

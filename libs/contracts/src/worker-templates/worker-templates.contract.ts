@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineRoute } from '../http/route';
 import { ADMIN_ROLES, READ_ROLES } from '../http/roles';
 import { DocumentId } from '../shared/document';
-import { ListQuery, Page } from '../shared/pagination';
+import { ListQuery, Page, queryFlag } from '../shared/pagination';
 import { DEFAULT_PORT_RANGE, WorkerTemplate, WorkerTemplateFields } from './worker-template.model';
 
 export const WorkerTemplateParams = z.object({ worker_template_id: DocumentId });
@@ -28,7 +28,7 @@ export type UpdateWorkerTemplateBody = z.infer<typeof UpdateWorkerTemplateBody>;
 
 export const ListWorkerTemplatesQuery = ListQuery({
   region: z.string().min(1).optional(),
-  enabled_only: z.stringbool().default(false),
+  enabled_only: queryFlag(false),
 });
 export type ListWorkerTemplatesQuery = z.infer<typeof ListWorkerTemplatesQuery>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DocumentId } from '../shared/document';
 import { CmlWorkerStatus } from '../shared/enums';
-import { ListQuery, OneOrMany } from '../shared/pagination';
+import { ListQuery, OneOrMany, queryFlag } from '../shared/pagination';
 import { Capacity, IsoDateTime, StorableKey } from '../shared/value-objects';
 import {
   CloudWatchMetrics,
@@ -137,10 +137,10 @@ export const ListWorkersQuery = ListQuery({
   status: OneOrMany(CmlWorkerStatus).optional(),
   template_id: DocumentId.optional(),
   aws_region: z.string().min(1).optional(),
-  include_terminated: z.stringbool().default(false),
+  include_terminated: queryFlag(false),
 });
 export type ListWorkersQuery = z.infer<typeof ListWorkersQuery>;
 
 /** By default the sessions that hold the worker now; `include_history` adds every session ever placed on it. */
-export const ListWorkerSessionsQuery = ListQuery({ include_history: z.stringbool().default(false) });
+export const ListWorkerSessionsQuery = ListQuery({ include_history: queryFlag(false) });
 export type ListWorkerSessionsQuery = z.infer<typeof ListWorkerSessionsQuery>;

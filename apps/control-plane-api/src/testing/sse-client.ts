@@ -16,13 +16,24 @@ export class SseReader {
   private readonly controller = new AbortController();
   private done: Promise<void> = Promise.resolve();
 
-  static async open(baseUrl: string, accessToken: string, lastEventId?: string): Promise<SseReader> {
+  /**
+   * `resumeVia: 'query'` passes the last event id as the `last_event_id` parameter, as the
+   * dashboard does when it reconnects with a new EventSource (which cannot set the header).
+   */
+  static async open(
+    baseUrl: string,
+    accessToken: string,
+    lastEventId?: string,
+    resumeVia: 'header' | 'query' = 'header',
+  ): Promise<SseReader> {
     const reader = new SseReader();
+    const resumeQuery =
+      lastEventId && resumeVia === 'query' ? `&last_event_id=${encodeURIComponent(lastEventId)}` : '';
     const response = await fetch(
-      `${baseUrl}${SSE_STREAM_PATH}?access_token=${encodeURIComponent(accessToken)}`,
+      `${baseUrl}${SSE_STREAM_PATH}?access_token=${encodeURIComponent(accessToken)}${resumeQuery}`,
       {
         signal: reader.controller.signal,
-        headers: lastEventId ? { 'last-event-id': lastEventId } : {},
+        headers: lastEventId && resumeVia === 'header' ? { 'last-event-id': lastEventId } : {},
       },
     );
     if (!response.ok || !response.body) throw new Error(`SSE stream answered ${response.status}`);

@@ -55,6 +55,7 @@ export const controlPlaneApiRoutes = {
     reportMetrics: internal.workers.reportMetrics,
     reportActivity: internal.workers.reportActivity,
     requestScaleUp: internal.workers.scaleUp,
+    import: internal.workers.importWorker,
     drain: internal.workers.drainWorker,
     stop: internal.workers.stopWorker,
     sessions: internal.workers.listWorkerSessions,

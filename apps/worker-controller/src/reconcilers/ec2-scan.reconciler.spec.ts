@@ -1,3 +1,4 @@
+import { apiContract } from '@lcm/contracts';
 import { FakeFleet } from '../testing/fake-fleet';
 import { Ec2ScanReconciler } from './ec2-scan.reconciler';
 
@@ -24,7 +25,7 @@ describe('EC2 scan: drift, orphans and discovery', () => {
     fleet.aws.recorder.reset();
     const summary = await scan.scan();
     expect(fleet.aws.recorder.operations()).toEqual(['describeInstances']);
-    expect(summary).toEqual({ workers: 5, drift_reports: 4, unknown_instances: 0 });
+    expect(summary).toEqual({ workers: 5, drift_reports: 4, imported_instances: 0 });
     expect(fleet.statuses(stopped.id)).toEqual(['STOPPING', 'STOPPED']);
     expect(fleet.statuses(gone.id)).toEqual(['TERMINATED']);
     expect(fleet.statuses(failed.id)).toEqual(['TERMINATED']);
@@ -43,7 +44,7 @@ describe('EC2 scan: drift, orphans and discovery', () => {
     expect(fleet.statuses(worker.id)).toEqual(['STARTING']);
   });
 
-  it('with discovery enabled, finds instances of the discovery AMI pattern that no worker knows', async () => {
+  it('with discovery enabled, imports instances of the discovery AMI pattern that no worker has, never its own launches', async () => {
     fleet.settings = {
       ...fleet.settings,
       discovery: { ...fleet.settings.discovery, enabled: true, regions: ['us-east-1'] },
@@ -60,8 +61,27 @@ describe('EC2 scan: drift, orphans and discovery', () => {
       securityGroupIds: ['g'],
     });
     expect(known.aws_instance_id).not.toBe(foreign.instance_id);
+    await fleet.aws.launchInstance({
+      workerId: 'launch-in-flight',
+      templateName: 'x',
+      deploymentName: 'lcm-test',
+      imageId: image.image_id,
+      instanceType: 'm5zn.metal',
+      subnetId: 's',
+      securityGroupIds: ['g'],
+    });
+    fleet.cpa.on(apiContract.internal.workers.importWorker, ({ body }) =>
+      fleet.add({
+        status: 'UNKNOWN',
+        origin: 'ec2_discovery',
+        aws_instance_id: body.aws_instance_id ?? null,
+      }),
+    );
     const summary = await scan.scan();
-    expect(summary.unknown_instances).toBe(1);
-    expect(fleet.decisions.snapshot()).toMatchObject({ 'discovery:unknown_instance': 1 });
+    expect(summary.imported_instances).toBe(1);
+    expect(
+      fleet.cpa.callsTo(apiContract.internal.workers.importWorker).map((call) => call.body.aws_instance_id),
+    ).toEqual([foreign.instance_id]);
+    await expect(scan.scan()).resolves.toMatchObject({ imported_instances: 0 });
   });
 });

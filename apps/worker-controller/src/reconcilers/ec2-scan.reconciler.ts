@@ -1,3 +1,5 @@
+import { isConflictError } from '@lcm/cpa-client';
+import { LCM_TAGS } from '@lcm/integrations/aws';
 import { type CmlWorker } from '@lcm/contracts';
 import {
   done,
@@ -20,7 +22,7 @@ export function ec2ScanSources(intervalMs: number): KeySource[] {
 export interface Ec2ScanSummary {
   workers: number;
   drift_reports: number;
-  unknown_instances: number;
+  imported_instances: number;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface Ec2ScanSummary {
  * every worker's instance; an instance stopped, started, re-addressed or terminated outside LCM is
  * reported as observed state and a worker whose instance is gone becomes TERMINATED
  * (`orphan_detection`). With discovery enabled, instances of the discovery AMI pattern that no
- * worker knows are counted and logged for an operator to import.
+ * worker knows are imported.
  */
 export class Ec2ScanReconciler implements Reconciler {
   readonly name = 'ec2-scan';
@@ -51,7 +53,7 @@ export class Ec2ScanReconciler implements Reconciler {
       deps.cpa.settings.get(),
       listAll((query) => deps.cpa.workers.list({ query })),
     ]);
-    const summary: Ec2ScanSummary = { workers: workers.length, drift_reports: 0, unknown_instances: 0 };
+    const summary: Ec2ScanSummary = { workers: workers.length, drift_reports: 0, imported_instances: 0 };
     const withInstance = workers.filter(
       (worker): worker is CmlWorker & { aws_instance_id: string } => worker.aws_instance_id !== null,
     );
@@ -74,19 +76,24 @@ export class Ec2ScanReconciler implements Reconciler {
       }
     }
     if (settings.discovery.enabled)
-      summary.unknown_instances = await this.discover(
+      summary.imported_instances = await this.discover(
         settings.discovery,
         new Set(withInstance.map((worker) => worker.aws_instance_id)),
       );
     return summary;
   }
 
+  /**
+   * Imports instances of the discovery AMI pattern that no worker has (origin ec2_discovery, UNKNOWN
+   * until the next scan reports their EC2 state). LCM's own launches are never "discovered": a
+   * worker whose launch report is still on its way owns its instance.
+   */
   private async discover(
     discovery: { regions: string[]; ami_name_pattern: string },
     known: ReadonlySet<string>,
   ): Promise<number> {
     const { deps } = this;
-    let unknown = 0;
+    let imported = 0;
     const regions = discovery.regions.length > 0 ? discovery.regions : deps.regions.regions;
     for (const region of regions) {
       const aws = deps.aws.port(region);
@@ -96,16 +103,31 @@ export class Ec2ScanReconciler implements Reconciler {
       );
       if (images.length === 0) continue;
       const instances = await aws.findInstances({ imageIds: images.map((image) => image.image_id) });
-      for (const instance of instances.filter((candidate) => !known.has(candidate.instance_id))) {
-        unknown++;
-        deps.decisions.record('discovery', 'unknown_instance', {
-          region,
-          instance_id: instance.instance_id,
-          image_id: instance.image_id,
-          state: instance.state,
-        });
+      const foreign = instances.filter(
+        (instance) =>
+          !known.has(instance.instance_id) &&
+          instance.tags[LCM_TAGS.deployment] !== deps.settings.deploymentName,
+      );
+      for (const instance of foreign) {
+        try {
+          await deps.cpa.workers.import({
+            body: {
+              aws_region: region,
+              aws_instance_id: instance.instance_id,
+              ...(instance.tags['Name'] ? { name: instance.tags['Name'].slice(0, 100) } : {}),
+            },
+          });
+          imported++;
+          deps.decisions.record('discovery', 'imported', {
+            region,
+            instance_id: instance.instance_id,
+            image_id: instance.image_id,
+          });
+        } catch (error) {
+          if (!isConflictError(error)) throw error; // another replica or an operator imported it meanwhile
+        }
       }
     }
-    return unknown;
+    return imported;
   }
 }

@@ -264,6 +264,14 @@ export const workersInternalContract = {
     summary: 'Request a new worker from a template',
     auth: 'internal',
   }),
+  importWorker: defineRoute({
+    method: 'POST',
+    path: '/api/internal/workers/import',
+    body: ImportWorkerBody,
+    responses: { 201: CmlWorker },
+    summary: 'Register an EC2 instance found by discovery (origin ec2_discovery); 409 if a worker has it',
+    auth: 'internal',
+  }),
   getWorker: defineRoute({
     method: 'GET',
     path: '/api/internal/workers/:worker_id',

@@ -324,6 +324,20 @@ describe('workers over HTTP', () => {
     expect(both.status).toBe(400);
   });
 
+  it('lets the worker-controller import an instance its EC2 discovery found, once', async () => {
+    const instanceId = `i-${randomUUID().slice(0, 12)}`;
+    const body = { aws_region: 'us-east-1', aws_instance_id: instanceId, name: 'found-in-ec2' };
+    const imported = await kit.http.post('/api/internal/workers/import', body, as(wc));
+    expect(imported.status).toBe(201);
+    expect(imported.data).toMatchObject({
+      status: 'UNKNOWN',
+      origin: 'ec2_discovery',
+      aws_instance_id: instanceId,
+      declared_capacity: null,
+    });
+    expect((await kit.http.post('/api/internal/workers/import', body, as(wc))).status).toBe(409);
+  });
+
   it('deletes every key of a worker that is TERMINATED, and keeps answering for it', async () => {
     const id = await runningWorker();
     const shuttingDown = await kit.http.delete(`/api/v1/workers/${id}`, as(admin));

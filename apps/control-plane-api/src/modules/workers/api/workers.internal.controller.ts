@@ -15,6 +15,7 @@ import { ContractRoute, type ContractInput, Input } from '../../../platform/http
 import { ClearLabDiscoveryRequestCommand } from '../application/commands/clear-lab-discovery-request.command';
 import { CompleteLicenseOperationCommand } from '../application/commands/complete-license-operation.command';
 import { DrainWorkerCommand } from '../application/commands/drain-worker.command';
+import { ImportWorkerCommand } from '../application/commands/import-worker.command';
 import { ReportWorkerActivityCommand } from '../application/commands/report-worker-activity.command';
 import { ReportWorkerMetricsCommand } from '../application/commands/report-worker-metrics.command';
 import { ReportWorkerStateCommand } from '../application/commands/report-worker-state.command';
@@ -49,6 +50,11 @@ export class WorkersInternalController {
   @ContractRoute(routes.scaleUp)
   scaleUp(@Input() input: In<'scaleUp'>, @Actor() actor: string): Promise<ScaleUpAccepted> {
     return this.commands.execute(new RequestScaleUpCommand(input.body, actor));
+  }
+
+  @ContractRoute(routes.importWorker)
+  import(@Input() input: In<'importWorker'>, @Actor() actor: string): Promise<CmlWorker> {
+    return this.commands.execute(new ImportWorkerCommand(input.body, actor));
   }
 
   @ContractRoute(routes.getWorker)

@@ -105,7 +105,8 @@ async function bringToReady(system: LabletSystem<Sims>, definition: LabletDefini
       Array.from({ length: concurrency }, async () => {
         while (next < count) {
           const index = next++;
-          const session = await retryUnavailable(() => system.scheduledSession(definition, workers[index % workers.length]!));
+          const created = await retryUnavailable(() => system.createSession(definition));
+          const session = await retryUnavailable(() => system.schedule(created, workers[index % workers.length]!));
           ids.push(session.id);
           if (concurrency < count)
             await new Promise<void>((resolve, reject) => {

@@ -139,12 +139,20 @@ export class LabletSystem<S extends Simulators = Simulators> {
     return this.admin.definitions.create({ body: testDefinitionBody(overrides) });
   }
 
-  /** An ASAP session placed on the worker (the resource-scheduler's part). */
-  async scheduledSession(definition: LabletDefinition, worker: CmlWorker, minutes = 60): Promise<LabletSession> {
-    const session = await this.admin.sessions.create({
+  /** A PENDING session as soon as possible, as one POST /api/v1/sessions makes it. */
+  createSession(definition: LabletDefinition, minutes = 60): Promise<LabletSession> {
+    return this.admin.sessions.create({
       body: { definition_id: definition.id, owner: `candidate-${randomUUID().slice(0, 6)}@example.com`, timeslot_end: new Date(Date.now() + minutes * 60_000).toISOString() },
     });
+  }
+
+  /** Places a session on the worker (the resource-scheduler's part); repeating it is a no-op. */
+  schedule(session: LabletSession, worker: CmlWorker): Promise<LabletSession> {
     return this.internal.sessions.schedule({ params: { lablet_session_id: session.id }, body: { worker_id: worker.id } });
+  }
+
+  async scheduledSession(definition: LabletDefinition, worker: CmlWorker, minutes = 60): Promise<LabletSession> {
+    return this.schedule(await this.createSession(definition, minutes), worker);
   }
 
   session(id: string): Promise<LabletSession> {

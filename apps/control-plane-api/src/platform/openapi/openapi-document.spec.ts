@@ -80,7 +80,12 @@ describe('buildOpenApiDocument', () => {
               strings(parameter.schema, `${method} ${path} ${parameter.name}`),
             ),
             ...strings(operation.requestBody?.content['application/json']?.schema, `${method} ${path} body`),
-          ].filter(({ schema }) => schema['maxLength'] === undefined && schema['enum'] === undefined),
+          ].filter(
+            ({ schema }) =>
+              schema['maxLength'] === undefined &&
+              schema['enum'] === undefined &&
+              schema['const'] === undefined,
+          ),
         ),
       ),
     );

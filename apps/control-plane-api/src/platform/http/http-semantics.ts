@@ -29,9 +29,8 @@ export function installHttpSemantics(fastify: FastifyInstance, routes: readonly 
     const path = pathOf(request.url);
     const allowed = new Set(patterns.filter(({ regex }) => regex.test(path)).map(({ method }) => method));
     if (allowed.size === 0 || allowed.has(request.method)) return;
-    if (allowed.has('GET')) allowed.add('HEAD');
     if (request.method === 'HEAD' && allowed.has('GET')) return;
-    allowed.add('OPTIONS');
+    // `Allow` names the methods the API document declares for the resource (HEAD and OPTIONS are implied).
     const allow = [...allowed].sort().join(', ');
     if (request.method === 'OPTIONS') {
       await reply.status(204).header('allow', allow).send();

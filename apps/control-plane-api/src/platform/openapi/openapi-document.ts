@@ -74,6 +74,7 @@ function operation(route: Route, operationId: string): JsonSchema {
   responses['404'] = problemResponse('Not found');
   responses['409'] = problemResponse('Invalid transition or version conflict');
   responses['422'] = problemResponse('Capacity, constraint or unsupported feature');
+  responses['414'] = problemResponse('Request target too long');
   if (route.path.startsWith('/api/v1/'))
     responses['429'] = problemResponse('Too many requests from this client', RETRY_AFTER);
   responses['503'] = problemResponse(

@@ -10,11 +10,22 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import axios from 'axios';
-import { MongoClient } from 'mongodb';
-import { aDefinition, aWorker, infraEndpoints, startInfrastructure, stopInfrastructure } from '@lcm/testing';
+import { type Db, MongoClient } from 'mongodb';
+import {
+  aDefinition,
+  aSession,
+  aWorker,
+  infraEndpoints,
+  startInfrastructure,
+  stopInfrastructure,
+} from '@lcm/testing';
 import { SystemClock } from '@lcm/domain';
 import { LabletDefinitionRepository } from '../apps/control-plane-api/src/modules/lablet-definitions/infrastructure/lablet-definition.repository';
 import { CmlWorkerRepository } from '../apps/control-plane-api/src/modules/workers/infrastructure/cml-worker.repository';
+import {
+  VersionedCollection,
+  type VersionedDocument,
+} from '../apps/control-plane-api/src/platform/mongo/versioned-collection';
 import { rawVersionedUpdatesPerSecond } from './raw-ceilings';
 
 const ROOT = join(__dirname, '..');
@@ -24,6 +35,9 @@ const CONCURRENCY = 32;
 const progress = (message: string) => console.error(`[bench] ${message}`);
 const SESSIONS_TO_SCHEDULE = Number(process.env['BENCH_SESSIONS'] ?? 200);
 const SCHEDULE_CONCURRENCY = Number(process.env['BENCH_SCHEDULE_CONCURRENCY'] ?? 8);
+/** A realistic store: this many sessions and workers are already there when the measurements run. */
+const FLEET_SESSIONS = Number(process.env['BENCH_FLEET_SESSIONS'] ?? 10_000);
+const FLEET_WORKERS = Number(process.env['BENCH_FLEET_WORKERS'] ?? 1_000);
 
 interface LoadResult {
   requestsPerSecond: number;
@@ -66,6 +80,57 @@ async function load(
     p99: result.latency.p99,
     errors: result.errors + result.non2xx,
   };
+}
+
+/**
+ * Version-checked replaces of the seeded sessions themselves (the collection at its real size),
+ * `CONCURRENCY` in parallel: the store's raw versioned-write rate the commands are compared with.
+ */
+async function rawFleetVersionedWritesPerSecond(db: Db, ids: string[]): Promise<number> {
+  const sessions = new VersionedCollection(db.collection<VersionedDocument>('lablet_sessions'), db);
+  let writes = 0;
+  let next = 0;
+  const deadline = Date.now() + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < deadline && next < ids.length) {
+        const id = ids[next++] as string;
+        const current = (await sessions.collection.findOne({ _id: id })) as VersionedDocument;
+        await sessions.replace({ ...current, owner: 'rewritten' }, current.version);
+        writes += 1;
+      }
+    }),
+  );
+  return writes / SECONDS;
+}
+
+/** Sessions and workers already in the store, inserted straight into MongoDB. */
+async function seedFleet(db: Db, definitionId: string): Promise<string[]> {
+  const clock = new SystemClock();
+  const sessionIds: string[] = [];
+  for (let start = 0; start < FLEET_SESSIONS; start += 1000) {
+    const batch = Array.from({ length: Math.min(1000, FLEET_SESSIONS - start) }, () => {
+      const { id, ...state } = aSession()
+        .with({ id: randomUUID(), definition_id: definitionId })
+        .build(clock)
+        .toState();
+      sessionIds.push(id);
+      return { _id: id, ...state, version: 1 };
+    });
+    await db.collection('lablet_sessions').insertMany(batch as never[]);
+  }
+  for (let start = 0; start < FLEET_WORKERS; start += 500) {
+    const batch = Array.from({ length: Math.min(500, FLEET_WORKERS - start) }, () => {
+      const { id, ...state } = aWorker()
+        .with({ id: randomUUID(), template_id: randomUUID() })
+        .running()
+        .build(clock)
+        .toState();
+      return { _id: id, ...state, version: 1 };
+    });
+    await db.collection('cml_workers').insertMany(batch as never[]);
+  }
+  return sessionIds;
 }
 
 /** Reads by id with the driver alone: the storage ceiling of GET session. */
@@ -135,7 +200,8 @@ async function main(): Promise<void> {
       await workers.save(worker);
       workerIds.push(worker.id);
     }
-    await client.close();
+    progress(`seeding ${FLEET_SESSIONS} sessions and ${FLEET_WORKERS} workers`);
+    const fleetSessionIds = await seedFleet(db, definition.id);
 
     const timeslot = (offsetMinutes: number) => new Date(Date.now() + offsetMinutes * 60_000).toISOString();
     const createSession = async () =>
@@ -191,6 +257,8 @@ async function main(): Promise<void> {
     const helloWorld = await load('http://127.0.0.1:18091/hello', {});
     const rawUpdates = await rawVersionedUpdatesPerSecond(mongoUrl, SECONDS, CONCURRENCY);
     const rawReads = await rawReadsPerSecond(mongoUrl, database, probeSession);
+    const rawFleetWrites = await rawFleetVersionedWritesPerSecond(db, fleetSessionIds);
+    await client.close();
 
     const rows = [
       [
@@ -211,7 +279,12 @@ async function main(): Promise<void> {
       [
         'ceiling: raw version-checked Mongo updates (c=32)',
         `${rawUpdates.toFixed(0)} updates/s`,
-        'VersionedCollection.replace on FerretDB/SQLite',
+        'VersionedCollection.replace, 32 documents',
+      ],
+      [
+        `ceiling: raw versioned writes at fleet size (c=32)`,
+        `${rawFleetWrites.toFixed(0)} writes/s`,
+        `findOne + VersionedCollection.replace, ${FLEET_SESSIONS} sessions and ${FLEET_WORKERS} workers stored`,
       ],
       [
         'ceiling: raw MongoDB findOne by id (c=32)',
@@ -227,6 +300,11 @@ async function main(): Promise<void> {
         'ratio GET session / hello-world',
         `${((getSession.requestsPerSecond / helloWorld.requestsPerSecond) * 100).toFixed(1)} %`,
         '',
+      ],
+      [
+        'ratio schedule+transition / raw writes at fleet size',
+        `${((schedulePerSecond / rawFleetWrites) * 100).toFixed(1)} %`,
+        'target ≥ 50 %',
       ],
       [
         'ratio schedule+transition / raw updates',

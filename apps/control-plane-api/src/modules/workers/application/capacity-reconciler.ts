@@ -13,7 +13,7 @@ import {
 } from './commands/recalculate-worker-capacity.command';
 
 /** How often every worker's allocation is compared with the sessions holding it. */
-export const CAPACITY_RECONCILE_INTERVAL_MS = 5_000;
+export const CAPACITY_RECONCILE_INTERVAL_MS = 10_000;
 const PAGE = 200;
 const ACTOR = 'control-plane:capacity-reconciler';
 /** Far longer than a pass; a worker terminated within it is looked at by several passes. */
@@ -88,14 +88,18 @@ export class CapacityReconciler implements OnApplicationBootstrap, OnApplication
     });
     for (const workerId of new Set(stranded.map((session) => session.worker_id as string)))
       await this.cascade.resume(workerId, 'TERMINATED', ACTOR);
-    return this.repairDrifted(terminated, graceMs);
+    return this.repairDrifted(
+      terminated,
+      await this.holdersByWorker({ worker_id: { $in: terminated.map((worker) => worker.id) } }),
+      graceMs,
+    );
   }
 
-  /** Recalculates the workers whose allocations disagree with their holding sessions. */
-  private async repairDrifted(workers: readonly CmlWorkerState[], graceMs: number): Promise<string[]> {
-    if (workers.length === 0) return [];
+  /** Which sessions hold which worker, read in one query (a scan on stores without indexes, so once per pass). */
+  private async holdersByWorker(filter: Record<string, unknown> = {}): Promise<Map<string, Set<string>>> {
     const holders = await this.sessions.findStates({
-      worker_id: { $in: workers.map((worker) => worker.id) },
+      ...filter,
+      worker_id: { $ne: null, ...((filter['worker_id'] as object | undefined) ?? {}) },
       status: { $nin: NEVER_HOLDING },
     });
     const holdersOf = new Map<string, Set<string>>();
@@ -105,6 +109,15 @@ export class CapacityReconciler implements OnApplicationBootstrap, OnApplication
       ids.add(session.id);
       holdersOf.set(session.worker_id, ids);
     }
+    return holdersOf;
+  }
+
+  /** Recalculates the workers whose allocations disagree with their holding sessions. */
+  private async repairDrifted(
+    workers: readonly CmlWorkerState[],
+    holdersOf: Map<string, Set<string>>,
+    graceMs: number,
+  ): Promise<string[]> {
     const now = this.clock.now();
     const repaired: string[] = [];
     for (const worker of workers) {
@@ -119,10 +132,11 @@ export class CapacityReconciler implements OnApplicationBootstrap, OnApplication
 
   private async pass(graceMs: number): Promise<string[]> {
     const repaired: string[] = [];
+    const holdersOf = await this.holdersByWorker();
     let cursor: string | undefined;
     do {
       const page = await this.workers.findCapacityPage({ limit: PAGE, cursor });
-      repaired.push(...(await this.repairDrifted(page.items, graceMs)));
+      repaired.push(...(await this.repairDrifted(page.items, holdersOf, graceMs)));
       cursor = page.next_cursor ?? undefined;
     } while (cursor);
     repaired.push(...(await this.repairTerminated(graceMs)));

@@ -10,7 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { type CmlWorker, type LabletDefinition, type LabletSession } from '@lcm/contracts';
-import { isUnavailableError } from '@lcm/cpa-client';
+import { isConflictError, isUnavailableError } from '@lcm/cpa-client';
 import { REALISTIC_LATENCIES, startCmlFleetSimulator, startGradingSimulator, startLdsSimulator, type CmlFleetSimulator, type GradingSimulator, type LdsSimulator } from '@lcm/simulators';
 import { startInfrastructure, stopInfrastructure, waitFor } from '@lcm/testing';
 import { LabletSystem } from '../apps/lablet-controller/src/testing/lablet-system';
@@ -106,7 +106,11 @@ async function bringToReady(system: LabletSystem<Sims>, definition: LabletDefini
         while (next < count) {
           const index = next++;
           const created = await retryUnavailable(() => system.createSession(definition));
-          const session = await retryUnavailable(() => system.schedule(created, workers[index % workers.length]!));
+          // A schedule whose answer was lost may already have taken effect (the controller may even have moved on).
+          const session = await retryUnavailable(() => system.schedule(created, workers[index % workers.length]!)).catch(async (error: unknown) => {
+            if (isConflictError(error) && error.isInvalidTransition) return system.session(created.id);
+            throw error;
+          });
           ids.push(session.id);
           if (concurrency < count)
             await new Promise<void>((resolve, reject) => {

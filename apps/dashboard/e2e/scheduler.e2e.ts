@@ -1,6 +1,7 @@
 import { apiContract } from '@lcm/contracts';
 import { freePort, NodeAppProcess } from '@lcm/testing';
 import { expect, test } from './fixtures';
+import { screenshotPath } from './screenshots';
 import { pendingSession, runningWorker, uniqueName } from './seed';
 import { systemUnderTest } from './system';
 
@@ -54,6 +55,7 @@ test.describe('scheduler page with a real resource-scheduler', () => {
     await expect(page.getByText('e2e-scheduler')).toBeVisible();
     const row = page.getByTestId('pending-placements').getByRole('row').filter({ hasText: waiting.id.slice(0, 8) });
     await expect(row.getByTestId('rejection-reason').filter({ hasText: worker.id.slice(0, 8) })).toContainText('capacity');
+    await page.screenshot({ path: screenshotPath('scheduler'), fullPage: true });
 
     await page.getByRole('button', { name: 'Trigger reconcile' }).click();
     await expect(page.getByText('Placement pass requested')).toBeVisible();

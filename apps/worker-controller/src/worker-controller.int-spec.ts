@@ -160,9 +160,8 @@ describe('worker-controller against moto, the CML simulator and the control plan
     await system.api('POST', `/api/v1/workers/${watched}/idle-detection/disable`);
     await system.waitForWorker(idle, 'STOPPED after an idle minute', (w) => w.status === 'STOPPED', 90_000);
     expect((await system.worker(watched)).status).toBe('RUNNING');
-    expect((await system.controllerStats()).decisions).toMatchObject({
-      'scale_down:drained': 1,
-      'scale_down:kept:not_eligible_for_pause': expect.any(Number),
-    });
+    const { decisions } = await system.controllerStats();
+    expect(decisions['scale_down:drained']).toBeGreaterThanOrEqual(1);
+    expect(decisions['scale_down:kept:not_eligible_for_pause']).toBeGreaterThanOrEqual(1);
   }, 120_000);
 });

@@ -125,6 +125,12 @@ describe('POST /api/events', () => {
     expect((await send(HTTP.structured(early))).json()).toEqual({ status: 'applied' });
   });
 
+  it('asks for a redelivery when the grading session record is committed between the lookup and the status read', async () => {
+    harness.cpa.sessions.set(ready.id, { ...harness.session(ready.id), status: 'GRADING' });
+    const racing = new SdkEvent({ type: 'grading.session.completed', source: 'https://grading.example', subject: ready.id, data: { score: 1, maxScore: 1 } });
+    expect((await send(HTTP.structured(racing))).statusCode).toBe(503);
+  });
+
   it('answers 503 when the control plane is unreachable, and applies the redelivery exactly once', async () => {
     const started = event('lds.session.started', {});
     harness.cpa.fake.failNext(apiContract.internal.sessions.findUserSessions, 503);

@@ -64,7 +64,9 @@ export class NotYetCorrelatedError extends Error {
 async function awaitingCorrelation(deps: EventEffectsDeps, event: ClassifiedEvent): Promise<boolean> {
   if (!event.kind.startsWith('lds.')) {
     try {
-      return (await deps.cpa.sessions.get({ params: { lablet_session_id: event.externalId } })).status === 'COLLECTING';
+      // GRADING too: the record may have been committed between the lookup above and this read.
+      const { status } = await deps.cpa.sessions.get({ params: { lablet_session_id: event.externalId } });
+      return status === 'COLLECTING' || status === 'GRADING';
     } catch (error) {
       if (isNotFoundError(error) || isValidationError(error)) return false;
       throw error;

@@ -26,7 +26,12 @@ describe('EtcdJsonStore against a real etcd', () => {
   it('delivers a put and a delete to a prefix watch', async () => {
     const changes: KeyChange<Value>[] = [];
     const invalid: string[] = [];
-    const watcher = await store.watchPrefix(key('watched/'), Value, (c) => changes.push(c), (k) => invalid.push(k));
+    const watcher = await store.watchPrefix(
+      key('watched/'),
+      Value,
+      (c) => changes.push(c),
+      (k) => invalid.push(k),
+    );
     await store.put(key('watched/1'), Value, { status: 'PENDING' });
     await etcd.client.put(key('watched/bad')).value('not json');
     await store.delete(key('watched/1'));

@@ -60,7 +60,11 @@ describe('etcd key layout', () => {
 describe('etcd values', () => {
   it('stores the desired state bare, everything else (the leader too) as JSON', () => {
     expect(encodeEtcdValue('sessionDesiredState', 'terminated')).toBe('terminated');
-    const leader = { replica_id: 'rs-1-abcd', admin_url: 'http://10.0.0.5:8081', elected_at: '2030-01-07T09:00:00.000Z' };
+    const leader = {
+      replica_id: 'rs-1-abcd',
+      admin_url: 'http://10.0.0.5:8081',
+      elected_at: '2030-01-07T09:00:00.000Z',
+    };
     expect(encodeEtcdValue('leader', leader)).toBe(JSON.stringify(leader));
     expect(decodeEtcdValue('leader', JSON.stringify(leader))).toEqual(leader);
     expect(encodeEtcdValue('sessionPorts', { serial_1: 2000 })).toBe('{"serial_1":2000}');

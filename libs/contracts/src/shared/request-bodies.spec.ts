@@ -133,12 +133,22 @@ describe('request bodies', () => {
       status: 'failed',
       result_data: { nodes: [{ ok: true }, { 'bad.key': 1 }] },
     });
-    expect(toFieldErrors(progress.error!).map((error) => error.field)).toEqual(['result_data.nodes.1.bad.key']);
-    expect(UpdatePipelineProgressBody.safeParse({ pipeline: '$where', step: 's', status: 'running' }).success).toBe(false);
+    expect(toFieldErrors(progress.error!).map((error) => error.field)).toEqual([
+      'result_data.nodes.1.bad.key',
+    ]);
+    expect(
+      UpdatePipelineProgressBody.safeParse({ pipeline: '$where', step: 's', status: 'running' }).success,
+    ).toBe(false);
     expect(UpdateWorkerTagsBody.safeParse({ tags: { 'app.kubernetes.io/name': 'x' } }).success).toBe(false);
-    expect(UpdateWorkerTagsBody.safeParse({ tags: { 'lcm:owner': 'ops', Name: 'worker 1' } }).success).toBe(true);
-    expect(UpdateSettingsBody.safeParse({ worker_provisioning: { ami_ids: { '\u0000': 'ami-1' } } }).success).toBe(false);
-    expect(UpdateSettingsBody.safeParse({ worker_provisioning: { ami_ids: { 'eu-central-1': 'ami-1' } } }).success).toBe(true);
+    expect(UpdateWorkerTagsBody.safeParse({ tags: { 'lcm:owner': 'ops', Name: 'worker 1' } }).success).toBe(
+      true,
+    );
+    expect(
+      UpdateSettingsBody.safeParse({ worker_provisioning: { ami_ids: { '\u0000': 'ami-1' } } }).success,
+    ).toBe(false);
+    expect(
+      UpdateSettingsBody.safeParse({ worker_provisioning: { ami_ids: { 'eu-central-1': 'ami-1' } } }).success,
+    ).toBe(true);
   });
 
   it('rejects enum values outside the list and names the field', () => {

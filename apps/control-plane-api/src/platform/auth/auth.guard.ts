@@ -1,6 +1,11 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { type FastifyRequest } from 'fastify';
-import { INTERNAL_ACTOR_HEADER, INTERNAL_API_KEY_HEADER, LEADER_TERM_HEADER, type Route } from '@lcm/contracts';
+import {
+  INTERNAL_ACTOR_HEADER,
+  INTERNAL_API_KEY_HEADER,
+  LEADER_TERM_HEADER,
+  type Route,
+} from '@lcm/contracts';
 import { APP_CONFIG } from '../app-config.token';
 import { type AppConfig } from '../../config/env.schema';
 import { ApiError } from '../http/api-error';

@@ -14,7 +14,11 @@ describe('fencing of controller writes by leader term', () => {
   const key = etcdKeys.leader('worker-controller');
 
   const leaderKey = async (replica: string): Promise<string> => {
-    const value = encodeEtcdValue('leader', { replica_id: replica, admin_url: 'http://127.0.0.1:8083', elected_at: new Date().toISOString() });
+    const value = encodeEtcdValue('leader', {
+      replica_id: replica,
+      admin_url: 'http://127.0.0.1:8083',
+      elected_at: new Date().toISOString(),
+    });
     const result = await etcd.if(key, 'Create', '==', 0).then(etcd.put(key).value(value)).commit();
     expect(result.succeeded).toBe(true);
     return String(result.header.revision);

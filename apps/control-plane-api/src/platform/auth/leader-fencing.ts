@@ -50,7 +50,10 @@ export class LeaderFencing implements OnModuleInit, OnModuleDestroy {
     const term = BigInt(match[2] as string);
     const floor = this.floors.get(controller) ?? 0n;
     if (term < floor) {
-      throw new ApiError('STALE_LEADER', `${controller} term ${term} is older than the current term ${floor}; this replica no longer leads`);
+      throw new ApiError(
+        'STALE_LEADER',
+        `${controller} term ${term} is older than the current term ${floor}; this replica no longer leads`,
+      );
     }
     this.raise(controller, term);
   }

@@ -22,7 +22,10 @@ class Browser {
     const answer = await fetch(url, {
       ...init,
       redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), ...(cookieHeader ? { cookie: cookieHeader } : {}) },
+      headers: {
+        ...(init.headers as Record<string, string>),
+        ...(cookieHeader ? { cookie: cookieHeader } : {}),
+      },
     });
     for (const line of answer.headers.getSetCookie()) {
       const [pair = '', ...attributes] = line.split(';');
@@ -110,7 +113,8 @@ describe('dashboard login (OIDC Authorization Code + PKCE, session cookie)', () 
     const original = loggedIn.request.bind(loggedIn);
     loggedIn.request = async (target, init) => {
       const answer = await original(target, init);
-      if (target.startsWith(`${url}/api/auth/callback`)) callbackCookies.push(...answer.headers.getSetCookie());
+      if (target.startsWith(`${url}/api/auth/callback`))
+        callbackCookies.push(...answer.headers.getSetCookie());
       return answer;
     };
     await loggedIn.logIn(url, 'admin');
@@ -158,7 +162,9 @@ describe('dashboard login (OIDC Authorization Code + PKCE, session cookie)', () 
   });
 
   it('rejects a forged session cookie and a callback without a login in progress', async () => {
-    const forged = await fetch(`${url}/api/auth/me`, { headers: { cookie: `${SESSION_COOKIE}=eyJhbGciOiJIUzI1NiJ9.e30.x` } });
+    const forged = await fetch(`${url}/api/auth/me`, {
+      headers: { cookie: `${SESSION_COOKIE}=eyJhbGciOiJIUzI1NiJ9.e30.x` },
+    });
     expect(forged.status).toBe(401);
     const stray = await fetch(`${url}/api/auth/callback?code=abc&state=xyz`, { redirect: 'manual' });
     expect(stray.status).toBe(302);

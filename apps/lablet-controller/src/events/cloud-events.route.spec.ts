@@ -131,6 +131,16 @@ describe('POST /api/events', () => {
     expect((await send(HTTP.structured(racing))).statusCode).toBe(503);
   });
 
+  it('asks for a redelivery when the grading session is recorded but the session has not yet moved to GRADING', async () => {
+    harness.cpa.sessions.set(ready.id, { ...harness.session(ready.id), status: 'COLLECTING' });
+    await harness.reconcile(ready.id);
+    expect(harness.cpa.gradingSessions.size).toBe(1);
+    // Read between the two writes: the record exists, the session is still COLLECTING.
+    harness.cpa.sessions.set(ready.id, { ...harness.session(ready.id), status: 'COLLECTING' });
+    const between = new SdkEvent({ type: 'grading.session.failed', source: 'https://grading.example', subject: ready.id, data: { errorMessage: 'x' } });
+    expect((await send(HTTP.structured(between))).statusCode).toBe(503);
+  });
+
   it('answers 503 when the control plane is unreachable, and applies the redelivery exactly once', async () => {
     const started = event('lds.session.started', {});
     harness.cpa.fake.failNext(apiContract.internal.sessions.findUserSessions, 503);

@@ -135,6 +135,9 @@ export async function applyEvent(deps: EventEffectsDeps, event: ClassifiedEvent)
     if (await awaitingCorrelation(deps, event)) throw new NotYetCorrelatedError(event.externalId);
     return 'uncorrelated';
   }
+  // The grading session record is written before the session moves to GRADING: an event read in
+  // between would otherwise be answered as a no-op and never delivered again.
+  if (!isLds && session.status === 'COLLECTING') throw new NotYetCorrelatedError(event.externalId);
   switch (event.kind) {
     case 'lds.started':
       return ldsStarted(deps, session, event.time);

@@ -1,6 +1,7 @@
+import { type CmlWorker, type LabRecord } from '@lcm/contracts';
 import { isNotFound } from '@lcm/integrations/http';
 import { done, requeueAfter } from '@lcm/reconciler-runtime';
-import { teardownLab } from '../labs/lab-operations';
+import { reportLabStatus, teardownLab } from '../labs/lab-operations';
 import { progressOf } from './instantiation/instantiation-step';
 import { type SessionStep, type SessionStepContext } from './session-step';
 
@@ -12,30 +13,92 @@ async function archiveLdsSession(context: SessionStepContext): Promise<void> {
   const ldsSessionId = provisioned?.['lds_session_id'] as string | undefined;
   if (!ldsSessionId) return;
   try {
-    await context.systems.lds.forRegion(provisioned?.['region'] as string | undefined).client.releaseSession(ldsSessionId);
+    await context.systems.lds
+      .forRegion(provisioned?.['region'] as string | undefined)
+      .client.releaseSession(ldsSessionId);
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
 }
 
 /**
- * TERMINATED with cleanup pending: archive the LDS session, make sure the session's lab (bound,
- * or only registered when it ended mid-instantiation) is stopped and wiped, record cleanup done.
- * A lab on a worker that is no longer running is left to the worker's own cascade.
+ * The cold import registered for this session but never bound to it (the session ended between
+ * the registration and the binding). The progress names it, unless the controller died before
+ * recording it; the record itself always names the session (lab_resolve registers it that way).
+ */
+async function unboundImport(context: SessionStepContext): Promise<LabRecord | null> {
+  const { session, cpa } = context;
+  const resolved = progressOf(context, 'lab_resolve')?.result_data;
+  if (typeof resolved?.['lab_record_id'] === 'string') {
+    if (resolved['mode'] !== 'import') return null;
+    return cpa.labs.get({ params: { lab_record_id: resolved['lab_record_id'] } });
+  }
+  if (!session.worker_id) return null;
+  const page = await cpa.labs.list({
+    query: { worker_id: session.worker_id, based_on_definition_id: session.definition_id, limit: 200 },
+  });
+  return (
+    page.items.find(
+      (lab) => lab.active_lablet_session_id === session.id && !GONE_LAB_STATUSES.includes(lab.status),
+    ) ?? null
+  );
+}
+
+/**
+ * Spec §7.3 (retries spent: a freshly imported lab is deleted) applied to an import its session
+ * never bound: nobody else may take it, and a kept record would stay attached to a terminated
+ * session for ever. An IMPORTING record whose CML import happened but was never reported is first
+ * pointed at that lab (found by the record's title, as lab_import does), so the lab is deleted too.
+ */
+async function deleteUnboundImport(
+  context: SessionStepContext,
+  worker: CmlWorker,
+  record: LabRecord,
+): Promise<'done' | 'waiting'> {
+  const cml = context.systems.cml(worker);
+  let lab = record;
+  if (lab.status === 'IMPORTING') {
+    const imported = (await cml.listLabs()).find((candidate) => candidate.lab_title === lab.title);
+    if (imported)
+      lab =
+        (await reportLabStatus(context, lab, 'DEFINED', { lab_id: imported.id })) ??
+        (await context.cpa.labs.get({ params: { lab_record_id: lab.id } }));
+  }
+  return (await teardownLab(context, cml, lab, 'DELETED')) === 'waiting' ? 'waiting' : 'done';
+}
+
+/**
+ * TERMINATED with cleanup pending: archive the LDS session, make sure the session's lab is
+ * stopped and wiped (a bound lab, kept for reuse) or deleted (an import registered for the session
+ * but never bound), record cleanup done. A lab on a worker that is no longer running is left to
+ * the worker's own cascade.
  */
 export const cleanupStep: SessionStep = async (context) => {
   const { session, cpa } = context;
   if (session.cleanup_completed_at) return done();
   await archiveLdsSession(context);
-  const labRecordId = session.lab_record_id ?? (progressOf(context, 'lab_resolve')?.result_data?.['lab_record_id'] as string | undefined);
-  if (labRecordId && session.worker_id) {
-    const [lab, worker] = await Promise.all([
-      cpa.labs.get({ params: { lab_record_id: labRecordId } }),
-      cpa.workers.get({ params: { worker_id: session.worker_id } }),
-    ]);
-    if (!GONE_LAB_STATUSES.includes(lab.status) && worker.status === 'RUNNING') {
-      const progress = await teardownLab(context, context.systems.cml(worker), lab, 'WIPED');
-      if (progress === 'waiting') return requeueAfter(context.settings.labPollIntervalMs, 'wiping the lab of a terminated session');
+  const worker = session.worker_id
+    ? await cpa.workers.get({ params: { worker_id: session.worker_id } })
+    : null;
+  if (worker?.status === 'RUNNING') {
+    if (session.lab_record_id) {
+      const lab = await cpa.labs.get({ params: { lab_record_id: session.lab_record_id } });
+      if (!GONE_LAB_STATUSES.includes(lab.status)) {
+        const progress = await teardownLab(context, context.systems.cml(worker), lab, 'WIPED');
+        if (progress === 'waiting')
+          return requeueAfter(context.settings.labPollIntervalMs, 'wiping the lab of a terminated session');
+      }
+    } else {
+      const record = await unboundImport(context);
+      if (
+        record &&
+        !GONE_LAB_STATUSES.includes(record.status) &&
+        (await deleteUnboundImport(context, worker, record)) === 'waiting'
+      )
+        return requeueAfter(
+          context.settings.labPollIntervalMs,
+          'deleting the unbound import of a terminated session',
+        );
     }
   }
   await cpa.sessions.markCleanupCompleted({ params: { lablet_session_id: session.id } });

@@ -16,7 +16,11 @@ describe('SCHEDULED', () => {
 
   it('waits until the timeslot is within the instantiation lead, then starts', async () => {
     const harness = new SessionHarness();
-    const session = harness.addSession({ status: 'SCHEDULED', timeslot_start: inMinutes(60), timeslot_end: inMinutes(120) });
+    const session = harness.addSession({
+      status: 'SCHEDULED',
+      timeslot_start: inMinutes(60),
+      timeslot_end: inMinutes(120),
+    });
     expect(await harness.reconcile(session.id)).toMatchObject({ kind: 'requeue', afterMs: minutes(45) });
     expect(harness.session(session.id).status).toBe('SCHEDULED');
     harness.clock.step(minutes(45));
@@ -26,7 +30,11 @@ describe('SCHEDULED', () => {
 
   it("uses the definition's own boot lead when it has one", async () => {
     const harness = new SessionHarness({ definition: { boot_lead_time_minutes: 40 } });
-    const session = harness.addSession({ status: 'SCHEDULED', timeslot_start: inMinutes(60), timeslot_end: inMinutes(120) });
+    const session = harness.addSession({
+      status: 'SCHEDULED',
+      timeslot_start: inMinutes(60),
+      timeslot_end: inMinutes(120),
+    });
     expect(await harness.reconcile(session.id)).toMatchObject({ kind: 'requeue', afterMs: minutes(20) });
   });
 
@@ -39,9 +47,16 @@ describe('SCHEDULED', () => {
 
   it('expires a session whose timeslot ended before it started (timeslot_missed)', async () => {
     const harness = new SessionHarness();
-    const session = harness.addSession({ status: 'SCHEDULED', timeslot_start: inMinutes(-90), timeslot_end: inMinutes(-1) });
+    const session = harness.addSession({
+      status: 'SCHEDULED',
+      timeslot_start: inMinutes(-90),
+      timeslot_end: inMinutes(-1),
+    });
     await harness.reconcile(session.id);
-    expect(harness.session(session.id)).toMatchObject({ status: 'EXPIRED', expiry_reason: 'timeslot_missed' });
+    expect(harness.session(session.id)).toMatchObject({
+      status: 'EXPIRED',
+      expiry_reason: 'timeslot_missed',
+    });
   });
 });
 
@@ -76,7 +91,11 @@ describe('READY and RUNNING at the timeslot end', () => {
 async function runningSession(harness: SessionHarness) {
   const session = harness.addSession({ status: 'INSTANTIATING' });
   await harness.reconcile(session.id);
-  harness.cpa.sessions.set(session.id, { ...harness.session(session.id), status: 'RUNNING', started_at: harness.clock.now().toISOString() });
+  harness.cpa.sessions.set(session.id, {
+    ...harness.session(session.id),
+    status: 'RUNNING',
+    started_at: harness.clock.now().toISOString(),
+  });
   return harness.session(session.id);
 }
 
@@ -129,7 +148,9 @@ describe('COLLECTING', () => {
     await harness.reconcile(running.id, 2);
 
     expect(harness.session(running.id).status).toBe('STOPPING');
-    expect(harness.session(running.id).status_history.at(-1)?.reason).toBe('collection_failed: CML unreachable');
+    expect(harness.session(running.id).status_history.at(-1)?.reason).toBe(
+      'collection_failed: CML unreachable',
+    );
   });
 });
 
@@ -145,7 +166,16 @@ describe('GRADING', () => {
     const harness = new SessionHarness();
     const session = harness.addSession({
       status: 'GRADING',
-      conditions: [{ type: 'GradingSubmitted', status: 'False', reason: 'GradingFaulted', message: 'device unreachable', last_transition_time: harness.clock.now().toISOString(), observed_generation: 1 }],
+      conditions: [
+        {
+          type: 'GradingSubmitted',
+          status: 'False',
+          reason: 'GradingFaulted',
+          message: 'device unreachable',
+          last_transition_time: harness.clock.now().toISOString(),
+          observed_generation: 1,
+        },
+      ],
     });
     harness.clock.step(minutes(10));
     expect(await harness.reconcile(session.id)).toMatchObject({ kind: 'requeue', afterMs: minutes(20) });
@@ -153,7 +183,9 @@ describe('GRADING', () => {
     harness.clock.step(minutes(20));
     await harness.reconcile(session.id);
     expect(harness.session(session.id)).toMatchObject({ status: 'STOPPING', grade_result: null });
-    expect(harness.session(session.id).status_history.at(-1)?.reason).toBe('grading_failed: device unreachable');
+    expect(harness.session(session.id).status_history.at(-1)?.reason).toBe(
+      'grading_failed: device unreachable',
+    );
   });
 });
 
@@ -162,7 +194,10 @@ describe('STOPPING, STOPPED, ARCHIVED, EXPIRED', () => {
     const harness = new SessionHarness();
     const running = await runningSession(harness);
     harness.cpa.sessions.set(running.id, { ...harness.session(running.id), status: 'STOPPING' });
-    harness.cpa.userSessions.set([...harness.cpa.userSessions.keys()][0]!, { ...[...harness.cpa.userSessions.values()][0]!, status: 'ACTIVE' });
+    harness.cpa.userSessions.set([...harness.cpa.userSessions.keys()][0]!, {
+      ...[...harness.cpa.userSessions.values()][0]!,
+      status: 'ACTIVE',
+    });
 
     await harness.reconcile(running.id);
 
@@ -171,7 +206,9 @@ describe('STOPPING, STOPPED, ARCHIVED, EXPIRED', () => {
     expect(harness.cml.recorder.callsTo('deleteLab')).toHaveLength(0);
     const lab = harness.cpa.lab(running.lab_record_id!);
     expect(lab.status).toBe('WIPED');
-    expect(lab.run_history).toEqual([expect.objectContaining({ lablet_session_id: running.id, final_state: 'WIPED' })]);
+    expect(lab.run_history).toEqual([
+      expect.objectContaining({ lablet_session_id: running.id, final_state: 'WIPED' }),
+    ]);
     expect([...harness.cpa.userSessions.values()][0]?.status).toBe('ENDED');
   });
 
@@ -179,7 +216,10 @@ describe('STOPPING, STOPPED, ARCHIVED, EXPIRED', () => {
     const harness = new SessionHarness();
     const running = await runningSession(harness);
     harness.cpa.sessions.set(running.id, { ...harness.session(running.id), status: 'STOPPING' });
-    harness.cpa.fake.failNext(apiContract.internal.sessions.transitionSession, new Error('controller killed'));
+    harness.cpa.fake.failNext(
+      apiContract.internal.sessions.transitionSession,
+      new Error('controller killed'),
+    );
     await expect(harness.reconcile(running.id)).rejects.toThrow('controller killed');
     await harness.reconcile(running.id);
     expect(harness.cpa.lab(running.lab_record_id!).run_history).toHaveLength(1);
@@ -203,7 +243,18 @@ describe('STOPPING, STOPPED, ARCHIVED, EXPIRED', () => {
 
   it('archives a STOPPED session after the retention', async () => {
     const harness = new SessionHarness();
-    const session = harness.addSession({ status: 'STOPPED', status_history: [{ from: 'STOPPING', to: 'STOPPED', at: harness.clock.now().toISOString(), reason: null, actor: 'lablet-controller' }] });
+    const session = harness.addSession({
+      status: 'STOPPED',
+      status_history: [
+        {
+          from: 'STOPPING',
+          to: 'STOPPED',
+          at: harness.clock.now().toISOString(),
+          reason: null,
+          actor: 'lablet-controller',
+        },
+      ],
+    });
     expect(await harness.reconcile(session.id)).toMatchObject({ kind: 'requeue', afterMs: minutes(60) });
     harness.clock.step(minutes(60));
     await harness.reconcile(session.id);
@@ -219,7 +270,12 @@ describe('STOPPING, STOPPED, ARCHIVED, EXPIRED', () => {
 
   it('tears down the lab of an EXPIRED session (STOPPING), or terminates one without a lab', async () => {
     const harness = new SessionHarness();
-    const withLab = harness.addSession({ status: 'EXPIRED', expiry_reason: 'no_show', lab_record_id: 'lab-x', cml_lab_id: 'cml-x' });
+    const withLab = harness.addSession({
+      status: 'EXPIRED',
+      expiry_reason: 'no_show',
+      lab_record_id: 'lab-x',
+      cml_lab_id: 'cml-x',
+    });
     const withoutLab = harness.addSession({ status: 'EXPIRED', expiry_reason: 'timeslot_missed' });
     await harness.reconcile(withLab.id);
     await harness.reconcile(withoutLab.id);
@@ -236,7 +292,9 @@ describe('TERMINATED with cleanup pending', () => {
 
     await harness.reconcile(running.id);
 
-    const ldsId = running.pipeline_progress['instantiate']?.['lds_provision']?.result_data?.['lds_session_id'] as string;
+    const ldsId = running.pipeline_progress['instantiate']?.['lds_provision']?.result_data?.[
+      'lds_session_id'
+    ] as string;
     expect(harness.ldsFake.recorder.callsTo('releaseSession')).toEqual([[ldsId]]);
     expect(harness.ldsFake.sessions.get(ldsId)?.state).toBe('SESSION_ARCHIVED');
     expect(await harness.cml.getLabState(running.cml_lab_id!)).toBe('DEFINED_ON_CORE');
@@ -245,16 +303,110 @@ describe('TERMINATED with cleanup pending', () => {
 
   it('leaves a lab on a worker that is no longer running to the worker cascade', async () => {
     const harness = new SessionHarness({ worker: { status: 'STOPPED' } });
-    const lab = harness.cpa.add(harness.cpa.labs, aLabRecordDoc({ worker_id: harness.worker.id, status: 'BOOTED' }));
-    const session = harness.addSession({ status: 'TERMINATED', lab_record_id: lab.id, cml_lab_id: lab.runtime_binding.lab_id });
+    const lab = harness.cpa.add(
+      harness.cpa.labs,
+      aLabRecordDoc({ worker_id: harness.worker.id, status: 'BOOTED' }),
+    );
+    const session = harness.addSession({
+      status: 'TERMINATED',
+      lab_record_id: lab.id,
+      cml_lab_id: lab.runtime_binding.lab_id,
+    });
     await harness.reconcile(session.id);
     expect(harness.cml.recorder.calls).toHaveLength(0);
     expect(harness.session(session.id).cleanup_completed_at).not.toBeNull();
   });
 
+  describe('a session terminated between its import registration and the binding', () => {
+    const terminate = (harness: SessionHarness, id: string) =>
+      harness.cpa.sessions.set(id, { ...harness.session(id), status: 'TERMINATED' });
+
+    it('deletes the imported lab and its record when the import was reported', async () => {
+      const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
+      const session = harness.addSession({ status: 'INSTANTIATING' });
+      harness.cpa.fake.failNext(apiContract.internal.sessions.updateSessionLab, 409, 1, 'INVALID_TRANSITION');
+      await harness.reconcile(session.id);
+      const [record] = [...harness.cpa.labs.values()];
+      expect(record).toMatchObject({ status: 'DEFINED', active_lablet_session_id: session.id });
+      terminate(harness, session.id);
+
+      await harness.reconcile(session.id);
+
+      expect(harness.cpa.lab(record!.id).status).toBe('DELETED');
+      expect(await harness.cml.listLabs()).toHaveLength(0);
+      expect(harness.session(session.id).cleanup_completed_at).not.toBeNull();
+    });
+
+    it('finds the CML lab of an import that was never reported, by the record title, and deletes it', async () => {
+      const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
+      const session = harness.addSession({ status: 'INSTANTIATING' });
+      harness.cpa.fake.failNext(
+        apiContract.internal.labRecords.updateLabStatus,
+        new Error('controller killed'),
+      );
+      await harness.reconcile(session.id);
+      const [record] = [...harness.cpa.labs.values()];
+      expect(record?.status).toBe('IMPORTING');
+      expect(await harness.cml.listLabs()).toHaveLength(1);
+      terminate(harness, session.id);
+
+      await harness.reconcile(session.id);
+
+      expect(await harness.cml.listLabs()).toHaveLength(0);
+      expect(harness.cpa.lab(record!.id).status).toBe('DELETED');
+    });
+
+    it('finds a record registered before the controller could record it in the progress', async () => {
+      const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
+      const session = harness.addSession({ status: 'INSTANTIATING' });
+      harness.cpa.fake.failNext(
+        apiContract.internal.sessions.updatePipelineProgress,
+        new Error('controller killed'),
+      );
+      await expect(harness.reconcile(session.id)).rejects.toThrow('controller killed');
+      expect(harness.session(session.id).pipeline_progress['instantiate']).toBeUndefined();
+      terminate(harness, session.id);
+
+      await harness.reconcile(session.id);
+
+      const [record] = [...harness.cpa.labs.values()];
+      expect(record?.status).toBe('DELETED');
+      expect(harness.cml.recorder.callsTo('importLab')).toHaveLength(0);
+      expect(harness.session(session.id).cleanup_completed_at).not.toBeNull();
+    });
+
+    it('leaves a reuse candidate it only prepared alone (it was never attached)', async () => {
+      const harness = new SessionHarness();
+      const labId = (await harness.cml.importLab('nodes: [{ label: r1, node_definition: iosv }]')).id;
+      const wiped = harness.cpa.add(
+        harness.cpa.labs,
+        aLabRecordDoc({
+          worker_id: harness.worker.id,
+          lab_id: labId,
+          status: 'WIPED',
+          based_on_definition_id: harness.definition.id,
+          allocated_ports: { r1_serial: 3000 },
+        }),
+      );
+      const session = harness.addSession({ status: 'INSTANTIATING' });
+      harness.cpa.fake.failNext(apiContract.internal.sessions.updateSessionLab, 409, 1, 'INVALID_TRANSITION');
+      await harness.reconcile(session.id);
+      terminate(harness, session.id);
+
+      await harness.reconcile(session.id);
+
+      expect(harness.cpa.lab(wiped.id).status).toBe('WIPED');
+      expect(await harness.cml.listLabs()).toHaveLength(1);
+      expect(harness.session(session.id).cleanup_completed_at).not.toBeNull();
+    });
+  });
+
   it('does nothing more once cleanup is recorded', async () => {
     const harness = new SessionHarness();
-    const session = harness.addSession({ status: 'TERMINATED', cleanup_completed_at: harness.clock.now().toISOString() });
+    const session = harness.addSession({
+      status: 'TERMINATED',
+      cleanup_completed_at: harness.clock.now().toISOString(),
+    });
     await harness.reconcile(session.id);
     expect(harness.cpa.fake.callsTo(apiContract.internal.sessions.markCleanupCompleted)).toHaveLength(0);
   });

@@ -8,7 +8,7 @@ MONGO_PORT=${LCM_MONGO_PORT:-27017}
 MOTO_PORT=${LCM_MOTO_PORT:-5000}
 # FerretDB's storage: `sqlite` (files in its data folder) or `postgresql` (a PostgreSQL of our own
 # on PG_PORT, whose collections stay flat as they grow: docs/decisions/store.md).
-MONGO_BACKEND=${LCM_MONGO_BACKEND:-sqlite}
+MONGO_BACKEND=${LCM_MONGO_BACKEND:-postgresql}
 PG_PORT=${LCM_PG_PORT:-27050}
 # Stopped in this order: FerretDB before the PostgreSQL it writes to.
 SERVICES=(etcd ferretdb moto postgres)

@@ -70,7 +70,14 @@ export function createLogger(config: LoggerConfig, destination?: DestinationStre
       ...options,
       transport: {
         target: 'pino-pretty',
-        options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+        // One line per entry: a request line with its fields spread over seven lines drowned the
+        // local run's output.
+        options: {
+          colorize: true,
+          singleLine: true,
+          translateTime: 'SYS:HH:MM:ss.l',
+          ignore: 'pid,hostname',
+        },
       },
     });
   return pino(options);

@@ -25,7 +25,8 @@ import {
   type LabletSessionStateInput,
   type PipelineStepProgress,
 } from './lablet-session.state';
-import { LABLET_SESSION_MACHINE, sessionHoldsCapacity } from './lablet-session.transitions';
+import { sessionHoldsCapacity } from './lablet-session.status-traits';
+import { LABLET_SESSION_MACHINE } from './lablet-session.transitions';
 import type { ScoreReport } from './score-report.entity';
 import type { UserSession } from './user-session.entity';
 
@@ -96,7 +97,9 @@ export class LabletSession extends AggregateRoot<LabletSessionState, LabletSessi
         timeslot_start: new Date(start).toISOString(),
         timeslot_end: new Date(end).toISOString(),
         status: 'PENDING',
-        status_history: [{ from: null, to: 'PENDING', at, reason: 'created', actor: input.created_by ?? null }],
+        status_history: [
+          { from: null, to: 'PENDING', at, reason: 'created', actor: input.created_by ?? null },
+        ],
       }),
       clock,
     );

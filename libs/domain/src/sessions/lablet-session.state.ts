@@ -8,7 +8,7 @@ import {
   StatusHistoryEntry,
 } from '@lcm/contracts';
 import { z } from 'zod';
-import { SESSION_STATUSES_WITH_WORKER } from './lablet-session.transitions';
+import { SESSION_STATUSES_WITH_WORKER } from './lablet-session.status-traits';
 
 export const PipelineStepProgress = z.object({
   status: z.enum(['pending', 'running', 'completed', 'failed', 'skipped']),

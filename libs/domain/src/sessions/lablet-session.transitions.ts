@@ -25,31 +25,3 @@ export const LABLET_SESSION_MACHINE = defineMachine<LabletSessionStatus>(
   'SESSION',
   LABLET_SESSION_TRANSITIONS,
 );
-
-/** Statuses that hold a worker and ports (spec §3.2 invariant); EXPIRED and TERMINATED may come from PENDING without one. */
-export const SESSION_STATUSES_WITH_WORKER: readonly LabletSessionStatus[] = [
-  'SCHEDULED',
-  'INSTANTIATING',
-  'READY',
-  'RUNNING',
-  'COLLECTING',
-  'GRADING',
-  'STOPPING',
-  'STOPPED',
-  'ARCHIVED',
-];
-
-/** Decision 3: capacity is held from SCHEDULED until STOPPED/TERMINATED, and past EXPIRED only while a lab must be torn down. */
-const CAPACITY_HOLDING: readonly LabletSessionStatus[] = [
-  'SCHEDULED',
-  'INSTANTIATING',
-  'READY',
-  'RUNNING',
-  'COLLECTING',
-  'GRADING',
-  'STOPPING',
-];
-
-export function sessionHoldsCapacity(status: LabletSessionStatus, labRecordId: string | null): boolean {
-  return CAPACITY_HOLDING.includes(status) || (status === 'EXPIRED' && labRecordId !== null);
-}

@@ -2,6 +2,7 @@ import { type FastifyInstance } from 'fastify';
 import { type Db, type Document } from 'mongodb';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { SSE_STREAM_PATH } from '@lcm/contracts';
+import { SESSION_STATUSES_BEFORE_READY } from '@lcm/domain';
 
 type Samples<L extends string> = { labels: Partial<Record<L, string>>; value: number }[];
 
@@ -45,8 +46,6 @@ async function countByStatus(db: Db, collection: string, match: Document = {}): 
   return rows.map((row) => ({ labels: { status: String(row._id) }, value: row.count }));
 }
 
-/** Session statuses before the candidate can use the lab (spec's session state machine). */
-const NOT_YET_READY = ['PENDING', 'SCHEDULED', 'INSTANTIATING'];
 const CAPACITY_FIELDS = ['cpu_cores', 'memory_gb', 'storage_gb', 'max_nodes'] as const;
 
 /**
@@ -84,10 +83,10 @@ export function registerDomainMetrics(registry: Registry, db: () => Db): void {
     },
     async () => {
       const counts = await countByStatus(db(), 'lablet_sessions', {
-        status: { $in: NOT_YET_READY },
+        status: { $in: SESSION_STATUSES_BEFORE_READY },
         timeslot_start: { $ne: null, $lte: new Date().toISOString() },
       });
-      return NOT_YET_READY.map((status) => ({
+      return SESSION_STATUSES_BEFORE_READY.map((status) => ({
         labels: { status },
         value: counts.find((sample) => sample.labels.status === status)?.value ?? 0,
       }));

@@ -35,11 +35,13 @@ export const labletControllerEnvSchema = controllerEnvSchema(8082, {
   GRADING_FAULT_HOLD_MINUTES: minutes(30),
   /**
    * Attempts of an instantiation step before the session is cleaned up and terminated (ADR-008: 3);
-   * also the attempts of a collection and of a lab action before they are given up.
+   * also the attempts of a collection before it is given up.
    */
   INSTANTIATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /** How often a booting lab is looked at again. */
   LAB_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(2_000),
+  /** Spec §7.3.3: a lab action (polled every LAB_POLL_INTERVAL_MS) is given up this long after it was requested. */
+  LAB_ACTION_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(180),
   DISCOVERY_INTERVAL_MS: z.coerce.number().int().min(100).default(300_000),
   DISCOVERY_PARALLELISM: z.coerce.number().int().min(1).max(5).default(5),
   /** How many CloudEvent (source, id) pairs are remembered to drop redeliveries. */

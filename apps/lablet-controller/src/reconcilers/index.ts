@@ -14,7 +14,11 @@ export interface LabletReconcilers {
 }
 
 /** The lablet-controller's reconcilers (one registry, REVIEW.md): sessions, lab actions, lab discovery. */
-export function labletReconcilers(context: ControllerAppContext<LabletControllerConfig>, systems: OutsideSystems, clock: Clock): LabletReconcilers {
+export function labletReconcilers(
+  context: ControllerAppContext<LabletControllerConfig>,
+  systems: OutsideSystems,
+  clock: Clock,
+): LabletReconcilers {
   const { config, cpa, etcd, logger } = context;
   const sessions = new SessionLifecycleReconciler(
     {
@@ -32,11 +36,23 @@ export function labletReconcilers(context: ControllerAppContext<LabletController
     { etcd, logger },
   );
   const labActions = new LabActionsReconciler(
-    { cpa, systems, clock, pollIntervalMs: config.LAB_POLL_INTERVAL_MS, maxAttempts: config.INSTANTIATION_MAX_ATTEMPTS },
+    {
+      cpa,
+      systems,
+      clock,
+      pollIntervalMs: config.LAB_POLL_INTERVAL_MS,
+      actionTimeoutMs: config.LAB_ACTION_TIMEOUT_SECONDS * 1000,
+    },
     { etcd, logger },
   );
   const discovery = new LabDiscoveryReconciler(
-    { cpa, systems, clock, intervalMs: config.DISCOVERY_INTERVAL_MS, parallelism: config.DISCOVERY_PARALLELISM },
+    {
+      cpa,
+      systems,
+      clock,
+      intervalMs: config.DISCOVERY_INTERVAL_MS,
+      parallelism: config.DISCOVERY_PARALLELISM,
+    },
     { etcd, logger },
   );
   return { sessions, labActions, discovery, all: [sessions, labActions, discovery] };

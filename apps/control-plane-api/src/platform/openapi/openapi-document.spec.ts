@@ -10,6 +10,7 @@ interface Operation {
 interface Document {
   openapi: string;
   paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, unknown>; responses: Record<string, unknown> };
 }
 
 const build = (groups: RouteGroups) => buildOpenApiDocument(groups, 'test', 'test') as unknown as Document;
@@ -64,10 +65,54 @@ describe('buildOpenApiDocument', () => {
         }),
       ]),
     );
-    expect(schedule?.responses['503']?.headers).toHaveProperty('Retry-After');
+    const response = (document: Document, operation: Operation | undefined, status: string) => {
+      const ref = (operation?.responses[status] as { $ref?: string } | undefined)?.$ref;
+      return ref
+        ? (document.components.responses[ref.split('/').at(-1) as string] as { headers?: unknown })
+        : undefined;
+    };
+    expect(response(internalDocument, schedule, '503')?.headers).toHaveProperty('Retry-After');
     expect(schedule?.responses['429']).toBeUndefined();
-    expect(publicDocument.paths['/api/v1/sessions']?.['get']?.responses['429']?.headers).toHaveProperty(
-      'Retry-After',
+    const list = publicDocument.paths['/api/v1/sessions']?.['get'];
+    expect(response(publicDocument, list, '429')?.headers).toHaveProperty('Retry-After');
+    expect(response(publicDocument, list, '503')?.headers).toHaveProperty('Retry-After');
+  });
+
+  it('refers to named, reusable components instead of repeating the models inline', () => {
+    const refs = (value: unknown): string[] =>
+      [...JSON.stringify(value).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1] as string);
+    for (const document of [publicDocument, internalDocument]) {
+      const names = Object.keys(document.components.schemas);
+      // Every reference resolves inside the document, and every component is used.
+      for (const ref of refs(document)) {
+        const [, kind, name] = /^#\/components\/(schemas|responses)\/(.+)$/.exec(ref) ?? [];
+        expect(name && document.components[kind as 'schemas' | 'responses'][name]).toBeTruthy();
+      }
+      const used = new Set(refs(document).map((ref) => ref.split('/').at(-1)));
+      expect(names.filter((name) => !used.has(name))).toEqual([]);
+      // No model is spelled out twice: an inline object with the properties of a component is a miss.
+      expect(JSON.stringify(document.paths)).not.toContain('"status_history"');
+    }
+    const session = publicDocument.paths['/api/v1/sessions/{lablet_session_id}']?.['get'];
+    expect(JSON.stringify(session?.responses['200'])).toContain('#/components/schemas/LabletSession"');
+    // A request's form differs from the stored model (defaults, text limits): a component of its own.
+    const create = publicDocument.paths['/api/v1/sessions']?.['post'];
+    expect(create?.requestBody?.content['application/json']?.schema).toEqual({
+      $ref: '#/components/schemas/CreateSessionBodyInput',
+    });
+    expect(session?.responses['404']).toEqual({ $ref: '#/components/responses/NotFound' });
+    // Far smaller than the 742 KB / 529 KB of the inlined documents.
+    expect(JSON.stringify(publicDocument).length).toBeLessThan(300_000);
+    expect(JSON.stringify(internalDocument).length).toBeLessThan(250_000);
+  });
+
+  it('names the semver format of a definition version in its path', () => {
+    const version =
+      publicDocument.paths[
+        '/api/v1/lablet-definitions/{lablet_definition_id}/versions/{definition_version}'
+      ]?.['get'];
+    expect(version?.parameters.find((parameter) => parameter.name === 'definition_version')?.schema).toEqual(
+      expect.objectContaining({ format: 'semver', pattern: expect.any(String) }),
     );
   });
 
@@ -80,6 +125,9 @@ describe('buildOpenApiDocument', () => {
               strings(parameter.schema, `${method} ${path} ${parameter.name}`),
             ),
             ...strings(operation.requestBody?.content['application/json']?.schema, `${method} ${path} body`),
+            ...Object.entries(document.components.schemas)
+              .filter(([name]) => name.endsWith('Input'))
+              .flatMap(([name, schema]) => strings(schema, `component ${name}`)),
           ].filter(
             ({ schema }) =>
               schema['maxLength'] === undefined &&

@@ -1,41 +1,13 @@
 import { z } from 'zod';
-import { maxTextLength, PROBLEM_CONTENT_TYPE, ProblemDetails, type Route } from '@lcm/contracts';
-
-type JsonSchema = Record<string, unknown>;
+import { PROBLEM_CONTENT_TYPE, ProblemDetails, type Route } from '@lcm/contracts';
+import { CONVERSION, type JsonSchema, SchemaComponents, withTextLimits } from './schema-components';
 
 /** Routes by resource, as `apiContract.public` and `apiContract.internal` hold them. */
 export type RouteGroups = Readonly<Record<string, Readonly<Record<string, Route>>>>;
 
-const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
-  return rest;
-};
-
-/**
- * Documents the text limits the server enforces on every request string (libs/contracts
- * input-limits): a string without its own maxLength gets its field's limit.
- */
-function withTextLimits(schema: unknown, field?: string): unknown {
-  if (Array.isArray(schema)) return schema.map((item) => withTextLimits(item, field));
-  if (!schema || typeof schema !== 'object') return schema;
-  const node: JsonSchema = {};
-  for (const [key, value] of Object.entries(schema as JsonSchema)) {
-    if (key === 'properties' && value && typeof value === 'object')
-      node[key] = Object.fromEntries(
-        Object.entries(value as JsonSchema).map(([name, property]) => [name, withTextLimits(property, name)]),
-      );
-    else if (key === 'const' || key === 'enum' || key === 'default' || key === 'examples') node[key] = value;
-    else node[key] = withTextLimits(value, field);
-  }
-  const isText =
-    node['type'] === 'string' || (Array.isArray(node['type']) && node['type'].includes('string'));
-  if (isText && node['maxLength'] === undefined && node['enum'] === undefined && node['const'] === undefined)
-    node['maxLength'] = maxTextLength(field);
-  return node;
-}
-
-const inputSchema = (schema: z.ZodType, field?: string): JsonSchema =>
-  withTextLimits(toSchema(schema, 'input'), field) as JsonSchema;
+/** Built once: naming the components converts every exported contract schema. */
+let sharedComponents: SchemaComponents | undefined;
+const schemaComponents = (): SchemaComponents => (sharedComponents ??= new SchemaComponents());
 
 const problemResponse = (description: string, headers?: JsonSchema) => ({
   description,
@@ -47,10 +19,30 @@ const RETRY_AFTER = {
   'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
 };
 
+/** The error answers every operation shares, as reusable `components.responses`. */
+const PROBLEM_RESPONSES = {
+  BadRequest: problemResponse('Invalid request: the problem names every bad field'),
+  Unauthorized: problemResponse('Missing or invalid credentials'),
+  Forbidden: problemResponse('Role not allowed'),
+  NotFound: problemResponse('Not found'),
+  Conflict: problemResponse('Invalid transition or version conflict'),
+  UnprocessableContent: problemResponse('Capacity, constraint or unsupported feature'),
+  UriTooLong: problemResponse('Request target too long'),
+  TooManyRequests: problemResponse('Too many requests from this client', RETRY_AFTER),
+  ServiceUnavailable: problemResponse(
+    'A dependency (the data store) is unavailable; retry later',
+    RETRY_AFTER,
+  ),
+} as const;
+
+const responseRef = (name: keyof typeof PROBLEM_RESPONSES) => ({ $ref: `#/components/responses/${name}` });
+
+/** Path and query parameters, each with its own (inline) schema and its field's text limit. */
 function parameters(route: Route): JsonSchema[] {
   const objectParameters = (schema: z.ZodType | undefined, location: 'path' | 'query') => {
     if (!schema) return [];
-    const object = inputSchema(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
+    const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { ...CONVERSION, io: 'input' });
+    const object = withTextLimits(json) as { properties?: Record<string, JsonSchema>; required?: string[] };
     return Object.entries(object.properties ?? {}).map(([name, property]) => ({
       name,
       in: location,
@@ -61,26 +53,27 @@ function parameters(route: Route): JsonSchema[] {
   return [...objectParameters(route.params, 'path'), ...objectParameters(route.query, 'query')];
 }
 
-function operation(route: Route, operationId: string): JsonSchema {
+function operation(route: Route, operationId: string, used: Set<string>): JsonSchema {
+  const components = schemaComponents();
   const responses: Record<string, unknown> = {};
   for (const [status, schema] of Object.entries(route.responses)) {
     responses[status] = schema
-      ? { description: 'Success', content: { 'application/json': { schema: toSchema(schema, 'output') } } }
+      ? {
+          description: 'Success',
+          content: { 'application/json': { schema: components.schema(schema, 'output', used) } },
+        }
       : { description: 'Success, no body' };
   }
-  responses['400'] = problemResponse('Invalid request: the problem names every bad field');
-  responses['401'] = problemResponse('Missing or invalid credentials');
-  if (route.auth === 'public') responses['403'] = problemResponse('Role not allowed');
-  responses['404'] = problemResponse('Not found');
-  responses['409'] = problemResponse('Invalid transition or version conflict');
-  responses['422'] = problemResponse('Capacity, constraint or unsupported feature');
-  responses['414'] = problemResponse('Request target too long');
-  if (route.path.startsWith('/api/v1/'))
-    responses['429'] = problemResponse('Too many requests from this client', RETRY_AFTER);
-  responses['503'] = problemResponse(
-    'A dependency (the data store) is unavailable; retry later',
-    RETRY_AFTER,
-  );
+  responses['400'] = responseRef('BadRequest');
+  responses['401'] = responseRef('Unauthorized');
+  if (route.auth === 'public') responses['403'] = responseRef('Forbidden');
+  responses['404'] = responseRef('NotFound');
+  responses['409'] = responseRef('Conflict');
+  responses['422'] = responseRef('UnprocessableContent');
+  responses['414'] = responseRef('UriTooLong');
+  // The rate limit guards the public API only (platform/observability/rate-limit.ts).
+  if (route.path.startsWith('/api/v1/')) responses['429'] = responseRef('TooManyRequests');
+  responses['503'] = responseRef('ServiceUnavailable');
   return {
     operationId,
     summary: route.summary,
@@ -92,7 +85,7 @@ function operation(route: Route, operationId: string): JsonSchema {
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: inputSchema(route.body) } },
+            content: { 'application/json': { schema: components.schema(route.body, 'input', used) } },
           },
         }
       : {}),
@@ -102,8 +95,9 @@ function operation(route: Route, operationId: string): JsonSchema {
 
 /**
  * OpenAPI 3.1 document of one audience's routes, generated from the zod contracts so it cannot
- * drift from what the server validates. Operation ids are the contract's route names (qualified
- * by resource where two resources use one name).
+ * drift from what the server validates. Models are named components (schema-components.ts), and
+ * a document holds only those its operations use. Operation ids are the contract's route names
+ * (qualified by resource where two resources use one name).
  */
 export function buildOpenApiDocument(groups: RouteGroups, title: string, version: string): JsonSchema {
   const named = Object.entries(groups).flatMap(([group, routes]) =>
@@ -111,18 +105,21 @@ export function buildOpenApiDocument(groups: RouteGroups, title: string, version
   );
   const counts = new Map<string, number>();
   for (const { name } of named) counts.set(name, (counts.get(name) ?? 0) + 1);
+  const used = new Set<string>();
+  schemaComponents().schema(ProblemDetails, 'output', used);
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const { group, name, route } of named) {
     const path = route.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}');
     const operationId = counts.get(name) === 1 ? name : `${group}_${name}`;
-    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route, operationId) };
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route, operationId, used) };
   }
   return {
     openapi: '3.1.0',
     info: { title, version },
     paths,
     components: {
-      schemas: { ProblemDetails: toSchema(ProblemDetails, 'output') },
+      schemas: schemaComponents().components(used),
+      responses: PROBLEM_RESPONSES,
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },

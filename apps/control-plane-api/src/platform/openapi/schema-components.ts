@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import { $ZodRegistry, type $ZodType } from 'zod/v4/core';
+import * as contracts from '@lcm/contracts';
+import { maxTextLength, SemVer } from '@lcm/contracts';
+
+export type JsonSchema = Record<string, unknown>;
+type Io = 'input' | 'output';
+interface Names {
+  id?: string;
+}
+
+const COMPONENT_REF = '#/components/schemas/';
+const DEFS_REF = '#/$defs/';
+const VERBATIM_KEYS = new Set(['const', 'enum', 'default', 'examples']);
+
+const isText = (node: JsonSchema): boolean =>
+  (node['type'] === 'string' || (Array.isArray(node['type']) && node['type'].includes('string'))) &&
+  node['enum'] === undefined &&
+  node['const'] === undefined;
+
+/**
+ * Formats JSON Schema has no keyword for but the contracts check by pattern. OpenAPI 3.1 lets a
+ * document name its own formats; the pattern stays, so a client that does not know one still checks.
+ */
+const FORMATS = new Map<unknown, string>([[SemVer, 'semver']]);
+
+/** Options of every conversion: unrepresentable types (custom checks) become `{}`, formats are named. */
+export const CONVERSION = {
+  unrepresentable: 'any',
+  override: ({ zodSchema, jsonSchema }: { zodSchema: unknown; jsonSchema: JsonSchema }) => {
+    const format = FORMATS.get(zodSchema);
+    if (format) jsonSchema['format'] = format;
+  },
+} as const;
+
+/**
+ * Documents the text limits the server enforces on every request string (libs/contracts
+ * input-limits): a string without its own maxLength gets its field's limit.
+ */
+export function withTextLimits(schema: unknown, field?: string): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => withTextLimits(item, field));
+  if (!schema || typeof schema !== 'object') return schema;
+  const node: JsonSchema = {};
+  for (const [key, value] of Object.entries(schema as JsonSchema)) {
+    if (key === 'properties' && value && typeof value === 'object')
+      node[key] = Object.fromEntries(
+        Object.entries(value as JsonSchema).map(([name, property]) => [name, withTextLimits(property, name)]),
+      );
+    else if (VERBATIM_KEYS.has(key)) node[key] = value;
+    else node[key] = withTextLimits(value, field);
+  }
+  if (isText(node) && node['maxLength'] === undefined) node['maxLength'] = maxTextLength(field);
+  return node;
+}
+
+/**
+ * True when the schema holds a text that is not inside one of its own properties: its length
+ * limit is that of the field holding it (input-limits), so one shared component could not state it.
+ */
+function textLimitDependsOnHolder(schema: unknown): boolean {
+  if (Array.isArray(schema)) return schema.some(textLimitDependsOnHolder);
+  if (!schema || typeof schema !== 'object') return false;
+  const node = schema as JsonSchema;
+  if (isText(node)) return true;
+  return Object.entries(node).some(
+    ([key, value]) => key !== 'properties' && !VERBATIM_KEYS.has(key) && textLimitDependsOnHolder(value),
+  );
+}
+
+/** Metadata zod emits: a component name where we gave one, plus what `.meta()` put in the global registry. */
+class ComponentRegistry extends $ZodRegistry<Names> {
+  override get(schema: $ZodType): Names | undefined {
+    const global = z.globalRegistry.get(schema);
+    const own = super.get(schema);
+    return global || own ? { ...global, ...own } : undefined;
+  }
+}
+
+function mapRefs(schema: unknown, rename: (ref: string) => string): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => mapRefs(item, rename));
+  if (!schema || typeof schema !== 'object') return schema;
+  return Object.fromEntries(
+    Object.entries(schema as JsonSchema).map(([key, value]) => [
+      key,
+      key === '$ref' && typeof value === 'string' ? rename(value) : mapRefs(value, rename),
+    ]),
+  );
+}
+
+function refsIn(schema: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(schema)) schema.forEach((item) => refsIn(item, found));
+  else if (schema && typeof schema === 'object')
+    for (const [key, value] of Object.entries(schema as JsonSchema)) {
+      if (key === '$ref' && typeof value === 'string' && value.startsWith(DEFS_REF))
+        found.add(value.slice(DEFS_REF.length));
+      else refsIn(value, found);
+    }
+  return found;
+}
+
+/**
+ * Every zod schema the contracts library exports becomes a named, reusable component (its export
+ * name is its component name), so the documents stop repeating the same models inline. Zod 4
+ * extracts a schema into `$defs` when the metadata registry gives it an `id`; we pass our own
+ * registry instead of tagging the contracts with `.meta({ id })`, so no shared global state is
+ * touched and a new exported schema is named without anyone having to remember it.
+ *
+ * A request may be looser than the stored model (defaults make fields optional) and every request
+ * text has a length limit, so a schema's input form is a component of its own, `<Name>Input`,
+ * wherever it differs from the output form. Schemas that are only a text (ids, dates, semver) stay
+ * inline: the limit of a text depends on the field holding it.
+ */
+export class SchemaComponents {
+  private readonly registry = new ComponentRegistry();
+  private readonly raw: Record<Io, Map<string, JsonSchema>> = { input: new Map(), output: new Map() };
+  private readonly inputName = new Map<string, string>();
+
+  constructor() {
+    const named = new Set<unknown>();
+    for (const [name, value] of Object.entries(contracts)) {
+      if (!(value instanceof z.ZodType) || named.has(value)) continue;
+      named.add(value);
+      const inline = z.toJSONSchema(value, { ...CONVERSION, io: 'input' });
+      if (!textLimitDependsOnHolder(inline)) this.registry.add(value, { id: name });
+    }
+    for (const [name, schema] of this.registry._idmap) {
+      this.convert(schema as z.ZodType, 'input');
+      this.convert(schema as z.ZodType, 'output');
+      if (!this.raw.input.has(name) || !this.raw.output.has(name))
+        throw new Error(`schema ${name} was not extracted as a component`);
+    }
+    // The input form may share the output's name only if it is equal and so is every component
+    // it refers to; one that differs makes those referring to it differ too.
+    const shared = new Set(
+      [...this.raw.input.keys()].filter(
+        (name) => JSON.stringify(this.raw.input.get(name)) === JSON.stringify(this.raw.output.get(name)),
+      ),
+    );
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const name of shared)
+        if ([...refsIn(this.raw.input.get(name))].some((ref) => !shared.has(ref))) {
+          shared.delete(name);
+          changed = true;
+        }
+    }
+    for (const name of this.raw.input.keys())
+      this.inputName.set(name, shared.has(name) ? name : `${name}Input`);
+  }
+
+  /**
+   * The JSON schema of a route's body or response, referring to components by `$ref`; the names
+   * it uses are added to `used`, with those they refer to in turn.
+   */
+  schema(schema: z.ZodType, io: Io, used: Set<string>): JsonSchema {
+    const root = this.convert(schema, io);
+    for (const ref of refsIn(root)) this.use(ref, io, used);
+    return this.rename(root, io);
+  }
+
+  /** The components named in `used` (as `schema` filled it), ready for `components.schemas`. */
+  components(used: Set<string>): Record<string, JsonSchema> {
+    return Object.fromEntries(
+      [...used].sort().map((key) => {
+        const [io, name] = key.split(':') as [Io, string];
+        const component = this.rename(this.raw[io].get(name) as JsonSchema, io);
+        return [io === 'input' ? this.inputName.get(name) : name, component];
+      }),
+    );
+  }
+
+  private use(name: string, io: Io, used: Set<string>): void {
+    const effective: Io = io === 'input' && this.inputName.get(name) === name ? 'output' : io;
+    const key = `${effective}:${name}`;
+    if (used.has(key)) return;
+    used.add(key);
+    for (const ref of refsIn(this.raw[effective].get(name))) this.use(ref, effective, used);
+  }
+
+  private rename(schema: JsonSchema, io: Io): JsonSchema {
+    return mapRefs(schema, (ref) => {
+      if (!ref.startsWith(DEFS_REF)) return ref;
+      const name = ref.slice(DEFS_REF.length);
+      return COMPONENT_REF + (io === 'input' ? this.inputName.get(name) : name);
+    }) as JsonSchema;
+  }
+
+  /** Converts with zod, keeps the extracted `$defs` by name and returns the root with `#/$defs/` refs. */
+  private convert(schema: z.ZodType, io: Io): JsonSchema {
+    const {
+      $schema: _dialect,
+      $defs,
+      ...root
+    } = z.toJSONSchema(schema, { ...CONVERSION, io, metadata: this.registry }) as JsonSchema;
+    for (const [name, definition] of Object.entries(($defs ?? {}) as Record<string, JsonSchema>)) {
+      // zod names a recursive schema without an id `__schemaN`, per conversion: not a stable name.
+      if (!this.registry._idmap.has(name)) throw new Error(`unnamed shared schema ${name}; export it`);
+      if (!this.raw[io].has(name))
+        this.raw[io].set(name, io === 'input' ? (withTextLimits(definition) as JsonSchema) : definition);
+    }
+    return io === 'input' ? (withTextLimits(root) as JsonSchema) : root;
+  }
+}

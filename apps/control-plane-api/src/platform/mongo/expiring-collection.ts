@@ -1,6 +1,9 @@
 import { type Collection, type Document, type Filter, MongoServerError } from 'mongodb';
 import { type Logger } from '@lcm/observability';
 
+/** Loggers that have said once that this store expires by sweep (one app's start-up, one line). */
+const toldAboutSweeps = new WeakSet<Logger>();
+
 /**
  * Expires documents whose `field` (a BSON date) is older than `ttlSeconds`. Uses a TTL index where
  * the server has them (MongoDB); FerretDB 1.x refuses the index option, so there a periodic sweep
@@ -18,9 +21,13 @@ export async function expireDocuments<T extends Document>(
     return () => undefined;
   } catch (error) {
     if (!(error instanceof MongoServerError)) throw error;
-    logger.warn(
+    // Expected on FerretDB (docs/architecture.md), so info, not a warning, and said once: the
+    // other collections that expire the same way are debug lines.
+    const first = !toldAboutSweeps.has(logger);
+    toldAboutSweeps.add(logger);
+    logger[first ? 'info' : 'debug'](
       { collection: collection.collectionName, reason: error.message },
-      'TTL index not supported here; expiring by periodic sweep',
+      'the store has no TTL indexes; expired documents are deleted by a periodic sweep instead',
     );
   }
   await collection.createIndex({ [field]: 1 }, { name: field });

@@ -10,13 +10,19 @@ export interface ControlPlaneProcessOptions {
   etcdEndpoint: string;
   /** A database of its own by default, so suites never see each other's data. */
   mongoDb?: string;
+  /** A free port by default. */
+  port?: number;
+  /** Overrides of the settings below (apps/control-plane-api/src/config/env.schema.ts). */
   env?: Record<string, string>;
   logDir?: string;
+  /** Copy its output to stdout with a `[control-plane-api] ` prefix. */
+  echo?: boolean;
 }
 
 /** The control plane as a real process on a free port, in development auth mode. */
 export class ControlPlaneProcess extends NodeAppProcess {
-  readonly apiKey = SYSTEM_INTERNAL_API_KEY;
+  /** The key controllers send (the first of INTERNAL_API_KEYS). */
+  readonly apiKey: string;
 
   private constructor(
     readonly url: string,
@@ -24,17 +30,20 @@ export class ControlPlaneProcess extends NodeAppProcess {
     options: ConstructorParameters<typeof NodeAppProcess>[0],
   ) {
     super(options);
+    this.apiKey = (options.env['INTERNAL_API_KEYS'] ?? SYSTEM_INTERNAL_API_KEY).split(',')[0]!.trim();
   }
 
-  static async start(options: ControlPlaneProcessOptions): Promise<ControlPlaneProcess> {
-    const port = await freePort();
+  /** The process, configured but not started (a launcher starts it alongside others). */
+  static async create(options: ControlPlaneProcessOptions): Promise<ControlPlaneProcess> {
+    const port = options.port ?? (await freePort());
     const url = `http://127.0.0.1:${port}`;
-    const mongoDb = options.mongoDb ?? `lcm_sys_${randomUUID().slice(0, 8)}`;
-    const process = new ControlPlaneProcess(url, mongoDb, {
+    const mongoDb = options.env?.['MONGO_DB'] ?? options.mongoDb ?? `lcm_sys_${randomUUID().slice(0, 8)}`;
+    return new ControlPlaneProcess(url, mongoDb, {
       name: 'control-plane-api',
       entry: 'apps/control-plane-api/src/main.ts',
       readyUrl: `${url}/health/live`,
       logDir: options.logDir,
+      echo: options.echo,
       env: {
         HOST: '127.0.0.1',
         PORT: String(port),
@@ -48,6 +57,10 @@ export class ControlPlaneProcess extends NodeAppProcess {
         ...options.env,
       },
     });
+  }
+
+  static async start(options: ControlPlaneProcessOptions): Promise<ControlPlaneProcess> {
+    const process = await ControlPlaneProcess.create(options);
     await process.start();
     return process;
   }

@@ -1,3 +1,5 @@
 export * from './processes';
 export * from './control-plane';
+export * from './launcher';
 export * from './recording-server';
+export * from './tcp-outage-proxy';

@@ -20,7 +20,12 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls until `ready` resolves true, or fails after `timeoutMs`. */
-export async function waitFor(what: string, ready: () => Promise<boolean>, timeoutMs = 30_000, intervalMs = 200): Promise<void> {
+export async function waitFor(
+  what: string,
+  ready: () => Promise<boolean>,
+  timeoutMs = 30_000,
+  intervalMs = 200,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await ready().catch(() => false)) return;
@@ -53,21 +58,28 @@ export interface NodeAppOptions {
   readyUrl: string;
   /** Folder for `<name>.log` (stdout and stderr); a temporary folder by default. */
   logDir?: string;
+  /** Also copy the output to this process's stdout, each line prefixed `[name] ` (the local run). */
+  echo?: boolean;
 }
 
 /**
  * One app of the system as its own Node process, started like scripts/dev.sh starts it (SWC
  * compiles the TypeScript with decorator metadata). Tests kill it with SIGKILL and start it again
- * to prove crash recovery; its output goes to a log file named in every failure.
+ * to prove crash recovery; its output goes to a log file named in every failure. A restart keeps
+ * the environment, so the app comes back on the same port.
  */
 export class NodeAppProcess {
   private child?: ChildProcess;
   readonly logFile: string;
 
-  constructor(private readonly options: NodeAppOptions) {
+  constructor(readonly options: NodeAppOptions) {
     const dir = options.logDir ?? mkdtempSync(join(tmpdir(), 'lcm-app-'));
     mkdirSync(dir, { recursive: true });
     this.logFile = join(dir, `${options.name}.log`);
+  }
+
+  get name(): string {
+    return this.options.name;
   }
 
   get pid(): number | undefined {
@@ -78,54 +90,93 @@ export class NodeAppProcess {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** Starts the process and waits until its ready URL answers 2xx. */
   async start(timeoutMs = 60_000): Promise<void> {
+    this.spawn();
+    await this.waitUntilReady(timeoutMs);
+  }
+
+  /**
+   * Starts the process without waiting for it (a chaos driver restarts an app while a dependency
+   * is down, when it cannot become ready). Does nothing while it runs.
+   */
+  spawn(): void {
+    if (this.running) return;
     const log = createWriteStream(this.logFile, { flags: 'a' });
     const child = spawn(process.execPath, ['-r', '@swc-node/register', this.options.entry], {
       cwd: REPO_ROOT,
       env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.base.json', ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.pipe(log, { end: false });
+      if (this.options.echo) stream?.on('data', prefixLines(`[${this.options.name}] `));
+    }
+    child.once('close', () => log.end());
     this.child = child;
+  }
+
+  /** Waits until the ready URL answers 2xx; fails (and kills the process) when it exits or times out. */
+  async waitUntilReady(timeoutMs = 60_000): Promise<void> {
     try {
-      await waitFor(`${this.options.name} at ${this.options.readyUrl}`, async () => {
-        if (!this.running) throw new Error(`${this.options.name} exited; see ${this.logFile}`);
-        return httpOk(this.options.readyUrl);
-      }, timeoutMs);
+      await waitFor(
+        `${this.options.name} at ${this.options.readyUrl}`,
+        async () => {
+          if (!this.running) throw new Error(`${this.options.name} exited; see ${this.logFile}`);
+          return httpOk(this.options.readyUrl);
+        },
+        timeoutMs,
+      );
     } catch (error) {
       await this.kill();
       throw new Error(`${(error as Error).message} (log: ${this.logFile})`);
     }
   }
 
-  /** kill -9: no shutdown hooks, no lease revoke, no flush. */
-  async kill(): Promise<void> {
-    if (this.child) await stopProcess(this.child, 'SIGKILL');
+  /** Sends `signal` and waits for the exit; the default kill -9 runs no shutdown hook, lease revoke or flush. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (this.child) await stopProcess(this.child, signal);
   }
 
-  async stop(): Promise<void> {
-    if (this.child) await stopProcess(this.child, 'SIGTERM');
+  /** A clean shutdown (SIGTERM); kill -9 when it has not exited after `graceMs`. */
+  async stop(graceMs = 15_000): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const late = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await stopProcess(child, 'SIGTERM');
+    clearTimeout(late);
   }
 
-  async restart(): Promise<void> {
+  /** kill -9 if it still runs, then start again with the same environment (same port). */
+  async restart(timeoutMs = 60_000): Promise<void> {
     await this.kill();
-    await this.start();
+    await this.start(timeoutMs);
   }
+}
+
+/** A stdout writer that prefixes every line, keeping a partial line until its end arrives. */
+function prefixLines(prefix: string): (chunk: Buffer) => void {
+  let partial = '';
+  return (chunk) => {
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    if (lines.length > 0) process.stdout.write(lines.map((line) => `${prefix}${line}\n`).join(''));
+  };
 }
 
 /** A single-member etcd of its own (own ports, own data dir), so a test may stop and restart it. */
 export class PrivateEtcd {
   private child?: ChildProcess;
-  private readonly dataDir = mkdtempSync(join(tmpdir(), 'lcm-etcd-'));
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'lcm-etcd-'));
 
   private constructor(
     readonly clientPort: number,
     private readonly peerPort: number,
   ) {}
 
-  static async start(): Promise<PrivateEtcd> {
-    const etcd = new PrivateEtcd(await freePort(), await freePort());
+  /** Starts it on the given client port (a free one by default) and waits until it answers. */
+  static async start(options: { clientPort?: number } = {}): Promise<PrivateEtcd> {
+    const etcd = new PrivateEtcd(options.clientPort ?? (await freePort()), await freePort());
     await etcd.start();
     return etcd;
   }
@@ -134,12 +185,31 @@ export class PrivateEtcd {
     return `http://127.0.0.1:${this.clientPort}`;
   }
 
+  get running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Starts it (again, after a stop or kill: same ports, same data) and waits until it answers. */
   async start(): Promise<void> {
     const peer = `http://127.0.0.1:${this.peerPort}`;
     this.child = spawn(
       'etcd',
-      ['--name', 'private', '--data-dir', this.dataDir, '--listen-client-urls', this.endpoint, '--advertise-client-urls', this.endpoint,
-        '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer, '--initial-cluster', `private=${peer}`],
+      [
+        '--name',
+        'private',
+        '--data-dir',
+        this.dataDir,
+        '--listen-client-urls',
+        this.endpoint,
+        '--advertise-client-urls',
+        this.endpoint,
+        '--listen-peer-urls',
+        peer,
+        '--initial-advertise-peer-urls',
+        peer,
+        '--initial-cluster',
+        `private=${peer}`,
+      ],
       { stdio: 'ignore' },
     );
     await waitFor(`etcd at ${this.endpoint}`, () => httpOk(`${this.endpoint}/health`), 20_000);
@@ -153,7 +223,17 @@ export class PrivateEtcd {
     if (this.child) await stopProcess(this.child);
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open but nothing answers, like a network partition. */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   async destroy(): Promise<void> {
+    this.thaw();
     await this.stop();
     rmSync(this.dataDir, { recursive: true, force: true });
   }

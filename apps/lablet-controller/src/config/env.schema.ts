@@ -33,6 +33,10 @@ export const labletControllerEnvSchema = controllerEnvSchema(8082, {
   INSTANTIATION_LEAD_MINUTES: minutes(15),
   SESSION_RETENTION_MINUTES: minutes(60),
   GRADING_FAULT_HOLD_MINUTES: minutes(30),
+  /** GRADING-API.md §4 step 3 (poll every 10 s with a deadline, e.g. 10 min), after a grace for the event. */
+  GRADING_POLL_GRACE_SECONDS: z.coerce.number().min(0).default(60),
+  GRADING_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.01).default(10),
+  GRADING_POLL_DEADLINE_MINUTES: minutes(10),
   /**
    * Attempts of an instantiation step before the session is cleaned up and terminated (ADR-008: 3);
    * also the attempts of a collection before it is given up.

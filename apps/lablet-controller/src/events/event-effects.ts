@@ -13,7 +13,9 @@ export interface EventEffectsDeps {
   log: Logger;
 }
 
-export interface ClassifiedEvent<K extends Exclude<CloudEventKind, 'unknown'> = Exclude<CloudEventKind, 'unknown'>> {
+export interface ClassifiedEvent<
+  K extends Exclude<CloudEventKind, 'unknown'> = Exclude<CloudEventKind, 'unknown'>,
+> {
   kind: K;
   /** The external session id (LDS or GradingEngine) the event is about. */
   externalId: string;
@@ -33,14 +35,26 @@ async function tolerated(call: () => Promise<unknown>): Promise<EventOutcome> {
   }
 }
 
-async function sessionOfLdsSession(deps: EventEffectsDeps, ldsSessionId: string): Promise<LabletSession | null> {
-  const found = await deps.cpa.children.findUserSessions({ query: { lds_session_id: ldsSessionId, limit: 1 } });
+async function sessionOfLdsSession(
+  deps: EventEffectsDeps,
+  ldsSessionId: string,
+): Promise<LabletSession | null> {
+  const found = await deps.cpa.children.findUserSessions({
+    query: { lds_session_id: ldsSessionId, limit: 1 },
+  });
   const userSession = found.items[0];
-  return userSession ? deps.cpa.sessions.get({ params: { lablet_session_id: userSession.lablet_session_id } }) : null;
+  return userSession
+    ? deps.cpa.sessions.get({ params: { lablet_session_id: userSession.lablet_session_id } })
+    : null;
 }
 
-async function sessionOfGradingSession(deps: EventEffectsDeps, engineSessionId: string): Promise<LabletSession | null> {
-  const found = await deps.cpa.children.findGradingSessions({ query: { grading_session_id: engineSessionId, limit: 1 } });
+async function sessionOfGradingSession(
+  deps: EventEffectsDeps,
+  engineSessionId: string,
+): Promise<LabletSession | null> {
+  const found = await deps.cpa.children.findGradingSessions({
+    query: { grading_session_id: engineSessionId, limit: 1 },
+  });
   const grading = found.items[0];
   return grading ? deps.cpa.sessions.get({ params: { lablet_session_id: grading.lablet_session_id } }) : null;
 }
@@ -72,48 +86,114 @@ async function awaitingCorrelation(deps: EventEffectsDeps, event: ClassifiedEven
       throw error;
     }
   }
-  const instantiating = await deps.cpa.sessions.list({ query: { status: ['INSTANTIATING'], limit: MAX_PAGE_LIMIT } });
-  return instantiating.items.some((session) => session.pipeline_progress['instantiate']?.['lds_provision']?.result_data?.['lds_session_id'] === event.externalId);
+  const instantiating = await deps.cpa.sessions.list({
+    query: { status: ['INSTANTIATING'], limit: MAX_PAGE_LIMIT },
+  });
+  return instantiating.items.some(
+    (session) =>
+      session.pipeline_progress['instantiate']?.['lds_provision']?.result_data?.['lds_session_id'] ===
+      event.externalId,
+  );
 }
 
-async function ldsStarted(deps: EventEffectsDeps, session: LabletSession, time: string | undefined): Promise<EventOutcome> {
+async function ldsStarted(
+  deps: EventEffectsDeps,
+  session: LabletSession,
+  time: string | undefined,
+): Promise<EventOutcome> {
   if (session.status !== 'READY') return 'no_change';
-  return tolerated(() => deps.cpa.sessions.notifySessionStarted({ params: params(session), body: time ? { started_at: time } : {} }));
+  return tolerated(() =>
+    deps.cpa.sessions.notifySessionStarted({
+      params: params(session),
+      body: time ? { started_at: time } : {},
+    }),
+  );
 }
 
 /** Decision 19: the candidate's work is over; graded definitions are collected, others stopped. */
-async function ldsEnded(deps: EventEffectsDeps, session: LabletSession, time: string | undefined, reason: string | undefined): Promise<EventOutcome> {
+async function ldsEnded(
+  deps: EventEffectsDeps,
+  session: LabletSession,
+  time: string | undefined,
+  reason: string | undefined,
+): Promise<EventOutcome> {
   // An end delivered before the start (out of order) implies the start.
   if (session.status === 'READY') await ldsStarted(deps, session, time);
   else if (session.status !== 'RUNNING') return 'no_change';
-  const definition = await deps.cpa.definitions.get({ params: { lablet_definition_id: session.definition_id } });
+  const definition = await deps.cpa.definitions.get({
+    params: { lablet_definition_id: session.definition_id },
+  });
   const target = definition.grading_rules_uri !== null ? 'COLLECTING' : 'STOPPING';
-  return tolerated(() => deps.cpa.sessions.transition({ params: params(session), body: { target_status: target, reason: `lds_session_ended${reason ? `: ${reason}` : ''}`.slice(0, 1000) } }));
+  return tolerated(() =>
+    deps.cpa.sessions.transition({
+      params: params(session),
+      body: {
+        target_status: target,
+        reason: `lds_session_ended${reason ? `: ${reason}` : ''}`.slice(0, 1000),
+      },
+    }),
+  );
 }
 
-async function ldsPaused(deps: EventEffectsDeps, session: LabletSession, time: string | undefined): Promise<EventOutcome> {
+async function ldsPaused(
+  deps: EventEffectsDeps,
+  session: LabletSession,
+  time: string | undefined,
+): Promise<EventOutcome> {
   if (session.status !== 'RUNNING') return 'no_change';
-  return tolerated(() => deps.cpa.children.updateUserSessionStatus({ params: params(session), body: { status: 'PAUSED', ...(time ? { occurred_at: time } : {}) } }));
+  return tolerated(() =>
+    deps.cpa.children.updateUserSessionStatus({
+      params: params(session),
+      body: { status: 'PAUSED', ...(time ? { occurred_at: time } : {}) },
+    }),
+  );
 }
 
-/** Score stored (grade_result), GradingSession SUBMITTED, session GRADING → STOPPING. */
-async function gradingCompleted(deps: EventEffectsDeps, session: LabletSession, event: ClassifiedEvent<'grading.completed'>): Promise<EventOutcome> {
+/**
+ * Score stored (grade_result), GradingSession SUBMITTED, session GRADING → STOPPING. Shared with
+ * the GRADING step's poll of the engine (grading.step.ts): whichever comes first applies it, and
+ * the other, finding the score already stored, only finishes the commands that are still missing.
+ */
+export async function gradingCompleted(
+  deps: EventEffectsDeps,
+  session: LabletSession,
+  event: ClassifiedEvent<'grading.completed'>,
+): Promise<EventOutcome> {
   if (session.status !== 'GRADING') return 'no_change';
   const report = scoreReportFromEvent(event.data, event.time ?? deps.clock.now().toISOString());
-  const stored = await tolerated(() => deps.cpa.children.createScoreReport({ params: params(session), body: report }));
-  if (stored === 'no_change') return 'no_change';
+  const stored = session.score_report_id
+    ? 'no_change'
+    : await tolerated(() => deps.cpa.children.createScoreReport({ params: params(session), body: report }));
   for (const status of ['REVIEWING', 'SUBMITTED'] as const)
-    await tolerated(() => deps.cpa.children.updateGradingSessionStatus({ params: params(session), body: { status, ...(event.time ? { occurred_at: event.time } : {}) } }));
+    await tolerated(() =>
+      deps.cpa.children.updateGradingSessionStatus({
+        params: params(session),
+        body: { status, ...(event.time ? { occurred_at: event.time } : {}) },
+      }),
+    );
   const verdict = report.passed === undefined ? 'scored' : report.passed ? 'PASS' : 'FAIL';
-  return tolerated(() => deps.cpa.sessions.transition({ params: params(session), body: { target_status: 'STOPPING', reason: `grading_completed: ${verdict}` } }));
+  const moved = await tolerated(() =>
+    deps.cpa.sessions.transition({
+      params: params(session),
+      body: { target_status: 'STOPPING', reason: `grading_completed: ${verdict}` },
+    }),
+  );
+  return stored === 'applied' || moved === 'applied' ? 'applied' : 'no_change';
 }
 
 /** Decision 21: the GradingSession faults and the session holds in GRADING for an operator. */
-async function gradingFailed(deps: EventEffectsDeps, session: LabletSession, event: ClassifiedEvent<'grading.failed'>): Promise<EventOutcome> {
+export async function gradingFailed(
+  deps: EventEffectsDeps,
+  session: LabletSession,
+  event: ClassifiedEvent<'grading.failed'>,
+): Promise<EventOutcome> {
   if (session.status !== 'GRADING') return 'no_change';
   const message = [event.data.errorCode, event.data.errorMessage].filter(Boolean).join(': ');
   return tolerated(() =>
-    deps.cpa.children.updateGradingSessionStatus({ params: params(session), body: { status: 'FAULTED', error_message: message, ...(event.time ? { occurred_at: event.time } : {}) } }),
+    deps.cpa.children.updateGradingSessionStatus({
+      params: params(session),
+      body: { status: 'FAULTED', error_message: message, ...(event.time ? { occurred_at: event.time } : {}) },
+    }),
   );
 }
 
@@ -126,7 +206,9 @@ export async function applyEvent(deps: EventEffectsDeps, event: ClassifiedEvent)
   const isLds = event.kind.startsWith('lds.');
   let session: LabletSession | null;
   try {
-    session = isLds ? await sessionOfLdsSession(deps, event.externalId) : await sessionOfGradingSession(deps, event.externalId);
+    session = isLds
+      ? await sessionOfLdsSession(deps, event.externalId)
+      : await sessionOfGradingSession(deps, event.externalId);
   } catch (error) {
     if (isNotFoundError(error)) return 'uncorrelated';
     throw error;

@@ -1,4 +1,9 @@
-import { type CmlWorker, type LabletDefinition, type LabletSession, type LabletSessionStatus } from '@lcm/contracts';
+import {
+  type CmlWorker,
+  type LabletDefinition,
+  type LabletSession,
+  type LabletSessionStatus,
+} from '@lcm/contracts';
 import { type ControlPlane } from '@lcm/cpa-client';
 import { type Clock } from '@lcm/domain';
 import { type Logger } from '@lcm/observability';
@@ -10,6 +15,12 @@ export interface SessionSettings {
   instantiationLeadMs: number;
   retentionMs: number;
   gradingFaultHoldMs: number;
+  /** GRADING-API.md §4: the engine is polled this long after GRADING began, in case the event was lost… */
+  gradingPollGraceMs: number;
+  /** …this often… */
+  gradingPollIntervalMs: number;
+  /** …and no result this long after GRADING began counts as a grading fault. */
+  gradingPollDeadlineMs: number;
   maxInstantiationAttempts: number;
   labPollIntervalMs: number;
 }
@@ -33,9 +44,16 @@ export type SessionStep = (context: SessionStepContext) => Promise<ReconcileResu
 
 export const sessionParams = (session: LabletSession) => ({ lablet_session_id: session.id });
 
-export async function transitionSession(context: SessionStepContext, target: LabletSessionStatus, reason: string): Promise<LabletSession> {
+export async function transitionSession(
+  context: SessionStepContext,
+  target: LabletSessionStatus,
+  reason: string,
+): Promise<LabletSession> {
   context.log.info({ from: context.session.status, to: target, reason }, 'session transition');
-  return context.cpa.sessions.transition({ params: sessionParams(context.session), body: { target_status: target, reason } });
+  return context.cpa.sessions.transition({
+    params: sessionParams(context.session),
+    body: { target_status: target, reason },
+  });
 }
 
 export const loadDefinition = (context: SessionStepContext): Promise<LabletDefinition> =>
@@ -43,14 +61,17 @@ export const loadDefinition = (context: SessionStepContext): Promise<LabletDefin
 
 export async function loadWorker(context: SessionStepContext): Promise<CmlWorker> {
   const workerId = context.session.worker_id;
-  if (!workerId) throw new Error(`session ${context.session.id} is ${context.session.status} without a worker`);
+  if (!workerId)
+    throw new Error(`session ${context.session.id} is ${context.session.status} without a worker`);
   return context.cpa.workers.get({ params: { worker_id: workerId } });
 }
 
 /** Milliseconds until `iso` from the injected clock (negative when past). */
-export const msUntil = (context: Pick<SessionDeps, 'clock'>, iso: string): number => Date.parse(iso) - context.clock.now().getTime();
+export const msUntil = (context: Pick<SessionDeps, 'clock'>, iso: string): number =>
+  Date.parse(iso) - context.clock.now().getTime();
 
-export const timeslotOver = (context: SessionStepContext): boolean => msUntil(context, context.session.timeslot_end) <= 0;
+export const timeslotOver = (context: SessionStepContext): boolean =>
+  msUntil(context, context.session.timeslot_end) <= 0;
 
 /** When the session entered its current status (the last history entry into it). */
 export function enteredCurrentStatusAt(session: LabletSession): string {

@@ -1,7 +1,8 @@
 import { apiContract } from '@lcm/contracts';
 import { FAKE_CLOCK_EPOCH } from '@lcm/testing';
+import { applyEvent } from '../events/event-effects';
 import { aLabRecordDoc } from '../testing/documents';
-import { SessionHarness } from '../testing/session-harness';
+import { SessionHarness, silentLogger } from '../testing/session-harness';
 
 const minutes = (n: number) => n * 60_000;
 const inMinutes = (n: number) => new Date(FAKE_CLOCK_EPOCH.getTime() + minutes(n)).toISOString();
@@ -155,10 +156,107 @@ describe('COLLECTING', () => {
 });
 
 describe('GRADING', () => {
-  it('waits for the grading event while nothing failed', async () => {
+  /** A session graded by the engine (the fake grades at once) whose event has not arrived. */
+  async function gradingSession(harness: SessionHarness) {
+    const running = await runningSession(harness);
+    harness.cpa.sessions.set(running.id, { ...running, status: 'COLLECTING' });
+    await harness.reconcile(running.id);
+    expect(harness.session(running.id).status).toBe('GRADING');
+    return harness.session(running.id);
+  }
+  const deps = (harness: SessionHarness) => ({
+    cpa: harness.cpa.client,
+    clock: harness.clock,
+    log: silentLogger,
+  });
+
+  it('waits for the grading event during the grace without asking the engine', async () => {
     const harness = new SessionHarness();
-    const session = harness.addSession({ status: 'GRADING' });
-    expect(await harness.reconcile(session.id)).toEqual({ kind: 'done' });
+    const session = await gradingSession(harness);
+    harness.clock.step(20_000);
+    harness.grading.recorder.reset();
+    expect(await harness.reconcile(session.id)).toMatchObject({ kind: 'requeue', afterMs: 40_000 });
+    expect(harness.grading.recorder.calls).toHaveLength(0);
+    expect(harness.session(session.id).status).toBe('GRADING');
+  });
+
+  it('takes the result from the engine after the grace when the event was lost, once (a late event changes nothing)', async () => {
+    const harness = new SessionHarness();
+    const session = await gradingSession(harness);
+    harness.clock.step(60_000);
+    await harness.reconcile(session.id);
+    expect(harness.session(session.id)).toMatchObject({ status: 'STOPPING' });
+    expect([...harness.cpa.scoreReports.values()].map((report) => [report.score, report.max_score])).toEqual([
+      [3, 3],
+    ]);
+    expect([...harness.cpa.gradingSessions.values()][0]?.status).toBe('SUBMITTED');
+
+    const late = await applyEvent(deps(harness), {
+      kind: 'grading.completed',
+      externalId: session.id,
+      time: undefined,
+      data: { score: 3, maxScore: 3 },
+    });
+    expect(late).toBe('no_change');
+    expect(harness.cpa.fake.callsTo(apiContract.internal.sessions.createScoreReport)).toHaveLength(1);
+  });
+
+  it('finishes what an event left undone (score stored, session not moved) without a second score', async () => {
+    const harness = new SessionHarness();
+    const session = await gradingSession(harness);
+    harness.cpa.fake.failNext(apiContract.internal.sessions.transitionSession, 503);
+    await expect(
+      applyEvent(deps(harness), {
+        kind: 'grading.completed',
+        externalId: session.id,
+        time: undefined,
+        data: { score: 2, maxScore: 3 },
+      }),
+    ).rejects.toThrow();
+    expect(harness.session(session.id)).toMatchObject({ status: 'GRADING', grade_result: null });
+    harness.clock.step(60_000);
+    await harness.reconcile(session.id);
+    expect(harness.session(session.id).status).toBe('STOPPING');
+    expect(harness.cpa.fake.callsTo(apiContract.internal.sessions.createScoreReport)).toHaveLength(1);
+    expect([...harness.cpa.scoreReports.values()][0]?.score).toBe(2);
+  });
+
+  it('polls an engine still grading every interval, and counts no result by the deadline as a fault (then the hold)', async () => {
+    const harness = new SessionHarness();
+    const session = await gradingSession(harness);
+    Object.assign(harness.grading.sessions.get(session.id)!.parts[0]!, {
+      status: 'Grading',
+      scoreReport: null,
+      firstGraded: null,
+    });
+    harness.clock.step(60_000);
+    expect(await harness.reconcile(session.id)).toMatchObject({ kind: 'requeue', afterMs: 10_000 });
+    harness.clock.step(9 * 60_000);
+    expect(await harness.reconcile(session.id)).toMatchObject({ kind: 'requeue', afterMs: 0 });
+    expect([...harness.cpa.gradingSessions.values()][0]).toMatchObject({
+      status: 'FAULTED',
+      error_message: 'no grading result within 10 minutes',
+    });
+    expect(await harness.reconcile(session.id)).toMatchObject({ kind: 'requeue', afterMs: minutes(30) });
+    expect(harness.session(session.id).status).toBe('GRADING');
+  });
+
+  it('records a part the engine shows Faulted as the grading fault', async () => {
+    const harness = new SessionHarness();
+    const session = await gradingSession(harness);
+    const part = harness.grading.sessions.get(session.id)!.parts[0]!;
+    Object.assign(part, {
+      status: 'Faulted',
+      statusReason: 'device r1 unreachable',
+      scoreReport: null,
+      firstGraded: null,
+    });
+    harness.clock.step(60_000);
+    await harness.reconcile(session.id);
+    expect([...harness.cpa.gradingSessions.values()][0]).toMatchObject({
+      status: 'FAULTED',
+      error_message: 'device r1 unreachable',
+    });
     expect(harness.session(session.id).status).toBe('GRADING');
   });
 

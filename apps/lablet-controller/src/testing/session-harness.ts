@@ -15,6 +15,9 @@ export const TEST_SETTINGS: SessionSettings = {
   instantiationLeadMs: 15 * 60_000,
   retentionMs: 60 * 60_000,
   gradingFaultHoldMs: 30 * 60_000,
+  gradingPollGraceMs: 60_000,
+  gradingPollIntervalMs: 10_000,
+  gradingPollDeadlineMs: 10 * 60_000,
   maxInstantiationAttempts: 3,
   labPollIntervalMs: 2_000,
 };
@@ -44,10 +47,21 @@ export class SessionHarness {
   readonly definition: LabletDefinition;
   readonly reconciler: SessionLifecycleReconciler;
 
-  constructor(options: { definition?: Partial<LabletDefinition>; worker?: Partial<CmlWorker>; settings?: Partial<SessionSettings> } = {}) {
+  constructor(
+    options: {
+      definition?: Partial<LabletDefinition>;
+      worker?: Partial<CmlWorker>;
+      settings?: Partial<SessionSettings>;
+    } = {},
+  ) {
     this.worker = this.cpa.add(this.cpa.workers, aWorkerDoc(options.worker));
     this.definition = this.cpa.add(this.cpa.definitions, aDefinitionDoc(options.definition));
-    this.reconciler = new SessionLifecycleReconciler({ cpa: this.cpa.client, systems: this.systems, clock: this.clock, settings: { ...TEST_SETTINGS, ...options.settings } });
+    this.reconciler = new SessionLifecycleReconciler({
+      cpa: this.cpa.client,
+      systems: this.systems,
+      clock: this.clock,
+      settings: { ...TEST_SETTINGS, ...options.settings },
+    });
   }
 
   get ldsFake(): LdsFake {
@@ -55,7 +69,10 @@ export class SessionHarness {
   }
 
   addSession(patch: Partial<LabletSession> = {}): LabletSession {
-    return this.cpa.add(this.cpa.sessions, aSessionDoc({ definition_id: this.definition.id, worker_id: this.worker.id, ...patch }));
+    return this.cpa.add(
+      this.cpa.sessions,
+      aSessionDoc({ definition_id: this.definition.id, worker_id: this.worker.id, ...patch }),
+    );
   }
 
   session(id: string): LabletSession {
@@ -68,7 +85,8 @@ export class SessionHarness {
 
   /** Reconciles until the session stops changing status or `status` is reached (at most `limit` passes). */
   async reconcileUntil(id: string, status: LabletSession['status'], limit = 10): Promise<LabletSession> {
-    for (let pass = 0; pass < limit && this.session(id).status !== status; pass += 1) await this.reconcile(id);
+    for (let pass = 0; pass < limit && this.session(id).status !== status; pass += 1)
+      await this.reconcile(id);
     return this.session(id);
   }
 }

@@ -34,9 +34,26 @@ async function probe(name: string, work: () => Promise<string | null>): Promise<
 }
 
 /**
+ * The etcd projection as readiness reports it (platform/health): every read and write needs only
+ * MongoDB, and what etcd missed is republished from MongoDB when it answers again
+ * (docs/architecture.md), so an etcd outage delays SSE events and the controllers' view, nothing more.
+ */
+function projectionOf(etcd: Component): Component {
+  return etcd.status === 'ok'
+    ? { name: 'etcd-projection', status: 'ok', detail: 'current', latency_ms: null }
+    : {
+        name: 'etcd-projection',
+        status: 'degraded',
+        detail: 'behind: etcd does not answer; writes go on and are republished when it returns',
+        latency_ms: null,
+      };
+}
+
+/**
  * CPA answers (it is running this), MongoDB and etcd answer a ping, and each controller has an
- * elected leader (its lease key in etcd, spec §6). A missing store is `down`; a controller
- * without a leader makes the system `degraded`, since the control plane itself still works.
+ * elected leader (its lease key in etcd, spec §6). Only a missing MongoDB makes the system `down`
+ * (nothing can be served, as readiness says); a missing etcd, whose projection then lags, and a
+ * controller without a leader make it `degraded`, since the control plane itself still works.
  */
 export class GetSystemHealthQuery extends Query<SystemHealth> {}
 
@@ -66,18 +83,21 @@ export class GetSystemHealthHandler implements IQueryHandler<GetSystemHealthQuer
         }),
       ),
     ]);
-    const stores = [mongo, etcd] as Component[];
-    const status: HealthState = stores.some((c) => c.status === 'down')
-      ? 'down'
-      : controllers.some((c) => c.status !== 'ok')
-        ? 'degraded'
-        : 'ok';
+    const projection = projectionOf(etcd);
+    const status: HealthState =
+      mongo.status === 'down'
+        ? 'down'
+        : [etcd, projection, ...controllers].some((c) => c.status !== 'ok')
+          ? 'degraded'
+          : 'ok';
     return {
       status,
       checked_at: this.clock.now().toISOString(),
       components: [
         { name: 'control-plane-api', status: 'ok', detail: null, latency_ms: 0 },
-        ...stores,
+        mongo,
+        etcd,
+        projection,
         ...controllers,
       ],
     };

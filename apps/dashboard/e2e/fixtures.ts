@@ -22,14 +22,17 @@ export async function logInAs(page: Page, username: Username): Promise<void> {
   await page.getByLabel('Username').fill(account.username);
   await page.getByLabel('Password').fill(account.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('current-user')).toContainText(`${account.username} (${account.roles.join(', ')})`);
+  await expect(page.getByTestId('current-user')).toContainText(
+    `${account.username} (${account.roles.join(', ')})`,
+  );
 }
 
 /** Fails on any axe violation of the page (the embedded LDS frame is another site's content). */
 export async function expectNoAxeViolations(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).exclude('iframe').analyze();
   const violations = results.violations.map(
-    (violation) => `${violation.id} (${violation.impact}): ${violation.nodes.map((node) => node.target.join(' ')).join(' | ')}`,
+    (violation) =>
+      `${violation.id} (${violation.impact}): ${violation.nodes.map((node) => node.target.join(' ')).join(' | ')}`,
   );
   expect(violations).toEqual([]);
 }

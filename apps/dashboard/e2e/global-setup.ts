@@ -23,7 +23,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       DASHBOARD_DIR: join(REPO_ROOT, 'apps', 'dashboard', 'dist'),
     },
   });
-  const provider = await DevOidcProcess.start([`${cpa.url}/api/auth/callback`], { port: Number(new URL(issuer).port), logDir });
+  const provider = await DevOidcProcess.start([`${cpa.url}/api/auth/callback`], {
+    port: Number(new URL(issuer).port),
+    logDir,
+  });
   process.env[E2E_ENV.baseUrl] = cpa.url;
   process.env[E2E_ENV.internalKey] = cpa.apiKey;
   process.env[E2E_ENV.etcdEndpoint] = etcd.endpoint;

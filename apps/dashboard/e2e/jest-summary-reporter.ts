@@ -1,6 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type FullResult, type Reporter, type TestCase, type TestError, type TestResult } from '@playwright/test/reporter';
+import {
+  type FullResult,
+  type Reporter,
+  type TestCase,
+  type TestError,
+  type TestResult,
+} from '@playwright/test/reporter';
 
 /**
  * Writes the browser suite's outcome in the shape scripts/run-tests.mjs sums from jest's JSON

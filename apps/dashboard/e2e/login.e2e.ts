@@ -7,10 +7,14 @@ test.describe('login through the OIDC provider (spec §2, §5.2)', () => {
     await expectAccessible();
   });
 
-  test('an admin logs in, lands where the login started and sees the admin pages', async ({ page, logIn }) => {
+  test('an admin logs in, lands where the login started and sees the admin pages', async ({
+    page,
+    logIn,
+  }) => {
     await logIn('admin');
     const navigation = page.getByRole('navigation', { name: 'Main navigation' });
-    for (const adminPage of ['Templates', 'Definitions', 'Audit']) await expect(navigation.getByRole('link', { name: adminPage })).toBeVisible();
+    for (const adminPage of ['Templates', 'Definitions', 'Audit'])
+      await expect(navigation.getByRole('link', { name: adminPage })).toBeVisible();
   });
 
   test('a manager logs in and is not offered the admin pages', async ({ page, logIn }) => {
@@ -24,10 +28,16 @@ test.describe('login through the OIDC provider (spec §2, §5.2)', () => {
 
   test('a plain user logs in and is offered no action the server would refuse', async ({ page, logIn }) => {
     await logIn('user');
-    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Sessions' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Sessions' })
+      .click();
     await expect(page.getByTestId('sessions-table')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Create session' })).toHaveCount(0);
-    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Workers' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Workers' })
+      .click();
     await expect(page.getByRole('heading', { name: 'Workers' })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Create worker' })).toHaveCount(0);
   });

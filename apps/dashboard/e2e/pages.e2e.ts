@@ -20,7 +20,6 @@ const PAGES = [
   { path: '/audit', heading: 'Audit', screenshot: 'audit' },
 ];
 
-
 test.describe('every page renders for an admin and passes axe', () => {
   // One logged-in page for the whole tour: the login itself is tested in login.e2e.ts.
   test.describe.configure({ mode: 'serial' });
@@ -71,7 +70,8 @@ test.describe('every page renders for an admin and passes axe', () => {
       await expect(page.getByRole('tab', { name: tab })).toHaveAttribute('aria-selected', 'true');
       await expect(page.getByLabel('Loading')).toHaveCount(0);
       await expectNoAxeViolations(page);
-      if (tab === 'Monitoring') await page.screenshot({ path: screenshotPath('worker-detail'), fullPage: true });
+      if (tab === 'Monitoring')
+        await page.screenshot({ path: screenshotPath('worker-detail'), fullPage: true });
     }
   });
 });

@@ -35,7 +35,11 @@ test.describe('scheduler page with a real resource-scheduler', () => {
     await scheduler?.stop();
   });
 
-  test('shows the leader and why a session that fits no worker waits, per worker', async ({ page, logIn, system }) => {
+  test('shows the leader and why a session that fits no worker waits, per worker', async ({
+    page,
+    logIn,
+    system,
+  }) => {
     const worker = await runningWorker(system);
     const tooBig = await system.admin.call(apiContract.public.labletDefinitions.createDefinition, {
       body: {
@@ -53,8 +57,13 @@ test.describe('scheduler page with a real resource-scheduler', () => {
     await logIn('admin');
     await page.goto('/scheduler');
     await expect(page.getByText('e2e-scheduler')).toBeVisible();
-    const row = page.getByTestId('pending-placements').getByRole('row').filter({ hasText: waiting.id.slice(0, 8) });
-    await expect(row.getByTestId('rejection-reason').filter({ hasText: worker.id.slice(0, 8) })).toContainText('capacity');
+    const row = page
+      .getByTestId('pending-placements')
+      .getByRole('row')
+      .filter({ hasText: waiting.id.slice(0, 8) });
+    await expect(
+      row.getByTestId('rejection-reason').filter({ hasText: worker.id.slice(0, 8) }),
+    ).toContainText('capacity');
     await page.screenshot({ path: screenshotPath('scheduler'), fullPage: true });
 
     await page.getByRole('button', { name: 'Trigger reconcile' }).click();

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { apiContract, type CmlWorker, type LabletDefinition, type LabletSession } from '@lcm/contracts';
+import {
+  apiContract,
+  type CmlWorker,
+  type LabletDefinition,
+  type LabletSession,
+  type WorkerTemplate,
+} from '@lcm/contracts';
 import { type SystemUnderTest } from './system';
 
 const publicRoutes = apiContract.public;
@@ -7,12 +13,9 @@ const internalRoutes = apiContract.internal;
 
 export const uniqueName = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
 
-/**
- * A RUNNING worker with capacity, made the way the system makes one: an admin creates a template and
- * a worker from it, then the worker-controller reports it provisioned and running.
- */
-export async function runningWorker(system: SystemUnderTest): Promise<CmlWorker> {
-  const template = await system.admin.call(publicRoutes.workerTemplates.createWorkerTemplate, {
+/** A template as an admin creates it; `region` apart keeps a test's workers out of others' counts. */
+export function workerTemplate(system: SystemUnderTest, region = 'us-east-1'): Promise<WorkerTemplate> {
+  return system.admin.call(publicRoutes.workerTemplates.createWorkerTemplate, {
     body: {
       name: uniqueName('e2e-template'),
       instance_type: 'c5.2xlarge',
@@ -20,14 +23,25 @@ export async function runningWorker(system: SystemUnderTest): Promise<CmlWorker>
       license_type: 'ENTERPRISE',
       max_nodes: 100,
       ami_pattern: 'cml-2.*',
-      region: 'us-east-1',
+      region,
     },
   });
+}
+
+/**
+ * A RUNNING worker with capacity, made the way the system makes one: an admin creates a template and
+ * a worker from it, then the worker-controller reports it provisioned and running.
+ */
+export async function runningWorker(system: SystemUnderTest): Promise<CmlWorker> {
+  const template = await workerTemplate(system);
   const worker = await system.admin.call(publicRoutes.workers.createWorker, {
     body: { template_id: template.id, name: uniqueName('e2e-worker') },
   });
   const params = { worker_id: worker.id };
-  await system.internal.call(internalRoutes.workers.patchWorker, { params, body: { status: 'PROVISIONING' } });
+  await system.internal.call(internalRoutes.workers.patchWorker, {
+    params,
+    body: { status: 'PROVISIONING' },
+  });
   return system.internal.call(internalRoutes.workers.patchWorker, {
     params,
     body: { status: 'RUNNING', service_status: 'AVAILABLE', https_endpoint: 'https://cml.e2e.invalid' },
@@ -46,16 +60,31 @@ export function activeDefinition(system: SystemUnderTest): Promise<LabletDefinit
   });
 }
 
-export function pendingSession(system: SystemUnderTest, definitionId: string, owner = uniqueName('candidate')): Promise<LabletSession> {
+export function pendingSession(
+  system: SystemUnderTest,
+  definitionId: string,
+  owner = uniqueName('candidate'),
+): Promise<LabletSession> {
   return system.admin.call(publicRoutes.sessions.createSession, {
-    body: { definition_id: definitionId, owner, timeslot_end: new Date(Date.now() + 2 * 3600_000).toISOString() },
+    body: {
+      definition_id: definitionId,
+      owner,
+      timeslot_end: new Date(Date.now() + 2 * 3600_000).toISOString(),
+    },
   });
 }
 
 /** What the scheduler and the lablet-controller do between PENDING and READY. */
-export async function placeAndMakeReady(system: SystemUnderTest, sessionId: string, workerId: string): Promise<LabletSession> {
+export async function placeAndMakeReady(
+  system: SystemUnderTest,
+  sessionId: string,
+  workerId: string,
+): Promise<LabletSession> {
   const params = { lablet_session_id: sessionId };
-  await system.internal.call(internalRoutes.sessions.scheduleSession, { params, body: { worker_id: workerId } });
+  await system.internal.call(internalRoutes.sessions.scheduleSession, {
+    params,
+    body: { worker_id: workerId },
+  });
   await system.internal.call(internalRoutes.sessions.startInstantiation, { params });
   return system.internal.call(internalRoutes.sessions.markReady, {
     params,

@@ -11,7 +11,8 @@ export const E2E_ENV = {
 
 function required(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: the browser tests run through playwright.config.ts (global set-up)`);
+  if (!value)
+    throw new Error(`${name} is not set: the browser tests run through playwright.config.ts (global set-up)`);
   return value;
 }
 
@@ -40,7 +41,10 @@ export function systemUnderTest(): SystemUnderTest {
     internal: new ContractClient({
       baseUrl,
       cookies: noCookies,
-      fetch: withHeaders({ [INTERNAL_API_KEY_HEADER]: required(E2E_ENV.internalKey), [INTERNAL_ACTOR_HEADER]: 'lablet-controller' }),
+      fetch: withHeaders({
+        [INTERNAL_API_KEY_HEADER]: required(E2E_ENV.internalKey),
+        [INTERNAL_ACTOR_HEADER]: 'lablet-controller',
+      }),
     }),
     admin: new ContractClient({
       baseUrl,

@@ -3,7 +3,11 @@ import { expect, test } from './fixtures';
 import { runningWorker } from './seed';
 
 test.describe('workers and labs', () => {
-  test('a manager drains a worker with a reason and cancels the drain, both confirmed and live', async ({ page, logIn, system }) => {
+  test('a manager drains a worker with a reason and cancels the drain, both confirmed and live', async ({
+    page,
+    logIn,
+    system,
+  }) => {
     const worker = await runningWorker(system);
     await logIn('manager');
     await page.goto('/workers');
@@ -31,14 +35,24 @@ test.describe('workers and labs', () => {
     await page.getByTestId('worker-actions').getByRole('button', { name: 'Terminate' }).click();
     await page.getByRole('dialog', { name: 'Terminate' }).getByRole('button', { name: 'Cancel' }).click();
     await expect(page.getByRole('dialog', { name: 'Terminate' })).toHaveCount(0);
-    const current = await system.admin.call(apiContract.public.workers.getWorker, { params: { worker_id: worker.id } });
+    const current = await system.admin.call(apiContract.public.workers.getWorker, {
+      params: { worker_id: worker.id },
+    });
     expect(current.desired_status).toBe('running');
   });
 
-  test('lab actions are offered per status and request the action on the lab', async ({ page, logIn, system }) => {
+  test('lab actions are offered per status and request the action on the lab', async ({
+    page,
+    logIn,
+    system,
+  }) => {
     const worker = await runningWorker(system);
     const lab = await system.admin.call(apiContract.public.labRecords.importLab, {
-      body: { worker_id: worker.id, yaml: 'lab:\n  title: e2e-lab\nnodes: []\nlinks: []\n', title: 'e2e-lab' },
+      body: {
+        worker_id: worker.id,
+        yaml: 'lab:\n  title: e2e-lab\nnodes: []\nlinks: []\n',
+        title: 'e2e-lab',
+      },
     });
     // The lablet-controller reports the import done: the lab is DEFINED on its worker.
     await system.internal.call(apiContract.internal.labRecords.updateLabStatus, {

@@ -69,7 +69,11 @@ export class ContractClient {
   }
 
   async call<R extends Route>(route: R, input: CallInput<R>): Promise<CallOutput<R>> {
-    const { params, query, body } = input as { params?: Record<string, string>; query?: Record<string, unknown>; body?: unknown };
+    const { params, query, body } = input as {
+      params?: Record<string, string>;
+      query?: Record<string, unknown>;
+      body?: unknown;
+    };
     const path = (buildPath as (route: Route, params?: Record<string, string>) => string)(route, params);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';

@@ -12,9 +12,17 @@ interface SessionRow {
   status: string;
   owner: string;
 }
-const session = (id: string, status: string, version = 1): SessionRow => ({ id, version, status, owner: 'cand-1' });
+const session = (id: string, status: string, version = 1): SessionRow => ({
+  id,
+  version,
+  status,
+  owner: 'cand-1',
+});
 const statusChanged = (row: SessionRow) =>
-  ({ type: 'lablet_session.status.changed', data: { session: row, from_status: null, status: row.status, reason: null } }) as unknown as LiveEvent;
+  ({
+    type: 'lablet_session.status.changed',
+    data: { session: row, from_status: null, status: row.status, reason: null },
+  }) as unknown as LiveEvent;
 
 function cacheWith(entries: [readonly unknown[], unknown][]): QueryClient {
   const client = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity } } });
@@ -34,7 +42,10 @@ describe('live events update the query cache in place', () => {
     applyLiveEvent(client, statusChanged(session(A, 'SCHEDULED', 2)));
 
     expect(client.getQueryData<SessionRow>(queryKeys.detail('sessions', A))?.status).toBe('SCHEDULED');
-    expect(client.getQueryData<{ items: SessionRow[] }>(all)?.items.map((row) => row.status)).toEqual(['RUNNING', 'SCHEDULED']);
+    expect(client.getQueryData<{ items: SessionRow[] }>(all)?.items.map((row) => row.status)).toEqual([
+      'RUNNING',
+      'SCHEDULED',
+    ]);
     expect(refetch).not.toHaveBeenCalled();
   });
 
@@ -67,7 +78,10 @@ describe('live events update the query cache in place', () => {
     ]);
     const refetch = jest.spyOn(client, 'invalidateQueries');
 
-    applyLiveEvent(client, { type: 'lablet_session.created', data: { session: session(A, 'PENDING') } } as unknown as LiveEvent);
+    applyLiveEvent(client, {
+      type: 'lablet_session.created',
+      data: { session: session(A, 'PENDING') },
+    } as unknown as LiveEvent);
 
     expect(refetch).toHaveBeenCalledTimes(1);
     expect(refetch).toHaveBeenCalledWith({ queryKey: searched, exact: true });
@@ -77,10 +91,22 @@ describe('live events update the query cache in place', () => {
   it('drops a deleted template from lists and its detail', () => {
     const list = queryKeys.list('templates');
     const client = cacheWith([
-      [list, { items: [{ id: A, version: 1 }, { id: B, version: 1 }], next_cursor: null }],
+      [
+        list,
+        {
+          items: [
+            { id: A, version: 1 },
+            { id: B, version: 1 },
+          ],
+          next_cursor: null,
+        },
+      ],
       [queryKeys.detail('templates', A), { id: A, version: 1 }],
     ]);
-    applyLiveEvent(client, { type: 'worker_template.deleted', data: { worker_template_id: A } } as unknown as LiveEvent);
+    applyLiveEvent(client, {
+      type: 'worker_template.deleted',
+      data: { worker_template_id: A },
+    } as unknown as LiveEvent);
     expect(client.getQueryData<{ items: { id: string }[] }>(list)?.items.map((row) => row.id)).toEqual([B]);
     expect(client.getQueryData(queryKeys.detail('templates', A))).toBeUndefined();
   });
@@ -88,7 +114,10 @@ describe('live events update the query cache in place', () => {
   it('stores a session child (grading session) under its session', () => {
     const client = cacheWith([]);
     const grading = { id: B, version: 1, lablet_session_id: A, status: 'SUBMITTED' };
-    applyLiveEvent(client, { type: 'grading_session.updated', data: { grading_session: grading } } as unknown as LiveEvent);
+    applyLiveEvent(client, {
+      type: 'grading_session.updated',
+      data: { grading_session: grading },
+    } as unknown as LiveEvent);
     expect(client.getQueryData(queryKeys.sessionChild('grading-session', A))).toEqual(grading);
   });
 
@@ -99,7 +128,10 @@ describe('live events update the query cache in place', () => {
       [queryKeys.detail('workers', A), { id: A, version: 1, status: 'PENDING' }],
     ]);
     const refetch = jest.spyOn(client, 'invalidateQueries');
-    applyLiveEvent(client, { type: 'worker.snapshot', data: { items: [{ id: A, version: 3, status: 'RUNNING' }] } } as unknown as LiveEvent);
+    applyLiveEvent(client, {
+      type: 'worker.snapshot',
+      data: { items: [{ id: A, version: 3, status: 'RUNNING' }] },
+    } as unknown as LiveEvent);
     expect(client.getQueryData<{ status: string }>(queryKeys.detail('workers', A))?.status).toBe('RUNNING');
     expect(refetch).toHaveBeenCalledTimes(1);
     expect(refetch).toHaveBeenCalledWith({ queryKey: queryKeys.lists('workers') });

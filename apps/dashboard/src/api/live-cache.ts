@@ -43,7 +43,10 @@ export function upsertItem(client: QueryClient, resource: Resource, item: Versio
     const verdict = membership(item, filter);
     const index = page.items.findIndex((existing) => existing.id === item.id);
     if (index >= 0 && verdict === 'not-member') {
-      client.setQueryData<Page<Versioned>>(key, { ...page, items: page.items.filter((_, at) => at !== index) });
+      client.setQueryData<Page<Versioned>>(key, {
+        ...page,
+        items: page.items.filter((_, at) => at !== index),
+      });
     } else if (index >= 0) {
       if (!isNewer(item, page.items[index])) continue;
       const items = [...page.items];
@@ -61,7 +64,10 @@ export function removeItem(client: QueryClient, resource: Resource, id: string):
   client.removeQueries({ queryKey: queryKeys.detail(resource, id) });
   for (const [key, page] of client.getQueriesData<Page<Versioned>>({ queryKey: queryKeys.lists(resource) })) {
     if (page?.items.some((item) => item.id === id))
-      client.setQueryData<Page<Versioned>>(key, { ...page, items: page.items.filter((item) => item.id !== id) });
+      client.setQueryData<Page<Versioned>>(key, {
+        ...page,
+        items: page.items.filter((item) => item.id !== id),
+      });
   }
 }
 
@@ -86,7 +92,11 @@ export function applyLiveEvent(client: QueryClient, event: LiveEvent): void {
     case 'lablet_session.snapshot':
     case 'lablet_definition.snapshot': {
       const resource: Resource =
-        event.type === 'worker.snapshot' ? 'workers' : event.type === 'lablet_session.snapshot' ? 'sessions' : 'definitions';
+        event.type === 'worker.snapshot'
+          ? 'workers'
+          : event.type === 'lablet_session.snapshot'
+            ? 'sessions'
+            : 'definitions';
       applySnapshot(client, resource, (data['items'] as Versioned[]) ?? []);
       return;
     }
@@ -96,8 +106,15 @@ export function applyLiveEvent(client: QueryClient, event: LiveEvent): void {
     case 'user_session.updated':
     case 'grading_session.updated':
     case 'score_report.created': {
-      const child = (data['user_session'] ?? data['grading_session'] ?? data['score_report']) as { lablet_session_id: string };
-      const name = event.type === 'user_session.updated' ? 'user-session' : event.type === 'grading_session.updated' ? 'grading-session' : 'score-report';
+      const child = (data['user_session'] ?? data['grading_session'] ?? data['score_report']) as {
+        lablet_session_id: string;
+      };
+      const name =
+        event.type === 'user_session.updated'
+          ? 'user-session'
+          : event.type === 'grading_session.updated'
+            ? 'grading-session'
+            : 'score-report';
       client.setQueryData(queryKeys.sessionChild(name, child.lablet_session_id), child);
       return;
     }
@@ -106,7 +123,11 @@ export function applyLiveEvent(client: QueryClient, event: LiveEvent): void {
     case 'worker.refresh.requested':
     case 'worker.refresh.skipped':
     case 'worker.scale_up.requested':
-      invalidate(client, queryKeys.detail('workers', String(data['worker_id'])), queryKeys.view('worker', String(data['worker_id'])));
+      invalidate(
+        client,
+        queryKeys.detail('workers', String(data['worker_id'])),
+        queryKeys.view('worker', String(data['worker_id'])),
+      );
       if (event.type === 'worker.scale_up.requested') invalidate(client, queryKeys.lists('workers'));
       if (event.type === 'worker.labs.synced') invalidate(client, queryKeys.lists('labs'));
       return;
@@ -116,7 +137,10 @@ export function applyLiveEvent(client: QueryClient, event: LiveEvent): void {
   if (data['session']) {
     upsertItem(client, 'sessions', data['session'] as Versioned);
     if (data['score_report'])
-      client.setQueryData(queryKeys.sessionChild('score-report', (data['session'] as Versioned).id), data['score_report']);
+      client.setQueryData(
+        queryKeys.sessionChild('score-report', (data['session'] as Versioned).id),
+        data['score_report'],
+      );
   }
   if (data['worker']) upsertItem(client, 'workers', data['worker'] as Versioned);
   if (data['definition']) upsertItem(client, 'definitions', data['definition'] as Versioned);

@@ -19,7 +19,8 @@ class FakeEventSource implements EventSourceLike {
   }
 
   emit(type: string, data: unknown, id = ''): void {
-    for (const listener of this.listeners.get(type) ?? []) listener({ data: JSON.stringify(data), lastEventId: id });
+    for (const listener of this.listeners.get(type) ?? [])
+      listener({ data: JSON.stringify(data), lastEventId: id });
   }
 
   fail(): void {
@@ -55,7 +56,11 @@ class ManualScheduler implements Scheduler {
   }
 }
 
-const connected = { client_id: 'tab-1', server_time: '2026-01-01T00:00:00.000Z', heartbeat_interval_seconds: 30 };
+const connected = {
+  client_id: 'tab-1',
+  server_time: '2026-01-01T00:00:00.000Z',
+  heartbeat_interval_seconds: 30,
+};
 const WORKER_ID = '0192f0c4-3a6b-7c1d-8e2f-123456789abc';
 
 function connection() {

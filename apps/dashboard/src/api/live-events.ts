@@ -105,7 +105,11 @@ export class LiveEventsConnection {
     this.watchSilence();
   }
 
-  private receive(source: EventSourceLike, type: SseEventType, message: { data: string; lastEventId: string }): void {
+  private receive(
+    source: EventSourceLike,
+    type: SseEventType,
+    message: { data: string; lastEventId: string },
+  ): void {
     if (source !== this.source) return;
     this.watchSilence();
     if (message.lastEventId) this.lastEventId = message.lastEventId;
@@ -134,7 +138,10 @@ export class LiveEventsConnection {
     this.clearTimers();
     this.attempt += 1;
     this.setState('reconnecting');
-    this.retryTimer = this.scheduler.setTimeout(() => this.connect('reconnecting'), this.reconnectDelay(this.attempt));
+    this.retryTimer = this.scheduler.setTimeout(
+      () => this.connect('reconnecting'),
+      this.reconnectDelay(this.attempt),
+    );
   }
 
   private watchSilence(): void {

@@ -9,8 +9,21 @@ const DIMENSIONS: { key: keyof Capacity; label: string; unit: string }[] = [
 ];
 
 /** Allocation against declared capacity per dimension, coloured by how full it is. */
-export function CapacityBars({ declared, allocated, compact }: { declared: Capacity | null; allocated: Capacity; compact?: boolean }) {
-  if (!declared) return <Text size="sm" c="dimmed">No declared capacity (not placeable)</Text>;
+export function CapacityBars({
+  declared,
+  allocated,
+  compact,
+}: {
+  declared: Capacity | null;
+  allocated: Capacity;
+  compact?: boolean;
+}) {
+  if (!declared)
+    return (
+      <Text size="sm" c="dimmed">
+        No declared capacity (not placeable)
+      </Text>
+    );
   return (
     <Stack gap={compact ? 2 : 'xs'}>
       {DIMENSIONS.map(({ key, label, unit }) => {
@@ -26,7 +39,12 @@ export function CapacityBars({ declared, allocated, compact }: { declared: Capac
                 {used} / {total} {unit}
               </Text>
             </Group>
-            <Progress value={percent} color={color} size={compact ? 'sm' : 'md'} aria-label={`${label} allocated ${Math.round(percent)}%`} />
+            <Progress
+              value={percent}
+              color={color}
+              size={compact ? 'sm' : 'md'}
+              aria-label={`${label} allocated ${Math.round(percent)}%`}
+            />
           </div>
         );
       })}

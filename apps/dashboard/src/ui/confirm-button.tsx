@@ -12,7 +12,14 @@ export interface ConfirmButtonProps extends ButtonProps {
   reasonRequired?: boolean;
 }
 
-export function ConfirmButton({ label, question, onConfirm, askReason, reasonRequired, ...button }: ConfirmButtonProps) {
+export function ConfirmButton({
+  label,
+  question,
+  onConfirm,
+  askReason,
+  reasonRequired,
+  ...button
+}: ConfirmButtonProps) {
   const [opened, { open, close }] = useDisclosure(false);
   const [reason, setReason] = useState('');
   return (

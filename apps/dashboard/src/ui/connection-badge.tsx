@@ -13,7 +13,13 @@ export function ConnectionBadge() {
   const state = useConnectionState();
   const look = LOOK[state];
   return (
-    <Badge color={look.color} variant="dot" data-testid="connection-badge" data-state={state} aria-live="polite">
+    <Badge
+      color={look.color}
+      variant="dot"
+      data-testid="connection-badge"
+      data-state={state}
+      aria-live="polite"
+    >
       {look.label}
     </Badge>
   );

@@ -1,6 +1,14 @@
 import { Card, Text } from '@mantine/core';
 
-export function MetricCard({ label, value, testId }: { label: string; value: number | string; testId?: string }) {
+export function MetricCard({
+  label,
+  value,
+  testId,
+}: {
+  label: string;
+  value: number | string;
+  testId?: string;
+}) {
   return (
     <Card withBorder padding="sm" data-testid={testId}>
       <Text size="xs" c="dimmed" tt="uppercase" fw={700}>

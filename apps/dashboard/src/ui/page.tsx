@@ -1,7 +1,15 @@
 import { Group, Stack, Title } from '@mantine/core';
 import { type ReactNode } from 'react';
 
-export function Page({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
+export function Page({
+  title,
+  actions,
+  children,
+}: {
+  title: string;
+  actions?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <Stack gap="md">
       <Group justify="space-between">

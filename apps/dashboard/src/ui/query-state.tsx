@@ -4,7 +4,13 @@ import { type ReactNode } from 'react';
 import { ProblemAlert } from './problem-alert';
 
 /** Loading, error or the data of one query. */
-export function QueryState<T>({ query, children }: { query: UseQueryResult<T, Error>; children: (data: T) => ReactNode }) {
+export function QueryState<T>({
+  query,
+  children,
+}: {
+  query: UseQueryResult<T, Error>;
+  children: (data: T) => ReactNode;
+}) {
   if (query.isPending)
     return (
       <Center p="lg">

@@ -1,20 +1,31 @@
-import { Group, TextInput } from '@mantine/core';
+import { TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useState } from 'react';
+import { FilterBar } from '../../ui/data-table';
 import { Page } from '../../ui/page';
+import { trimmed, useFilters } from '../../ui/use-filters';
 import { AuditTable } from './audit-table';
 
 export function AuditPage() {
-  const [actor, setActor] = useState('');
-  const [targetId, setTargetId] = useState('');
-  const [filter] = useDebouncedValue({ ...(actor.trim() ? { actor: actor.trim() } : {}), ...(targetId.trim() ? { target_id: targetId.trim() } : {}) }, 300);
+  const filters = useFilters({ actor: '', target: '' });
+  const { actor, target } = filters.values;
+  // Strings, not an object: a new object each render would restart the debounce every time.
+  const [debouncedActor] = useDebouncedValue(trimmed(actor), 300);
+  const [debouncedTarget] = useDebouncedValue(trimmed(target), 300);
   return (
     <Page title="Audit">
-      <Group>
-        <TextInput label="Actor" value={actor} onChange={(event) => setActor(event.currentTarget.value)} />
-        <TextInput label="Target id" value={targetId} onChange={(event) => setTargetId(event.currentTarget.value)} />
-      </Group>
-      <AuditTable filter={filter} />
+      <FilterBar active={filters.active} onClear={filters.clear}>
+        <TextInput
+          label="Actor"
+          value={actor}
+          onChange={(event) => filters.set('actor')(event.currentTarget.value)}
+        />
+        <TextInput
+          label="Target id"
+          value={target}
+          onChange={(event) => filters.set('target')(event.currentTarget.value)}
+        />
+      </FilterBar>
+      <AuditTable filter={{ actor: debouncedActor, target_id: debouncedTarget }} />
     </Page>
   );
 }

@@ -1,52 +1,41 @@
-import { Table, Text } from '@mantine/core';
-import { apiContract, type ListAuditQuery } from '@lcm/contracts';
+import { apiContract, type AuditEntry, type ListAuditQuery } from '@lcm/contracts';
 import { queryKeys } from '../../api/query-keys';
 import { useContractQuery } from '../../api/use-contract';
+import { type Column, DataTable } from '../../ui/data-table';
 import { formatTime, shortId } from '../../ui/format';
 import { QueryState } from '../../ui/query-state';
 
 type AuditFilter = Partial<Pick<ListAuditQuery, 'actor' | 'action' | 'target_id' | 'target_type'>>;
 
+const COLUMNS: Column<AuditEntry>[] = [
+  { header: 'At', cell: (entry) => formatTime(entry.at) },
+  { header: 'Actor', cell: (entry) => entry.actor },
+  { header: 'Action', cell: (entry) => entry.action },
+  { header: 'Target', cell: (entry) => `${entry.target_type} ${shortId(entry.target_id)}` },
+  { header: 'Status', cell: (entry) => `${entry.before_status ?? '—'} → ${entry.after_status ?? '—'}` },
+  { header: 'Reason', cell: (entry) => entry.reason ?? '' },
+];
+
 /** Audit entries, newest first (decision 15, admin only). */
 export function AuditTable({ filter }: { filter: AuditFilter }) {
   const query = { ...filter, limit: 100 };
-  const entries = useContractQuery(queryKeys.view('audit', JSON.stringify(query)), apiContract.public.audit.listAuditEntries, { query });
+  const entries = useContractQuery(
+    queryKeys.view('audit', JSON.stringify(query)),
+    apiContract.public.audit.listAuditEntries,
+    { query },
+  );
   return (
     <QueryState query={entries}>
-      {(page) =>
-        page.items.length ? (
-          <Table striped data-testid="audit-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>At</Table.Th>
-                <Table.Th>Actor</Table.Th>
-                <Table.Th>Action</Table.Th>
-                <Table.Th>Target</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Reason</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {page.items.map((entry) => (
-                <Table.Tr key={entry.id}>
-                  <Table.Td>{formatTime(entry.at)}</Table.Td>
-                  <Table.Td>{entry.actor}</Table.Td>
-                  <Table.Td>{entry.action}</Table.Td>
-                  <Table.Td>
-                    {entry.target_type} {shortId(entry.target_id)}
-                  </Table.Td>
-                  <Table.Td>
-                    {entry.before_status ?? '—'} → {entry.after_status ?? '—'}
-                  </Table.Td>
-                  <Table.Td>{entry.reason ?? ''}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        ) : (
-          <Text c="dimmed">No audit entries.</Text>
-        )
-      }
+      {(page) => (
+        <DataTable
+          striped
+          testId="audit-table"
+          rows={page.items}
+          columns={COLUMNS}
+          rowKey={(entry) => entry.id}
+          empty="No audit entries."
+        />
+      )}
     </QueryState>
   );
 }

@@ -12,7 +12,11 @@ import { fleetCapacity } from './fleet-capacity';
 
 export function CapacityPage() {
   const filter = { limit: MAX_PAGE_LIMIT };
-  const workers = useContractQuery(queryKeys.list('workers', filter), apiContract.public.workers.listWorkers, { query: filter });
+  const workers = useContractQuery(
+    queryKeys.list('workers', filter),
+    apiContract.public.workers.listWorkers,
+    { query: filter },
+  );
   return (
     <Page title="Capacity">
       <QueryState query={workers}>
@@ -23,7 +27,10 @@ export function CapacityPage() {
               <SimpleGrid cols={{ base: 2, md: 4 }}>
                 <MetricCard label="Placeable workers" value={fleet.workerCount} />
                 <MetricCard label="CPU free" value={fleet.declared.cpu_cores - fleet.allocated.cpu_cores} />
-                <MetricCard label="Memory free (GB)" value={fleet.declared.memory_gb - fleet.allocated.memory_gb} />
+                <MetricCard
+                  label="Memory free (GB)"
+                  value={fleet.declared.memory_gb - fleet.allocated.memory_gb}
+                />
                 <MetricCard label="Nodes free" value={fleet.declared.max_nodes - fleet.allocated.max_nodes} />
               </SimpleGrid>
               <Card withBorder>
@@ -44,7 +51,11 @@ export function CapacityPage() {
                       </AnchorLink>
                       <StatusBadge status={worker.status} />
                     </Group>
-                    <CapacityBars declared={worker.declared_capacity} allocated={worker.allocated_capacity} compact />
+                    <CapacityBars
+                      declared={worker.declared_capacity}
+                      allocated={worker.allocated_capacity}
+                      compact
+                    />
                   </Card>
                 ))}
               </SimpleGrid>

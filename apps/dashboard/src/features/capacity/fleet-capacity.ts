@@ -12,7 +12,11 @@ const add = (a: Capacity, b: Capacity): Capacity => ({
  * Fleet totals over the workers that can take sessions (RUNNING with declared capacity), computed
  * from the live worker list so the page moves with every capacity event.
  */
-export function fleetCapacity(workers: readonly CmlWorker[]): { declared: Capacity; allocated: Capacity; workerCount: number } {
+export function fleetCapacity(workers: readonly CmlWorker[]): {
+  declared: Capacity;
+  allocated: Capacity;
+  workerCount: number;
+} {
   const placeable = workers.filter((worker) => worker.status === 'RUNNING' && worker.declared_capacity);
   return {
     declared: placeable.reduce((sum, worker) => add(sum, worker.declared_capacity ?? ZERO), ZERO),

@@ -1,4 +1,17 @@
-import { Accordion, Badge, Button, Code, Group, Modal, NumberInput, Stack, Switch, Text, Textarea, TextInput } from '@mantine/core';
+import {
+  Accordion,
+  Badge,
+  Button,
+  Code,
+  Group,
+  Modal,
+  NumberInput,
+  Stack,
+  Switch,
+  Text,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { apiContract, type LabletDefinition, MAX_PAGE_LIMIT } from '@lcm/contracts';
 import { useState } from 'react';
@@ -26,13 +39,23 @@ function CreateVersionButton({ base }: { base?: LabletDefinition }) {
   const [storage, setStorage] = useState<number | string>(base?.resource_requirements.storage_gb ?? 10);
   const [minutes, setMinutes] = useState<number | string>(base?.max_duration_minutes ?? 120);
   const [reuse, setReuse] = useState(base?.lab_reuse_enabled ?? false);
-  const create = useContractAction(routes.createDefinition, { success: 'Definition version created', resource: 'definitions', onDone: close, refresh: [queryKeys.lists('definitions')] });
+  const create = useContractAction(routes.createDefinition, {
+    success: 'Definition version created',
+    resource: 'definitions',
+    onDone: close,
+    refresh: [queryKeys.lists('definitions')],
+  });
   return (
     <>
       <Button variant={base ? 'light' : 'filled'} size={base ? 'xs' : 'sm'} onClick={open}>
         {base ? 'New version' : 'Create definition'}
       </Button>
-      <Modal opened={opened} onClose={close} title={base ? `New version of ${base.name}` : 'Create definition'} size="lg">
+      <Modal
+        opened={opened}
+        onClose={close}
+        title={base ? `New version of ${base.name}` : 'Create definition'}
+        size="lg"
+      >
         <form
           onSubmit={(event) => {
             event.preventDefault();
@@ -41,7 +64,11 @@ function CreateVersionButton({ base }: { base?: LabletDefinition }) {
                 name,
                 version,
                 topology_yaml: topology,
-                resource_requirements: { cpu_cores: Number(cpu), memory_gb: Number(memory), storage_gb: Number(storage) },
+                resource_requirements: {
+                  cpu_cores: Number(cpu),
+                  memory_gb: Number(memory),
+                  storage_gb: Number(storage),
+                },
                 max_duration_minutes: Number(minutes),
                 lab_reuse_enabled: reuse,
               },
@@ -50,17 +77,36 @@ function CreateVersionButton({ base }: { base?: LabletDefinition }) {
         >
           <Stack>
             <Group grow>
-              <TextInput label="Name" value={name} onChange={(event) => setName(event.currentTarget.value)} disabled={!!base} />
-              <TextInput label="Version" value={version} onChange={(event) => setVersion(event.currentTarget.value)} />
+              <TextInput
+                label="Name"
+                value={name}
+                onChange={(event) => setName(event.currentTarget.value)}
+                disabled={!!base}
+              />
+              <TextInput
+                label="Version"
+                value={version}
+                onChange={(event) => setVersion(event.currentTarget.value)}
+              />
             </Group>
-            <Textarea label="Topology YAML" autosize minRows={4} value={topology} onChange={(event) => setTopology(event.currentTarget.value)} />
+            <Textarea
+              label="Topology YAML"
+              autosize
+              minRows={4}
+              value={topology}
+              onChange={(event) => setTopology(event.currentTarget.value)}
+            />
             <Group grow>
               <NumberInput label="CPU cores" value={cpu} onChange={setCpu} min={0} />
               <NumberInput label="Memory GB" value={memory} onChange={setMemory} min={0} />
               <NumberInput label="Storage GB" value={storage} onChange={setStorage} min={0} />
               <NumberInput label="Max minutes" value={minutes} onChange={setMinutes} min={1} />
             </Group>
-            <Switch label="Reuse labs" checked={reuse} onChange={(event) => setReuse(event.currentTarget.checked)} />
+            <Switch
+              label="Reuse labs"
+              checked={reuse}
+              onChange={(event) => setReuse(event.currentTarget.checked)}
+            />
             <ProblemAlert error={create.error} />
             <Button type="submit" loading={create.isPending}>
               Create
@@ -75,7 +121,11 @@ function CreateVersionButton({ base }: { base?: LabletDefinition }) {
 function DefinitionItem({ definition }: { definition: LabletDefinition }) {
   const mayCall = useMayCall();
   const params = { lablet_definition_id: definition.id };
-  const versions = useContractQuery(queryKeys.view('definition', definition.id, 'versions'), routes.listDefinitionVersions, { params });
+  const versions = useContractQuery(
+    queryKeys.view('definition', definition.id, 'versions'),
+    routes.listDefinitionVersions,
+    { params },
+  );
   return (
     <Accordion.Item value={definition.id} data-definition-id={definition.id}>
       <Accordion.Control>
@@ -83,7 +133,11 @@ function DefinitionItem({ definition }: { definition: LabletDefinition }) {
           <Text fw={700}>{definition.name}</Text>
           <Badge variant="outline">{definition.version}</Badge>
           <StatusBadge status={definition.status} />
-          {definition.lab_reuse_enabled && <Badge variant="light" color="teal">reuse</Badge>}
+          {definition.lab_reuse_enabled && (
+            <Badge variant="light" color="teal">
+              reuse
+            </Badge>
+          )}
         </Group>
       </Accordion.Control>
       <Accordion.Panel>
@@ -110,12 +164,16 @@ function DefinitionItem({ definition }: { definition: LabletDefinition }) {
             )}
           </Group>
           <Text size="sm">
-            Requirements: {definition.resource_requirements.cpu_cores} CPU · {definition.resource_requirements.memory_gb} GB memory ·{' '}
-            {definition.resource_requirements.storage_gb} GB storage · {definition.node_count} nodes · licences{' '}
-            {definition.license_affinity.join(', ') || 'any'} · multi-lab {definition.multi_lab_enabled ? 'on' : 'off'}
+            Requirements: {definition.resource_requirements.cpu_cores} CPU ·{' '}
+            {definition.resource_requirements.memory_gb} GB memory ·{' '}
+            {definition.resource_requirements.storage_gb} GB storage · {definition.node_count} nodes ·
+            licences {definition.license_affinity.join(', ') || 'any'} · multi-lab{' '}
+            {definition.multi_lab_enabled ? 'on' : 'off'}
           </Text>
           <Text size="sm">
-            Versions: {versions.data?.items.map((version) => `${version.version} (${version.status})`).join(', ') ?? '…'}
+            Versions:{' '}
+            {versions.data?.items.map((version) => `${version.version} (${version.status})`).join(', ') ??
+              '…'}
           </Text>
           <Code block>{definition.topology_yaml}</Code>
         </Stack>
@@ -127,7 +185,9 @@ function DefinitionItem({ definition }: { definition: LabletDefinition }) {
 export function DefinitionsPage() {
   const mayCall = useMayCall();
   const filter = { include_deprecated: 'true', limit: MAX_PAGE_LIMIT };
-  const definitions = useContractQuery(queryKeys.list('definitions', filter), routes.listDefinitions, { query: filter });
+  const definitions = useContractQuery(queryKeys.list('definitions', filter), routes.listDefinitions, {
+    query: filter,
+  });
   return (
     <Page title="Definitions" actions={mayCall(routes.createDefinition) && <CreateVersionButton />}>
       <QueryState query={definitions}>

@@ -16,6 +16,10 @@ describe('lab actions enabled per status (spec §9 Lab detail modal)', () => {
 
   it('offers nothing that changes a deleted lab', () => {
     const deleted = { status: 'DELETED' as const, pending_action: null };
-    expect(['start', 'stop', 'wipe', 'delete', 'clone', 'archive'].some((action) => labActionEnabled(action as never, deleted))).toBe(false);
+    expect(
+      ['start', 'stop', 'wipe', 'delete', 'clone', 'archive'].some((action) =>
+        labActionEnabled(action as never, deleted),
+      ),
+    ).toBe(false);
   });
 });

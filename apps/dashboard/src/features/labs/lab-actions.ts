@@ -19,7 +19,10 @@ const ENABLED_IN: Record<LabAction, readonly LabRecordStatus[]> = {
 /** Start, stop, wipe and delete wait while another action is pending on the lab. */
 const PENDING_ACTIONS: readonly LabAction[] = ['start', 'stop', 'wipe', 'delete'];
 
-export function labActionEnabled(action: LabAction, lab: { status: LabRecordStatus; pending_action: string | null }): boolean {
+export function labActionEnabled(
+  action: LabAction,
+  lab: { status: LabRecordStatus; pending_action: string | null },
+): boolean {
   if (PENDING_ACTIONS.includes(action) && lab.pending_action) return false;
   return ENABLED_IN[action].includes(lab.status);
 }

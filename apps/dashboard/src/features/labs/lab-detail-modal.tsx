@@ -1,8 +1,9 @@
-import { Button, Code, Group, Modal, Table, Tabs, Text } from '@mantine/core';
-import { apiContract, type LabRecordSummary } from '@lcm/contracts';
+import { Button, Code, Group, Modal, Tabs, Text } from '@mantine/core';
+import { apiContract, type LabRecordSummary, type LabRevision } from '@lcm/contracts';
 import { useState } from 'react';
 import { queryKeys } from '../../api/query-keys';
 import { useContractAction, useContractQuery } from '../../api/use-contract';
+import { type Column, DataTable } from '../../ui/data-table';
 import { formatTime } from '../../ui/format';
 import { QueryState } from '../../ui/query-state';
 import { RouteActionButton } from '../../ui/route-action-button';
@@ -10,18 +11,25 @@ import { AnchorLink } from '../../ui/anchor-link';
 import { StatusBadge } from '../../ui/status-badge';
 import { labActionEnabled } from './lab-actions';
 
-
 const routes = apiContract.public.labRecords;
 
 function LabActions({ lab }: { lab: LabRecordSummary }) {
   const params = { lab_record_id: lab.id };
   const [exported, setExported] = useState<string>();
-  const exportLab = useContractAction(routes.exportLab, { success: 'Lab exported', onDone: (result) => setExported(result.topology_yaml) });
+  const exportLab = useContractAction(routes.exportLab, {
+    success: 'Lab exported',
+    onDone: (result) => setExported(result.topology_yaml),
+  });
   const lifecycle = [
     { action: 'start', route: routes.startLab, label: 'Start', confirm: undefined },
     { action: 'stop', route: routes.stopLab, label: 'Stop', confirm: 'Stop this lab? Its nodes shut down.' },
     { action: 'wipe', route: routes.wipeLab, label: 'Wipe', confirm: 'Wipe this lab? Node state is erased.' },
-    { action: 'delete', route: routes.deleteLab, label: 'Delete', confirm: 'Delete this lab from its worker?' },
+    {
+      action: 'delete',
+      route: routes.deleteLab,
+      label: 'Delete',
+      confirm: 'Delete this lab from its worker?',
+    },
   ] as const;
   return (
     <>
@@ -41,10 +49,21 @@ function LabActions({ lab }: { lab: LabRecordSummary }) {
             />
           ))}
         {labActionEnabled('clone', lab) && (
-          <RouteActionButton route={routes.cloneLab} input={{ params, body: {} }} label="Clone" success="Lab cloned" resource="labs" />
+          <RouteActionButton
+            route={routes.cloneLab}
+            input={{ params, body: {} }}
+            label="Clone"
+            success="Lab cloned"
+            resource="labs"
+          />
         )}
         {labActionEnabled('export', lab) && (
-          <Button size="xs" variant="light" loading={exportLab.isPending} onClick={() => exportLab.mutate({ params })}>
+          <Button
+            size="xs"
+            variant="light"
+            loading={exportLab.isPending}
+            onClick={() => exportLab.mutate({ params })}
+          >
             Export
           </Button>
         )}
@@ -65,11 +84,24 @@ function LabActions({ lab }: { lab: LabRecordSummary }) {
   );
 }
 
+const REVISION_COLUMNS: Column<LabRevision>[] = [
+  { header: 'Revision', cell: (revision) => revision.revision },
+  { header: 'At', cell: (revision) => formatTime(revision.created_at) },
+  { header: 'By', cell: (revision) => revision.created_by },
+  { header: 'Change', cell: (revision) => revision.change_summary },
+];
+
 export function LabDetailModal({ lab, onClose }: { lab: LabRecordSummary; onClose: () => void }) {
   const params = { lab_record_id: lab.id };
-  const topology = useContractQuery(queryKeys.view('lab', lab.id, 'topology'), routes.getLabTopology, { params });
-  const revisions = useContractQuery(queryKeys.view('lab', lab.id, 'revisions'), routes.listLabRevisions, { params });
-  const sessions = useContractQuery(queryKeys.view('lab', lab.id, 'sessions'), routes.listLabSessions, { params });
+  const topology = useContractQuery(queryKeys.view('lab', lab.id, 'topology'), routes.getLabTopology, {
+    params,
+  });
+  const revisions = useContractQuery(queryKeys.view('lab', lab.id, 'revisions'), routes.listLabRevisions, {
+    params,
+  });
+  const sessions = useContractQuery(queryKeys.view('lab', lab.id, 'sessions'), routes.listLabSessions, {
+    params,
+  });
   return (
     <Modal opened onClose={onClose} title={`Lab ${lab.title || lab.runtime_binding.lab_id}`} size="xl">
       <LabActions lab={lab} />
@@ -86,8 +118,8 @@ export function LabDetailModal({ lab, onClose }: { lab: LabRecordSummary; onClos
             {lab.pending_action && <Text size="sm">pending: {lab.pending_action}</Text>}
           </Group>
           <Text size="sm">
-            Worker {lab.runtime_binding.worker_id} · CML lab {lab.runtime_binding.lab_id} · {lab.node_count} nodes · {lab.link_count} links · revision{' '}
-            {lab.revision} · source {lab.source}
+            Worker {lab.runtime_binding.worker_id} · CML lab {lab.runtime_binding.lab_id} · {lab.node_count}{' '}
+            nodes · {lab.link_count} links · revision {lab.revision} · source {lab.source}
           </Text>
           {lab.last_error && <Text c="red">{lab.last_error}</Text>}
         </Tabs.Panel>
@@ -99,18 +131,11 @@ export function LabDetailModal({ lab, onClose }: { lab: LabRecordSummary; onClos
         <Tabs.Panel value="revisions" pt="sm">
           <QueryState query={revisions}>
             {(page) => (
-              <Table>
-                <Table.Tbody>
-                  {page.items.map((revision) => (
-                    <Table.Tr key={revision.revision}>
-                      <Table.Td>{revision.revision}</Table.Td>
-                      <Table.Td>{formatTime(revision.created_at)}</Table.Td>
-                      <Table.Td>{revision.created_by}</Table.Td>
-                      <Table.Td>{revision.change_summary}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
+              <DataTable
+                rows={page.items}
+                columns={REVISION_COLUMNS}
+                rowKey={(revision) => String(revision.revision)}
+              />
             )}
           </QueryState>
         </Tabs.Panel>
@@ -119,7 +144,12 @@ export function LabDetailModal({ lab, onClose }: { lab: LabRecordSummary; onClos
             {(page) =>
               page.items.length ? (
                 page.items.map((session) => (
-                  <AnchorLink key={session.id} to="/sessions/$sessionId" params={{ sessionId: session.id }} mr="sm">
+                  <AnchorLink
+                    key={session.id}
+                    to="/sessions/$sessionId"
+                    params={{ sessionId: session.id }}
+                    mr="sm"
+                  >
                     {session.id.slice(0, 8)} ({session.status})
                   </AnchorLink>
                 ))

@@ -4,7 +4,8 @@ import { Alert, Button, Card, Center, Stack, Text, Title } from '@mantine/core';
 export function LoginPage() {
   const search = new URLSearchParams(window.location.search);
   const error = search.get('error');
-  const returnTo = window.location.pathname === '/login' ? '/' : `${window.location.pathname}${window.location.search}`;
+  const returnTo =
+    window.location.pathname === '/login' ? '/' : `${window.location.pathname}${window.location.search}`;
   const loginUrl = `/api/auth/login?return_to=${encodeURIComponent(returnTo)}${search.get('logged_out') ? '&prompt=login' : ''}`;
   return (
     <Center mih="100vh" component="main">

@@ -1,29 +1,64 @@
-import { Button, Card, Group, Progress, SimpleGrid, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Button, Card, Group, Progress, SimpleGrid, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { Link } from '@tanstack/react-router';
-import { ADMIN_ROLES, apiContract, MAX_PAGE_LIMIT } from '@lcm/contracts';
+import { ADMIN_ROLES, apiContract, type LabletSession, MAX_PAGE_LIMIT } from '@lcm/contracts';
 import { hasAnyRole, useCurrentUser } from '../../api/current-user';
 import { queryKeys } from '../../api/query-keys';
 import { useContractQuery } from '../../api/use-contract';
-import { countBy, formatTime, shortId } from '../../ui/format';
+import { type Column, DataTable } from '../../ui/data-table';
+import { countBy, formatTime } from '../../ui/format';
 import { MetricCard } from '../../ui/metric-card';
 import { Page } from '../../ui/page';
 import { QueryState } from '../../ui/query-state';
-import { StatusBadge } from '../../ui/status-badge';
-import { AnchorLink } from '../../ui/anchor-link';
 import { AuditTable } from '../audit/audit-table';
 import { fleetCapacity } from '../capacity/fleet-capacity';
 import { SESSION_STATUS_ORDER } from '../sessions/session-actions';
+import { SESSION_COLUMNS } from '../sessions/session-columns';
 
 /** Sessions that hold or will hold resources. */
-const ACTIVE = ['PENDING', 'SCHEDULED', 'INSTANTIATING', 'READY', 'RUNNING', 'COLLECTING', 'GRADING', 'STOPPING'];
+const ACTIVE = [
+  'PENDING',
+  'SCHEDULED',
+  'INSTANTIATING',
+  'READY',
+  'RUNNING',
+  'COLLECTING',
+  'GRADING',
+  'STOPPING',
+];
 /** Dark shades, so the white labels inside the bar stay readable. */
-const CHART_COLORS = ['blue.9', 'teal.9', 'green.9', 'violet.9', 'grape.9', 'red.9', 'gray.8', 'indigo.9', 'cyan.9', 'pink.9', 'dark.6'];
+const CHART_COLORS = [
+  'blue.9',
+  'teal.9',
+  'green.9',
+  'violet.9',
+  'grape.9',
+  'red.9',
+  'gray.8',
+  'indigo.9',
+  'cyan.9',
+  'pink.9',
+  'dark.6',
+];
+
+/** Recently changed sessions, for those who may not read the audit log. */
+const RECENT_COLUMNS: Column<LabletSession>[] = [
+  ...SESSION_COLUMNS.map(({ cell }) => ({ cell })),
+  { cell: (session) => formatTime(session.updated_at) },
+];
 
 export function OverviewPage() {
   const user = useCurrentUser();
   const filter = { limit: MAX_PAGE_LIMIT };
-  const sessions = useContractQuery(queryKeys.list('sessions', filter), apiContract.public.sessions.listSessions, { query: filter });
-  const workers = useContractQuery(queryKeys.list('workers', filter), apiContract.public.workers.listWorkers, { query: filter });
+  const sessions = useContractQuery(
+    queryKeys.list('sessions', filter),
+    apiContract.public.sessions.listSessions,
+    { query: filter },
+  );
+  const workers = useContractQuery(
+    queryKeys.list('workers', filter),
+    apiContract.public.workers.listWorkers,
+    { query: filter },
+  );
   return (
     <Page
       title="Overview"
@@ -52,7 +87,10 @@ export function OverviewPage() {
                 </Title>
                 <SimpleGrid cols={3}>
                   <MetricCard label="Workers" value={page.items.length} testId="overview-workers" />
-                  <MetricCard label="Running" value={page.items.filter((worker) => worker.status === 'RUNNING').length} />
+                  <MetricCard
+                    label="Running"
+                    value={page.items.filter((worker) => worker.status === 'RUNNING').length}
+                  />
                   <MetricCard label="CPU free" value={fleet.declared.cpu_cores - fleet.allocated.cpu_cores} />
                 </SimpleGrid>
               </Card>
@@ -69,13 +107,21 @@ export function OverviewPage() {
                 </Title>
                 <Group align="center">
                   <Stack gap="xs">
-                    <MetricCard label="Active" value={page.items.filter((session) => ACTIVE.includes(session.status)).length} testId="overview-active-sessions" />
+                    <MetricCard
+                      label="Active"
+                      value={page.items.filter((session) => ACTIVE.includes(session.status)).length}
+                      testId="overview-active-sessions"
+                    />
                     <MetricCard label="Running" value={counts['RUNNING'] ?? 0} />
                   </Stack>
                   <Progress.Root size={28} style={{ flex: 1 }}>
                     {SESSION_STATUS_ORDER.filter((status) => counts[status]).map((status, index) => (
                       <Tooltip key={status} label={`${status}: ${counts[status]}`}>
-                        <Progress.Section value={((counts[status] ?? 0) / page.items.length) * 100} color={CHART_COLORS[index % CHART_COLORS.length]} aria-label={`${status} sessions`}>
+                        <Progress.Section
+                          value={((counts[status] ?? 0) / page.items.length) * 100}
+                          color={CHART_COLORS[index % CHART_COLORS.length]}
+                          aria-label={`${status} sessions`}
+                        >
                           <Progress.Label>{status}</Progress.Label>
                         </Progress.Section>
                       </Tooltip>
@@ -96,27 +142,11 @@ export function OverviewPage() {
         ) : (
           <QueryState query={sessions}>
             {(page) => (
-              <Table>
-                <Table.Tbody>
-                  {[...page.items]
-                    .sort((a, b) => b.updated_at.localeCompare(a.updated_at))
-                    .slice(0, 10)
-                    .map((session) => (
-                      <Table.Tr key={session.id}>
-                        <Table.Td>
-                          <AnchorLink to="/sessions/$sessionId" params={{ sessionId: session.id }}>
-                            {shortId(session.id)}
-                          </AnchorLink>
-                        </Table.Td>
-                        <Table.Td>
-                          <StatusBadge status={session.status} />
-                        </Table.Td>
-                        <Table.Td>{session.owner}</Table.Td>
-                        <Table.Td>{formatTime(session.updated_at)}</Table.Td>
-                      </Table.Tr>
-                    ))}
-                </Table.Tbody>
-              </Table>
+              <DataTable
+                rows={[...page.items].sort((a, b) => b.updated_at.localeCompare(a.updated_at)).slice(0, 10)}
+                columns={RECENT_COLUMNS}
+                rowKey={(session) => session.id}
+              />
             )}
           </QueryState>
         )}

@@ -1,83 +1,88 @@
-import { Group, Select, SimpleGrid, Table, Tabs, Text, TextInput, Timeline } from '@mantine/core';
+import { Select, SimpleGrid, Tabs, Text, TextInput, Timeline } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { apiContract, type LabletSession, LabletSessionStatus, MAX_PAGE_LIMIT } from '@lcm/contracts';
-import { useState } from 'react';
 import { queryKeys } from '../../api/query-keys';
 import { useContractQuery } from '../../api/use-contract';
-import { countBy, formatTime, shortId } from '../../ui/format';
+import { type Column, DataTable, FilterBar } from '../../ui/data-table';
+import { countBy } from '../../ui/format';
 import { MetricCard } from '../../ui/metric-card';
 import { Page } from '../../ui/page';
 import { QueryState } from '../../ui/query-state';
-import { StatusBadge } from '../../ui/status-badge';
-import { AnchorLink } from '../../ui/anchor-link';
+import { trimmed, useFilters } from '../../ui/use-filters';
+import { SESSION_COLUMNS, timeslotText } from '../sessions/session-columns';
 
 const ENDED: LabletSessionStatus[] = ['STOPPED', 'ARCHIVED', 'EXPIRED', 'TERMINATED'];
 /** Besides live events, the list refreshes on a timer so timeslots that start or end show up (spec §9 auto-refresh). */
 const AUTO_REFRESH_MS = 30_000;
 
+const COLUMNS: Column<LabletSession>[] = [
+  { header: 'Reservation', cell: (session) => session.reservation_id },
+  ...SESSION_COLUMNS,
+  { header: 'Timeslot', cell: timeslotText },
+];
+
 function ReservationRows({ sessions }: { sessions: LabletSession[] }) {
   return (
-    <Table striped data-testid="reservations-table">
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>Reservation</Table.Th>
-          <Table.Th>Session</Table.Th>
-          <Table.Th>Status</Table.Th>
-          <Table.Th>Candidate</Table.Th>
-          <Table.Th>Timeslot</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {sessions.map((session) => (
-          <Table.Tr key={session.id}>
-            <Table.Td>{session.reservation_id}</Table.Td>
-            <Table.Td>
-              <AnchorLink to="/sessions/$sessionId" params={{ sessionId: session.id }}>
-                {shortId(session.id)}
-              </AnchorLink>
-            </Table.Td>
-            <Table.Td>
-              <StatusBadge status={session.status} />
-            </Table.Td>
-            <Table.Td>{session.owner}</Table.Td>
-            <Table.Td>
-              {session.timeslot_start ? formatTime(session.timeslot_start) : 'ASAP'} – {formatTime(session.timeslot_end)}
-            </Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+    <DataTable
+      striped
+      testId="reservations-table"
+      rows={sessions}
+      columns={COLUMNS}
+      rowKey={(session) => session.id}
+    />
   );
 }
 
 /** Sessions booked by an external reservation (spec §9 Reservations). */
 export function ReservationsPage() {
-  const [reservationId, setReservationId] = useState('');
-  const [status, setStatus] = useState<string | null>(null);
-  const [search, setSearch] = useState('');
-  const [lookup] = useDebouncedValue(reservationId.trim(), 300);
-  const filter = { ...(lookup ? { reservation_id: lookup } : {}), ...(status ? { status: [status] } : {}), limit: MAX_PAGE_LIMIT };
+  const filters = useFilters({ reservation: '', status: null as string | null, search: '' });
+  const { reservation, status, search } = filters.values;
+  const [lookup] = useDebouncedValue(trimmed(reservation), 300);
+  const filter = {
+    reservation_id: lookup,
+    status: status ? [status as LabletSessionStatus] : undefined,
+    limit: MAX_PAGE_LIMIT,
+  };
   const sessions = useContractQuery(
     queryKeys.list('sessions', filter),
     apiContract.public.sessions.listSessions,
-    { query: { ...filter, status: status ? [status as LabletSessionStatus] : undefined } },
+    { query: filter },
     { refetchInterval: AUTO_REFRESH_MS },
   );
   return (
     <Page title="Reservations">
-      <Group align="end">
-        <TextInput label="Reservation id" value={reservationId} onChange={(event) => setReservationId(event.currentTarget.value)} />
-        <Select label="Status" data={LabletSessionStatus.options} value={status} onChange={setStatus} clearable />
-        <TextInput label="Search candidate" value={search} onChange={(event) => setSearch(event.currentTarget.value)} />
-      </Group>
+      <FilterBar active={filters.active} onClear={filters.clear}>
+        <TextInput
+          label="Reservation id"
+          value={reservation}
+          onChange={(event) => filters.set('reservation')(event.currentTarget.value)}
+        />
+        <Select
+          label="Status"
+          data={LabletSessionStatus.options}
+          value={status}
+          onChange={filters.set('status')}
+          clearable
+        />
+        <TextInput
+          label="Search candidate"
+          value={search}
+          onChange={(event) => filters.set('search')(event.currentTarget.value)}
+        />
+      </FilterBar>
       <QueryState query={sessions}>
         {(page) => {
+          const wanted = search.trim().toLowerCase();
           const reserved = page.items.filter(
-            (session) => session.reservation_id && (!search.trim() || session.owner.toLowerCase().includes(search.trim().toLowerCase())),
+            (session) => session.reservation_id && (!wanted || session.owner.toLowerCase().includes(wanted)),
           );
           const active = reserved.filter((session) => !ENDED.includes(session.status));
-          const counts = countBy(reserved, (session) => (ENDED.includes(session.status) ? 'ended' : 'active'));
-          const byStart = [...reserved].sort((a, b) => (a.timeslot_start ?? a.created_at).localeCompare(b.timeslot_start ?? b.created_at));
+          const counts = countBy(reserved, (session) =>
+            ENDED.includes(session.status) ? 'ended' : 'active',
+          );
+          const byStart = [...reserved].sort((a, b) =>
+            (a.timeslot_start ?? a.created_at).localeCompare(b.timeslot_start ?? b.created_at),
+          );
           return (
             <>
               <SimpleGrid cols={{ base: 3 }}>
@@ -102,14 +107,16 @@ export function ReservationsPage() {
                     {byStart.map((session) => (
                       <Timeline.Item key={session.id} title={`${session.reservation_id} · ${session.owner}`}>
                         <Text size="xs" c="dimmed">
-                          {session.timeslot_start ? formatTime(session.timeslot_start) : 'ASAP'} – {formatTime(session.timeslot_end)} · {session.status}
+                          {timeslotText(session)} · {session.status}
                         </Text>
                       </Timeline.Item>
                     ))}
                   </Timeline>
                 </Tabs.Panel>
               </Tabs>
-              {reserved.length === 0 && <Text c="dimmed">No sessions with a reservation id{lookup ? ` ${lookup}` : ''}.</Text>}
+              {reserved.length === 0 && (
+                <Text c="dimmed">No sessions with a reservation id{lookup ? ` ${lookup}` : ''}.</Text>
+              )}
             </>
           );
         }}

@@ -1,7 +1,7 @@
 import { Button, Modal, Select, Stack, TextInput } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useNavigate } from '@tanstack/react-router';
-import { apiContract } from '@lcm/contracts';
+import { apiContract, MAX_PAGE_LIMIT } from '@lcm/contracts';
 import { useState } from 'react';
 import { queryKeys } from '../../api/query-keys';
 import { useContractAction, useContractQuery } from '../../api/use-contract';
@@ -17,7 +17,15 @@ export function CreateSessionButton() {
   const [definitionId, setDefinitionId] = useState<string | null>(null);
   const [owner, setOwner] = useState('');
   const [reservationId, setReservationId] = useState('');
-  const definitions = useContractQuery(queryKeys.list('definitions'), apiContract.public.labletDefinitions.listDefinitions, {}, { enabled: opened });
+  const filter = { limit: MAX_PAGE_LIMIT };
+  const definitions = useContractQuery(
+    queryKeys.list('definitions', filter),
+    apiContract.public.labletDefinitions.listDefinitions,
+    { query: filter },
+    {
+      enabled: opened,
+    },
+  );
   const create = useContractAction(apiContract.public.sessions.createSession, {
     success: 'Session created',
     onDone: (session) => {
@@ -33,7 +41,10 @@ export function CreateSessionButton() {
           onSubmit={(event) => {
             event.preventDefault();
             const definition = definitions.data?.items.find((candidate) => candidate.id === definitionId);
-            const minutes = Math.min(DEFAULT_SLOT_MINUTES, definition?.max_duration_minutes ?? DEFAULT_SLOT_MINUTES);
+            const minutes = Math.min(
+              DEFAULT_SLOT_MINUTES,
+              definition?.max_duration_minutes ?? DEFAULT_SLOT_MINUTES,
+            );
             create.mutate({
               body: {
                 definition_id: definitionId ?? '',
@@ -56,7 +67,11 @@ export function CreateSessionButton() {
               onChange={setDefinitionId}
               searchable
             />
-            <TextInput label="Candidate" value={owner} onChange={(event) => setOwner(event.currentTarget.value)} />
+            <TextInput
+              label="Candidate"
+              value={owner}
+              onChange={(event) => setOwner(event.currentTarget.value)}
+            />
             <TextInput
               label="Reservation id (optional)"
               value={reservationId}

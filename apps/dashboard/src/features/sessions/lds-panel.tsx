@@ -1,9 +1,10 @@
-import { Alert, Button, Card, Group, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, Text, Title } from '@mantine/core';
 import { apiContract, type LabletSessionStatus, type UserSession } from '@lcm/contracts';
 import { useEffect, useRef, useState } from 'react';
 import { ApiProblem } from '../../api/api-problem';
 import { queryKeys } from '../../api/query-keys';
 import { useContractQuery } from '../../api/use-contract';
+import { type Column, DataTable } from '../../ui/data-table';
 import { ProblemAlert } from '../../ui/problem-alert';
 import { StatusBadge } from '../../ui/status-badge';
 
@@ -20,31 +21,34 @@ const isLdsReport = (data: unknown): data is LdsReport =>
   !!data && typeof data === 'object' && LDS_REPORTS.includes((data as { type?: never }).type as never);
 
 /** Sessions in these statuses have (or are getting) an LDS session. */
-const HAS_USER_SESSION: LabletSessionStatus[] = ['READY', 'RUNNING', 'COLLECTING', 'GRADING', 'STOPPING', 'STOPPED', 'ARCHIVED'];
+const HAS_USER_SESSION: LabletSessionStatus[] = [
+  'READY',
+  'RUNNING',
+  'COLLECTING',
+  'GRADING',
+  'STOPPING',
+  'STOPPED',
+  'ARCHIVED',
+];
 
-function DeviceAccessTable({ devices }: { devices: UserSession['devices'] }) {
-  if (!devices.length) return <Text c="dimmed">No devices</Text>;
+type Device = UserSession['devices'][number];
+
+const DEVICE_COLUMNS: Column<Device>[] = [
+  { header: 'Device', cell: (device) => device.name },
+  { header: 'Protocol', cell: (device) => device.protocol },
+  { header: 'Address', cell: (device) => device.uri ?? `${device.host}:${device.port}` },
+  { header: 'User', cell: (device) => device.username ?? '—' },
+];
+
+function DeviceAccessTable({ devices }: { devices: Device[] }) {
   return (
-    <Table data-testid="device-access">
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>Device</Table.Th>
-          <Table.Th>Protocol</Table.Th>
-          <Table.Th>Address</Table.Th>
-          <Table.Th>User</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {devices.map((device) => (
-          <Table.Tr key={`${device.name}-${device.protocol}`}>
-            <Table.Td>{device.name}</Table.Td>
-            <Table.Td>{device.protocol}</Table.Td>
-            <Table.Td>{device.uri ?? `${device.host}:${device.port}`}</Table.Td>
-            <Table.Td>{device.username ?? '—'}</Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+    <DataTable
+      testId="device-access"
+      rows={devices}
+      columns={DEVICE_COLUMNS}
+      rowKey={(device) => `${device.name}-${device.protocol}`}
+      empty="No devices"
+    />
   );
 }
 
@@ -72,7 +76,8 @@ export function LdsPanel({ sessionId, status }: { sessionId: string; status: Lab
   }, [ldsOrigin]);
 
   const send = (type: ParentCommand): void => {
-    if (ldsOrigin) frame.current?.contentWindow?.postMessage({ type, lablet_session_id: sessionId }, ldsOrigin);
+    if (ldsOrigin)
+      frame.current?.contentWindow?.postMessage({ type, lablet_session_id: sessionId }, ldsOrigin);
   };
 
   const notYet = userSession.error instanceof ApiProblem && userSession.error.status === 404;
@@ -112,7 +117,12 @@ export function LdsPanel({ sessionId, status }: { sessionId: string; status: Lab
                   Open Lab
                 </Button>
               </Group>
-              <iframe ref={frame} src={loginUrl} title="LDS lab session" style={{ width: '100%', height: 360, border: 0 }} />
+              <iframe
+                ref={frame}
+                src={loginUrl}
+                title="LDS lab session"
+                style={{ width: '100%', height: 360, border: 0 }}
+              />
             </>
           )}
           <DeviceAccessTable devices={userSession.data.devices} />

@@ -12,8 +12,14 @@ const routes = apiContract.public.sessions;
 export function SessionActions({ session }: { session: LabletSession }) {
   const mayCall = useMayCall();
   const params = { lablet_session_id: session.id };
-  const transition = useContractAction(routes.transitionSession, { success: 'Session status changed', resource: 'sessions' });
-  const terminate = useContractAction(routes.terminateSession, { success: 'Session terminated', resource: 'sessions' });
+  const transition = useContractAction(routes.transitionSession, {
+    success: 'Session status changed',
+    resource: 'sessions',
+  });
+  const terminate = useContractAction(routes.terminateSession, {
+    success: 'Session terminated',
+    resource: 'sessions',
+  });
   const actions = mayCall(routes.transitionSession) ? transitionsFor(session.status) : [];
   const offerTerminate = mayCall(routes.terminateSession) && mayTerminate(session.status);
   if (!actions.length && !offerTerminate) return null;
@@ -29,7 +35,10 @@ export function SessionActions({ session }: { session: LabletSession }) {
               question={`${action.label}: move the session from ${session.status} to ${action.target}?`}
               askReason
               onConfirm={(reason) =>
-                transition.mutate({ params, body: { target_status: action.target, ...(reason ? { reason } : {}) } })
+                transition.mutate({
+                  params,
+                  body: { target_status: action.target, ...(reason ? { reason } : {}) },
+                })
               }
             />
           ) : (

@@ -1,10 +1,13 @@
 import { LabletSessionStatus } from '@lcm/contracts';
 import { mayTerminate, transitionsFor } from './session-actions';
 
-describe('manual session actions (spec §9 table)', () => {
+describe('manual session actions (spec §9 table, without Start Grading: see session-actions.ts)', () => {
   it('offers exactly the buttons of the table per status', () => {
     const offered = Object.fromEntries(
-      LabletSessionStatus.options.map((status) => [status, transitionsFor(status).map((action) => `${action.label}→${action.target}`)]),
+      LabletSessionStatus.options.map((status) => [
+        status,
+        transitionsFor(status).map((action) => `${action.label}→${action.target}`),
+      ]),
     );
     expect(offered).toEqual({
       PENDING: [],
@@ -12,7 +15,7 @@ describe('manual session actions (spec §9 table)', () => {
       INSTANTIATING: [],
       READY: ['Start Session→RUNNING'],
       RUNNING: ['Finish Session→COLLECTING'],
-      COLLECTING: ['Start Grading→GRADING', 'Skip Grading→STOPPING'],
+      COLLECTING: ['Skip Grading→STOPPING'],
       GRADING: ['Complete Grading→STOPPING'],
       STOPPING: [],
       STOPPED: ['Archive→ARCHIVED'],

@@ -1,9 +1,10 @@
-import { Card, Grid, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Card, Grid, Group, Stack, Text, Title } from '@mantine/core';
 import { useParams } from '@tanstack/react-router';
 import { apiContract, type LabletSession } from '@lcm/contracts';
+import { type ReactNode } from 'react';
 import { queryKeys } from '../../api/query-keys';
 import { useContractQuery } from '../../api/use-contract';
-import { formatTime } from '../../ui/format';
+import { FactsTable } from '../../ui/data-table';
 import { Page } from '../../ui/page';
 import { QueryState } from '../../ui/query-state';
 import { StatusBadge } from '../../ui/status-badge';
@@ -12,15 +13,16 @@ import { StatusTimeline } from '../../ui/status-timeline';
 import { GradingPanel } from './grading-panel';
 import { LdsPanel } from './lds-panel';
 import { SessionActions } from './session-action-buttons';
+import { timeslotText } from './session-columns';
 
 const routes = apiContract.public.sessions;
 
 function Facts({ session }: { session: LabletSession }) {
-  const rows: [string, React.ReactNode][] = [
+  const rows: [string, ReactNode][] = [
     ['Candidate', session.owner],
     ['Definition', `${session.definition_name} ${session.definition_version}`],
     ['Reservation', session.reservation_id ?? '—'],
-    ['Timeslot', `${session.timeslot_start ? formatTime(session.timeslot_start) : 'ASAP'} – ${formatTime(session.timeslot_end)}`],
+    ['Timeslot', timeslotText(session)],
     [
       'Worker',
       session.worker_id ? (
@@ -34,20 +36,14 @@ function Facts({ session }: { session: LabletSession }) {
     ['Lab record', session.lab_record_id ?? '—'],
     ['CML lab', session.cml_lab_id ?? '—'],
     ['Grade', session.grade_result ?? '—'],
-    ['Ports', Object.entries(session.allocated_ports).map(([name, port]) => `${name}:${port}`).join(', ') || '—'],
+    [
+      'Ports',
+      Object.entries(session.allocated_ports)
+        .map(([name, port]) => `${name}:${port}`)
+        .join(', ') || '—',
+    ],
   ];
-  return (
-    <Table>
-      <Table.Tbody>
-        {rows.map(([label, value]) => (
-          <Table.Tr key={label}>
-            <Table.Th w={140}>{label}</Table.Th>
-            <Table.Td>{value}</Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
-  );
+  return <FactsTable rows={rows} labelWidth={140} />;
 }
 
 export function SessionDetailPage() {

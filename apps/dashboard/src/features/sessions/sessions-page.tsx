@@ -1,33 +1,39 @@
-import { Button, Group, MultiSelect, SimpleGrid, Table, TextInput } from '@mantine/core';
-import { apiContract, type LabletSessionStatus, MAX_PAGE_LIMIT } from '@lcm/contracts';
-import { useState } from 'react';
+import { MultiSelect, SimpleGrid, TextInput } from '@mantine/core';
+import { apiContract, type LabletSession, type LabletSessionStatus, MAX_PAGE_LIMIT } from '@lcm/contracts';
 import { useMayCall } from '../../api/current-user';
 import { queryKeys } from '../../api/query-keys';
 import { useContractQuery } from '../../api/use-contract';
-import { countBy, formatTime, shortId } from '../../ui/format';
+import { type Column, DataTable, FilterBar } from '../../ui/data-table';
+import { countBy, shortId } from '../../ui/format';
 import { MetricCard } from '../../ui/metric-card';
 import { Page } from '../../ui/page';
 import { QueryState } from '../../ui/query-state';
-import { StatusBadge } from '../../ui/status-badge';
-import { AnchorLink } from '../../ui/anchor-link';
+import { trimmed, useFilters } from '../../ui/use-filters';
 import { CreateSessionButton } from './create-session-form';
 import { SESSION_STATUS_ORDER } from './session-actions';
+import { SESSION_COLUMNS, timeslotText } from './session-columns';
 
 const routes = apiContract.public.sessions;
 
+const COLUMNS: Column<LabletSession>[] = [
+  ...SESSION_COLUMNS,
+  { header: 'Definition', cell: (session) => `${session.definition_name} ${session.definition_version}` },
+  { header: 'Worker', cell: (session) => shortId(session.worker_id) },
+  { header: 'Timeslot', cell: timeslotText },
+];
+
 export function SessionsPage() {
   const mayCall = useMayCall();
-  const [statuses, setStatuses] = useState<string[]>([]);
-  const [owner, setOwner] = useState('');
-  const [workerId, setWorkerId] = useState('');
+  const filters = useFilters({ status: [] as string[], owner: '', worker: '' });
+  const { status, owner, worker } = filters.values;
   const filter = {
-    ...(statuses.length ? { status: statuses } : {}),
-    ...(owner.trim() ? { owner: owner.trim() } : {}),
-    ...(workerId.trim() ? { worker_id: workerId.trim() } : {}),
+    status: status.length ? (status as LabletSessionStatus[]) : undefined,
+    owner: trimmed(owner),
+    worker_id: trimmed(worker),
     limit: MAX_PAGE_LIMIT,
   };
   const sessions = useContractQuery(queryKeys.list('sessions', filter), routes.listSessions, {
-    query: { ...filter, status: statuses.length ? (statuses as LabletSessionStatus[]) : undefined },
+    query: filter,
   });
   return (
     <Page title="Sessions" actions={mayCall(routes.createSession) && <CreateSessionButton />}>
@@ -37,62 +43,45 @@ export function SessionsPage() {
           return (
             <>
               <SimpleGrid cols={{ base: 2, sm: 4, lg: 6 }}>
-                {SESSION_STATUS_ORDER.filter((status) => counts[status]).map((status) => (
-                  <MetricCard key={status} label={status} value={counts[status] ?? 0} testId={`sessions-count-${status}`} />
+                {SESSION_STATUS_ORDER.filter((one) => counts[one]).map((one) => (
+                  <MetricCard
+                    key={one}
+                    label={one}
+                    value={counts[one] ?? 0}
+                    testId={`sessions-count-${one}`}
+                  />
                 ))}
                 <MetricCard label="Shown" value={page.items.length} />
               </SimpleGrid>
-              <Group align="end">
+              <FilterBar active={filters.active} onClear={filters.clear}>
                 <MultiSelect
                   label="Status"
                   data={SESSION_STATUS_ORDER}
-                  value={statuses}
-                  onChange={setStatuses}
+                  value={status}
+                  onChange={filters.set('status')}
                   clearable
                   w={280}
                 />
-                <TextInput label="Candidate" value={owner} onChange={(event) => setOwner(event.currentTarget.value)} />
-                <TextInput label="Worker id" value={workerId} onChange={(event) => setWorkerId(event.currentTarget.value)} />
-                {(statuses.length > 0 || owner || workerId) && (
-                  <Button variant="subtle" onClick={() => (setStatuses([]), setOwner(''), setWorkerId(''))}>
-                    Clear filters
-                  </Button>
-                )}
-              </Group>
-              <Table striped highlightOnHover data-testid="sessions-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Session</Table.Th>
-                    <Table.Th>Status</Table.Th>
-                    <Table.Th>Candidate</Table.Th>
-                    <Table.Th>Definition</Table.Th>
-                    <Table.Th>Worker</Table.Th>
-                    <Table.Th>Timeslot</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {page.items.map((session) => (
-                    <Table.Tr key={session.id} data-session-id={session.id}>
-                      <Table.Td>
-                        <AnchorLink to="/sessions/$sessionId" params={{ sessionId: session.id }}>
-                          {shortId(session.id)}
-                        </AnchorLink>
-                      </Table.Td>
-                      <Table.Td>
-                        <StatusBadge status={session.status} />
-                      </Table.Td>
-                      <Table.Td>{session.owner}</Table.Td>
-                      <Table.Td>
-                        {session.definition_name} {session.definition_version}
-                      </Table.Td>
-                      <Table.Td>{shortId(session.worker_id)}</Table.Td>
-                      <Table.Td>
-                        {session.timeslot_start ? formatTime(session.timeslot_start) : 'ASAP'} – {formatTime(session.timeslot_end)}
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
+                <TextInput
+                  label="Candidate"
+                  value={owner}
+                  onChange={(event) => filters.set('owner')(event.currentTarget.value)}
+                />
+                <TextInput
+                  label="Worker id"
+                  value={worker}
+                  onChange={(event) => filters.set('worker')(event.currentTarget.value)}
+                />
+              </FilterBar>
+              <DataTable
+                striped
+                highlightOnHover
+                testId="sessions-table"
+                rows={page.items}
+                columns={COLUMNS}
+                rowKey={(session) => session.id}
+                rowAttributes={(session) => ({ 'data-session-id': session.id })}
+              />
             </>
           );
         }}

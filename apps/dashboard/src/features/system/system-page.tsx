@@ -1,10 +1,11 @@
-import { Button, Card, Code, Group, SimpleGrid, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Button, Card, Code, Group, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core';
 import { ADMIN_ROLES, apiContract, type SystemSettings, type UpdateSettingsBody } from '@lcm/contracts';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { hasAnyRole, useCurrentUser } from '../../api/current-user';
 import { useConnectionState } from '../../api/live-events-provider';
 import { queryKeys } from '../../api/query-keys';
 import { useContractAction, useContractQuery } from '../../api/use-contract';
+import { type Column, DataTable } from '../../ui/data-table';
 import { formatTime } from '../../ui/format';
 import { Page } from '../../ui/page';
 import { ProblemAlert } from '../../ui/problem-alert';
@@ -12,19 +13,42 @@ import { QueryState } from '../../ui/query-state';
 import { StatusBadge } from '../../ui/status-badge';
 
 const routes = apiContract.public;
-const SETTING_GROUPS = ['worker_provisioning', 'monitoring', 'idle_detection', 'scaling', 'discovery', 'features'] as const;
+const SETTING_GROUPS = [
+  'worker_provisioning',
+  'monitoring',
+  'idle_detection',
+  'scaling',
+  'discovery',
+  'features',
+] as const;
 
 /** One settings group as JSON; the server's problem names any field it refuses. */
-function SettingsGroupEditor({ settings, group }: { settings: SystemSettings; group: (typeof SETTING_GROUPS)[number] }) {
+function SettingsGroupEditor({
+  settings,
+  group,
+}: {
+  settings: SystemSettings;
+  group: (typeof SETTING_GROUPS)[number];
+}) {
   const [text, setText] = useState(JSON.stringify(settings[group], null, 2));
   const [parseError, setParseError] = useState<string>();
-  const update = useContractAction(routes.settings.updateSettings, { success: `Settings ${group} saved`, refresh: [queryKeys.view('settings')] });
+  const update = useContractAction(routes.settings.updateSettings, {
+    success: `Settings ${group} saved`,
+    refresh: [queryKeys.view('settings')],
+  });
   return (
     <Card withBorder>
       <Title order={3} size="h5" mb="xs">
         {group}
       </Title>
-      <Textarea aria-label={`${group} settings`} autosize minRows={3} value={text} onChange={(event) => setText(event.currentTarget.value)} ff="monospace" />
+      <Textarea
+        aria-label={`${group} settings`}
+        autosize
+        minRows={3}
+        value={text}
+        onChange={(event) => setText(event.currentTarget.value)}
+        ff="monospace"
+      />
       {parseError && <Text c="red">{parseError}</Text>}
       <ProblemAlert error={update.error} />
       <Group justify="flex-end" mt="xs">
@@ -55,7 +79,8 @@ function SettingsSection() {
       {(current) => (
         <Stack>
           <Text size="sm" c="dimmed">
-            Version {current.version}, last changed {formatTime(current.updated_at)} by {current.updated_by ?? 'system'}
+            Version {current.version}, last changed {formatTime(current.updated_at)} by{' '}
+            {current.updated_by ?? 'system'}
           </Text>
           <SimpleGrid cols={{ base: 1, md: 2 }}>
             {SETTING_GROUPS.map((group) => (
@@ -68,10 +93,29 @@ function SettingsSection() {
   );
 }
 
+interface HealthRow {
+  name: string;
+  status: ReactNode;
+  latency?: string;
+  detail: ReactNode;
+}
+
+const HEALTH_COLUMNS: Column<HealthRow>[] = [
+  { header: 'Component', cell: (row) => row.name },
+  { header: 'Status', cell: (row) => row.status },
+  { header: 'Latency', cell: (row) => row.latency },
+  { header: 'Detail', cell: (row) => row.detail },
+];
+
 export function SystemPage() {
   const user = useCurrentUser();
   const connection = useConnectionState();
-  const health = useContractQuery(queryKeys.view('health'), routes.system.getSystemHealth, {}, { refetchInterval: 10_000 });
+  const health = useContractQuery(
+    queryKeys.view('health'),
+    routes.system.getSystemHealth,
+    {},
+    { refetchInterval: 10_000 },
+  );
   return (
     <Page title="System">
       <Card withBorder>
@@ -80,44 +124,29 @@ export function SystemPage() {
         </Title>
         <QueryState query={health}>
           {(current) => (
-            <Table data-testid="health-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Component</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Latency</Table.Th>
-                  <Table.Th>Detail</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                <Table.Tr>
-                  <Table.Td>overall</Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={current.status} />
-                  </Table.Td>
-                  <Table.Td />
-                  <Table.Td>checked {formatTime(current.checked_at)}</Table.Td>
-                </Table.Tr>
-                {current.components.map((component) => (
-                  <Table.Tr key={component.name}>
-                    <Table.Td>{component.name}</Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={component.status} />
-                    </Table.Td>
-                    <Table.Td>{component.latency_ms === null ? '—' : `${component.latency_ms} ms`}</Table.Td>
-                    <Table.Td>{component.detail}</Table.Td>
-                  </Table.Tr>
-                ))}
-                <Table.Tr>
-                  <Table.Td>live updates (this tab)</Table.Td>
-                  <Table.Td>
-                    <Code>{connection}</Code>
-                  </Table.Td>
-                  <Table.Td />
-                  <Table.Td>one SSE connection per tab (spec §8.2)</Table.Td>
-                </Table.Tr>
-              </Table.Tbody>
-            </Table>
+            <DataTable
+              testId="health-table"
+              columns={HEALTH_COLUMNS}
+              rowKey={(row) => row.name}
+              rows={[
+                {
+                  name: 'overall',
+                  status: <StatusBadge status={current.status} />,
+                  detail: `checked ${formatTime(current.checked_at)}`,
+                },
+                ...current.components.map((component) => ({
+                  name: component.name,
+                  status: <StatusBadge status={component.status} />,
+                  latency: component.latency_ms === null ? '—' : `${component.latency_ms} ms`,
+                  detail: component.detail,
+                })),
+                {
+                  name: 'live updates (this tab)',
+                  status: <Code>{connection}</Code>,
+                  detail: 'one SSE connection per tab (spec §8.2)',
+                },
+              ]}
+            />
           )}
         </QueryState>
       </Card>

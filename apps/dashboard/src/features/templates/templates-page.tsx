@@ -1,10 +1,11 @@
-import { Badge, Button, Group, Modal, NumberInput, Select, Stack, Table, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Modal, NumberInput, Select, Stack, TextInput } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { apiContract, LicenseType, MAX_PAGE_LIMIT, type WorkerTemplate } from '@lcm/contracts';
 import { useState } from 'react';
 import { useMayCall } from '../../api/current-user';
 import { queryKeys } from '../../api/query-keys';
 import { useContractAction, useContractQuery } from '../../api/use-contract';
+import { type Column, DataTable } from '../../ui/data-table';
 import { Page } from '../../ui/page';
 import { ProblemAlert } from '../../ui/problem-alert';
 import { QueryState } from '../../ui/query-state';
@@ -24,8 +25,16 @@ function TemplateForm({ template }: { template?: WorkerTemplate }) {
   const [memory, setMemory] = useState<number | string>(template?.capacity.memory_gb ?? 32);
   const [storage, setStorage] = useState<number | string>(template?.capacity.storage_gb ?? 200);
   const [maxNodes, setMaxNodes] = useState<number | string>(template?.max_nodes ?? 50);
-  const create = useContractAction(routes.createWorkerTemplate, { success: 'Template created', resource: 'templates', onDone: close });
-  const update = useContractAction(routes.updateWorkerTemplate, { success: 'Template updated', resource: 'templates', onDone: close });
+  const create = useContractAction(routes.createWorkerTemplate, {
+    success: 'Template created',
+    resource: 'templates',
+    onDone: close,
+  });
+  const update = useContractAction(routes.updateWorkerTemplate, {
+    success: 'Template updated',
+    resource: 'templates',
+    onDone: close,
+  });
   const fields = {
     name,
     instance_type: instanceType,
@@ -41,15 +50,32 @@ function TemplateForm({ template }: { template?: WorkerTemplate }) {
       <Button size={template ? 'xs' : 'sm'} variant={template ? 'light' : 'filled'} onClick={open}>
         {template ? 'Edit' : 'Create template'}
       </Button>
-      <Modal opened={opened} onClose={close} title={template ? `Edit ${template.name}` : 'Create template'} size="lg">
+      <Modal
+        opened={opened}
+        onClose={close}
+        title={template ? `Edit ${template.name}` : 'Create template'}
+        size="lg"
+      >
         <Stack>
           <Group grow>
             <TextInput label="Name" value={name} onChange={(event) => setName(event.currentTarget.value)} />
-            <TextInput label="Instance type" value={instanceType} onChange={(event) => setInstanceType(event.currentTarget.value)} />
+            <TextInput
+              label="Instance type"
+              value={instanceType}
+              onChange={(event) => setInstanceType(event.currentTarget.value)}
+            />
           </Group>
           <Group grow>
-            <TextInput label="Region" value={region} onChange={(event) => setRegion(event.currentTarget.value)} />
-            <TextInput label="AMI name pattern" value={amiPattern} onChange={(event) => setAmiPattern(event.currentTarget.value)} />
+            <TextInput
+              label="Region"
+              value={region}
+              onChange={(event) => setRegion(event.currentTarget.value)}
+            />
+            <TextInput
+              label="AMI name pattern"
+              value={amiPattern}
+              onChange={(event) => setAmiPattern(event.currentTarget.value)}
+            />
             <Select label="Licence" data={LicenseType.options} value={license} onChange={setLicense} />
           </Group>
           <Group grow>
@@ -62,7 +88,9 @@ function TemplateForm({ template }: { template?: WorkerTemplate }) {
           <Button
             loading={action.isPending}
             onClick={() =>
-              template ? update.mutate({ params: { worker_template_id: template.id }, body: fields }) : create.mutate({ body: fields })
+              template
+                ? update.mutate({ params: { worker_template_id: template.id }, body: fields })
+                : create.mutate({ body: fields })
             }
           >
             Save
@@ -73,70 +101,82 @@ function TemplateForm({ template }: { template?: WorkerTemplate }) {
   );
 }
 
+/** Edit, enable/disable and delete, each offered only to roles the route allows. */
+function TemplateActions({ template }: { template: WorkerTemplate }) {
+  const mayCall = useMayCall();
+  const params = { worker_template_id: template.id };
+  return (
+    <Group gap="xs">
+      {mayCall(routes.updateWorkerTemplate) && <TemplateForm template={template} />}
+      <RouteActionButton
+        route={routes.updateWorkerTemplate}
+        input={{ params, body: { enabled: !template.enabled } }}
+        label={template.enabled ? 'Disable' : 'Enable'}
+        success="Template updated"
+        resource="templates"
+      />
+      <RouteActionButton
+        route={routes.deleteWorkerTemplate}
+        input={{ params }}
+        label="Delete"
+        success="Template deleted"
+        color="red"
+        confirm={`Delete template ${template.name}? Only an unused template can be deleted.`}
+      />
+    </Group>
+  );
+}
+
+const columns = (usage: (templateId: string) => number): Column<WorkerTemplate>[] => [
+  { header: 'Name', cell: (template) => template.name },
+  { header: 'Instance', cell: (template) => template.instance_type },
+  {
+    header: 'Capacity',
+    cell: ({ capacity, max_nodes }) =>
+      `${capacity.cpu_cores} CPU · ${capacity.memory_gb} GB · ${capacity.storage_gb} GB · ${max_nodes} nodes`,
+  },
+  { header: 'Licence', cell: (template) => template.license_type },
+  { header: 'Region', cell: (template) => template.region },
+  { header: 'Used by', cell: (template) => `${usage(template.id)} worker(s)` },
+  {
+    header: 'Flags',
+    cell: (template) => (
+      <Group gap={4}>
+        {template.is_seeded && <Badge variant="outline">seeded</Badge>}
+        <Badge variant="light" color={template.enabled ? 'green' : 'gray'}>
+          {template.enabled ? 'enabled' : 'disabled'}
+        </Badge>
+      </Group>
+    ),
+  },
+  { header: 'Actions', cell: (template) => <TemplateActions template={template} /> },
+];
+
 export function TemplatesPage() {
   const mayCall = useMayCall();
   const filter = { limit: MAX_PAGE_LIMIT };
-  const templates = useContractQuery(queryKeys.list('templates', filter), routes.listWorkerTemplates, { query: filter });
-  const workers = useContractQuery(queryKeys.list('workers', filter), apiContract.public.workers.listWorkers, { query: filter });
-  const usage = (templateId: string): number => workers.data?.items.filter((worker) => worker.template_id === templateId).length ?? 0;
+  const templates = useContractQuery(queryKeys.list('templates', filter), routes.listWorkerTemplates, {
+    query: filter,
+  });
+  const workers = useContractQuery(
+    queryKeys.list('workers', filter),
+    apiContract.public.workers.listWorkers,
+    { query: filter },
+  );
+  const usage = (templateId: string): number =>
+    workers.data?.items.filter((worker) => worker.template_id === templateId).length ?? 0;
   return (
     <Page title="Templates" actions={mayCall(routes.createWorkerTemplate) && <TemplateForm />}>
       <QueryState query={templates}>
         {(page) => (
-          <Table striped data-testid="templates-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Instance</Table.Th>
-                <Table.Th>Capacity</Table.Th>
-                <Table.Th>Licence</Table.Th>
-                <Table.Th>Region</Table.Th>
-                <Table.Th>Used by</Table.Th>
-                <Table.Th>Flags</Table.Th>
-                <Table.Th>Actions</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {page.items.map((template) => (
-                <Table.Tr key={template.id}>
-                  <Table.Td>{template.name}</Table.Td>
-                  <Table.Td>{template.instance_type}</Table.Td>
-                  <Table.Td>
-                    {template.capacity.cpu_cores} CPU · {template.capacity.memory_gb} GB · {template.capacity.storage_gb} GB · {template.max_nodes} nodes
-                  </Table.Td>
-                  <Table.Td>{template.license_type}</Table.Td>
-                  <Table.Td>{template.region}</Table.Td>
-                  <Table.Td>{usage(template.id)} worker(s)</Table.Td>
-                  <Table.Td>
-                    <Group gap={4}>
-                      {template.is_seeded && <Badge variant="outline">seeded</Badge>}
-                      <Badge variant="light" color={template.enabled ? 'green' : 'gray'}>{template.enabled ? 'enabled' : 'disabled'}</Badge>
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap="xs">
-                      {mayCall(routes.updateWorkerTemplate) && <TemplateForm template={template} />}
-                      <RouteActionButton
-                        route={routes.updateWorkerTemplate}
-                        input={{ params: { worker_template_id: template.id }, body: { enabled: !template.enabled } }}
-                        label={template.enabled ? 'Disable' : 'Enable'}
-                        success="Template updated"
-                        resource="templates"
-                      />
-                      <RouteActionButton
-                        route={routes.deleteWorkerTemplate}
-                        input={{ params: { worker_template_id: template.id } }}
-                        label="Delete"
-                        success="Template deleted"
-                        color="red"
-                        confirm={`Delete template ${template.name}? Only an unused template can be deleted.`}
-                      />
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+          <DataTable
+            striped
+            testId="templates-table"
+            rows={page.items}
+            columns={columns(usage)}
+            rowKey={(template) => template.id}
+            rowAttributes={(template) => ({ 'data-template-id': template.id })}
+          />
         )}
       </QueryState>
     </Page>

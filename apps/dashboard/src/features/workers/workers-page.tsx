@@ -1,4 +1,15 @@
-import { Button, Card, Group, Modal, NumberInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import {
+  Button,
+  Card,
+  Group,
+  Modal,
+  NumberInput,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { apiContract, MAX_PAGE_LIMIT } from '@lcm/contracts';
 import { useState } from 'react';
@@ -17,7 +28,13 @@ import { AnchorLink } from '../../ui/anchor-link';
 const routes = apiContract.public.workers;
 
 function useTemplateOptions(enabled: boolean) {
-  const templates = useContractQuery(queryKeys.list('templates'), apiContract.public.workerTemplates.listWorkerTemplates, {}, { enabled });
+  const filter = { limit: MAX_PAGE_LIMIT };
+  const templates = useContractQuery(
+    queryKeys.list('templates', filter),
+    apiContract.public.workerTemplates.listWorkerTemplates,
+    { query: filter },
+    { enabled },
+  );
   return (templates.data?.items ?? []).map((template) => ({ value: template.id, label: template.name }));
 }
 
@@ -27,8 +44,16 @@ function TemplateActionButton({ kind }: { kind: 'create' | 'scale-up' }) {
   const [templateId, setTemplateId] = useState<string | null>(null);
   const [text, setText] = useState('');
   const options = useTemplateOptions(opened);
-  const create = useContractAction(routes.createWorker, { success: 'Worker created', resource: 'workers', onDone: close });
-  const scaleUp = useContractAction(routes.scaleUp, { success: 'Scale-up requested', onDone: close, refresh: [queryKeys.lists('workers')] });
+  const create = useContractAction(routes.createWorker, {
+    success: 'Worker created',
+    resource: 'workers',
+    onDone: close,
+  });
+  const scaleUp = useContractAction(routes.scaleUp, {
+    success: 'Scale-up requested',
+    onDone: close,
+    refresh: [queryKeys.lists('workers')],
+  });
   const action = kind === 'create' ? create : scaleUp;
   const title = kind === 'create' ? 'Create worker' : 'Scale up';
   return (
@@ -69,7 +94,11 @@ function ImportWorkerButton() {
   const [templateId, setTemplateId] = useState<string | null>(null);
   const [cpu, setCpu] = useState<number | string>('');
   const options = useTemplateOptions(opened);
-  const importWorker = useContractAction(routes.importWorker, { success: 'Worker imported', resource: 'workers', onDone: close });
+  const importWorker = useContractAction(routes.importWorker, {
+    success: 'Worker imported',
+    resource: 'workers',
+    onDone: close,
+  });
   return (
     <>
       <Button variant="light" onClick={open}>
@@ -77,9 +106,23 @@ function ImportWorkerButton() {
       </Button>
       <Modal opened={opened} onClose={close} title="Import worker" centered>
         <Stack>
-          <TextInput label="AWS region" value={region} onChange={(event) => setRegion(event.currentTarget.value)} />
-          <TextInput label="EC2 instance id" value={instanceId} onChange={(event) => setInstanceId(event.currentTarget.value)} />
-          <Select label="Template (or declare capacity)" data={options} value={templateId} onChange={setTemplateId} clearable />
+          <TextInput
+            label="AWS region"
+            value={region}
+            onChange={(event) => setRegion(event.currentTarget.value)}
+          />
+          <TextInput
+            label="EC2 instance id"
+            value={instanceId}
+            onChange={(event) => setInstanceId(event.currentTarget.value)}
+          />
+          <Select
+            label="Template (or declare capacity)"
+            data={options}
+            value={templateId}
+            onChange={setTemplateId}
+            clearable
+          />
           {!templateId && <NumberInput label="Declared CPU cores" value={cpu} onChange={setCpu} min={1} />}
           <ProblemAlert error={importWorker.error} />
           <Button
@@ -91,7 +134,14 @@ function ImportWorkerButton() {
                   aws_instance_id: instanceId,
                   ...(templateId ? { template_id: templateId } : {}),
                   ...(!templateId && cpu
-                    ? { declared_capacity: { cpu_cores: Number(cpu), memory_gb: Number(cpu) * 4, storage_gb: 100, max_nodes: 20 } }
+                    ? {
+                        declared_capacity: {
+                          cpu_cores: Number(cpu),
+                          memory_gb: Number(cpu) * 4,
+                          storage_gb: 100,
+                          max_nodes: 20,
+                        },
+                      }
                     : {}),
                 },
               })
@@ -142,10 +192,16 @@ export function WorkersPage() {
                       <StatusBadge status={worker.status} />
                     </Group>
                     <Text size="xs" c="dimmed" mb="xs">
-                      {shortId(worker.id)} · {worker.aws_region} · {worker.template_name ?? 'no template'} · {worker.session_ids.length} session(s)
-                      {worker.cloudwatch.cpu_utilization !== null && ` · CPU ${worker.cloudwatch.cpu_utilization}%`}
+                      {shortId(worker.id)} · {worker.aws_region} · {worker.template_name ?? 'no template'} ·{' '}
+                      {worker.session_ids.length} session(s)
+                      {worker.cloudwatch.cpu_utilization !== null &&
+                        ` · CPU ${worker.cloudwatch.cpu_utilization}%`}
                     </Text>
-                    <CapacityBars declared={worker.declared_capacity} allocated={worker.allocated_capacity} compact />
+                    <CapacityBars
+                      declared={worker.declared_capacity}
+                      allocated={worker.allocated_capacity}
+                      compact
+                    />
                   </Card>
                 ))}
               </SimpleGrid>

@@ -1,0 +1,19 @@
+import { useState } from 'react';
+
+type FilterValue = string | string[] | boolean | null;
+
+/** The filter inputs of a list page: one state, a setter per field, whether any is set, and clear. */
+export function useFilters<T extends Record<string, FilterValue>>(initial: T) {
+  const [values, setValues] = useState(initial);
+  const set =
+    <K extends keyof T>(key: K) =>
+    (value: T[K]): void =>
+      setValues((current) => ({ ...current, [key]: value }));
+  const active = Object.keys(initial).some(
+    (key) => JSON.stringify(values[key]) !== JSON.stringify(initial[key]),
+  );
+  return { values, set, active, clear: () => setValues(initial) };
+}
+
+/** Text inputs filter by their trimmed value; blank means no filter. */
+export const trimmed = (text: string): string | undefined => text.trim() || undefined;

@@ -8,6 +8,22 @@ export const MAX_URL_LENGTH = 8192;
 
 const pathOf = (url: string): string => url.split('?')[0] ?? '';
 
+const PLACEHOLDER = /:[A-Za-z_][A-Za-z0-9_]*/g;
+
+/**
+ * The methods of the resource a path names. Where templates of several resources match (e.g.
+ * `/workers/import` and `/workers/:worker_id`), the path names the one with the fewest
+ * placeholders, as the router prefers static segments and the API document lists them apart.
+ */
+export function resourceMethods(
+  patterns: readonly { method: string; regex: RegExp; placeholders: number }[],
+  path: string,
+): Set<string> {
+  const matching = patterns.filter(({ regex }) => regex.test(path));
+  const fewest = Math.min(...matching.map(({ placeholders }) => placeholders));
+  return new Set(matching.filter(({ placeholders }) => placeholders === fewest).map(({ method }) => method));
+}
+
 /**
  * RFC 9110 §15.5.6: a method the resource does not declare is 405 with `Allow`, not 404 (or 400).
  * The resource is known from the contract routes; paths no route matches stay 404. OPTIONS
@@ -16,7 +32,8 @@ const pathOf = (url: string): string => url.split('?')[0] ?? '';
 export function installHttpSemantics(fastify: FastifyInstance, routes: readonly Route[]): void {
   const patterns = routes.map((route) => ({
     method: route.method as string,
-    regex: new RegExp(`^${route.path.replace(/:[A-Za-z_][A-Za-z0-9_]*/g, '[^/]+')}/?$`),
+    regex: new RegExp(`^${route.path.replace(PLACEHOLDER, '[^/]+')}/?$`),
+    placeholders: route.path.match(PLACEHOLDER)?.length ?? 0,
   }));
   fastify.addHook('onRequest', async (request, reply) => {
     if (request.url.length > MAX_URL_LENGTH) {
@@ -27,7 +44,7 @@ export function installHttpSemantics(fastify: FastifyInstance, routes: readonly 
       return reply;
     }
     const path = pathOf(request.url);
-    const allowed = new Set(patterns.filter(({ regex }) => regex.test(path)).map(({ method }) => method));
+    const allowed = resourceMethods(patterns, path);
     if (allowed.size === 0 || allowed.has(request.method)) return;
     if (request.method === 'HEAD' && allowed.has('GET')) return;
     // `Allow` names the methods the API document declares for the resource (HEAD and OPTIONS are implied).

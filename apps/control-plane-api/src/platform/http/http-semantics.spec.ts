@@ -28,7 +28,7 @@ describe('405 and Allow for the resource a path names', () => {
     expect((await call('GET', '/api/v1/no-such-resource')).status).toBe(404);
     expect(await call('OPTIONS', `/api/v1/workers/${id}`)).toEqual({
       status: 204,
-      allow: 'DELETE, GET, PATCH',
+      allow: 'DELETE, GET',
     });
   });
 });

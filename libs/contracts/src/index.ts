@@ -41,4 +41,5 @@ export * from './etcd/etcd-values';
 export * from './etcd/etcd-keys';
 
 export * from './events/cloud-events';
+export * from './events/assessment-events';
 export * from './events/sse-events';

@@ -19,7 +19,17 @@ describe('POST /api/events', () => {
   beforeEach(async () => {
     harness = new SessionHarness();
     app = Fastify();
-    stats = registerCloudEventsRoute(app, { cpa: harness.cpa.client, clock: harness.clock, log: silentLogger, dedupeCapacity: 100, extraTypePrefixes: ['org.example.'] }, silentLogger).stats;
+    stats = registerCloudEventsRoute(
+      app,
+      {
+        cpa: harness.cpa.client,
+        clock: harness.clock,
+        log: silentLogger,
+        dedupeCapacity: 100,
+        extraTypePrefixes: ['org.example.'],
+      },
+      silentLogger,
+    ).stats;
     url = `${await app.listen({ host: '127.0.0.1', port: 0 })}/api/events`;
     const session = harness.addSession({ status: 'INSTANTIATING' });
     await harness.reconcile(session.id);
@@ -35,19 +45,31 @@ describe('POST /api/events', () => {
   async function post(headers: Record<string, string>, body: string) {
     const response = await fetch(url, { method: 'POST', headers, body });
     const json = (await response.json()) as Record<string, unknown>;
-    return { statusCode: response.status, headers: Object.fromEntries(response.headers.entries()), json: () => json };
+    return {
+      statusCode: response.status,
+      headers: Object.fromEntries(response.headers.entries()),
+      json: () => json,
+    };
   }
 
-  const send = (message: { headers: Record<string, unknown>; body: unknown }) => post(message.headers as Record<string, string>, String(message.body));
+  const send = (message: { headers: Record<string, unknown>; body: unknown }) =>
+    post(message.headers as Record<string, string>, String(message.body));
 
   it('applies a structured lds.session.started: the session is RUNNING with the LDS time', async () => {
     const response = await send(HTTP.structured(event('lds.session.started', { sessionId: ldsId })));
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'applied' });
-    expect(harness.session(ready.id)).toMatchObject({ status: 'RUNNING', started_at: '2030-01-07T09:05:00.000Z' });
+    expect(harness.session(ready.id)).toMatchObject({
+      status: 'RUNNING',
+      started_at: '2030-01-07T09:05:00.000Z',
+    });
   });
 
-  it.each(['io.lablet.lds.session.running.v1', 'com.cisco.certs.lds.session.running.v1', 'org.example.lds.session.started'])('accepts the %s family in binary mode', async (type) => {
+  it.each([
+    'io.lablet.lds.session.running.v1',
+    'com.cisco.certs.lds.session.running.v1',
+    'org.example.lds.session.started',
+  ])('accepts the %s family in binary mode', async (type) => {
     const response = await send(HTTP.binary(event(type, { aggregateId: ldsId })));
     expect(response.statusCode).toBe(200);
     expect(harness.session(ready.id).status).toBe('RUNNING');
@@ -90,7 +112,8 @@ describe('POST /api/events', () => {
       expect(harness.session(ready.id).status).toBe('GRADING');
     });
 
-    const gradingEvent = (type: string, data: Record<string, unknown>) => new SdkEvent({ type, source: 'https://grading.example', subject: ready.id, data });
+    const gradingEvent = (type: string, data: Record<string, unknown>) =>
+      new SdkEvent({ type, source: 'https://grading.example', subject: ready.id, data });
 
     it('stores the score, submits the grading session and stops the session', async () => {
       const completed = gradingEvent('grading.session.completed', {
@@ -99,26 +122,52 @@ describe('POST /api/events', () => {
         maxScore: 30,
         cutScore: 21,
         passed: true,
-        scoreReport: { generation: 1, revision: 1, score: 25, maxScore: 30, sections: [{ id: 'section-1', score: 25, maxScore: 30 }] },
+        scoreReport: {
+          generation: 1,
+          revision: 1,
+          score: 25,
+          maxScore: 30,
+          sections: [{ id: 'section-1', score: 25, maxScore: 30 }],
+        },
       });
       expect((await send(HTTP.structured(completed))).statusCode).toBe(200);
       const session = harness.session(ready.id);
       expect(session).toMatchObject({ status: 'STOPPING', grade_result: 'pass' });
-      expect([...harness.cpa.scoreReports.values()][0]).toMatchObject({ score: 25, max_score: 30, cut_score: 21, sections: [{ name: 'section-1', score: 25, max_score: 30, weight: 1 }] });
+      expect([...harness.cpa.scoreReports.values()][0]).toMatchObject({
+        score: 25,
+        max_score: 30,
+        cut_score: 21,
+        sections: [{ name: 'section-1', score: 25, max_score: 30, weight: 1 }],
+      });
       expect([...harness.cpa.gradingSessions.values()][0]?.status).toBe('SUBMITTED');
       expect(session.status_history.at(-1)?.reason).toBe('grading_completed: PASS');
     });
 
     it('faults the grading session and keeps the session GRADING on a failure (decision 21)', async () => {
-      await send(HTTP.binary(gradingEvent('assessment.grading.failed.v1', { errorMessage: 'device unreachable', errorCode: 'E42' })));
+      await send(
+        HTTP.binary(
+          gradingEvent('assessment.grading.failed.v1', {
+            errorMessage: 'device unreachable',
+            errorCode: 'E42',
+          }),
+        ),
+      );
       expect(harness.session(ready.id).status).toBe('GRADING');
-      expect([...harness.cpa.gradingSessions.values()][0]).toMatchObject({ status: 'FAULTED', error_message: 'E42: device unreachable' });
+      expect([...harness.cpa.gradingSessions.values()][0]).toMatchObject({
+        status: 'FAULTED',
+        error_message: 'E42: device unreachable',
+      });
     });
   });
 
   it('asks for a redelivery (503) when the grading event overtakes the grading session record', async () => {
     harness.cpa.sessions.set(ready.id, { ...harness.session(ready.id), status: 'COLLECTING' });
-    const early = new SdkEvent({ type: 'grading.session.completed', source: 'https://grading.example', subject: ready.id, data: { score: 1, maxScore: 1 } });
+    const early = new SdkEvent({
+      type: 'grading.session.completed',
+      source: 'https://grading.example',
+      subject: ready.id,
+      data: { score: 1, maxScore: 1 },
+    });
     const response = await send(HTTP.structured(early));
     expect(response.statusCode).toBe(503);
     await harness.reconcile(ready.id);
@@ -127,7 +176,12 @@ describe('POST /api/events', () => {
 
   it('asks for a redelivery when the grading session record is committed between the lookup and the status read', async () => {
     harness.cpa.sessions.set(ready.id, { ...harness.session(ready.id), status: 'GRADING' });
-    const racing = new SdkEvent({ type: 'grading.session.completed', source: 'https://grading.example', subject: ready.id, data: { score: 1, maxScore: 1 } });
+    const racing = new SdkEvent({
+      type: 'grading.session.completed',
+      source: 'https://grading.example',
+      subject: ready.id,
+      data: { score: 1, maxScore: 1 },
+    });
     expect((await send(HTTP.structured(racing))).statusCode).toBe(503);
   });
 
@@ -137,7 +191,12 @@ describe('POST /api/events', () => {
     expect(harness.cpa.gradingSessions.size).toBe(1);
     // Read between the two writes: the record exists, the session is still COLLECTING.
     harness.cpa.sessions.set(ready.id, { ...harness.session(ready.id), status: 'COLLECTING' });
-    const between = new SdkEvent({ type: 'grading.session.failed', source: 'https://grading.example', subject: ready.id, data: { errorMessage: 'x' } });
+    const between = new SdkEvent({
+      type: 'grading.session.failed',
+      source: 'https://grading.example',
+      subject: ready.id,
+      data: { errorMessage: 'x' },
+    });
     expect((await send(HTTP.structured(between))).statusCode).toBe(503);
   });
 
@@ -167,21 +226,183 @@ describe('POST /api/events', () => {
   });
 
   it('answers 202 for an event about a session LCM does not know', async () => {
-    const response = await send(HTTP.structured(event('lds.session.started', {}, { subject: 'someone-elses-session' })));
+    const response = await send(
+      HTTP.structured(event('lds.session.started', {}, { subject: 'someone-elses-session' })),
+    );
     expect(response.statusCode).toBe(202);
     expect(response.json()).toEqual({ status: 'uncorrelated' });
   });
 
   it.each([
     ['a body that is not JSON', { 'content-type': 'application/cloudevents+json' }, '{"specversion":'],
-    ['an envelope without id', { 'content-type': 'application/cloudevents+json' }, JSON.stringify({ specversion: '1.0', source: 's', type: 'lds.session.started' })],
-    ['binary mode without ce-source', { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': '1', 'ce-type': 'lds.session.started' }, '{}'],
-    ['grading data without a score', { 'content-type': 'application/cloudevents+json' }, JSON.stringify({ specversion: '1.0', id: '9', source: 's', type: 'grading.session.completed', subject: 'x', data: { maxScore: 3 } })],
-    ['an event naming no session', { 'content-type': 'application/cloudevents+json' }, JSON.stringify({ specversion: '1.0', id: '8', source: 's', type: 'lds.session.started', data: {} })],
+    [
+      'an envelope without id',
+      { 'content-type': 'application/cloudevents+json' },
+      JSON.stringify({ specversion: '1.0', source: 's', type: 'lds.session.started' }),
+    ],
+    [
+      'binary mode without ce-source',
+      {
+        'content-type': 'application/json',
+        'ce-specversion': '1.0',
+        'ce-id': '1',
+        'ce-type': 'lds.session.started',
+      },
+      '{}',
+    ],
+    [
+      'grading data without a score',
+      { 'content-type': 'application/cloudevents+json' },
+      JSON.stringify({
+        specversion: '1.0',
+        id: '9',
+        source: 's',
+        type: 'grading.session.completed',
+        subject: 'x',
+        data: { maxScore: 3 },
+      }),
+    ],
+    [
+      'an event naming no session',
+      { 'content-type': 'application/cloudevents+json' },
+      JSON.stringify({ specversion: '1.0', id: '8', source: 's', type: 'lds.session.started', data: {} }),
+    ],
   ])('rejects %s with 400', async (_, headers, body) => {
     const response = await post(headers as Record<string, string>, body);
     expect(response.statusCode).toBe(400);
     expect(response.json()['status']).toBe('rejected');
+  });
+});
+
+describe('POST /api/events: assessment.collection.* (spec §8.1)', () => {
+  let harness: SessionHarness;
+  let app: FastifyInstance;
+  let url: string;
+  let session: LabletSession;
+  const ASSESSMENT_SOURCE = 'https://assessment.example.test';
+
+  beforeEach(async () => {
+    harness = new SessionHarness();
+    app = Fastify();
+    registerCloudEventsRoute(
+      app,
+      {
+        cpa: harness.cpa.client,
+        clock: harness.clock,
+        log: silentLogger,
+        dedupeCapacity: 100,
+        extraTypePrefixes: [],
+      },
+      silentLogger,
+    );
+    url = `${await app.listen({ host: '127.0.0.1', port: 0 })}/api/events`;
+    const instantiating = harness.addSession({ status: 'INSTANTIATING' });
+    await harness.reconcile(instantiating.id);
+    session = harness.session(instantiating.id);
+  });
+  afterEach(() => app.close());
+
+  const at = (status: LabletSession['status']) =>
+    harness.cpa.sessions.set(session.id, { ...harness.session(session.id), status });
+  const collectionEvent = (type: string, data: Record<string, unknown>) =>
+    new SdkEvent({
+      type,
+      source: ASSESSMENT_SOURCE,
+      data: { aggregate_id: session.id, session_id: 'assess-1', collection_id: 'coll-1', ...data },
+      time: '2030-01-07T10:00:00Z',
+    });
+  async function send(message: { headers: Record<string, unknown>; body: unknown }) {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: message.headers as Record<string, string>,
+      body: String(message.body),
+    });
+    return { statusCode: response.status, json: (await response.json()) as Record<string, unknown> };
+  }
+
+  it('structured collection.completed: the GradingSession is created with the collection id, the session is GRADING', async () => {
+    at('COLLECTING');
+    const response = await send(
+      HTTP.structured(
+        collectionEvent('assessment.collection.completed.v1', {
+          collected_at: '2030-01-07T09:59:00Z',
+          device_count: 3,
+        }),
+      ),
+    );
+    expect(response).toEqual({ statusCode: 200, json: { status: 'applied' } });
+    const [grading] = harness.cpa.gradingSessions.values();
+    expect(grading).toMatchObject({ grading_session_id: 'coll-1', form_qualified_name: 'LCM/TEST/lab-1' });
+    expect(grading?.devices).toEqual([...harness.cpa.userSessions.values()][0]?.devices);
+    expect(harness.session(session.id).status).toBe('GRADING');
+  });
+
+  it('binary collection.completed outside COLLECTING changes nothing, and a redelivery is a duplicate', async () => {
+    at('RUNNING');
+    const completed = collectionEvent('assessment.collection.completed.v1', {});
+    expect((await send(HTTP.binary(completed))).json).toEqual({ status: 'no_change' });
+    expect((await send(HTTP.binary(completed))).json).toEqual({ status: 'duplicate' });
+    expect(harness.cpa.fake.callsTo(apiContract.internal.sessions.createGradingSession)).toHaveLength(0);
+  });
+
+  it('collection.failed that cannot be retried stops a COLLECTING session with the reason', async () => {
+    at('COLLECTING');
+    const response = await send(
+      HTTP.binary(
+        collectionEvent('assessment.collection.failed.v1', {
+          error_code: 'E_UNREACHABLE',
+          error_message: 'device r1 unreachable',
+          retry_possible: false,
+        }),
+      ),
+    );
+    expect(response.json).toEqual({ status: 'applied' });
+    expect(harness.session(session.id).status).toBe('STOPPING');
+    expect(harness.session(session.id).status_history.at(-1)?.reason).toBe(
+      'collection_failed: E_UNREACHABLE: device r1 unreachable',
+    );
+  });
+
+  it('collection.failed that can be retried, or for a session past collection, changes nothing', async () => {
+    at('COLLECTING');
+    expect(
+      (
+        await send(
+          HTTP.structured(
+            collectionEvent('assessment.collection.failed.v1', {
+              error_message: 'busy',
+              retry_possible: true,
+            }),
+          ),
+        )
+      ).json,
+    ).toEqual({ status: 'no_change' });
+    at('GRADING');
+    expect(
+      (
+        await send(
+          HTTP.structured(collectionEvent('assessment.collection.failed', { error_message: 'late' })),
+        )
+      ).json,
+    ).toEqual({ status: 'no_change' });
+    expect(harness.session(session.id).status).toBe('GRADING');
+  });
+
+  it('answers 202 for a session LCM does not know and 400 for data without aggregate_id', async () => {
+    const unknown = new SdkEvent({
+      type: 'assessment.collection.completed.v1',
+      source: ASSESSMENT_SOURCE,
+      data: { aggregate_id: 'no-such-session', collection_id: 'c' },
+    });
+    expect((await send(HTTP.structured(unknown))).statusCode).toBe(202);
+    const malformed = new SdkEvent({
+      type: 'assessment.collection.failed.v1',
+      source: ASSESSMENT_SOURCE,
+      data: { collection_id: 'c', error_message: 'x' },
+    });
+    const rejected = await send(HTTP.binary(malformed));
+    expect(rejected.statusCode).toBe(400);
+    expect(String(rejected.json['detail'])).toContain('aggregate_id');
   });
 });
 

@@ -1,4 +1,12 @@
-import { type CloudEventData, type CloudEventKind, type LabletSession, MAX_PAGE_LIMIT } from '@lcm/contracts';
+import {
+  type AssessmentCollectionData,
+  type AssessmentCollectionKind,
+  type CloudEventData,
+  type CloudEventKind,
+  type DeviceAccessInfo,
+  type LabletSession,
+  MAX_PAGE_LIMIT,
+} from '@lcm/contracts';
 import { type ControlPlane, isConflictError, isNotFoundError, isValidationError } from '@lcm/cpa-client';
 import { type Clock } from '@lcm/domain';
 import { type Logger } from '@lcm/observability';
@@ -13,15 +21,25 @@ export interface EventEffectsDeps {
   log: Logger;
 }
 
-export interface ClassifiedEvent<
-  K extends Exclude<CloudEventKind, 'unknown'> = Exclude<CloudEventKind, 'unknown'>,
-> {
+/** The kinds LCM reacts to: the LDS and grading families, and the assessment platform's collection events. */
+export type EventKind = Exclude<CloudEventKind, 'unknown'> | AssessmentCollectionKind;
+
+type EventData<K extends EventKind> = K extends AssessmentCollectionKind
+  ? AssessmentCollectionData<K>
+  : K extends Exclude<CloudEventKind, 'unknown'>
+    ? CloudEventData<K>
+    : never;
+
+export interface ClassifiedEvent<K extends EventKind = EventKind> {
   kind: K;
-  /** The external session id (LDS or GradingEngine) the event is about. */
+  /** The external session id (LDS or GradingEngine) the event is about; for collection events the LabletSession id. */
   externalId: string;
   time: string | undefined;
-  data: CloudEventData<K>;
+  data: EventData<K>;
 }
+
+const isCollectionEvent = (event: ClassifiedEvent): event is ClassifiedEvent<AssessmentCollectionKind> =>
+  event.kind.startsWith('collection.');
 
 /** A 409 means the session is already past the state this event moves it out of: a late or repeated delivery. */
 async function tolerated(call: () => Promise<unknown>): Promise<EventOutcome> {
@@ -198,11 +216,78 @@ export async function gradingFailed(
 }
 
 /**
+ * `assessment.collection.completed` (spec §8.1): COLLECTING only, the GradingSession is created
+ * with the collection id as its external id, which moves the session to GRADING. It grades what
+ * the platform collected: devices are the session's frozen device access list.
+ */
+async function collectionCompleted(
+  deps: EventEffectsDeps,
+  session: LabletSession,
+  event: ClassifiedEvent<'collection.completed'>,
+): Promise<EventOutcome> {
+  if (session.status !== 'COLLECTING') return 'no_change';
+  const definition = await deps.cpa.definitions.get({
+    params: { lablet_definition_id: session.definition_id },
+  });
+  const formName = definition.form_qualified_name ?? definition.name;
+  const devices = (session.pipeline_progress['instantiate']?.['device_access']?.result_data?.['devices'] ??
+    []) as DeviceAccessInfo[];
+  return tolerated(() =>
+    deps.cpa.children.createGradingSession({
+      params: params(session),
+      body: {
+        grading_session_id: event.data.collection_id,
+        grading_part_id: formName,
+        form_qualified_name: formName,
+        ...(definition.grading_rules_uri ? { grading_rules_uri: definition.grading_rules_uri } : {}),
+        devices,
+      },
+    }),
+  );
+}
+
+/** `assessment.collection.failed` (spec §8.1): only a failure that cannot be retried ends a COLLECTING or RUNNING session (→ STOPPING). */
+async function collectionFailed(
+  deps: EventEffectsDeps,
+  session: LabletSession,
+  event: ClassifiedEvent<'collection.failed'>,
+): Promise<EventOutcome> {
+  if (event.data.retry_possible || (session.status !== 'COLLECTING' && session.status !== 'RUNNING'))
+    return 'no_change';
+  const reason =
+    `collection_failed: ${[event.data.error_code, event.data.error_message].filter(Boolean).join(': ')}`.slice(
+      0,
+      1000,
+    );
+  return tolerated(() =>
+    deps.cpa.sessions.transition({ params: params(session), body: { target_status: 'STOPPING', reason } }),
+  );
+}
+
+/** Collection events name the LabletSession itself; an id LCM does not know (or cannot be one) is uncorrelated. */
+async function applyCollectionEvent(
+  deps: EventEffectsDeps,
+  event: ClassifiedEvent<AssessmentCollectionKind>,
+): Promise<EventOutcome> {
+  let session: LabletSession;
+  try {
+    session = await deps.cpa.sessions.get({ params: { lablet_session_id: event.externalId } });
+  } catch (error) {
+    if (isNotFoundError(error) || isValidationError(error)) return 'uncorrelated';
+    throw error;
+  }
+  return event.kind === 'collection.completed'
+    ? collectionCompleted(deps, session, event as ClassifiedEvent<'collection.completed'>)
+    : collectionFailed(deps, session, event as ClassifiedEvent<'collection.failed'>);
+}
+
+/**
  * Applies one accepted CloudEvent as control-plane commands (spec §8.1, decision 8). Every command
  * is idempotent or checked against the session's status first, so duplicates and late deliveries
  * change nothing.
  */
 export async function applyEvent(deps: EventEffectsDeps, event: ClassifiedEvent): Promise<EventOutcome> {
+  if (isCollectionEvent(event)) return applyCollectionEvent(deps, event);
   const isLds = event.kind.startsWith('lds.');
   let session: LabletSession | null;
   try {
@@ -220,7 +305,8 @@ export async function applyEvent(deps: EventEffectsDeps, event: ClassifiedEvent)
   // The grading session record is written before the session moves to GRADING: an event read in
   // between would otherwise be answered as a no-op and never delivered again.
   if (!isLds && session.status === 'COLLECTING') throw new NotYetCorrelatedError(event.externalId);
-  switch (event.kind) {
+  // Collection events were handled above; the rest are the LDS and grading kinds.
+  switch (event.kind as Exclude<CloudEventKind, 'unknown'>) {
     case 'lds.started':
       return ldsStarted(deps, session, event.time);
     case 'lds.ended':

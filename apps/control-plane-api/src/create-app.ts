@@ -6,7 +6,7 @@ import { allRoutes } from '@lcm/contracts';
 import { type Logger, createLogger } from '@lcm/observability';
 import { AppModule } from './app.module';
 import { type AppConfig } from './config/env.schema';
-import { clientErrorResponse, installHttpSemantics } from './platform/http/http-semantics';
+import { clientErrorResponse, installHttpSemantics, MAX_URL_LENGTH } from './platform/http/http-semantics';
 import { installSecurityHeaders } from './platform/http/security-headers';
 import { installObservability } from './platform/observability/observability';
 import { MONGO_DB } from './platform/platform.tokens';
@@ -18,6 +18,9 @@ export async function createApp(config: AppConfig, logger?: Logger): Promise<Nes
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: true,
     clientErrorHandler: clientErrorResponse,
+    // The router's own limit (100) answered a long id with a bare-JSON 414; the URL limit and the
+    // contract's input parsing answer instead, with problem documents (platform/http).
+    maxParamLength: MAX_URL_LENGTH,
   });
   // Correlation ids (in scope for every log line, echoed in x-correlation-id), one log line per
   // request, /metrics and the public API's rate limit.

@@ -14,6 +14,22 @@ import { invalidInput } from './api-error';
 
 export const CONTRACT_ROUTE = Symbol('lcm:contract-route');
 
+/**
+ * The longest text a path or query parameter may hold: several such values must fit one URL of
+ * MAX_URL_LENGTH (http-semantics) even percent-encoded, or a request the API document allows
+ * would be refused with 414. The OpenAPI document states it as the parameters' maxLength.
+ */
+export const MAX_URL_TEXT_LENGTH = 512;
+
+function overlongUrlTexts(value: unknown, part: 'params' | 'query') {
+  return Object.entries((value ?? {}) as Record<string, unknown>)
+    .filter(([, text]) => typeof text === 'string' && text.length > MAX_URL_TEXT_LENGTH)
+    .map(([name, text]) => ({
+      field: `${part}.${name}`,
+      message: `at most ${MAX_URL_TEXT_LENGTH} characters (got ${(text as string).length})`,
+    }));
+}
+
 const METHODS = {
   GET: RequestMethod.GET,
   POST: RequestMethod.POST,
@@ -61,7 +77,10 @@ export function parseContractInput<R extends Route>(
   const problems = [];
   for (const [part, schema, value] of parts) {
     if (!schema) continue;
-    const overlong = overlongTexts(value, [part]);
+    const overlong = [
+      ...overlongTexts(value, [part]),
+      ...(part === 'body' ? [] : overlongUrlTexts(value, part)),
+    ];
     if (overlong.length > 0) {
       problems.push(...overlong);
       continue;

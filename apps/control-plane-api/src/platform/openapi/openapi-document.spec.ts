@@ -106,6 +106,24 @@ describe('buildOpenApiDocument', () => {
     expect(JSON.stringify(internalDocument).length).toBeLessThan(250_000);
   });
 
+  it('keeps every URL parameter within what one URL can carry: a uuid is 36 characters, other texts 512', () => {
+    for (const document of [publicDocument, internalDocument])
+      for (const operation of operations(document))
+        for (const parameter of operation.parameters)
+          for (const { schema } of strings(parameter.schema, parameter.name).filter(
+            ({ schema }) => schema['enum'] === undefined && schema['const'] === undefined,
+          ))
+            expect(schema['maxLength']).toBeLessThanOrEqual(schema['format'] === 'uuid' ? 36 : 512);
+  });
+
+  it('lists the words a boolean query flag accepts, not any string', () => {
+    const flag = internalDocument.paths['/api/internal/workers/{worker_id}/sessions']?.[
+      'get'
+    ]?.parameters.find((parameter) => parameter.name === 'include_history');
+    expect(JSON.stringify(flag?.schema)).toContain('"enum":["true","1","yes"');
+    expect(JSON.stringify(flag?.schema)).not.toMatch(/\{"type":"string","maxLength":\d+\}/);
+  });
+
   it('names the semver format of a definition version in its path', () => {
     const version =
       publicDocument.paths[

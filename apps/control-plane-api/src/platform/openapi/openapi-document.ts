@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, type Route } from '@lcm/contracts';
+import { MAX_URL_TEXT_LENGTH } from '../http/contract-route';
 import { CONVERSION, type JsonSchema, SchemaComponents, withTextLimits } from './schema-components';
 
 /** Routes by resource, as `apiContract.public` and `apiContract.internal` hold them. */
@@ -37,7 +38,16 @@ const PROBLEM_RESPONSES = {
 
 const responseRef = (name: keyof typeof PROBLEM_RESPONSES) => ({ $ref: `#/components/responses/${name}` });
 
-/** Path and query parameters, each with its own (inline) schema and its field's text limit. */
+/** A uuid has 36 characters; other texts in a URL have the limit input parsing enforces there. */
+function withUrlTextLimit(schema: JsonSchema): JsonSchema {
+  if (schema['format'] === 'uuid') return { ...schema, maxLength: 36 };
+  const limit = schema['maxLength'];
+  return typeof limit === 'number' && limit > MAX_URL_TEXT_LENGTH
+    ? { ...schema, maxLength: MAX_URL_TEXT_LENGTH }
+    : schema;
+}
+
+/** Path and query parameters, each with its own (inline) schema and its text limit. */
 function parameters(route: Route): JsonSchema[] {
   const objectParameters = (schema: z.ZodType | undefined, location: 'path' | 'query') => {
     if (!schema) return [];
@@ -47,7 +57,7 @@ function parameters(route: Route): JsonSchema[] {
       name,
       in: location,
       required: location === 'path' || (object.required ?? []).includes(name),
-      schema: property,
+      schema: withUrlTextLimit(property),
     }));
   };
   return [...objectParameters(route.params, 'path'), ...objectParameters(route.query, 'query')];

@@ -24,12 +24,24 @@ const isText = (node: JsonSchema): boolean =>
  */
 const FORMATS = new Map<unknown, string>([[SemVer, 'semver']]);
 
-/** Options of every conversion: unrepresentable types (custom checks) become `{}`, formats are named. */
+/** The spellings `z.stringbool()` accepts (zod's defaults; it ignores case). */
+const STRINGBOOL = ['true', '1', 'yes', 'on', 'y', 'enabled', 'false', '0', 'no', 'off', 'n', 'disabled'];
+
+const isStringbool = (schema: unknown): boolean => {
+  const def = (schema as { _zod?: { def?: { type?: string; in?: $ZodType; out?: $ZodType } } })._zod?.def;
+  return def?.type === 'pipe' && def.in?._zod.def.type === 'string' && def.out?._zod.def.type === 'boolean';
+};
+
+/**
+ * Options of every conversion: unrepresentable types (custom checks) become `{}`, formats are
+ * named, and a boolean written as text lists the words it accepts (zod says only "a string").
+ */
 export const CONVERSION = {
   unrepresentable: 'any',
   override: ({ zodSchema, jsonSchema }: { zodSchema: unknown; jsonSchema: JsonSchema }) => {
     const format = FORMATS.get(zodSchema);
     if (format) jsonSchema['format'] = format;
+    if (isStringbool(zodSchema) && jsonSchema['type'] === 'string') jsonSchema['enum'] = STRINGBOOL;
   },
 } as const;
 

@@ -1,0 +1,25 @@
+import { apiContract } from '@lcm/contracts';
+import { ApiError } from './api-error';
+import { MAX_URL_TEXT_LENGTH, parseContractInput } from './contract-route';
+
+describe('parseContractInput', () => {
+  const listSessions = apiContract.public.sessions.listSessions;
+
+  it('refuses a query text longer than a URL parameter may be, naming it (as the API document says)', () => {
+    const owner = 'x'.repeat(MAX_URL_TEXT_LENGTH + 1);
+    let refused: unknown;
+    try {
+      parseContractInput(listSessions, { params: {}, query: { owner }, body: undefined });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(ApiError);
+    expect(JSON.stringify(refused)).toContain('query.owner');
+    const accepted = parseContractInput(listSessions, {
+      params: {},
+      query: { owner: 'x'.repeat(MAX_URL_TEXT_LENGTH) },
+      body: undefined,
+    });
+    expect(accepted.query).toMatchObject({ owner: 'x'.repeat(MAX_URL_TEXT_LENGTH) });
+  });
+});

@@ -27,17 +27,25 @@ trap 'kill $cpa 2>/dev/null; bash scripts/infra/down.sh $started' EXIT
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
 token=$(curl -sf -XPOST "http://127.0.0.1:$port/api/auth/dev-token" -H 'content-type: application/json' \
   -d '{"subject":"fuzzer","roles":["admin"]}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-# Both documents, each with the one credential its security scheme names: a bearer token for the
-# public API, the API key for the controllers' internal one (which also reads its document). With
-# both on every request the auth check (ST401) could not see a request without credentials.
+# Both documents, each fetched with the credential that reads it and tested with the one its
+# security scheme names (bearer for the public API, the API key for the controllers' internal one).
+# The credentials are given as OpenAPI auth (not as plain headers) so the auth check (ST401) can
+# take them away and see a request without credentials refused.
 # Every check runs: positive and negative data, status codes, headers, schema conformance.
 # The scheduler routes answer 503 by design until a resource-scheduler is configured.
+config="$LCM_INFRA_STATE_DIR/schemathesis.toml"
+cat >"$config" <<TOML
+[auth.openapi.bearer]
+bearer = "$token"
+[auth.openapi.apiKey]
+api_key = "$key"
+TOML
+curl -sf "http://127.0.0.1:$port/api/docs/openapi.json" -o "$LCM_INFRA_STATE_DIR/public.json"
+curl -sf -H "x-api-key: $key" "http://127.0.0.1:$port/api/docs/internal/openapi.json" -o "$LCM_INFRA_STATE_DIR/internal.json"
 status=0
 for document in public internal; do
-  if [ "$document" = public ]; then url=openapi.json auth="authorization: Bearer $token"
-  else url=internal/openapi.json auth="x-api-key: $key"; fi
-  "$VENV/bin/schemathesis" run "http://127.0.0.1:$port/api/docs/$url" -H "$auth" \
-    -c all --exclude-path-regex '/scheduler/' \
+  "$VENV/bin/schemathesis" --config-file "$config" run "$LCM_INFRA_STATE_DIR/$document.json" \
+    --url "http://127.0.0.1:$port" -c all --exclude-path-regex '/scheduler/' \
     -n "$EXAMPLES" --request-timeout 10 || status=1
 done
 exit $status

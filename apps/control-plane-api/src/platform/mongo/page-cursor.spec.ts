@@ -1,5 +1,5 @@
 import { ApiError } from '../http/api-error';
-import { afterCursor, encodeCursor, keysetSort, pageOf } from './page-cursor';
+import { afterCursor, CURSOR_PATTERN, decodeCursor, encodeCursor, keysetSort, pageOf } from './page-cursor';
 
 const order = { sortField: 'created_at', direction: -1 } as const;
 
@@ -34,5 +34,15 @@ describe('keyset paging', () => {
     expect(() => afterCursor({}, order, Buffer.from('{"v":1}').toString('base64url'))).toThrow(
       /query.cursor/,
     );
+    expect(() => afterCursor({}, order, '00.61')).toThrow(/query.cursor/);
+  });
+
+  it('continues from any text of the documented cursor shape, as from one it issued', () => {
+    const cursor = encodeCursor('2030-01-01T00:00:01.000Z', 'a');
+    expect(cursor).toMatch(new RegExp(CURSOR_PATTERN));
+    expect(decodeCursor(cursor)).toEqual({ v: '2030-01-01T00:00:01.000Z', id: 'a' });
+    // A text of the shape that this server never issued is still a position (here: before "é", after "b").
+    expect(decodeCursor('c3a9.62')).toEqual({ v: 'é', id: 'b' });
+    expect(decodeCursor('.01')).toEqual({ v: '', id: '\u0001' });
   });
 });

@@ -2,34 +2,46 @@ import { type Document, type Filter, type Sort } from 'mongodb';
 import { ApiError } from '../http/api-error';
 
 /**
- * Keyset paging over (sortField, _id): the cursor is the opaque base64url of the last item's sort
- * value and id, so a page never skips or repeats a document that was written meanwhile, and the
- * order is total (ties on the sort field are broken by id).
+ * Keyset paging over (sortField, _id): the cursor is the last item's sort value and id, so a page
+ * never skips or repeats a document that was written meanwhile, and the order is total (ties on
+ * the sort field are broken by id).
  */
 export interface KeysetPage {
   sortField: string;
   direction: 1 | -1;
 }
 
-interface CursorPosition {
+/** A position: the sort value and the id of the last item shown. */
+export interface CursorPosition {
   v: string;
   id: string;
 }
 
+/** One UTF-8 byte in hex, never 00 (a NUL the store could not compare). */
+const BYTE = '(?:0[1-9a-f]|[1-9a-f][0-9a-f])';
+/**
+ * `<sort value>.<id>`, each as the hex of its UTF-8 bytes. Every text of this shape is a position
+ * the server can continue from, so the API document can state the shape (OpenAPI `pattern`) and a
+ * client or fuzzer that follows it never gets a 400 for a well-formed cursor.
+ */
+export const CURSOR_PATTERN = `^${BYTE}*\\.${BYTE}+$`;
+const CURSOR = new RegExp(CURSOR_PATTERN);
+
+const hex = (text: string): string => Buffer.from(text, 'utf8').toString('hex');
+const text = (hexText: string): string => Buffer.from(hexText, 'hex').toString('utf8');
+
 export function encodeCursor(value: string, id: string): string {
-  return Buffer.from(JSON.stringify({ v: value, id } satisfies CursorPosition)).toString('base64url');
+  return `${hex(value)}.${hex(id)}`;
 }
 
-function decodeCursor(cursor: string): CursorPosition {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorPosition>;
-    if (typeof parsed.v === 'string' && typeof parsed.id === 'string') return { v: parsed.v, id: parsed.id };
-  } catch {
-    // fall through to the 400 below
-  }
-  throw new ApiError('VALIDATION_FAILED', 'query.cursor: not a cursor this server issued', [
-    { field: 'query.cursor', message: 'invalid cursor' },
-  ]);
+/** The position in a cursor; 400 naming the field for a text that is not one. */
+export function decodeCursor(cursor: string): CursorPosition {
+  if (!CURSOR.test(cursor))
+    throw new ApiError('VALIDATION_FAILED', 'query.cursor: not a cursor this server issued', [
+      { field: 'query.cursor', message: 'invalid cursor' },
+    ]);
+  const [value = '', id = ''] = cursor.split('.');
+  return { v: text(value), id: text(id) };
 }
 
 /** The filter that continues after `cursor`, combined with the caller's filter. */

@@ -1,4 +1,5 @@
 import { apiContract } from '@lcm/contracts';
+import { CURSOR_PATTERN } from '../mongo/page-cursor';
 import { buildOpenApiDocument, type RouteGroups } from './openapi-document';
 
 interface Operation {
@@ -122,6 +123,20 @@ describe('buildOpenApiDocument', () => {
     ]?.parameters.find((parameter) => parameter.name === 'include_history');
     expect(JSON.stringify(flag?.schema)).toContain('"enum":["true","1","yes"');
     expect(JSON.stringify(flag?.schema)).not.toMatch(/\{"type":"string","maxLength":\d+\}/);
+  });
+
+  it('states the object-wide rules JSON Schema can express, and the shape of a paging cursor', () => {
+    const schemas = publicDocument.components.schemas as Record<string, Record<string, unknown>>;
+    expect(schemas['UpdateSettingsBodyInput']?.['minProperties']).toBe(1);
+    expect(schemas['ImportWorkerBodyInput']?.['oneOf']).toEqual([
+      { required: ['aws_instance_id'] },
+      { required: ['ami_id'] },
+      { required: ['ami_name'] },
+    ]);
+    const cursor = publicDocument.paths['/api/v1/sessions']?.['get']?.parameters.find(
+      (parameter) => parameter.name === 'cursor',
+    );
+    expect(cursor?.schema['pattern']).toBe(CURSOR_PATTERN);
   });
 
   it('names the semver format of a definition version in its path', () => {

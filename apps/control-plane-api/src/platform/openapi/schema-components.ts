@@ -1,7 +1,17 @@
 import { z } from 'zod';
 import { $ZodRegistry, type $ZodType } from 'zod/v4/core';
 import * as contracts from '@lcm/contracts';
-import { maxTextLength, SemVer } from '@lcm/contracts';
+import {
+  ImportWorkerBody,
+  maxTextLength,
+  PageQuery,
+  PatchWorkerBody,
+  SemVer,
+  UpdateDefinitionBody,
+  UpdateSettingsBody,
+  UpdateWorkerTemplateBody,
+} from '@lcm/contracts';
+import { CURSOR_PATTERN } from '../mongo/page-cursor';
 
 export type JsonSchema = Record<string, unknown>;
 type Io = 'input' | 'output';
@@ -24,6 +34,38 @@ const isText = (node: JsonSchema): boolean =>
  */
 const FORMATS = new Map<unknown, string>([[SemVer, 'semver']]);
 
+/**
+ * Shapes the server checks outside zod: a paging cursor is opaque to clients, but only texts of
+ * the shape the server issues are positions (page-cursor.ts), so the document states that shape.
+ */
+const PATTERNS = new Map<unknown, string>([[PageQuery.shape.cursor.unwrap(), CURSOR_PATTERN]]);
+
+const requireOneOf = (names: string[]) => names.map((name) => ({ required: [name] }));
+
+/**
+ * The contracts' object-wide refinements that JSON Schema can state (zod cannot see into a
+ * `.refine()`), so generated requests the server would refuse are not called valid.
+ */
+const REFINEMENTS = new Map<unknown, (schema: JsonSchema) => void>([
+  // 'nothing to update': an update names at least one field.
+  ...[UpdateSettingsBody, UpdateWorkerTemplateBody, UpdateDefinitionBody].map(
+    (body) => [body, (schema: JsonSchema) => (schema['minProperties'] = 1)] as const,
+  ),
+  // A reason alone updates nothing.
+  [
+    PatchWorkerBody,
+    (schema: JsonSchema) =>
+      (schema['anyOf'] = requireOneOf(
+        Object.keys((schema['properties'] ?? {}) as JsonSchema).filter((name) => name !== 'reason'),
+      )),
+  ],
+  // 'give exactly one of aws_instance_id, ami_id, ami_name'.
+  [
+    ImportWorkerBody,
+    (schema: JsonSchema) => (schema['oneOf'] = requireOneOf(['aws_instance_id', 'ami_id', 'ami_name'])),
+  ],
+]);
+
 /** The spellings `z.stringbool()` accepts (zod's defaults; it ignores case). */
 const STRINGBOOL = ['true', '1', 'yes', 'on', 'y', 'enabled', 'false', '0', 'no', 'off', 'n', 'disabled'];
 
@@ -41,6 +83,9 @@ export const CONVERSION = {
   override: ({ zodSchema, jsonSchema }: { zodSchema: unknown; jsonSchema: JsonSchema }) => {
     const format = FORMATS.get(zodSchema);
     if (format) jsonSchema['format'] = format;
+    REFINEMENTS.get(zodSchema)?.(jsonSchema);
+    const pattern = PATTERNS.get(zodSchema);
+    if (pattern) jsonSchema['pattern'] = pattern;
     if (isStringbool(zodSchema) && jsonSchema['type'] === 'string') jsonSchema['enum'] = STRINGBOOL;
   },
 } as const;

@@ -2,6 +2,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { type Filter } from 'mongodb';
 import { type AuditEntry, type ListAuditQuery, type Page } from '@lcm/contracts';
 import { invalidInput } from '../../../../platform/http/api-error';
+import { decodeCursor, encodeCursor } from '../../../../platform/mongo/page-cursor';
 import { AuditLog, type AuditDocument } from '../../audit-log';
 
 /** The position after an entry, newest first: its time (ms) and id, since many entries share one instant. */
@@ -11,20 +12,16 @@ interface AuditPosition {
 }
 
 function encodePosition(entry: AuditDocument): string {
-  return Buffer.from(
-    JSON.stringify({ at: entry.at.getTime(), id: entry._id } satisfies AuditPosition),
-  ).toString('base64url');
+  return encodeCursor(String(entry.at.getTime()), entry._id);
 }
 
+/** A cursor of the common shape (page-cursor.ts) whose sort value is a time in ms. */
 function decodePosition(cursor: string): AuditPosition {
-  try {
-    const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<AuditPosition>;
-    if (typeof position.at === 'number' && typeof position.id === 'string')
-      return { at: position.at, id: position.id };
-  } catch {
-    // reported below
-  }
-  throw invalidInput([{ field: 'query.cursor', message: 'not a cursor this server issued' }]);
+  const { v, id } = decodeCursor(cursor);
+  const at = Number(v);
+  if (v === '' || !Number.isSafeInteger(at))
+    throw invalidInput([{ field: 'query.cursor', message: 'not a cursor this server issued' }]);
+  return { at, id };
 }
 
 function toFilter(query: ListAuditQuery): Filter<AuditDocument> {

@@ -10,6 +10,12 @@ MOTO_PORT=${LCM_MOTO_PORT:-5000}
 # on PG_PORT, whose collections stay flat as they grow: docs/decisions/store.md).
 MONGO_BACKEND=${LCM_MONGO_BACKEND:-postgresql}
 PG_PORT=${LCM_PG_PORT:-27050}
+# FerretDB holds a pooled PostgreSQL connection for each open cursor and in-flight command; at its
+# default of 50 a burst of concurrent reads from the test suites (each test starts its own control
+# plane) used them all and every command then waited for ever (seen on 2026-12-01: 50 idle
+# connections, the store answering nothing). A pool far above what the suites open keeps clear of it.
+FERRETDB_PG_POOL=${LCM_FERRETDB_PG_POOL:-400}
+PG_MAX_CONNECTIONS=$((FERRETDB_PG_POOL + 20))
 # Stopped in this order: FerretDB before the PostgreSQL it writes to.
 SERVICES=(etcd ferretdb moto postgres)
 mkdir -p "$STATE_DIR"

@@ -59,7 +59,7 @@ start_postgres() {
   fi
   "${as_owner[@]}" "$bin/initdb" -D "$data/db" -A trust -U postgres >/dev/null
   start_bg postgres "$PG_PORT" "$data" "${as_owner[@]}" "$bin/postgres" -D "$data/db" -p "$PG_PORT" \
-    -k "$data" -c listen_addresses=127.0.0.1
+    -k "$data" -c listen_addresses=127.0.0.1 -c max_connections="$PG_MAX_CONNECTIONS"
   started+=(postgres)
   "$bin/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c 'CREATE DATABASE ferretdb' >/dev/null
   "$bin/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d ferretdb \
@@ -126,7 +126,8 @@ else
   data=$(mktemp -d -t lcm-ferretdb.XXXXXX)
   if [ "$MONGO_BACKEND" = postgresql ]; then
     start_postgres
-    storage=(--handler=postgresql --postgresql-url="postgres://postgres@127.0.0.1:$PG_PORT/ferretdb")
+    storage=(--handler=postgresql
+      --postgresql-url="postgres://postgres@127.0.0.1:$PG_PORT/ferretdb?pool_max_conns=$FERRETDB_PG_POOL")
   else
     storage=(--handler=sqlite --sqlite-url="file:$data/")
   fi

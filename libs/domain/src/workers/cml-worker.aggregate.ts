@@ -111,7 +111,14 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
       }),
       clock,
     );
-    worker.raise('cml_worker.created', { name: input.name, status: 'PENDING', origin: input.origin });
+    // `from`/`to` like every status change, so the audit entry records the first status (decision 15).
+    worker.raise('cml_worker.created', {
+      name: input.name,
+      status: 'PENDING',
+      origin: input.origin,
+      from: null,
+      to: 'PENDING',
+    });
     return worker;
   }
 
@@ -152,7 +159,13 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
       }),
       clock,
     );
-    worker.raise('cml_worker.created', { name: input.name, status, origin: 'ec2_discovery' });
+    worker.raise('cml_worker.created', {
+      name: input.name,
+      status,
+      origin: 'ec2_discovery',
+      from: null,
+      to: status,
+    });
     return worker;
   }
 

@@ -111,6 +111,8 @@ describe('CmlWorker capacity', () => {
     expect(worker.declaredCapacity).toEqual({ cpu_cores: 16, memory_gb: 64, storage_gb: 500, max_nodes: 20 });
     expect(worker.portRange).toEqual({ start: 3000, end: 3999 });
     expect(worker.status).toBe('PENDING');
+    // The audit entry of the creation records the first status like every other change (decision 15).
+    expect(worker.pullEvents()[0]?.payload).toMatchObject({ from: null, to: 'PENDING' });
   });
 
   it('imports an EC2 instance without template as unplaceable (decision 13)', () => {
@@ -119,6 +121,7 @@ describe('CmlWorker capacity', () => {
       new FakeClock(),
     );
     expect(worker.status).toBe('RUNNING');
+    expect(worker.pullEvents()[0]?.payload).toMatchObject({ from: null, to: 'RUNNING' });
     expect(worker.declaredCapacity).toBeNull();
     expect(worker.availableCapacity).toEqual({ cpu_cores: 0, memory_gb: 0, storage_gb: 0, max_nodes: 0 });
     expect(worker.portRange).toEqual({ start: 2000, end: 7999 });

@@ -27,7 +27,13 @@ export interface WorkerStatusChanged {
 type StatusEventMap = { [S in CmlWorkerStatus as (typeof CML_WORKER_STATUS_EVENTS)[S]]: WorkerStatusChanged };
 
 export type CmlWorkerEventMap = StatusEventMap & {
-  'cml_worker.created': { name: string; status: CmlWorkerStatus; origin: string };
+  'cml_worker.created': {
+    name: string;
+    status: CmlWorkerStatus;
+    origin: string;
+    from: null;
+    to: CmlWorkerStatus;
+  };
   'cml_worker.drain_cancelled': { drain_reason: string | null };
   'cml_worker.service_status_changed': { from: CmlServiceStatus; to: CmlServiceStatus };
   'cml_worker.desired_status_changed': { from: string; to: string; requested_by: string | null };

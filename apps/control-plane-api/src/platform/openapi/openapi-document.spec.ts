@@ -133,6 +133,16 @@ describe('buildOpenApiDocument', () => {
       { required: ['ami_id'] },
       { required: ['ami_name'] },
     ]);
+    // Multi-lab definitions are refused until the feature exists.
+    expect(schemas['CreateDefinitionBodyInput']).toMatchObject({
+      properties: { multi_lab_enabled: { enum: [false] } },
+    });
+    // Free-form JSON for storage: keys the store can hold, at every depth.
+    const internalSchemas = internalDocument.components.schemas as Record<string, Record<string, unknown>>;
+    expect(JSON.stringify(internalSchemas['StorableJsonValue'])).toContain('"propertyNames"');
+    const upload =
+      internalDocument.paths['/api/internal/sessions/{lablet_session_id}/grading-session']?.['post'];
+    expect(upload?.responses['413']).toEqual({ $ref: '#/components/responses/ContentTooLarge' });
     const cursor = publicDocument.paths['/api/v1/sessions']?.['get']?.parameters.find(
       (parameter) => parameter.name === 'cursor',
     );

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, type Route } from '@lcm/contracts';
 import { MAX_URL_TEXT_LENGTH } from '../http/contract-route';
-import { CONVERSION, type JsonSchema, SchemaComponents, withTextLimits } from './schema-components';
+import {
+  CONVERSION,
+  type JsonSchema,
+  SchemaComponents,
+  STORABLE_JSON_VALUE,
+  STORABLE_JSON_VALUE_SCHEMA,
+  withTextLimits,
+} from './schema-components';
 
 /** Routes by resource, as `apiContract.public` and `apiContract.internal` hold them. */
 export type RouteGroups = Readonly<Record<string, Readonly<Record<string, Route>>>>;
@@ -29,6 +36,7 @@ const PROBLEM_RESPONSES = {
   Conflict: problemResponse('Invalid transition or version conflict'),
   UnprocessableContent: problemResponse('Capacity, constraint or unsupported feature'),
   UriTooLong: problemResponse('Request target too long'),
+  ContentTooLarge: problemResponse('Request body larger than the server accepts (BODY_LIMIT_BYTES)'),
   TooManyRequests: problemResponse('Too many requests from this client', RETRY_AFTER),
   ServiceUnavailable: problemResponse(
     'A dependency (the data store) is unavailable; retry later',
@@ -81,6 +89,7 @@ function operation(route: Route, operationId: string, used: Set<string>): JsonSc
   responses['409'] = responseRef('Conflict');
   responses['422'] = responseRef('UnprocessableContent');
   responses['414'] = responseRef('UriTooLong');
+  if (route.body) responses['413'] = responseRef('ContentTooLarge');
   // The rate limit guards the public API only (platform/observability/rate-limit.ts).
   if (route.path.startsWith('/api/v1/')) responses['429'] = responseRef('TooManyRequests');
   responses['503'] = responseRef('ServiceUnavailable');
@@ -123,12 +132,15 @@ export function buildOpenApiDocument(groups: RouteGroups, title: string, version
     const operationId = counts.get(name) === 1 ? name : `${group}_${name}`;
     paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route, operationId, used) };
   }
+  const schemas = schemaComponents().components(used);
+  if (JSON.stringify([paths, schemas]).includes(`/${STORABLE_JSON_VALUE}"`))
+    schemas[STORABLE_JSON_VALUE] = STORABLE_JSON_VALUE_SCHEMA;
   return {
     openapi: '3.1.0',
     info: { title, version },
     paths,
     components: {
-      schemas: schemaComponents().components(used),
+      schemas,
       responses: PROBLEM_RESPONSES,
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },

@@ -6,7 +6,10 @@ import {
   maxTextLength,
   PageQuery,
   PatchWorkerBody,
+  CreateDefinitionBody,
   SemVer,
+  StorableJsonObject,
+  StorableKey,
   UpdateDefinitionBody,
   UpdateSettingsBody,
   UpdateWorkerTemplateBody,
@@ -34,11 +37,34 @@ const isText = (node: JsonSchema): boolean =>
  */
 const FORMATS = new Map<unknown, string>([[SemVer, 'semver']]);
 
+const STORABLE_KEY_PATTERN = '^[^$.\\u0000][^.\\u0000]*$';
+
+/**
+ * Any JSON whose object keys, at every depth, are storable (StorableJsonObject checks them all);
+ * a component of its own because it refers to itself.
+ */
+export const STORABLE_JSON_VALUE = 'StorableJsonValue';
+export const STORABLE_JSON_VALUE_SCHEMA: JsonSchema = {
+  anyOf: [
+    { type: ['string', 'number', 'boolean', 'null'] },
+    { type: 'array', items: { $ref: `${COMPONENT_REF}${STORABLE_JSON_VALUE}` } },
+    {
+      type: 'object',
+      propertyNames: { pattern: STORABLE_KEY_PATTERN, maxLength: 256 },
+      additionalProperties: { $ref: `${COMPONENT_REF}${STORABLE_JSON_VALUE}` },
+    },
+  ],
+};
+
 /**
  * Shapes the server checks outside zod: a paging cursor is opaque to clients, but only texts of
  * the shape the server issues are positions (page-cursor.ts), so the document states that shape.
  */
-const PATTERNS = new Map<unknown, string>([[PageQuery.shape.cursor.unwrap(), CURSOR_PATTERN]]);
+const PATTERNS = new Map<unknown, string>([
+  [PageQuery.shape.cursor.unwrap(), CURSOR_PATTERN],
+  // StorableKey's refinement: a key the store can hold.
+  [StorableKey, STORABLE_KEY_PATTERN],
+]);
 
 const requireOneOf = (names: string[]) => names.map((name) => ({ required: [name] }));
 
@@ -47,6 +73,10 @@ const requireOneOf = (names: string[]) => names.map((name) => ({ required: [name
  * `.refine()`), so generated requests the server would refuse are not called valid.
  */
 const REFINEMENTS = new Map<unknown, (schema: JsonSchema) => void>([
+  // Multi-lab definitions are refused (422 UNSUPPORTED_FEATURE) until the feature exists.
+  ...[CreateDefinitionBody.shape.multi_lab_enabled, UpdateDefinitionBody.shape.multi_lab_enabled].map(
+    (flag) => [flag, (schema: JsonSchema) => (schema['enum'] = [false])] as const,
+  ),
   // 'nothing to update': an update names at least one field.
   ...[UpdateSettingsBody, UpdateWorkerTemplateBody, UpdateDefinitionBody].map(
     (body) => [body, (schema: JsonSchema) => (schema['minProperties'] = 1)] as const,
@@ -58,6 +88,11 @@ const REFINEMENTS = new Map<unknown, (schema: JsonSchema) => void>([
       (schema['anyOf'] = requireOneOf(
         Object.keys((schema['properties'] ?? {}) as JsonSchema).filter((name) => name !== 'reason'),
       )),
+  ],
+  [
+    StorableJsonObject,
+    (schema: JsonSchema) =>
+      (schema['additionalProperties'] = { $ref: `${COMPONENT_REF}${STORABLE_JSON_VALUE}` }),
   ],
   // 'give exactly one of aws_instance_id, ami_id, ami_name'.
   [

@@ -1,5 +1,6 @@
 import { auditContract } from './audit/audit.contract';
 import type { Route } from './http/route';
+import { schedulerInternalContract } from './events/scheduler-events';
 import { labRecordsContract, labRecordsInternalContract } from './lab-records/lab-records.contract';
 import {
   labletDefinitionsContract,
@@ -33,6 +34,7 @@ export const apiContract = {
     workerTemplates: workerTemplatesInternalContract,
     labletDefinitions: labletDefinitionsInternalContract,
     settings: settingsInternalContract,
+    scheduler: schedulerInternalContract,
   },
 } as const;
 

@@ -42,4 +42,5 @@ export * from './etcd/etcd-keys';
 
 export * from './events/cloud-events';
 export * from './events/assessment-events';
+export * from './events/scheduler-events';
 export * from './events/sse-events';

@@ -64,6 +64,9 @@ export const controlPlaneApiRoutes = {
     requestLabDiscovery: internal.workers.requestLabDiscovery,
     clearLabDiscoveryRequest: internal.workers.clearLabDiscoveryRequest,
   },
+  scheduler: {
+    reportUnschedulable: internal.scheduler.reportUnschedulable,
+  },
   labs: {
     discover: internal.labRecords.discoverLabs,
     list: internal.labRecords.listLabRecords,
@@ -91,6 +94,7 @@ export const bindControlPlane = (caller: RouteCaller): ControlPlane => ({
   templates: bindRoutes(caller, controlPlaneApiRoutes.templates),
   workers: bindRoutes(caller, controlPlaneApiRoutes.workers),
   labs: bindRoutes(caller, controlPlaneApiRoutes.labs),
+  scheduler: bindRoutes(caller, controlPlaneApiRoutes.scheduler),
 });
 
 /** Spec §5.3: expiring an already EXPIRED session answers 200 without change, so a lost answer may be asked again. */
@@ -117,6 +121,7 @@ export class ControlPlaneApiClient extends CpaApiClient<'internal'> implements C
   readonly templates = this.bound.templates;
   readonly workers = this.bound.workers;
   readonly labs = this.bound.labs;
+  readonly scheduler = this.bound.scheduler;
 
   constructor({ apiKey, actor, leaderTerm, ...options }: ControlPlaneApiClientOptions) {
     super(

@@ -13,6 +13,8 @@ const positionOf = (entry: PendingPlacement) =>
  */
 export class PendingPlacements {
   private readonly entries = new Map<string, PendingPlacement>();
+  /** Sessions whose unschedulable flag the control plane has already announced. */
+  private readonly reported = new Set<string>();
 
   recordNoFit(session: LabletSession, decision: NoFit, at: Date): void {
     this.entries.set(session.id, {
@@ -31,13 +33,24 @@ export class PendingPlacements {
     if (entry) this.entries.set(sessionId, { ...entry, unschedulable });
   }
 
+  /** Flagged and not yet announced through the control plane (a failed report is tried again on the next pass). */
+  needsUnschedulableReport(sessionId: string): boolean {
+    return this.entries.get(sessionId)?.unschedulable === true && !this.reported.has(sessionId);
+  }
+
+  unschedulableReported(sessionId: string): void {
+    this.reported.add(sessionId);
+  }
+
   /** Leadership lost: another replica's passes decide now, so nothing here stays true. */
   clear(): void {
     this.entries.clear();
+    this.reported.clear();
   }
 
   remove(sessionId: string): void {
     this.entries.delete(sessionId);
+    this.reported.delete(sessionId);
   }
 
   ids(): string[] {

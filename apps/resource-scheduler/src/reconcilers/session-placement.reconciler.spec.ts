@@ -87,7 +87,11 @@ function setup(world: Partial<World> = {}) {
       });
       state.workers.push(worker);
       return { worker_id: worker.id };
-    });
+    })
+    .on(routes.scheduler.reportUnschedulable, ({ body }) => ({
+      lablet_session_id: body.lablet_session_id,
+      published: true,
+    }));
   const fleet = new FleetView({
     cpa: cpa.client,
     capacityKeys: { list: async () => state.capacityKeys },
@@ -346,6 +350,31 @@ describe('session placement', () => {
         unschedulable: true,
       });
       expect(world.stats.snapshot().decisions).toEqual({ unschedulable: 1 });
+      expect(world.cpa.callsTo(routes.scheduler.reportUnschedulable).map((call) => call.body)).toEqual([
+        {
+          lablet_session_id: session,
+          definition_id: world.state.sessions.get(session)!.definition_id,
+          reason: expect.stringContaining('no enabled worker template'),
+          rejections: { capacity: 1 },
+          flagged_at: new Date(T0).toISOString(),
+        },
+      ]);
+    });
+
+    it('reports an unschedulable session to the control plane once, and again after a failed report', async () => {
+      const world = crowded({ templates: [aTemplateView(cheap, { max_nodes: 2 })] });
+      world.state.workers = [
+        aWorkerView(w1, {
+          declared_capacity: { cpu_cores: 32, memory_gb: 128, storage_gb: 1000, max_nodes: 2 },
+        }),
+      ];
+      const session = world.addSession(uuid('c', 1));
+      world.cpa.failNext(routes.scheduler.reportUnschedulable, 503);
+      expect(await world.reconcile(session)).toEqual({ kind: 'done' });
+      await world.reconcile(session);
+      await world.reconcile(session);
+      expect(world.cpa.callsTo(routes.scheduler.reportUnschedulable)).toHaveLength(2);
+      expect(world.stats.snapshot().decisions).toEqual({ unschedulable: 3 });
     });
 
     it('lets a session wait for an existing worker to free up when no template could hold it', async () => {

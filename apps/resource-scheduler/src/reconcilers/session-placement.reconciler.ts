@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { LabletSession } from '@lcm/contracts';
+import type { LabletSession, SessionUnschedulableReport } from '@lcm/contracts';
 import { type ControlPlane, isConflictError, isNotFoundError, isUnprocessableError } from '@lcm/cpa-client';
 import {
   type BackoffPolicy,
@@ -17,6 +17,8 @@ import type { PendingPlacements } from '../placement/pending-placements';
 import type { ScaleUpPlan, ScaleUpPlanner } from '../placement/scale-up-planner';
 import type { ScheduleBatcher } from '../placement/schedule-batcher';
 import type { DecisionOutcome, SchedulerStats } from '../placement/scheduler-stats';
+
+type NoFitSummary = SessionUnschedulableReport['rejections'];
 
 export interface SessionPlacementOptions {
   cpa: ControlPlane;
@@ -106,10 +108,39 @@ export function sessionPlacementReconciler(options: SessionPlacementOptions): Re
     pending.markUnschedulable(sessionId, plan.kind === 'unschedulable');
     stats.scaleUp(scaleUpOutcomeOf(plan));
     context.log.info({ rejections: decision.summary, plan }, 'no worker fits');
-    if (plan.kind === 'unschedulable') return ['unschedulable', done()];
+    if (plan.kind === 'unschedulable') {
+      if (pending.needsUnschedulableReport(sessionId))
+        await reportUnschedulable(session, decision.summary, context);
+      return ['unschedulable', done()];
+    }
     if (plan.kind === 'cooldown')
       return ['no_fit', requeueAfter(Math.min(plan.remainingMs, options.noFitRetryMs), 'scale-up cooldown')];
     return ['no_fit', requeueAfter(options.noFitRetryMs, 'waiting for capacity')];
+  }
+
+  /**
+   * Issue 9: dashboards hear of an unschedulable session through the control plane's SSE, once per
+   * leader. A failed report does not fail the placement: the next pass (resync) tries it again.
+   */
+  async function reportUnschedulable(
+    session: LabletSession,
+    rejections: NoFitSummary,
+    context: ReconcileContext,
+  ): Promise<void> {
+    try {
+      await cpa.scheduler.reportUnschedulable({
+        body: {
+          lablet_session_id: session.id,
+          definition_id: session.definition_id,
+          reason: 'no enabled worker template can hold the definition (licence, capacity, node count or AMI)',
+          rejections,
+          flagged_at: new Date(now()).toISOString(),
+        },
+      });
+      pending.unschedulableReported(session.id);
+    } catch (error) {
+      context.log.warn({ err: error }, 'unschedulable report not delivered; the next pass tries again');
+    }
   }
 
   return {

@@ -38,6 +38,7 @@ describe('SSE events', () => {
       'lablet_session.ports.released',
       'lablet_session.timeslot.extended',
       'lablet_session.terminated',
+      'lablet_session.unschedulable',
       'user_session.updated',
       'grading_session.updated',
       'score_report.created',

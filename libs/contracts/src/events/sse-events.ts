@@ -10,6 +10,7 @@ import { DocumentId } from '../shared/document';
 import { LabPendingAction, LabletSessionStatus } from '../shared/enums';
 import { IsoDateTime } from '../shared/value-objects';
 import { WorkerTemplate } from '../worker-templates/worker-template.model';
+import { SessionUnschedulableReport } from './scheduler-events';
 import { CmlWorker } from '../workers/cml-worker.model';
 
 export const SSE_STREAM_PATH = '/api/v1/events/stream';
@@ -76,6 +77,8 @@ export const SSE_EVENT_PAYLOADS = {
   'lablet_session.ports.released': SessionChanged,
   'lablet_session.timeslot.extended': SessionChanged,
   'lablet_session.terminated': SessionChanged.extend({ from_status: LabletSessionStatus }),
+  /** [I] The resource-scheduler found that no template can ever fit the session (issue 9). */
+  'lablet_session.unschedulable': SessionUnschedulableReport,
 
   'user_session.updated': z.object({ user_session: UserSession }),
   'grading_session.updated': z.object({ grading_session: GradingSession }),

@@ -74,7 +74,7 @@ test.describe('worker operations', () => {
     await logIn('manager');
     await openWorkerTab(page, worker, 'CML');
     await page.getByLabel('Licence token').fill('smart-licence-token-e2e');
-    await page.getByRole('button', { name: 'Register licence' }).click();
+    await page.getByRole('button', { name: 'Register licence', exact: true }).click();
     await expect(page.getByText('register in progress')).toBeVisible();
     expect((await readWorker(system, worker.id)).license).toMatchObject({
       operation_in_progress: 'register',

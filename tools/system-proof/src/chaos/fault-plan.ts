@@ -12,8 +12,11 @@ export const KILLABLE_PROCESSES = [
 ] as const;
 export type KillableProcess = (typeof KILLABLE_PROCESSES)[number];
 
-/** Dependencies taken away: the run's private etcd is killed, the store is cut off behind a TCP relay. */
-export const DEPENDENCIES = ['etcd', 'store'] as const;
+/**
+ * Dependencies taken away: the run's private etcd or its private store's FerretDB is killed -9
+ * (`etcd`, `store`), or the control plane's link to the store is cut at a TCP relay (`store-link`).
+ */
+export const DEPENDENCIES = ['etcd', 'store', 'store-link'] as const;
 export type Dependency = (typeof DEPENDENCIES)[number];
 
 /** Simulator faults through their control APIs (docs/simulators/README.md). */

@@ -42,6 +42,12 @@ export interface CheckOptions {
    * STOPPED and ARCHIVED, which wait for their retention (decision 3).
    */
   restingStatuses?: readonly LabletSessionStatus[];
+  /**
+   * Statuses a session may wait in while its timeslot lasts; by default PENDING, SCHEDULED
+   * (booking lead), READY (candidate login) and RUNNING (the candidate's work). A drill of ASAP
+   * sessions on a running fleet narrows it to the candidate's part.
+   */
+  waitingStatuses?: readonly LabletSessionStatus[];
 }
 
 /** Statuses that wait for something outside LCM while the timeslot lasts: booking lead, candidate login, the candidate's work. */
@@ -74,7 +80,8 @@ export function checkSessionsSettled(snapshot: SystemSnapshot, options: CheckOpt
   const now = snapshot.takenAt.toISOString();
   for (const session of snapshot.sessions) {
     if (resting.has(session.status)) continue;
-    if (TIMESLOT_WAITS.includes(session.status) && session.timeslot_end > now) continue;
+    if ((options.waitingStatuses ?? TIMESLOT_WAITS).includes(session.status) && session.timeslot_end > now)
+      continue;
     // Decision 21: a faulted grading holds the session in GRADING for an operator.
     if (session.status === 'GRADING' && session.grading_faulted_at !== null) continue;
     violations.push({

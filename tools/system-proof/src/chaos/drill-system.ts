@@ -1,0 +1,462 @@
+import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { Etcd3 } from 'etcd3';
+import { MongoClient } from 'mongodb';
+import { type LabletSessionStatus } from '@lcm/contracts';
+import { type LabletSessionState } from '@lcm/domain';
+import { LCM_TAGS } from '@lcm/integrations/aws';
+import {
+  freePort,
+  launchSystem,
+  type LcmSystem,
+  NodeAppProcess,
+  PrivateEtcd,
+  TcpOutageProxy,
+  waitFor,
+} from '@lcm/testing';
+import { readSnapshot, type SnapshotSources } from '../invariants/read-snapshot';
+import {
+  checkInvariants,
+  checkSessionsSettled,
+  type CheckOptions,
+  type InvariantReport,
+} from '../invariants/rules';
+import { type ChaosEvent, describeEvent, type SimulatorFault } from './fault-plan';
+import { PrivateStore } from '../private-store';
+
+/** Two routers with console ports: a real import, boot and port placement on the CML simulator. */
+const DRILL_TOPOLOGY = `lab:
+  title: chaos-drill-lab
+  version: 0.2.2
+nodes:
+  - id: n0
+    label: r1
+    node_definition: iosv
+    x: 0
+    y: 0
+    tags: ['serial:\${PORT_r1_serial}']
+    interfaces: [{ id: i0, label: Gi0/0, slot: 0, type: physical }]
+  - id: n1
+    label: r2
+    node_definition: iosv
+    x: 100
+    y: 0
+    tags: ['serial:\${PORT_r2_serial}']
+    interfaces: [{ id: i0, label: Gi0/0, slot: 0, type: physical }]
+links:
+  - { id: l0, n1: n0, i1: i0, n2: n1, i2: i0 }
+`;
+
+/** Settings of the processes for a drill: the production loops, run at seconds instead of minutes. */
+const FAST_LOOPS = {
+  'control-plane-api': {
+    PROJECTION_RESYNC_SECONDS: '5',
+    PROJECTION_ETCD_PROBE_SECONDS: '1',
+    LOG_LEVEL: 'warn',
+  },
+  'resource-scheduler': {
+    LEASE_TTL_SECONDS: '3',
+    RESYNC_INTERVAL_MS: '2000',
+    FLEET_MAX_AGE_MS: '2000',
+    FAILURE_PAUSE_SECONDS: '5',
+  },
+  'worker-controller': {
+    LEASE_TTL_SECONDS: '3',
+    RESYNC_INTERVAL_MS: '2000',
+    TRANSITION_POLL_MS: '1000',
+    DISCOVERY_INTERVAL_MS: '10000',
+    METRICS_POLL_INTERVAL_MS: '10000',
+  },
+  'lablet-controller': {
+    LEASE_TTL_SECONDS: '3',
+    RESYNC_INTERVAL_MS: '2000',
+    LAB_POLL_INTERVAL_MS: '200',
+    LAB_ACTION_TIMEOUT_SECONDS: '30',
+    DISCOVERY_INTERVAL_MS: '10000',
+    SESSION_RETENTION_MINUTES: '0',
+    GRADING_FAULT_HOLD_MINUTES: '0.1',
+    GRADING_POLL_GRACE_SECONDS: '2',
+    GRADING_POLL_INTERVAL_SECONDS: '1',
+  },
+  // The simulated candidate logs in a second after the login URL exists and finishes three later.
+  'lds-simulator': { LDS_SIM_AUTO_LOGIN_MS: '1000', LDS_SIM_AUTO_FINISH_MS: '3000' },
+  'grading-simulator': { GRADING_SIM_DELAY_MS: '500' },
+  'cml-simulator': { CML_SIM_BOOT_MS: '500', CML_SIM_QUEUE_MS: '100' },
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What a drill booked: every reservation, and the session id the API answered for it. */
+export interface Booking {
+  reservationId: string;
+  sessionId: string | null;
+  attempts: number;
+}
+
+/**
+ * The whole system for a fault drill: the launcher's processes (libs/testing/src/system), a
+ * private etcd and a private store (FerretDB on PostgreSQL) the drill may kill, a TCP relay between
+ * the control plane and that store the drill may cut, and direct clients for the invariant checker.
+ * Nothing of it is shared with other suites, so killing it harms nobody else.
+ */
+export class DrillSystem {
+  private mongo!: MongoClient;
+  private etcdClient!: Etcd3;
+  private ec2!: EC2Client;
+  private token = '';
+  private definitionId = '';
+
+  private constructor(
+    readonly etcd: PrivateEtcd,
+    readonly storeServer: PrivateStore,
+    /** The control plane's link to the store; the invariant checker reads the store directly. */
+    readonly store: TcpOutageProxy,
+    readonly system: LcmSystem,
+  ) {}
+
+  static async start(): Promise<DrillSystem> {
+    const [etcd, storeServer] = await Promise.all([PrivateEtcd.start(), PrivateStore.start()]);
+    const store = new TcpOutageProxy(await freePort(), { host: '127.0.0.1', port: storeServer.port });
+    await store.up();
+    try {
+      const system = await launchSystem({
+        etcdEndpoint: etcd.endpoint,
+        mongoUrl: `mongodb://127.0.0.1:${store.port}`,
+        envFor: FAST_LOOPS,
+      });
+      const drill = new DrillSystem(etcd, storeServer, store, system);
+      await drill.connect();
+      return drill;
+    } catch (error) {
+      await store.down();
+      await Promise.all([etcd.destroy(), storeServer.destroy()]);
+      throw error;
+    }
+  }
+
+  private async connect(): Promise<void> {
+    this.mongo = await MongoClient.connect(this.storeServer.url);
+    this.etcdClient = new Etcd3({ hosts: this.etcd.endpoint });
+    this.ec2 = new EC2Client({
+      region: this.system.awsRegion,
+      endpoint: this.system.urls.aws,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    this.token = await this.system.token(['admin'], 'chaos-drill');
+  }
+
+  get sources(): SnapshotSources {
+    return {
+      db: this.mongo.db(this.system.mongoDb),
+      etcd: this.etcdClient,
+      ec2: this.ec2,
+      deployment: this.system.deployment,
+      cmlSimulatorUrl: this.system.urls.cml,
+    };
+  }
+
+  get etcdKv(): Etcd3 {
+    return this.etcdClient;
+  }
+
+  /** One call of the public API; network errors (a killed control plane) are status 0. */
+  async api(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; retryAfter: string | null; json: unknown }> {
+    try {
+      const answer = await fetch(`${this.system.urls.controlPlane}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(15_000),
+      });
+      const text = await answer.text();
+      return {
+        status: answer.status,
+        retryAfter: answer.headers.get('retry-after'),
+        json: text ? (JSON.parse(text) as unknown) : null,
+      };
+    } catch {
+      return { status: 0, retryAfter: null, json: null };
+    }
+  }
+
+  /** Retries a call through outages and restarts (no answer, 5xx) until it answers `accepted`; gives up on a refusal or at the deadline. */
+  private async until(
+    what: string,
+    call: () => Promise<{ status: number; json: unknown }>,
+    accepted: (status: number) => boolean,
+    timeoutMs = 120_000,
+  ) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const answer = await call();
+      if (accepted(answer.status)) return answer;
+      // A request the API refuses is a mistake of the drill, not an outage to wait out.
+      const refused =
+        answer.status >= 400 && answer.status < 500 && answer.status !== 408 && answer.status !== 429;
+      if (refused || Date.now() > deadline)
+        throw new Error(`${what}: last answer ${answer.status} ${JSON.stringify(answer.json)}`);
+      await sleep(1_000);
+    }
+  }
+
+  /** A definition of the drill's lab and `count` workers of the seeded multi-session template, all RUNNING. */
+  async prepareFleet(count: number): Promise<void> {
+    const definition = await this.until(
+      'create the definition',
+      () =>
+        this.api('POST', '/api/v1/lablet-definitions', {
+          name: `chaos-${this.system.deployment}`,
+          version: '1.0.0',
+          topology_yaml: DRILL_TOPOLOGY,
+          node_count: 2,
+          resource_requirements: {
+            cpu_cores: 2,
+            memory_gb: 4,
+            storage_gb: 10,
+            nested_virt: false,
+            ami_requirements: [],
+          },
+          port_template: [
+            { name: 'r1_serial', protocol: 'serial' },
+            { name: 'r2_serial', protocol: 'serial' },
+          ],
+          form_qualified_name: 'LCM/CHAOS/lab-1',
+          grading_rules_uri: 's3://grading/chaos.yaml',
+          max_duration_minutes: 240,
+          lab_reuse_enabled: true,
+        }),
+      (status) => status === 201,
+    );
+    this.definitionId = (definition.json as { id: string }).id;
+    const templates = await this.until(
+      'list templates',
+      () => this.api('GET', '/api/v1/worker-templates?limit=100'),
+      (status) => status === 200,
+    );
+    const template = (templates.json as { items: { id: string; name: string }[] }).items.find(
+      (item) => item.name === 'multi-sessions',
+    );
+    if (!template) throw new Error('the seeded multi-sessions template is missing');
+    for (let index = 0; index < count; index += 1) {
+      await this.until(
+        'create a worker',
+        () =>
+          this.api('POST', '/api/v1/workers', { template_id: template.id, name: `chaos-worker-${index}` }),
+        (status) => status === 201 || status === 202,
+      );
+    }
+    await waitFor(
+      `${count} RUNNING workers`,
+      async () => {
+        const workers = await this.mongo
+          .db(this.system.mongoDb)
+          .collection('cml_workers')
+          .countDocuments({ status: 'RUNNING', service_status: 'AVAILABLE' });
+        return workers >= count;
+      },
+      180_000,
+      1_000,
+    );
+  }
+
+  /**
+   * Books one ASAP session under a reservation id; a lost answer is retried with the same id, and
+   * 409 then means the first attempt went through (spec §3.2: reservation ids are unique).
+   */
+  async book(reservationId: string, minutes = 20): Promise<Booking> {
+    const booking: Booking = { reservationId, sessionId: null, attempts: 0 };
+    const body = {
+      definition_id: this.definitionId,
+      owner: `candidate-${reservationId}`,
+      reservation_id: reservationId,
+      timeslot_end: new Date(Date.now() + minutes * 60_000).toISOString(),
+    };
+    const answer = await this.until(
+      `book ${reservationId}`,
+      () => {
+        booking.attempts += 1;
+        return this.api('POST', '/api/v1/sessions', body);
+      },
+      (status) => status === 201 || status === 409,
+    );
+    if (answer.status === 201) booking.sessionId = (answer.json as { id: string }).id;
+    return booking;
+  }
+
+  /** The store's sessions with these reservation ids (read directly, not through the API). */
+  async sessionsOf(bookings: readonly Booking[]): Promise<LabletSessionState[]> {
+    const documents = await this.mongo
+      .db(this.system.mongoDb)
+      .collection('lablet_sessions')
+      .find({ reservation_id: { $in: bookings.map((booking) => booking.reservationId) } })
+      .toArray();
+    return documents.map(({ _id, ...rest }) => ({ id: _id, ...rest }) as unknown as LabletSessionState);
+  }
+
+  /** Waits until no session of the run is neither terminal nor waiting (checkSessionsSettled), or the timeout. */
+  async settle(
+    options: CheckOptions,
+    timeoutMs: number,
+  ): Promise<{ settledAfterMs: number; settled: boolean }> {
+    const started = Date.now();
+    for (;;) {
+      const sessions = await this.mongo
+        .db(this.system.mongoDb)
+        .collection('lablet_sessions')
+        .find({})
+        .toArray()
+        .catch(() => null);
+      if (sessions) {
+        const states = sessions.map(
+          ({ _id, ...rest }) => ({ id: _id, ...rest }) as unknown as LabletSessionState,
+        );
+        const open = checkSessionsSettled(
+          {
+            takenAt: new Date(),
+            sessions: states,
+            workers: [],
+            labRecords: [],
+            audit: [],
+            etcd: new Map(),
+            instances: [],
+            cmlLabs: [],
+          },
+          { ...options, expectedSessionIds: [] },
+        );
+        if (open.length === 0) return { settledAfterMs: Date.now() - started, settled: true };
+      }
+      if (Date.now() - started > timeoutMs) return { settledAfterMs: Date.now() - started, settled: false };
+      await sleep(2_000);
+    }
+  }
+
+  /**
+   * Checks every invariant, reading again while violations remain (up to `attempts`, `intervalMs`
+   * apart): the sources are read one after another, so a change between two reads is not a
+   * violation unless it stays.
+   */
+  async check(options: CheckOptions, attempts = 4, intervalMs = 5_000): Promise<InvariantReport> {
+    let report = checkInvariants(await readSnapshot(this.sources), options);
+    for (let attempt = 1; attempt < attempts && report.violations.length > 0; attempt += 1) {
+      await sleep(intervalMs);
+      report = checkInvariants(await readSnapshot(this.sources), options);
+    }
+    return report;
+  }
+
+  /** Runs one event of a fault plan to its end: the process is back, the dependency returned, the fault cleared. */
+  async apply(event: ChaosEvent, log: (line: string) => void): Promise<void> {
+    log(describeEvent(event));
+    if (event.kind === 'kill') {
+      await this.system.kill(event.target);
+      await sleep(event.pauseMs);
+      await this.system.startProcess(event.target);
+    } else if (event.kind === 'outage' && event.target === 'etcd') {
+      await this.etcd.kill();
+      await sleep(event.pauseMs);
+      await this.etcd.start();
+    } else if (event.kind === 'outage' && event.target === 'store') {
+      await this.storeServer.kill();
+      await sleep(event.pauseMs);
+      await this.storeServer.start();
+    } else if (event.kind === 'outage') {
+      await this.store.down();
+      await sleep(event.pauseMs);
+      await this.store.up();
+    } else {
+      await this.simulatorFault(event.fault, true);
+      await sleep(event.pauseMs);
+      await this.simulatorFault(event.fault, false);
+    }
+  }
+
+  private async simulatorFault(fault: SimulatorFault, on: boolean): Promise<void> {
+    const base = { cml: this.system.urls.cml, lds: this.system.urls.lds, grading: this.system.urls.grading }[
+      fault.simulator
+    ];
+    const control = (method: string, path: string, body?: unknown) =>
+      fetch(`${base}/_control${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    if (fault.kind === 'grading-failures') {
+      await control('PUT', '/config', { failGrading: on });
+      return;
+    }
+    if (!on) {
+      await control('DELETE', '/faults');
+      return;
+    }
+    await control(
+      'PUT',
+      '/faults',
+      fault.kind === 'http-errors'
+        ? { errorRates: { [fault.status]: fault.rate }, retryAfterSeconds: 1 }
+        : { latencyMs: fault.latencyMs },
+    );
+  }
+
+  /**
+   * A second replica of a controller with the settings of the first (own port): the standby that
+   * takes over when the leader dies, as in a deployment with two replicas.
+   */
+  async startStandby(
+    name: 'resource-scheduler' | 'worker-controller' | 'lablet-controller',
+  ): Promise<NodeAppProcess> {
+    const leader = this.system.process(name).options;
+    const port = await freePort();
+    const standby = new NodeAppProcess({
+      ...leader,
+      name: `${name}-standby`,
+      env: { ...leader.env, PORT: String(port) },
+      readyUrl: `http://127.0.0.1:${port}/health`,
+    });
+    await standby.start();
+    return standby;
+  }
+
+  /** The replica holding a controller's leader key (spec §6), or null while there is none. */
+  async leaderOf(
+    controller: 'resource-scheduler' | 'worker-controller' | 'lablet-controller',
+  ): Promise<string | null> {
+    const raw = await this.etcdClient.get(`/lcm/${controller}/leader`).string();
+    return raw ? (JSON.parse(raw) as { replica_id: string }).replica_id : null;
+  }
+
+  async statusCounts(bookings: readonly Booking[]): Promise<Partial<Record<LabletSessionStatus, number>>> {
+    const counts: Partial<Record<LabletSessionStatus, number>> = {};
+    for (const session of await this.sessionsOf(bookings))
+      counts[session.status] = (counts[session.status] ?? 0) + 1;
+    return counts;
+  }
+
+  /** moto is shared: the run's instances (its `lcm:deployment` tag) are terminated when it ends. */
+  private async terminateInstances(): Promise<void> {
+    const page = await this.ec2.send(
+      new DescribeInstancesCommand({
+        Filters: [{ Name: `tag:${LCM_TAGS.deployment}`, Values: [this.system.deployment] }],
+      }),
+    );
+    const ids = (page.Reservations ?? [])
+      .flatMap((reservation) => (reservation.Instances ?? []).map((instance) => instance.InstanceId ?? ''))
+      .filter(Boolean);
+    if (ids.length > 0) await this.ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }));
+  }
+
+  /** Stops every process, removes the run's database and the private etcd; moto instances are terminated by tag. */
+  async stop(): Promise<void> {
+    await this.system.stop();
+    await this.terminateInstances().catch(() => undefined);
+    await this.store.down();
+    await this.mongo.close();
+    this.etcdClient.close();
+    await Promise.all([this.etcd.destroy(), this.storeServer.destroy()]);
+  }
+}

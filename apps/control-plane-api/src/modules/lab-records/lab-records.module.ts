@@ -1,10 +1,13 @@
 import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { type LabRecordState } from '@lcm/domain';
 import { type Logger } from '@lcm/observability';
 import { type AppConfig } from '../../config/env.schema';
 import { APP_CONFIG } from '../../platform/app-config.token';
+import { OutboxRelay } from '../../platform/commit/outbox-relay';
 import { LOGGER } from '../../platform/platform.tokens';
 import { ProjectionRegistry } from '../projection/projection-registry';
+import { labNotifications } from './infrastructure/lab-record.notifications';
 import { LabRecordsInternalController } from './api/lab-records.internal.controller';
 import { LabRecordsPublicController } from './api/lab-records.public.controller';
 import { ArchiveLabHandler } from './application/commands/archive-lab.command';
@@ -67,10 +70,16 @@ export class LabRecordsModule implements OnModuleInit, OnApplicationShutdown {
     private readonly commands: CommandBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
   ) {}
 
   onModuleInit(): void {
     this.projections.register(this.projector);
+    this.relay.register({
+      collection: 'lab_records',
+      project: (state) => this.projector.project(state as unknown as LabRecordState),
+      notify: (events, state) => labNotifications(state as unknown as LabRecordState, events),
+    });
     this.staleSweep = setInterval(() => {
       this.commands
         .execute(new FailStaleLabActionsCommand())

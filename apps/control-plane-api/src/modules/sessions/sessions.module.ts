@@ -1,6 +1,7 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { type Etcd3 } from 'etcd3';
-import { type Clock } from '@lcm/domain';
+import { type Clock, type LabletSessionState } from '@lcm/domain';
+import { OutboxRelay } from '../../platform/commit/outbox-relay';
 import { CLOCK, ETCD_CLIENT } from '../../platform/platform.tokens';
 import { SnapshotRegistry } from '../live-updates/snapshot-registry';
 import { ProjectionRegistry } from '../projection/projection-registry';
@@ -87,10 +88,26 @@ export class SessionsModule implements OnModuleInit {
     @Inject(SessionEtcdProjector) private readonly projector: SessionEtcdProjector,
     @Inject(LabletSessionRepository) private readonly sessions: LabletSessionRepository,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject(SessionChanges) private readonly changes: SessionChanges,
   ) {}
 
   onModuleInit(): void {
     this.projections.register(this.projector);
+    this.relay.register({
+      collection: this.sessions.collection.collectionName,
+      project: (state) => this.projector.project(state as unknown as LabletSessionState),
+      notify: (events, state) => this.changes.notificationsOf('sessions', events, state),
+    });
+    for (const [collection, part] of [
+      ['user_sessions', 'userSessions'],
+      ['grading_sessions', 'gradingSessions'],
+      ['score_reports', 'scoreReports'],
+    ] as const)
+      this.relay.register({
+        collection,
+        notify: (events, state) => this.changes.notificationsOf(part, events, state),
+      });
     this.snapshots.register(async () => [
       {
         type: 'lablet_session.snapshot',

@@ -5,8 +5,15 @@ import { type Etcd3 } from 'etcd3';
 import { Collection, type Db } from 'mongodb';
 import { decodeEtcdValue, etcdKeys } from '@lcm/contracts';
 import { capacityDrifted, type CmlWorkerState, sessionHoldsCapacity } from '@lcm/domain';
-import { aDefinition, aSession, aWorker } from '@lcm/testing';
+import { aDefinition, aLabRecord, aSession, aWorker } from '@lcm/testing';
+import { OutboxRelay } from '../../platform/commit/outbox-relay';
+import { type OutboxEntry, receiptId, receiptsOf } from '../../platform/mongo/outbox';
 import { VERSION_CLAIMS_COLLECTION } from '../../platform/mongo/versioned-collection';
+import { AUDIT_COLLECTION } from '../audit/audit-log';
+import { CompleteLabActionCommand } from '../lab-records/application/commands/complete-lab-action.command';
+import { RequestLabActionCommand } from '../lab-records/application/commands/request-lab-action.command';
+import { LabRecordRepository } from '../lab-records/infrastructure/lab-record.repository';
+import { MarkReadyCommand } from '../sessions/application/commands/mark-ready.command';
 import { ETCD_CLIENT, MONGO_DB } from '../../platform/platform.tokens';
 import { type RunningTestApp, startTestApp } from '../../testing/test-app';
 import { LabletDefinitionRepository } from '../lablet-definitions/infrastructure/lablet-definition.repository';
@@ -35,6 +42,24 @@ const WRITES = [
 
 class ProcessCrashed extends Error {}
 
+/** An outbox entry a committed write of the command stored (its events must all reach the audit log). */
+interface CommittedEntry {
+  collection: string;
+  id: string;
+  entry: OutboxEntry;
+}
+
+/** The outbox entry a document write created: the one stamped with the version the write stored. */
+function createdEntry(collection: string, method: string, args: unknown[]): CommittedEntry | null {
+  const document = (method === 'insertOne' ? args[0] : method === 'replaceOne' ? args[1] : null) as {
+    _id?: string;
+    version?: number;
+    outbox?: OutboxEntry[];
+  } | null;
+  const entry = document?.outbox?.find((candidate) => candidate.version === document.version);
+  return entry && document?._id ? { collection, id: document._id, entry } : null;
+}
+
 /** Older than versioned-collection.ts's abandoned-claim age. */
 const ABANDONED_AFTER_MS = 11_000;
 
@@ -48,6 +73,8 @@ class CrashInjector {
   private token = Symbol('command');
   private writes = 0;
   private crashAt = Number.POSITIVE_INFINITY;
+  /** Outbox entries committed by the commands run so far (cleared by `takeCommitted`). */
+  private committed: CommittedEntry[] = [];
 
   install(): void {
     for (const method of WRITES) {
@@ -56,9 +83,20 @@ class CrashInjector {
         this: Collection,
         ...args: unknown[]
       ) {
-        return injector.admits() ? original.apply(this, args) : Promise.reject(new ProcessCrashed('crashed'));
+        if (!injector.admits()) return Promise.reject(new ProcessCrashed('crashed'));
+        return original.apply(this, args).then((result) => {
+          const created = createdEntry(this.collectionName, method, args);
+          if (created) injector.committed.push(created);
+          return result;
+        });
       } as never);
     }
+  }
+
+  takeCommitted(): CommittedEntry[] {
+    const committed = this.committed;
+    this.committed = [];
+    return committed;
   }
 
   /** Runs the command, crashing before write number `crashAt` (1-based); returns how many writes it made. */
@@ -94,6 +132,7 @@ describe('crash points of the write path', () => {
   let workers: CmlWorkerRepository;
   let sessions: LabletSessionRepository;
   let definitions: LabletDefinitionRepository;
+  let labs: LabRecordRepository;
   let etcd: Etcd3;
   let definitionId: string;
 
@@ -103,6 +142,7 @@ describe('crash points of the write path', () => {
     workers = cpa.app.get(CmlWorkerRepository);
     sessions = cpa.app.get(LabletSessionRepository);
     definitions = cpa.app.get(LabletDefinitionRepository);
+    labs = cpa.app.get(LabRecordRepository);
     etcd = cpa.app.get<Etcd3>(ETCD_CLIENT);
     const definition = aDefinition()
       .with({ id: randomUUID(), version: 0, name: `crash-${randomUUID().slice(0, 8)}` })
@@ -124,9 +164,15 @@ describe('crash points of the write path', () => {
   /** A RUNNING worker with `scheduled` sessions placed on it and one PENDING session. */
   async function seed(
     scheduled: number,
-  ): Promise<{ workerId: string; pendingId: string; placedIds: string[] }> {
+  ): Promise<{ workerId: string; pendingId: string; placedIds: string[]; labId: string }> {
     const worker = aWorker().running().with({ id: randomUUID(), version: 0 }).build();
     await workers.save(worker);
+    const lab = aLabRecord()
+      .onWorker(worker.id)
+      .inState('STOPPED')
+      .with({ id: randomUUID(), version: 0 })
+      .build();
+    await labs.save(lab);
     const create = async () => {
       // The timeslot has just ended, so the sessions can also expire.
       const session = aSession()
@@ -147,7 +193,7 @@ describe('crash points of the write path', () => {
       await commands.execute(new ScheduleSessionCommand(id, worker.id, 'resource-scheduler'));
       placedIds.push(id);
     }
-    return { workerId: worker.id, pendingId: await create(), placedIds };
+    return { workerId: worker.id, pendingId: await create(), placedIds, labId: lab.id };
   }
 
   /**
@@ -161,7 +207,28 @@ describe('crash points of the write path', () => {
       .collection(VERSION_CLAIMS_COLLECTION)
       .updateMany({}, { $set: { claimed_at: new Date(Date.now() - ABANDONED_AFTER_MS) } });
     await cpa.app.get(CapacityReconciler).reconcileAll(0);
+    await cpa.app.get(OutboxRelay).relayAll(0);
     await cpa.app.get(ProjectionRepublisher).republishAll('restart after crash');
+  }
+
+  /** Every event a committed write stored in an outbox has its audit entry (none lost, none twice). */
+  async function assertAudited(): Promise<void> {
+    const committed = injector.takeCommitted();
+    const ids = committed.flatMap(({ collection, id, entry }) =>
+      receiptsOf(collection, id, entry).map((event) => receiptId(event.receipt!)),
+    );
+    const stored = await cpa.app
+      .get<Db>(MONGO_DB)
+      .collection(AUDIT_COLLECTION)
+      .find({ _id: { $in: ids } } as never, { projection: { _id: 1 } })
+      .toArray();
+    expect(stored.map((document) => document._id).sort()).toEqual([...new Set(ids)].sort());
+  }
+
+  async function assertLabProjected(labId: string): Promise<void> {
+    const lab = (await labs.findStateById(labId))!;
+    const raw = await etcd.get(etcdKeys.labPendingAction(labId)).string();
+    expect(raw === null ? null : (JSON.parse(raw) as { action: string }).action).toBe(lab.pending_action);
   }
 
   async function assertConsistent(workerId: string): Promise<void> {
@@ -184,6 +251,12 @@ describe('crash points of the write path', () => {
   }
 
   type Seeded = Awaited<ReturnType<typeof seed>>;
+  const instantiating = ({ placedIds }: Seeded) =>
+    commands.execute(
+      new TransitionSessionCommand(placedIds[0]!, 'INSTANTIATING', { actor: 'lablet-controller' }),
+    );
+  const startRequested = ({ labId }: Seeded) =>
+    commands.execute(new RequestLabActionCommand(labId, 'start', 'ops'));
   const stopping = ({ workerId }: Seeded) =>
     commands.execute(new StopWorkerCommand(workerId, 'worker-controller', 'maintenance'));
   const scenarios: [
@@ -228,6 +301,43 @@ describe('crash points of the write path', () => {
       stopping,
     ],
     [
+      'mark-ready',
+      1,
+      ({ placedIds }) =>
+        commands.execute(
+          new MarkReadyCommand(
+            placedIds[0]!,
+            {
+              cml_lab_id: 'crash-lab',
+              lds_session_id: `lds-${placedIds[0]!}`,
+              login_url: 'https://lds.example.com/launch/crash',
+              devices: [],
+            },
+            'lablet-controller',
+          ),
+        ),
+      instantiating,
+    ],
+    [
+      'lab action request',
+      0,
+      ({ labId }) => commands.execute(new RequestLabActionCommand(labId, 'start', 'ops')),
+      null,
+    ],
+    [
+      'lab action completion',
+      0,
+      ({ labId }) =>
+        commands.execute(
+          new CompleteLabActionCommand(
+            labId,
+            { action: 'start', resulting_status: 'BOOTED' },
+            'lablet-controller',
+          ),
+        ),
+      startRequested,
+    ],
+    [
       'worker terminate cascade',
       1,
       ({ workerId }) =>
@@ -251,12 +361,17 @@ describe('crash points of the write path', () => {
       expect(total).toBeGreaterThan(1);
       for (let crashAt = 1; crashAt <= total; crashAt += 1) {
         const seeded = await prepared();
+        injector.takeCommitted();
         await injector.run(() => command(seeded), crashAt);
         await restart();
         await assertConsistent(seeded.workerId);
+        await assertLabProjected(seeded.labId);
+        await assertAudited();
         await command(seeded);
         await restart();
         await assertConsistent(seeded.workerId);
+        await assertLabProjected(seeded.labId);
+        await assertAudited();
       }
     },
     120_000,

@@ -1,5 +1,6 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
-import { type Clock } from '@lcm/domain';
+import { type Clock, type CmlWorkerState } from '@lcm/domain';
+import { OutboxRelay } from '../../platform/commit/outbox-relay';
 import { CLOCK } from '../../platform/platform.tokens';
 import { SnapshotRegistry } from '../live-updates/snapshot-registry';
 import { ProjectionRegistry } from '../projection/projection-registry';
@@ -42,6 +43,7 @@ import { WorkerViewFactory } from './infrastructure/worker-view-factory';
 import { WorkerStatusCascade } from './application/worker-status-cascade';
 import { CmlWorkerRepository } from './infrastructure/cml-worker.repository';
 import { WorkersEtcdProjector } from './infrastructure/workers.etcd-projector';
+import { workerNotifications } from './infrastructure/cml-worker.views';
 
 /** Bounds the SSE snapshot; a dashboard pages the API for the rest. */
 const SNAPSHOT_LIMIT = 1000;
@@ -98,10 +100,17 @@ export class WorkersModule implements OnModuleInit {
     @Inject(CmlWorkerRepository) private readonly workers: CmlWorkerRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(WorkerViewFactory) private readonly views: WorkerViewFactory,
+    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
   ) {}
 
   onModuleInit(): void {
     this.projections.register(this.projector);
+    this.relay.register({
+      collection: this.workers.collection.collectionName,
+      project: (state) => this.projector.project(state as unknown as CmlWorkerState),
+      notify: (events, state) =>
+        workerNotifications(events, this.views.of(state as unknown as CmlWorkerState)),
+    });
     this.snapshots.register(async () => {
       const states = await this.workers.findSnapshotStates(SNAPSHOT_LIMIT);
       const items = states.map((state) => this.views.of(state));

@@ -1,11 +1,11 @@
-import { type DomainEvent } from '@lcm/domain';
 import { currentCorrelationId, type Logger } from '@lcm/observability';
 import { type AuditLog } from '../../modules/audit/audit-log';
 import { type ChangeEvent, type ChangeEventBus } from '../../modules/live-updates/change-event-bus';
+import { type OutboxLedger, type RecordedEvent } from '../mongo/outbox';
 
 export interface CommittedChange {
-  /** Domain events the committed writes raised; each becomes an audit entry. */
-  events: readonly DomainEvent[];
+  /** Domain events the committed writes raised (from their outboxes); each becomes an audit entry. */
+  events: readonly RecordedEvent[];
   /** Who asked for the change (user name or controller name). */
   actor: string;
   /** SSE events describing the committed state, for every connected dashboard. */
@@ -28,11 +28,13 @@ async function waitAtMost(work: Promise<unknown>, ms: number): Promise<void> {
 }
 
 /**
- * What happens after MongoDB committed a change: audit entries, the etcd projection and SSE
- * notifications. Mongo is the source of truth, so a failure here is logged and never undoes or
- * fails the change: the projection is rebuilt from Mongo at start-up and on etcd reconnect, and
- * dashboards resynchronise from a snapshot when they reconnect. The etcd part is waited for at
- * most `etcdWaitMs`, so a down or partitioned etcd never holds a write (docs/architecture.md).
+ * Delivers what MongoDB committed: the etcd projection, SSE notifications, then the audit
+ * entries. The events are already in the outboxes of the committed documents, so a failure or a
+ * crash here loses nothing: the outbox relay delivers what has no audit entry yet, and the etcd
+ * projection is also rebuilt from Mongo at start-up and on etcd reconnect (docs/decisions/outbox.md).
+ * The audit entries are written last because they are the receipt that an outbox entry was
+ * delivered. The etcd part is waited for at most `etcdWaitMs`, so a down or partitioned etcd
+ * never holds a write (docs/architecture.md).
  */
 export class CommitRecorder {
   constructor(
@@ -40,6 +42,7 @@ export class CommitRecorder {
     private readonly bus: ChangeEventBus,
     private readonly logger: Logger,
     private readonly etcdWaitMs: number,
+    private readonly ledger: OutboxLedger,
   ) {}
 
   async record(change: CommittedChange): Promise<void> {
@@ -50,19 +53,24 @@ export class CommitRecorder {
         for (const notification of change.notifications ?? []) await this.bus.publish(notification);
       }),
     ]);
-    await Promise.all([
-      this.attempt('audit', () =>
-        this.audit.recordEvents(change.events, { actor: change.actor, correlationId }),
-      ),
-      waitAtMost(etcdWork, this.etcdWaitMs),
-    ]);
+    await waitAtMost(etcdWork, this.etcdWaitMs);
+    const audited = await this.attempt('audit', () =>
+      this.audit.recordEvents(change.events, { actor: change.actor, correlationId }),
+    );
+    if (audited)
+      this.ledger.markDelivered(
+        new Set(change.events.flatMap((event) => (event.receipt ? [event.receipt.entry] : []))),
+      );
   }
 
-  private async attempt(what: string, work: () => Promise<unknown>): Promise<void> {
+  /** True when `work` succeeded. */
+  private async attempt(what: string, work: () => Promise<unknown>): Promise<boolean> {
     try {
       await work();
+      return true;
     } catch (error) {
       this.logger.error({ err: error }, `after-commit ${what} failed; it is repaired from MongoDB`);
+      return false;
     }
   }
 }

@@ -2,10 +2,13 @@ import {
   Global,
   Inject,
   Module,
+  type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type OnModuleInit,
   type Provider,
 } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
 import { type Db } from 'mongodb';
 import { type Clock } from '@lcm/domain';
 import { type Logger } from '@lcm/observability';
@@ -26,8 +29,10 @@ import { CmlWorkerRepository } from '../../modules/workers/infrastructure/cml-wo
 import { WorkersEtcdProjector } from '../../modules/workers/infrastructure/workers.etcd-projector';
 import { APP_CONFIG } from '../app-config.token';
 import { CommitRecorder } from '../commit/commit-recorder';
+import { OutboxRelay } from '../commit/outbox-relay';
 import { CLOCK, LOGGER, MONGO_DB } from '../platform.tokens';
 import { expireDocuments } from './expiring-collection';
+import { OutboxLedger, withCommandActor } from './outbox';
 import { VERSION_CLAIMS_COLLECTION } from './versioned-collection';
 
 const REPOSITORIES = [
@@ -48,6 +53,12 @@ const repositoryProviders: Provider[] = REPOSITORIES.map((Repository) => ({
   inject: [MONGO_DB, CLOCK],
 }));
 
+function actorOf(command: object): string | null {
+  const { actor, options } = command as { actor?: unknown; options?: { actor?: unknown } };
+  if (typeof actor === 'string') return actor;
+  return typeof options?.actor === 'string' ? options.actor : null;
+}
+
 /** Every aggregate's repository, the audit log and the after-commit recorder; indexes at start-up. */
 @Global()
 @Module({
@@ -60,16 +71,33 @@ const repositoryProviders: Provider[] = REPOSITORIES.map((Repository) => ({
     },
     {
       provide: CommitRecorder,
-      useFactory: (audit: AuditLog, bus: ChangeEventBus, logger: Logger, config: AppConfig) =>
-        new CommitRecorder(audit, bus, logger, config.ETCD_COMMIT_WAIT_MS),
-      inject: [AuditLog, ChangeEventBus, LOGGER, APP_CONFIG],
+      useFactory: (db: Db, audit: AuditLog, bus: ChangeEventBus, logger: Logger, config: AppConfig) =>
+        new CommitRecorder(audit, bus, logger, config.ETCD_COMMIT_WAIT_MS, OutboxLedger.of(db)),
+      inject: [MONGO_DB, AuditLog, ChangeEventBus, LOGGER, APP_CONFIG],
+    },
+    {
+      provide: OutboxRelay,
+      useFactory: (
+        db: Db,
+        recorder: CommitRecorder,
+        logger: Logger,
+        ...repositories: { collection: { collectionName: string } }[]
+      ) =>
+        new OutboxRelay(
+          db,
+          OutboxLedger.of(db),
+          recorder,
+          logger,
+          repositories.map((repository) => repository.collection.collectionName),
+        ),
+      inject: [MONGO_DB, CommitRecorder, LOGGER, ...REPOSITORIES],
     },
     // Sessions and workers both change worker capacity, so both contexts project worker keys through it.
     WorkersEtcdProjector,
   ],
-  exports: [...REPOSITORIES, AuditLog, CommitRecorder, WorkersEtcdProjector],
+  exports: [...REPOSITORIES, AuditLog, CommitRecorder, OutboxRelay, WorkersEtcdProjector],
 })
-export class PersistenceModule implements OnModuleInit, OnApplicationShutdown {
+export class PersistenceModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly repositories: { ensureIndexes(): Promise<void> }[];
   private readonly stopSweeps: (() => void)[] = [];
 
@@ -77,6 +105,8 @@ export class PersistenceModule implements OnModuleInit, OnApplicationShutdown {
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(AuditLog) private readonly audit: AuditLog,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
     @Inject(LabletSessionRepository) sessions: LabletSessionRepository,
     @Inject(UserSessionRepository) userSessions: UserSessionRepository,
     @Inject(GradingSessionRepository) gradingSessions: GradingSessionRepository,
@@ -113,9 +143,34 @@ export class PersistenceModule implements OnModuleInit, OnApplicationShutdown {
         this.logger,
       ),
     );
+    OutboxLedger.of(this.db).useReceipts((firsts) => this.audit.storedReceipts(firsts));
+    this.attributeWrites();
+  }
+
+  /** After every module registered its recovery: deliver what a crashed process left, then keep doing so. */
+  onApplicationBootstrap(): void {
+    this.relay
+      .relayAll()
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'outbox relay pass failed'));
+    this.relay.start();
   }
 
   onApplicationShutdown(): void {
+    this.relay.stop();
     this.stopSweeps.forEach((stop) => stop());
+  }
+
+  /**
+   * The outbox entries a command's writes create name the command's actor, so a relayed audit
+   * entry is attributed like a directly written one: commands carry it as `actor` (or
+   * `options.actor`).
+   */
+  private attributeWrites(): void {
+    const bus = this.moduleRef.get(CommandBus, { strict: false });
+    const execute = bus.execute.bind(bus);
+    bus.execute = ((command: object) => {
+      const actor = actorOf(command);
+      return actor ? withCommandActor(actor, () => execute(command as never)) : execute(command as never);
+    }) as typeof bus.execute;
   }
 }

@@ -2,7 +2,6 @@ import { type Db } from 'mongodb';
 import { type z } from 'zod';
 import { type AggregateRoot, type Clock, type DomainEvent, type PersistedState } from '@lcm/domain';
 import { AggregateRepository, type AggregateRepositoryOptions, type Committed } from './aggregate-repository';
-import { ConcurrencyConflictError } from './versioned-collection';
 
 export interface SidecarOptions<X> {
   /** Document field holding the sidecar. */
@@ -43,30 +42,22 @@ export class SidecarAggregateRepository<
     );
   }
 
-  override async save(aggregate: A): Promise<Committed<S>> {
-    return this.saveWithSidecar(aggregate);
+  override async save(aggregate: A, extraEvents: readonly DomainEvent[] = []): Promise<Committed<S>> {
+    return this.saveWithSidecar(aggregate, undefined, extraEvents);
   }
 
-  async saveWithSidecar(aggregate: A, sidecar?: X): Promise<Committed<S>> {
-    const { id, version, ...rest } = aggregate.toState();
+  async saveWithSidecar(
+    aggregate: A,
+    sidecar?: X,
+    extraEvents: readonly DomainEvent[] = [],
+  ): Promise<Committed<S>> {
     const field = this.sidecar.field;
-    let stored;
-    if (version === 0) {
-      const value = sidecar ?? this.sidecar.schema.parse({});
-      stored = await this.documents.insert({ _id: id, ...rest, [field]: value } as never);
-    } else {
-      const value = sidecar ?? (await this.storedSidecar(id, version));
-      stored = await this.documents.replace({ _id: id, ...rest, [field]: value, version } as never, version);
-    }
-    return { state: this.toState(stored), events: aggregate.pullEvents() };
+    const isNew = aggregate.toState().version === 0;
+    const value = sidecar ?? (isNew ? this.sidecar.schema.parse({}) : undefined);
+    return this.commit(aggregate, value === undefined ? {} : { [field]: value }, extraEvents);
   }
 
-  /** The sidecar as stored at exactly `version`; if the document moved on, the save has lost its race. */
-  private async storedSidecar(id: string, version: number): Promise<unknown> {
-    const document = await this.collection.findOne({ _id: id, version } as never, {
-      projection: { [this.sidecar.field]: 1 },
-    });
-    if (!document) throw new ConcurrencyConflictError(this.collection.collectionName, id, version);
-    return (document as Record<string, unknown>)[this.sidecar.field] ?? this.sidecar.schema.parse({});
+  protected override carriedFields(): string[] {
+    return [...super.carriedFields(), this.sidecar.field];
   }
 }

@@ -79,6 +79,15 @@ export class SessionChanges {
     });
   }
 
+  /** The SSE notifications of one outbox entry the relay delivers (docs/decisions/outbox.md). */
+  notificationsOf(
+    part: Exclude<keyof SessionCommit, 'actor'>,
+    events: readonly DomainEvent[],
+    state: Record<string, unknown>,
+  ): ChangeEvent[] {
+    return this.notifications({ actor: '', [part]: [{ state, events: [...events] }] });
+  }
+
   private notifications(commit: SessionCommit): ChangeEvent[] {
     const at = this.clock.now().toISOString();
     const out: ChangeEvent[] = [];

@@ -104,7 +104,7 @@ export class WorkerPlacements {
       const ids = [...new Set(requests.map((request) => request.sessionId))];
       const [worker, stored] = await Promise.all([
         this.workers.findById(workerId),
-        this.sessions.findStates({ _id: { $in: ids } }),
+        this.sessions.findStatesByIds(ids),
       ]);
       if (!worker) return requests.map(() => ({ refused: notFound('worker', workerId) }));
       const loaded = new Map(stored.map((state) => [state.id, LabletSession.fromState(state, this.clock)]));
@@ -231,7 +231,7 @@ export class WorkerPlacements {
     for (let attempt = 0; ; attempt += 1) {
       const [worker, sessions] = await Promise.all([
         this.workers.findById(workerId),
-        this.sessions.findStates({ _id: { $in: sessionIds } }),
+        this.sessions.findStatesByIds(sessionIds),
       ]);
       if (!worker) return null;
       const keep = new Set(

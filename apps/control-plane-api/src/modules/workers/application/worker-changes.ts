@@ -5,6 +5,7 @@ import { CommitRecorder } from '../../../platform/commit/commit-recorder';
 import { notFound } from '../../../platform/http/api-error';
 import { CLOCK } from '../../../platform/platform.tokens';
 import { type ChangeEvent } from '../../live-updates/change-event-bus';
+import { type RecordedEvent } from '../../../platform/mongo/outbox';
 import { retryOnConflict } from '../../../platform/mongo/unit-of-work';
 import { CmlWorkerRepository } from '../infrastructure/cml-worker.repository';
 import { workerNotifications } from '../infrastructure/cml-worker.views';
@@ -55,7 +56,7 @@ export class WorkerChanges {
       WorkerControlRequests.parse({
         desired: { reason: update.reason ?? null, requested_by: actor, at: this.clock.now().toISOString() },
       });
-    const committed = await this.workers.saveWithSidecar(worker, requests);
+    const committed = await this.workers.saveWithSidecar(worker, requests, update.auditEvents);
     return this.record(committed.state, committed.events, actor, update);
   }
 
@@ -80,23 +81,23 @@ export class WorkerChanges {
         };
       }
       if (JSON.stringify([worker.toState(), nextRequests]) === before)
-        return { state: stored, events: worker.pullEvents() };
-      return this.workers.saveWithSidecar(worker, nextRequests);
+        return { state: stored, events: [...worker.pullEvents(), ...(update.auditEvents ?? [])] };
+      return this.workers.saveWithSidecar(worker, nextRequests, update.auditEvents);
     }, CONFLICT_ATTEMPTS);
     return this.record(committed.state, committed.events, actor, update);
   }
 
+  /** `events`: what the write committed, audit-only events included. */
   private async record(
     state: CmlWorkerState,
-    events: DomainEvent[],
+    events: RecordedEvent[],
     actor: string,
     update: WorkerUpdate,
   ): Promise<CommittedWorker> {
     const view = this.views.of(state);
-    const audit = [...events, ...(update.auditEvents ?? [])];
-    if (audit.length > 0 || update.notifications) {
+    if (events.length > 0 || update.notifications) {
       await this.commits.record({
-        events: audit,
+        events,
         actor,
         notifications: [...workerNotifications(events, view), ...(update.notifications?.(view) ?? [])],
         project: () => this.projector.project(state),

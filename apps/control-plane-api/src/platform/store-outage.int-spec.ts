@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { infraEndpoints } from '@lcm/testing';
-import { TcpOutageProxy, waitFor } from '../testing/processes';
+import { infraEndpoints, TcpOutageProxy, waitFor } from '@lcm/testing';
 import { devToken, type RunningTestApp, startTestApp, testConfig } from '../testing/test-app';
 
 /** In this project's own port range (23000–23999), so parallel test runs of other projects never collide. */

@@ -174,9 +174,12 @@ export class PrivateEtcd {
     private readonly peerPort: number,
   ) {}
 
-  /** Starts it on the given client port (a free one by default) and waits until it answers. */
-  static async start(options: { clientPort?: number } = {}): Promise<PrivateEtcd> {
-    const etcd = new PrivateEtcd(options.clientPort ?? (await freePort()), await freePort());
+  /** Starts it on the given ports (free ones by default) and waits until it answers. */
+  static async start(options: { clientPort?: number; peerPort?: number } = {}): Promise<PrivateEtcd> {
+    const etcd = new PrivateEtcd(
+      options.clientPort ?? (await freePort()),
+      options.peerPort ?? (await freePort()),
+    );
     await etcd.start();
     return etcd;
   }

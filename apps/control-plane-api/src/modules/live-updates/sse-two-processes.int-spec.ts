@@ -1,10 +1,7 @@
-import { type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import axios, { type AxiosInstance } from 'axios';
 import { apiContract, buildPath } from '@lcm/contracts';
-import { aWorker } from '@lcm/testing';
-import { freePort, spawnControlPlane, stopProcess, waitFor } from '../../testing/processes';
+import { aWorker, freePort, NodeAppProcess } from '@lcm/testing';
 import { SseReader } from '../../testing/sse-client';
 import {
   type RunningTestApp,
@@ -15,7 +12,6 @@ import {
 } from '../../testing/test-app';
 import { CmlWorkerRepository } from '../workers/infrastructure/cml-worker.repository';
 
-const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..');
 const labs = apiContract.public.labRecords;
 
 /**
@@ -25,7 +21,7 @@ const labs = apiContract.public.labRecords;
  */
 describe('SSE across two control-plane processes', () => {
   let processA: RunningTestApp;
-  let processB: ChildProcess;
+  let processB: NodeAppProcess;
   let urlB: string;
   let http: AxiosInstance;
   let token: string;
@@ -53,27 +49,23 @@ describe('SSE across two control-plane processes', () => {
     processA = await startTestApp(config);
     http = axios.create({ baseURL: processA.url, validateStatus: () => true });
     urlB = `http://127.0.0.1:${await freePort()}`;
-    let stderr = '';
-    processB = spawnControlPlane(REPO_ROOT, {
-      HOST: '127.0.0.1',
-      PORT: new URL(urlB).port,
-      MONGO_URL: config.MONGO_URL,
-      MONGO_DB: config.MONGO_DB,
-      ETCD_ENDPOINTS: config.ETCD_ENDPOINTS.join(','),
-      INTERNAL_API_KEYS: TEST_INTERNAL_API_KEY,
-      AUTH_MODE: 'development',
-      DEV_AUTH_SECRET: config.DEV_AUTH_SECRET as string,
-      LOG_LEVEL: 'warn',
+    processB = new NodeAppProcess({
+      name: 'control-plane-b',
+      entry: 'apps/control-plane-api/src/main.ts',
+      readyUrl: `${urlB}/health/ready`,
+      env: {
+        HOST: '127.0.0.1',
+        PORT: new URL(urlB).port,
+        MONGO_URL: config.MONGO_URL,
+        MONGO_DB: config.MONGO_DB,
+        ETCD_ENDPOINTS: config.ETCD_ENDPOINTS.join(','),
+        INTERNAL_API_KEYS: TEST_INTERNAL_API_KEY,
+        AUTH_MODE: 'development',
+        DEV_AUTH_SECRET: config.DEV_AUTH_SECRET as string,
+        LOG_LEVEL: 'warn',
+      },
     });
-    processB.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await waitFor(
-      'control plane B to be ready',
-      async () => (await axios.get(`${urlB}/health/ready`)).status === 200,
-      60_000,
-      300,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}; process B stderr: ${stderr}`);
-    });
+    await processB.start();
     token = await devToken(http, ['admin'], 'ops');
     workerId = randomUUID();
     await processA.app
@@ -83,7 +75,7 @@ describe('SSE across two control-plane processes', () => {
 
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.close()));
-    if (processB) await stopProcess(processB);
+    await processB?.stop();
     await processA?.close();
   });
 

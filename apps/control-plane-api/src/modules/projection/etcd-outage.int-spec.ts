@@ -1,12 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import axios, { type AxiosInstance } from 'axios';
 import { Etcd3 } from 'etcd3';
 import { decodeEtcdValue, etcdKeys, INTERNAL_API_KEY_HEADER } from '@lcm/contracts';
-import { aDefinition, aWorker } from '@lcm/testing';
+import { aDefinition, aWorker, PrivateEtcd, waitFor } from '@lcm/testing';
 import { randomUUID } from 'node:crypto';
-import { PrivateEtcd, waitFor } from '../../testing/processes';
 import {
   devToken,
   type RunningTestApp,
@@ -80,12 +76,7 @@ describe('etcd outage', () => {
   };
 
   beforeAll(async () => {
-    etcdServer = new PrivateEtcd(
-      await mkdtemp(join(tmpdir(), 'lcm-etcd-outage-')),
-      ETCD_CLIENT_PORT,
-      ETCD_PEER_PORT,
-    );
-    etcdServer.start();
+    etcdServer = await PrivateEtcd.start({ clientPort: ETCD_CLIENT_PORT, peerPort: ETCD_PEER_PORT });
     etcd = new Etcd3({ hosts: [etcdServer.endpoint], dialTimeout: 1000 });
     await waitFor('private etcd', async () => (await etcd.get('/probe').string(), true));
     cpa = await startTestApp(
@@ -110,8 +101,7 @@ describe('etcd outage', () => {
   afterAll(async () => {
     await cpa?.close();
     etcd?.close();
-    await etcdServer?.stop();
-    await rm(etcdServer.dataDir, { recursive: true, force: true });
+    await etcdServer?.destroy();
   });
 
   it.each([
@@ -132,7 +122,7 @@ describe('etcd outage', () => {
       await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
       await scheduledSession();
 
-      bringBack();
+      await bringBack();
       await waitFor('private etcd back', async () => (await etcd.get('/probe').string(), true));
       const returnedAt = Date.now();
       const after = await scheduledSession();

@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import axios, { type AxiosInstance } from 'axios';
 import { Etcd3 } from 'etcd3';
 import { apiContract, buildPath, etcdKeys, INTERNAL_API_KEY_HEADER, type LabRecord } from '@lcm/contracts';
-import { aWorker } from '@lcm/testing';
+import { aWorker, PrivateEtcd, waitFor } from '@lcm/testing';
 import { type AppConfig } from '../../config/env.schema';
-import { freePort, PrivateEtcd, waitFor } from '../../testing/processes';
 import {
   type RunningTestApp,
   startTestApp,
@@ -71,12 +67,7 @@ describe('etcd projection republisher', () => {
   let adminToken: string;
 
   beforeAll(async () => {
-    etcdServer = new PrivateEtcd(
-      await mkdtemp(join(tmpdir(), 'lcm-etcd-')),
-      await freePort(),
-      await freePort(),
-    );
-    etcdServer.start();
+    etcdServer = await PrivateEtcd.start();
     etcd = new Etcd3({ hosts: [etcdServer.endpoint], dialTimeout: 1000 });
     await waitFor('private etcd', etcdAnswers);
     config = testConfig({
@@ -95,8 +86,7 @@ describe('etcd projection republisher', () => {
   afterAll(async () => {
     await cpa?.close();
     etcd?.close();
-    await etcdServer?.stop();
-    await rm(etcdServer.dataDir, { recursive: true, force: true });
+    await etcdServer?.destroy();
   });
 
   it('accepts changes while etcd is down and converges the keys after etcd restarts', async () => {
@@ -114,7 +104,7 @@ describe('etcd projection republisher', () => {
     expect(completed.data).toMatchObject({ status: 'BOOTED', pending_action: null });
     expect((await requestAction(requested.id, 'wipe')).status).toBe(202);
 
-    etcdServer.start();
+    await etcdServer.start();
     await waitFor('private etcd back', etcdAnswers);
     // Right after the restart etcd still holds the key written before the outage and misses the new one.
     await waitFor(

@@ -1,7 +1,6 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { type Filter } from 'mongodb';
 import { type AuditEntry, type ListAuditQuery, type Page } from '@lcm/contracts';
-import { invalidInput } from '../../../../platform/http/api-error';
 import { decodeCursor, encodeCursor } from '../../../../platform/mongo/page-cursor';
 import { AuditLog, type AuditDocument } from '../../audit-log';
 
@@ -15,13 +14,15 @@ function encodePosition(entry: AuditDocument): string {
   return encodeCursor(String(entry.at.getTime()), entry._id);
 }
 
-/** A cursor of the common shape (page-cursor.ts) whose sort value is a time in ms. */
-function decodePosition(cursor: string): AuditPosition {
+/**
+ * A cursor of the common shape (page-cursor.ts) whose sort value is a time in ms; null for one
+ * whose value is no time, a position no entry comes after (every cursor of the documented shape
+ * is a position, so it pages, to an empty page, instead of being refused).
+ */
+function decodePosition(cursor: string): AuditPosition | null {
   const { v, id } = decodeCursor(cursor);
   const at = Number(v);
-  if (v === '' || !Number.isSafeInteger(at))
-    throw invalidInput([{ field: 'query.cursor', message: 'not a cursor this server issued' }]);
-  return { at, id };
+  return /^-?\d+$/.test(v) && Number.isSafeInteger(at) && Math.abs(at) <= 8.64e15 ? { at, id } : null;
 }
 
 function toFilter(query: ListAuditQuery): Filter<AuditDocument> {
@@ -33,8 +34,11 @@ function toFilter(query: ListAuditQuery): Filter<AuditDocument> {
   if (to) clauses.push({ at: { $lte: new Date(to) } });
   if (cursor) {
     const after = decodePosition(cursor);
-    const at = new Date(after.at);
-    clauses.push({ $or: [{ at: { $lt: at } }, { at, _id: { $lt: after.id } }] });
+    if (after === null) clauses.push({ _id: { $exists: false } });
+    else {
+      const at = new Date(after.at);
+      clauses.push({ $or: [{ at: { $lt: at } }, { at, _id: { $lt: after.id } }] });
+    }
   }
   return clauses.length > 0 ? { $and: clauses } : {};
 }

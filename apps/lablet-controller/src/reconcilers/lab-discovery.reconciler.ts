@@ -1,11 +1,21 @@
-import { etcdPrefixes, MAX_PAGE_LIMIT, parseEtcdKey } from '@lcm/contracts';
+import { etcdPrefixes, type LabRecord, MAX_PAGE_LIMIT, parseEtcdKey } from '@lcm/contracts';
 import { type ControlPlane, isNotFoundError } from '@lcm/cpa-client';
 import { type Clock } from '@lcm/domain';
+import { type CmlPort } from '@lcm/integrations/cml';
 import { type Etcd3 } from 'etcd3';
 import { type Logger } from '@lcm/observability';
-import { done, EtcdPrefixSource, type KeySource, ListSource, type ReconcileContext, type Reconciler, type ReconcileResult } from '@lcm/reconciler-runtime';
+import {
+  done,
+  EtcdPrefixSource,
+  type KeySource,
+  ListSource,
+  type ReconcileContext,
+  type Reconciler,
+  type ReconcileResult,
+} from '@lcm/reconciler-runtime';
 import { type OutsideSystems } from '../integrations/outside-systems';
-import { scanWorkerLabs } from '../labs/lab-scan';
+import { type LabScan, type LabScanError, scanWorkerLabs } from '../labs/lab-scan';
+import { syncPortTags } from '../labs/port-tags';
 
 export interface LabDiscoveryDeps {
   cpa: ControlPlane;
@@ -21,11 +31,14 @@ export interface WorkerScanSummary {
   worker_id: string;
   scanned_at: string;
   labs: number;
+  /** Nodes of BOOTED labs that got missing `protocol:port` tags. */
+  nodes_tagged: number;
   errors: Array<{ lab_id: string | null; message: string }>;
 }
 
 /** Decision 9: the setting only pauses discovery v2. */
-const discoveryPaused = async (cpa: ControlPlane): Promise<boolean> => !(await cpa.settings.get()).features.lab_discovery_v2_enabled;
+const discoveryPaused = async (cpa: ControlPlane): Promise<boolean> =>
+  !(await cpa.settings.get()).features.lab_discovery_v2_enabled;
 
 async function discoverableWorkerIds(cpa: ControlPlane): Promise<string[]> {
   if (await discoveryPaused(cpa)) return [];
@@ -33,9 +46,16 @@ async function discoverableWorkerIds(cpa: ControlPlane): Promise<string[]> {
   let cursor: string | null = null;
   do {
     const page: Awaited<ReturnType<ControlPlane['workers']['list']>> = await cpa.workers.list({
-      query: { status: ['RUNNING'], include_terminated: 'false', limit: MAX_PAGE_LIMIT, ...(cursor ? { cursor } : {}) },
+      query: {
+        status: ['RUNNING'],
+        include_terminated: 'false',
+        limit: MAX_PAGE_LIMIT,
+        ...(cursor ? { cursor } : {}),
+      },
     });
-    ids.push(...page.items.filter((worker) => worker.service_status === 'AVAILABLE').map((worker) => worker.id));
+    ids.push(
+      ...page.items.filter((worker) => worker.service_status === 'AVAILABLE').map((worker) => worker.id),
+    );
     cursor = page.next_cursor;
   } while (cursor);
   return ids;
@@ -58,7 +78,11 @@ export class LabDiscoveryReconciler implements Reconciler {
     sources: { etcd?: Etcd3; logger?: Logger } = {},
   ) {
     this.parallelism = deps.parallelism;
-    const list = new ListSource('discoverable-workers', () => discoverableWorkerIds(deps.cpa), deps.intervalMs);
+    const list = new ListSource(
+      'discoverable-workers',
+      () => discoverableWorkerIds(deps.cpa),
+      deps.intervalMs,
+    );
     this.sources =
       sources.etcd && sources.logger
         ? [
@@ -89,15 +113,73 @@ export class LabDiscoveryReconciler implements Reconciler {
     // A targeted request waits while discovery is paused; the periodic scan after the resume covers it.
     if (await discoveryPaused(this.deps.cpa)) return done();
     const scannedAt = this.deps.clock.now().toISOString();
-    const scan = await scanWorkerLabs(this.deps.systems.cml(worker));
-    const result = await this.deps.cpa.labs.discover({ body: { worker_id: worker.id, labs: scan.labs, scanned_at: scannedAt } });
-    const errors = [...scan.errors, ...result.errors];
+    const cml = this.deps.systems.cml(worker);
+    const scan = await scanWorkerLabs(cml);
+    const result = await this.deps.cpa.labs.discover({
+      body: { worker_id: worker.id, labs: scan.labs, scanned_at: scannedAt },
+    });
+    const tagging = await this.tagBootedLabs(cml, worker.id, scan);
+    const errors = [...scan.errors, ...result.errors, ...tagging.errors];
     if (errors.length > 0) run.log.warn({ worker_id: worker.id, errors }, 'labs left out of the scan');
     run.log.info({ worker_id: worker.id, ...result, errors: errors.length }, 'labs discovered');
-    this.lastScans.set(worker.id, { worker_id: worker.id, scanned_at: scannedAt, labs: scan.labs.length, errors });
-    await this.deps.cpa.workers.clearLabDiscoveryRequest({ params: { worker_id: worker.id } }).catch((error: unknown) => {
-      if (!isNotFoundError(error)) throw error;
+    this.lastScans.set(worker.id, {
+      worker_id: worker.id,
+      scanned_at: scannedAt,
+      labs: scan.labs.length,
+      nodes_tagged: tagging.nodes,
+      errors,
     });
+    await this.deps.cpa.workers
+      .clearLabDiscoveryRequest({ params: { worker_id: worker.id } })
+      .catch((error: unknown) => {
+        if (!isNotFoundError(error)) throw error;
+      });
     return done();
+  }
+
+  /**
+   * Spec §7.3.4, after discovery: a BOOTED lab LCM imported from a definition gets the
+   * `protocol:port` node tags of the ports its record holds (PATty maps only tagged ports), best
+   * effort: a lab that cannot be tagged is reported with the scan's errors, the others go on.
+   */
+  private async tagBootedLabs(
+    cml: CmlPort,
+    workerId: string,
+    scan: LabScan,
+  ): Promise<{ nodes: number; errors: LabScanError[] }> {
+    const booted = new Set(scan.labs.filter((lab) => lab.status === 'BOOTED').map((lab) => lab.lab_id));
+    const outcome = { nodes: 0, errors: [] as LabScanError[] };
+    if (booted.size === 0) return outcome;
+    for (const record of await this.recordsOf(workerId)) {
+      const labId = record.runtime_binding.lab_id;
+      if (
+        !booted.has(labId) ||
+        !record.based_on_definition_id ||
+        Object.keys(record.allocated_ports).length === 0
+      )
+        continue;
+      try {
+        outcome.nodes += await syncPortTags(cml, labId, record.allocated_ports);
+      } catch (error) {
+        outcome.errors.push({
+          lab_id: labId,
+          message: `port tags not synced: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      }
+    }
+    return outcome;
+  }
+
+  private async recordsOf(workerId: string): Promise<LabRecord[]> {
+    const records: LabRecord[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<ControlPlane['labs']['list']>> = await this.deps.cpa.labs.list({
+        query: { worker_id: workerId, limit: MAX_PAGE_LIMIT, ...(cursor ? { cursor } : {}) },
+      });
+      records.push(...page.items);
+      cursor = page.next_cursor;
+    } while (cursor);
+    return records;
   }
 }

@@ -216,6 +216,11 @@ export class CmlFake implements CmlPort {
     return structuredClone(this.requireNode('getNodeConfiguration', labId, nodeId).configuration);
   }
 
+  async setNodeTags(labId: string, nodeId: string, tags: readonly string[]) {
+    this.recorder.enter('setNodeTags', labId, nodeId, [...tags]);
+    this.requireNode('setNodeTags', labId, nodeId).tags = [...tags];
+  }
+
   /** Finishes booting every node of a lab started with `bootImmediately: false`. */
   completeBoot(labId: string): void {
     for (const node of this.require('completeBoot', labId).nodes) {

@@ -109,6 +109,17 @@ describe('CmlHttpAdapter against the CML fleet simulator', () => {
     await cml.deleteLab(id);
   });
 
+  it('replaces the tags of a node (PATCH), and 400 for tags CML refuses', async () => {
+    const cml = client();
+    const { id } = await cml.importLab(routerLab);
+    const [router] = await cml.listNodes(id);
+    if (!router) throw new Error('router lab has one node');
+    await cml.setNodeTags(id, router.id, ['serial:5101', 'ssh:5102']);
+    expect((await cml.listNodes(id))[0]?.tags).toEqual(['serial:5101', 'ssh:5102']);
+    await expect(cml.setNodeTags(id, router.id, ['x'.repeat(65)])).rejects.toMatchObject({ status: 400 });
+    await cml.deleteLab(id);
+  });
+
   it('re-authenticates after the controller expires every token', async () => {
     const cml = client();
     await cml.listLabIds();

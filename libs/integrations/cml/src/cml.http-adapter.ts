@@ -282,6 +282,18 @@ export class CmlHttpAdapter implements CmlPort {
     return node.configuration;
   }
 
+  async setNodeTags(labId: string, nodeId: string, tags: readonly string[]): Promise<void> {
+    await this.caller.json({
+      operation: 'setNodeTags',
+      method: 'PATCH',
+      path: nodePath(labId, nodeId),
+      body: { tags: [...tags] },
+      // The whole list is replaced: repeating the same list changes nothing.
+      idempotent: true,
+      schema: cmlFreeFormSchema,
+    });
+  }
+
   private labLifecycle(operation: 'startLab' | 'stopLab' | 'wipeLab' | 'deleteLab', method: 'PUT' | 'DELETE', path: string) {
     return this.caller.noContent({
       operation,

@@ -90,6 +90,8 @@ export interface CmlPort {
   extractConfiguration(labId: string, nodeId: string): Promise<void>;
   /** The node's stored configuration files, normalised to a list (`Main` is the day-0/main file). */
   getNodeConfiguration(labId: string, nodeId: string): Promise<CmlNodeConfigurationFile[]>;
+  /** Replaces the node's tags (`PATCH /labs/{id}/nodes/{nid}`, CML-API.md §3: the list is replaced whole). */
+  setNodeTags(labId: string, nodeId: string, tags: readonly string[]): Promise<void>;
 }
 
 export type CmlOperation = keyof CmlPort;

@@ -25,6 +25,8 @@ interface Names {
 const COMPONENT_REF = '#/components/schemas/';
 const DEFS_REF = '#/$defs/';
 const VERBATIM_KEYS = new Set(['const', 'enum', 'default', 'examples']);
+/** A key Fastify's body parser refuses at any depth (withoutProtoKeys). */
+const NOT_PROTO = { not: { const: '__proto__' } };
 
 const isText = (node: JsonSchema): boolean =>
   (node['type'] === 'string' || (Array.isArray(node['type']) && node['type'].includes('string'))) &&
@@ -50,7 +52,7 @@ export const STORABLE_JSON_VALUE_SCHEMA: JsonSchema = {
     { type: 'array', items: { $ref: `${COMPONENT_REF}${STORABLE_JSON_VALUE}` } },
     {
       type: 'object',
-      propertyNames: { pattern: STORABLE_KEY_PATTERN, maxLength: 256 },
+      propertyNames: { pattern: STORABLE_KEY_PATTERN, maxLength: 256, ...NOT_PROTO },
       additionalProperties: { $ref: `${COMPONENT_REF}${STORABLE_JSON_VALUE}` },
     },
   ],
@@ -144,6 +146,27 @@ export function withTextLimits(schema: unknown, field?: string): unknown {
   if (isText(node) && node['maxLength'] === undefined) node['maxLength'] = maxTextLength(field);
   return node;
 }
+
+/**
+ * Fastify refuses a JSON body with a `__proto__` key at any depth (prototype poisoning, 400), so
+ * no object of a request may have one: stated on every object of a request schema.
+ */
+export function withoutProtoKeys(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutProtoKeys);
+  if (!schema || typeof schema !== 'object') return schema;
+  const node = Object.fromEntries(
+    Object.entries(schema as JsonSchema).map(([key, value]) => [
+      key,
+      VERBATIM_KEYS.has(key) ? value : withoutProtoKeys(value),
+    ]),
+  );
+  if (node['type'] === 'object' && node['additionalProperties'] !== false)
+    node['propertyNames'] = { ...(node['propertyNames'] as JsonSchema | undefined), ...NOT_PROTO };
+  return node;
+}
+
+/** A request's schema: text limits and the keys the body parser refuses. */
+const requestSchema = (schema: unknown): JsonSchema => withoutProtoKeys(withTextLimits(schema)) as JsonSchema;
 
 /**
  * True when the schema holds a text that is not inside one of its own properties: its length
@@ -288,8 +311,8 @@ export class SchemaComponents {
       // zod names a recursive schema without an id `__schemaN`, per conversion: not a stable name.
       if (!this.registry._idmap.has(name)) throw new Error(`unnamed shared schema ${name}; export it`);
       if (!this.raw[io].has(name))
-        this.raw[io].set(name, io === 'input' ? (withTextLimits(definition) as JsonSchema) : definition);
+        this.raw[io].set(name, io === 'input' ? requestSchema(definition) : definition);
     }
-    return io === 'input' ? (withTextLimits(root) as JsonSchema) : root;
+    return io === 'input' ? requestSchema(root) : root;
   }
 }

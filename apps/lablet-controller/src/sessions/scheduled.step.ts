@@ -1,4 +1,5 @@
 import { done, requeueAfter } from '@lcm/reconciler-runtime';
+import { instantiatingStep } from './instantiation/instantiation.pipeline';
 import { loadDefinition, loadWorker, msUntil, type SessionStep, timeslotOver } from './session-step';
 
 /**
@@ -8,18 +9,26 @@ import { loadDefinition, loadWorker, msUntil, type SessionStep, timeslotOver } f
 export const scheduledStep: SessionStep = async (context) => {
   const { session, cpa } = context;
   if (timeslotOver(context)) {
-    await cpa.sessions.expire({ params: { lablet_session_id: session.id }, body: { reason: 'timeslot_missed' } });
+    await cpa.sessions.expire({
+      params: { lablet_session_id: session.id },
+      body: { reason: 'timeslot_missed' },
+    });
     return done();
   }
   let untilLead = 0;
   if (session.timeslot_start !== null) {
     // A definition may ask for its own lead (boot_lead_time_minutes); null means the service default.
     const ownLead = (await loadDefinition(context)).boot_lead_time_minutes;
-    untilLead = msUntil(context, session.timeslot_start) - (ownLead === null ? context.settings.instantiationLeadMs : ownLead * 60_000);
+    untilLead =
+      msUntil(context, session.timeslot_start) -
+      (ownLead === null ? context.settings.instantiationLeadMs : ownLead * 60_000);
   }
   if (untilLead > 0) return requeueAfter(untilLead, 'waiting for the instantiation lead');
   const worker = await loadWorker(context);
-  if (worker.status !== 'RUNNING') return requeueAfter(context.settings.labPollIntervalMs, `worker is ${worker.status}`);
-  await cpa.sessions.startInstantiation({ params: { lablet_session_id: session.id } });
-  return done();
+  if (worker.status !== 'RUNNING')
+    return requeueAfter(context.settings.labPollIntervalMs, `worker is ${worker.status}`);
+  // The answer is the INSTANTIATING session: the pipeline starts in this reconcile with it and the
+  // worker and definition already read, instead of waiting for the status key to trigger a new one.
+  context.session = await cpa.sessions.startInstantiation({ params: { lablet_session_id: session.id } });
+  return instantiatingStep(context);
 };

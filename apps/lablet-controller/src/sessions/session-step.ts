@@ -3,6 +3,7 @@ import {
   type LabletDefinition,
   type LabletSession,
   type LabletSessionStatus,
+  type LabRecord,
 } from '@lcm/contracts';
 import { type ControlPlane } from '@lcm/cpa-client';
 import { type Clock } from '@lcm/domain';
@@ -38,6 +39,11 @@ export interface SessionStepContext extends SessionDeps {
   log: Logger;
   /** Consecutive failed reconciles of this session before this one (from the runtime's backoff). */
   failures: number;
+  /**
+   * What this reconcile already read or created, so each is read at most once per reconcile
+   * (nothing outlives it: the next reconcile reads afresh, AR-2).
+   */
+  loaded?: { worker?: CmlWorker; definition?: LabletDefinition; createdLab?: LabRecord };
 }
 
 export type SessionStep = (context: SessionStepContext) => Promise<ReconcileResult>;
@@ -56,14 +62,23 @@ export async function transitionSession(
   });
 }
 
-export const loadDefinition = (context: SessionStepContext): Promise<LabletDefinition> =>
-  context.cpa.definitions.get({ params: { lablet_definition_id: context.session.definition_id } });
+export async function loadDefinition(context: SessionStepContext): Promise<LabletDefinition> {
+  const loaded = (context.loaded ??= {});
+  if (loaded.definition?.id !== context.session.definition_id)
+    loaded.definition = await context.cpa.definitions.get({
+      params: { lablet_definition_id: context.session.definition_id },
+    });
+  return loaded.definition;
+}
 
 export async function loadWorker(context: SessionStepContext): Promise<CmlWorker> {
   const workerId = context.session.worker_id;
   if (!workerId)
     throw new Error(`session ${context.session.id} is ${context.session.status} without a worker`);
-  return context.cpa.workers.get({ params: { worker_id: workerId } });
+  const loaded = (context.loaded ??= {});
+  if (loaded.worker?.id !== workerId)
+    loaded.worker = await context.cpa.workers.get({ params: { worker_id: workerId } });
+  return loaded.worker;
 }
 
 /** Milliseconds until `iso` from the injected clock (negative when past). */

@@ -8,11 +8,54 @@ const minutes = (n: number) => n * 60_000;
 const inMinutes = (n: number) => new Date(FAKE_CLOCK_EPOCH.getTime() + minutes(n)).toISOString();
 
 describe('SCHEDULED', () => {
-  it('starts instantiation at once for an ASAP session on a RUNNING worker', async () => {
+  it('starts instantiation at once for an ASAP session on a RUNNING worker, and runs the pipeline in the same reconcile', async () => {
     const harness = new SessionHarness();
     const session = harness.addSession({ status: 'SCHEDULED', timeslot_start: null });
     await harness.reconcile(session.id);
-    expect(harness.session(session.id).status).toBe('INSTANTIATING');
+    expect(
+      harness
+        .session(session.id)
+        .status_history.map((change) => change.to)
+        .slice(-2),
+    ).toEqual(['INSTANTIATING', 'READY']);
+  });
+
+  it('reads the session, its worker and its definition once from SCHEDULED to READY, and never re-reads the lab it registered', async () => {
+    const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
+    const session = harness.addSession({ status: 'SCHEDULED', timeslot_start: null });
+    await harness.reconcile(session.id);
+    const routes = apiContract.internal;
+    const reads = [
+      routes.sessions.getSession,
+      routes.workers.getWorker,
+      routes.labletDefinitions.getDefinition,
+      routes.labRecords.getLabRecord,
+    ].map((route) => harness.cpa.fake.callsTo(route).length);
+    expect(reads).toEqual([1, 1, 1, 0]);
+    expect(
+      harness.cpa.fake.calls.map(
+        (call) => `${call.route.method} ${call.route.path.replace('/api/internal', '')}`,
+      ),
+    ).toEqual([
+      'GET /sessions/:lablet_session_id',
+      'GET /workers/:worker_id',
+      'POST /sessions/:lablet_session_id/start-instantiation',
+      'GET /lablet-definitions/:lablet_definition_id',
+      'GET /lab-records',
+      'POST /lab-records',
+      'PUT /sessions/:lablet_session_id/pipeline-progress',
+      'PUT /lab-records/:lab_record_id/status',
+      'PUT /sessions/:lablet_session_id/pipeline-progress',
+      'PUT /sessions/:lablet_session_id/lab',
+      'PUT /sessions/:lablet_session_id/pipeline-progress',
+      'PUT /lab-records/:lab_record_id/status',
+      'PUT /sessions/:lablet_session_id/pipeline-progress',
+      'PUT /sessions/:lablet_session_id/pipeline-progress',
+      'PUT /sessions/:lablet_session_id/pipeline-progress',
+      'PUT /sessions/:lablet_session_id/pipeline-progress',
+      'POST /sessions/:lablet_session_id/mark-ready',
+    ]);
+    expect(harness.session(session.id).status).toBe('READY');
   });
 
   it('waits until the timeslot is within the instantiation lead, then starts', async () => {
@@ -26,7 +69,9 @@ describe('SCHEDULED', () => {
     expect(harness.session(session.id).status).toBe('SCHEDULED');
     harness.clock.step(minutes(45));
     await harness.reconcile(session.id);
-    expect(harness.session(session.id).status).toBe('INSTANTIATING');
+    expect(harness.session(session.id).status_history.some((change) => change.to === 'INSTANTIATING')).toBe(
+      true,
+    );
   });
 
   it("uses the definition's own boot lead when it has one", async () => {

@@ -1,6 +1,11 @@
 import { replacePortPlaceholders } from '@lcm/domain';
 import { reportLabStatus } from '../../labs/lab-operations';
-import { type InstantiationContext, type InstantiationStep, resultOf, type StepOutcome } from './instantiation-step';
+import {
+  type InstantiationContext,
+  type InstantiationStep,
+  resultOf,
+  type StepOutcome,
+} from './instantiation-step';
 
 /**
  * Spec §7.3 (b): imports the definition's topology with the session's ports in place of the
@@ -11,12 +16,24 @@ export const labImportStep: InstantiationStep = {
   name: 'lab_import',
   async run(context: InstantiationContext): Promise<StepOutcome> {
     if (resultOf<string>(context, 'lab_resolve', 'mode') !== 'import') return { kind: 'skipped' };
-    const record = await context.cpa.labs.get({ params: { lab_record_id: resultOf<string>(context, 'lab_resolve', 'lab_record_id') } });
-    if (record.status !== 'IMPORTING') return { kind: 'completed', data: { cml_lab_id: record.runtime_binding.lab_id } };
+    const labRecordId = resultOf<string>(context, 'lab_resolve', 'lab_record_id');
+    // Registered earlier in this reconcile: nothing else writes an IMPORTING record of a session.
+    const created = context.loaded?.createdLab;
+    const record =
+      created?.id === labRecordId
+        ? created
+        : await context.cpa.labs.get({ params: { lab_record_id: labRecordId } });
+    if (record.status !== 'IMPORTING')
+      return { kind: 'completed', data: { cml_lab_id: record.runtime_binding.lab_id } };
     const existing = (await context.cml.listLabs()).find((lab) => lab.lab_title === record.title);
     const labId =
       existing?.id ??
-      (await context.cml.importLab(replacePortPlaceholders(context.definition.topology_yaml, context.session.allocated_ports), { title: record.title })).id;
+      (
+        await context.cml.importLab(
+          replacePortPlaceholders(context.definition.topology_yaml, context.session.allocated_ports),
+          { title: record.title },
+        )
+      ).id;
     await reportLabStatus(context, record, 'DEFINED', { lab_id: labId });
     return { kind: 'completed', data: { cml_lab_id: labId } };
   },

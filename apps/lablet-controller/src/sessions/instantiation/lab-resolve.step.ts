@@ -2,12 +2,18 @@ import { type LabRecord } from '@lcm/contracts';
 import { orderReuseCandidates, replacePortPlaceholders, reuseNeedsWipe } from '@lcm/domain';
 import { isNotFound } from '@lcm/integrations/http';
 import { reportLabStatus, teardownLab } from '../../labs/lab-operations';
-import { type InstantiationContext, type InstantiationStep, progressOf, type StepOutcome } from './instantiation-step';
+import {
+  type InstantiationContext,
+  type InstantiationStep,
+  progressOf,
+  type StepOutcome,
+} from './instantiation-step';
 
 const TERMINAL_LAB_STATUSES = new Set(['DELETED', 'ARCHIVED', 'ORPHANED', 'ERROR']);
 
 /** CML titles are 1–64 characters; the session id makes the title findable after a crash. */
-export const importTitle = (definitionName: string, sessionId: string): string => `${definitionName.slice(0, 26).trim()} ${sessionId}`;
+export const importTitle = (definitionName: string, sessionId: string): string =>
+  `${definitionName.slice(0, 26).trim()} ${sessionId}`;
 
 async function labsOfDefinition(context: InstantiationContext): Promise<LabRecord[]> {
   const page = await context.cpa.labs.list({
@@ -26,16 +32,38 @@ export const labResolveStep: InstantiationStep = {
   name: 'lab_resolve',
   async run(context: InstantiationContext): Promise<StepOutcome> {
     const { session, definition } = context;
-    if (session.lab_record_id) return { kind: 'completed', data: { lab_record_id: session.lab_record_id, mode: progressOf(context, 'lab_resolve')?.result_data?.['mode'] ?? 'reuse' } };
+    if (session.lab_record_id)
+      return {
+        kind: 'completed',
+        data: {
+          lab_record_id: session.lab_record_id,
+          mode: progressOf(context, 'lab_resolve')?.result_data?.['mode'] ?? 'reuse',
+        },
+      };
     const labs = await labsOfDefinition(context);
-    const registered = labs.find((lab) => lab.active_lablet_session_id === session.id && !TERMINAL_LAB_STATUSES.has(lab.status));
+    const registered = labs.find(
+      (lab) => lab.active_lablet_session_id === session.id && !TERMINAL_LAB_STATUSES.has(lab.status),
+    );
     if (registered) return { kind: 'completed', data: { lab_record_id: registered.id, mode: 'import' } };
 
     if (definition.lab_reuse_enabled) {
       for (const candidate of orderReuseCandidates(labs, definition.id, context.worker.id, session.id)) {
         const outcome = await prepareForReuse(context, candidate);
-        if (outcome === 'ready') return { kind: 'completed', data: { lab_record_id: candidate.id, cml_lab_id: candidate.runtime_binding.lab_id, mode: 'reuse' } };
-        if (outcome === 'waiting') return { kind: 'wait', afterMs: context.settings.labPollIntervalMs, reason: `wiping lab ${candidate.id} for reuse` };
+        if (outcome === 'ready')
+          return {
+            kind: 'completed',
+            data: {
+              lab_record_id: candidate.id,
+              cml_lab_id: candidate.runtime_binding.lab_id,
+              mode: 'reuse',
+            },
+          };
+        if (outcome === 'waiting')
+          return {
+            kind: 'wait',
+            afterMs: context.settings.labPollIntervalMs,
+            reason: `wiping lab ${candidate.id} for reuse`,
+          };
       }
     }
     const record = await context.cpa.labs.create({
@@ -47,17 +75,26 @@ export const labResolveStep: InstantiationStep = {
         lablet_session_id: session.id,
       },
     });
+    (context.loaded ??= {}).createdLab = record;
     return { kind: 'completed', data: { lab_record_id: record.id, mode: 'import' } };
   },
 };
 
-async function prepareForReuse(context: InstantiationContext, candidate: LabRecord): Promise<'ready' | 'waiting' | 'ghost'> {
+async function prepareForReuse(
+  context: InstantiationContext,
+  candidate: LabRecord,
+): Promise<'ready' | 'waiting' | 'ghost'> {
   try {
     await context.cml.getLab(candidate.runtime_binding.lab_id);
   } catch (error) {
     if (!isNotFound(error)) throw error;
-    context.log.warn({ lab_record_id: candidate.id }, 'reuse candidate is gone from CML; marking it ORPHANED');
-    await reportLabStatus(context, candidate, 'ORPHANED', { error_message: 'not found on CML during lab resolution' });
+    context.log.warn(
+      { lab_record_id: candidate.id },
+      'reuse candidate is gone from CML; marking it ORPHANED',
+    );
+    await reportLabStatus(context, candidate, 'ORPHANED', {
+      error_message: 'not found on CML during lab resolution',
+    });
     return 'ghost';
   }
   if (!reuseNeedsWipe(candidate.status)) return 'ready';

@@ -24,7 +24,8 @@ SWC_NODE_PROJECT=tsconfig.base.json AUTH_MODE=development DEV_AUTH_SECRET=fuzz-d
   node -r @swc-node/register apps/control-plane-api/src/main.ts >"$LCM_INFRA_STATE_DIR/cpa.log" 2>&1 &
 cpa=$!
 trap 'kill $cpa 2>/dev/null; bash scripts/infra/down.sh $started' EXIT
-for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
+# Up to two minutes: a loaded machine compiles and starts the control plane slowly.
+for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
 token=$(curl -sf -XPOST "http://127.0.0.1:$port/api/auth/dev-token" -H 'content-type: application/json' \
   -d '{"subject":"fuzzer","roles":["admin"]}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 # Both documents, each fetched with the credential that reads it and tested with the one its

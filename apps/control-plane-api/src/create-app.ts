@@ -20,7 +20,7 @@ export async function createApp(config: AppConfig, logger?: Logger): Promise<Nes
     clientErrorHandler: clientErrorResponse,
     // The router's own limit (100) answered a long id with a bare-JSON 414; the URL limit and the
     // contract's input parsing answer instead, with problem documents (platform/http).
-    maxParamLength: MAX_URL_LENGTH,
+    routerOptions: { maxParamLength: MAX_URL_LENGTH },
   });
   // Correlation ids (in scope for every log line, echoed in x-correlation-id), one log line per
   // request, /metrics and the public API's rate limit.

@@ -3,10 +3,13 @@
  * machine. Run with `pnpm bench:cpa` (starts etcd/FerretDB/moto if they are not running).
  *
  * Prints: GET session req/s and p50/p99 at concurrency 32; schedule + start-instantiation
- * throughput; Fastify hello-world req/s; raw MongoDB reads/s and version-checked updates/s; and the ratios.
+ * throughput; Fastify hello-world req/s; raw MongoDB reads/s and version-checked updates/s; the
+ * ratios; and the round trips each measured command costs (MongoDB messages counted by a
+ * pass-through proxy in front of the store, etcd calls from a private etcd's own gRPC counters).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import axios from 'axios';
@@ -16,6 +19,7 @@ import {
   aSession,
   aWorker,
   infraEndpoints,
+  PrivateEtcd,
   startInfrastructure,
   stopInfrastructure,
 } from '@lcm/testing';
@@ -104,6 +108,76 @@ async function rawFleetVersionedWritesPerSecond(db: Db, ids: string[]): Promise<
   return writes / SECONDS;
 }
 
+interface MessageCounter {
+  url: string;
+  count(): number;
+  close(): void;
+}
+
+/**
+ * A TCP pass-through in front of the store that counts the MongoDB wire messages clients send:
+ * each starts with its little-endian int32 length, and each is one round trip.
+ */
+async function countingMongoProxy(mongoUrl: string): Promise<MessageCounter> {
+  const target = new URL(mongoUrl.replace(/^mongodb:/, 'http:'));
+  let messages = 0;
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 27017), target.hostname);
+    let header = Buffer.alloc(0);
+    let remaining = 0;
+    client.on('data', (chunk: Buffer) => {
+      upstream.write(chunk);
+      let offset = 0;
+      while (offset < chunk.length) {
+        if (remaining > 0) {
+          const taken = Math.min(remaining, chunk.length - offset);
+          remaining -= taken;
+          offset += taken;
+          continue;
+        }
+        const taken = chunk.subarray(offset, offset + 4 - header.length);
+        header = Buffer.concat([header, taken]);
+        offset += taken.length;
+        if (header.length === 4) {
+          remaining = header.readInt32LE(0) - 4;
+          header = Buffer.alloc(0);
+          messages += 1;
+        }
+      }
+    });
+    upstream.pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { url: `mongodb://127.0.0.1:${port}`, count: () => messages, close: () => server.close() };
+}
+
+/** gRPC calls etcd has answered so far (its `grpc_server_handled_total` counters). */
+async function etcdCalls(endpoint: string): Promise<number> {
+  const text = await (await fetch(`${endpoint}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('grpc_server_handled_total{'))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
+/** Round trips per operation while `work` runs `operations` operations. */
+async function roundTrips(
+  mongo: MessageCounter,
+  etcdEndpoint: string,
+  operations: number,
+  work: () => Promise<void>,
+): Promise<{ mongo: number; etcd: number }> {
+  const [mongoBefore, etcdBefore] = [mongo.count(), await etcdCalls(etcdEndpoint)];
+  await work();
+  const [mongoAfter, etcdAfter] = [mongo.count(), await etcdCalls(etcdEndpoint)];
+  return { mongo: (mongoAfter - mongoBefore) / operations, etcd: (etcdAfter - etcdBefore) / operations };
+}
+
 /** Sessions and workers already in the store, inserted straight into MongoDB. */
 async function seedFleet(db: Db, definitionId: string): Promise<string[]> {
   const clock = new SystemClock();
@@ -153,9 +227,12 @@ async function rawReadsPerSecond(mongoUrl: string, database: string, sessionId: 
 
 async function main(): Promise<void> {
   const started = await startInfrastructure();
-  const { mongoUrl, etcdEndpoints } = infraEndpoints();
+  const { mongoUrl } = infraEndpoints();
   const database = `lcm_bench_${randomUUID().slice(0, 8)}`;
   const children: ChildProcess[] = [];
+  // etcd of its own, so its call counters hold the control plane's calls only.
+  const etcd = await PrivateEtcd.start();
+  const counted = await countingMongoProxy(mongoUrl);
   try {
     const hello = await startNodeProcess('bench/fastify-hello.ts', { PORT: '18091' }, /listening/);
     children.push(hello);
@@ -163,9 +240,9 @@ async function main(): Promise<void> {
       'apps/control-plane-api/src/main.ts',
       {
         PORT: '18090',
-        MONGO_URL: mongoUrl,
+        MONGO_URL: counted.url,
         MONGO_DB: database,
-        ETCD_ENDPOINTS: etcdEndpoints.join(','),
+        ETCD_ENDPOINTS: etcd.endpoint,
         INTERNAL_API_KEYS: API_KEY,
         AUTH_MODE: 'development',
         DEV_AUTH_SECRET: 'benchmark-development-secret-0123456789',
@@ -221,11 +298,19 @@ async function main(): Promise<void> {
     const probeSession = await createSession();
     progress('measuring GET session');
     const getSession = await load(`${base}/api/v1/sessions/${probeSession}`, bearer);
+    const getTrips = await roundTrips(counted, etcd.endpoint, 50, async () => {
+      for (let i = 0; i < 50; i += 1)
+        await axios.get(`${base}/api/v1/sessions/${probeSession}`, { headers: bearer });
+    });
+    const createTrips = await roundTrips(counted, etcd.endpoint, 20, async () => {
+      for (let i = 0; i < 20; i += 1) await createSession();
+    });
 
     progress(`creating ${SESSIONS_TO_SCHEDULE} sessions`);
     const sessionIds: string[] = [];
     for (let i = 0; i < SESSIONS_TO_SCHEDULE; i += 1) sessionIds.push(await createSession());
     progress('measuring schedule + start-instantiation');
+    const [mongoBefore, etcdBefore] = [counted.count(), await etcdCalls(etcd.endpoint)];
     const scheduleStarted = Date.now();
     let next = 0;
     let scheduleErrors = 0;
@@ -252,6 +337,10 @@ async function main(): Promise<void> {
       }),
     );
     const schedulePerSecond = sessionIds.length / ((Date.now() - scheduleStarted) / 1000);
+    const scheduleTrips = {
+      mongo: (counted.count() - mongoBefore) / sessionIds.length,
+      etcd: ((await etcdCalls(etcd.endpoint)) - etcdBefore) / sessionIds.length,
+    };
 
     progress('measuring the ceilings');
     const helloWorld = await load('http://127.0.0.1:18091/hello', {});
@@ -292,6 +381,21 @@ async function main(): Promise<void> {
         'driver only, the same document as the GET',
       ],
       [
+        'round trips per GET session',
+        `${getTrips.mongo.toFixed(1)} Mongo, ${getTrips.etcd.toFixed(1)} etcd`,
+        'sequential, 50 requests',
+      ],
+      [
+        'round trips per create session',
+        `${createTrips.mongo.toFixed(1)} Mongo, ${createTrips.etcd.toFixed(1)} etcd`,
+        'sequential, 20 requests',
+      ],
+      [
+        'round trips per schedule + start-instantiation',
+        `${scheduleTrips.mongo.toFixed(1)} Mongo, ${scheduleTrips.etcd.toFixed(1)} etcd`,
+        `the measured phase, ${SESSIONS_TO_SCHEDULE} sessions (2 commands each), background passes included`,
+      ],
+      [
         'ratio GET session / raw findOne',
         `${((getSession.requestsPerSecond / rawReads) * 100).toFixed(1)} %`,
         '',
@@ -317,6 +421,8 @@ async function main(): Promise<void> {
       console.log(`${name!.padEnd(52)} ${figure!.padEnd(20)} ${detail}`);
   } finally {
     children.forEach((child) => child.kill('SIGTERM'));
+    counted.close();
+    await etcd.kill();
     stopInfrastructure(started);
   }
 }

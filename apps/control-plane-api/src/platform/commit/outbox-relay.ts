@@ -26,7 +26,7 @@ export const OUTBOX_GRACE_MS = 5_000;
 /**
  * Delivers what committed writes left in their documents' outboxes and nobody delivered (the
  * process died right after the commit, or audit/etcd failed), then clears the delivered entries
- * with a version-checked write. Runs at start-up and every OUTBOX_RELAY_INTERVAL_MS on every
+ * in place (same version, under the version claim). Runs at start-up and every OUTBOX_RELAY_INTERVAL_MS on every
  * replica; delivery is idempotent (docs/decisions/outbox.md), so replicas racing on one entry
  * do no harm.
  */
@@ -125,14 +125,18 @@ export class OutboxRelay {
     );
   }
 
-  /** Drops delivered entries; a concurrent write wins (it carries forward only what is undelivered). */
+  /**
+   * Drops delivered entries without a new version, so readers holding the version (and their
+   * next write) are not disturbed; a concurrent write wins (it carries forward only what is
+   * undelivered).
+   */
   private async clear(
     collection: Collection<VersionedDocument>,
     document: VersionedDocument,
     remaining: OutboxEntry[],
   ): Promise<void> {
     try {
-      await new VersionedCollection(collection, this.db).replace(
+      await new VersionedCollection(collection, this.db).rewriteInPlace(
         { ...document, [OUTBOX_FIELD]: remaining } as VersionedDocument,
         document.version,
       );

@@ -68,8 +68,9 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
 
 /**
  * What this process knows about outboxes, so the common path costs no extra round trip: the
- * fields each document stored beside its state (outbox, sidecar) at the version it was read at (a
- * version is written once, so this never goes stale), and which entries it delivered itself.
+ * fields each document stored beside its state (outbox, sidecar) at the version it was read at (the
+ * state at a version never changes; the relay may only remove delivered outbox entries in place,
+ * and a save drops delivered entries anyway), and which entries it delivered itself.
  * Bounded; a miss costs one read.
  */
 export class OutboxLedger {

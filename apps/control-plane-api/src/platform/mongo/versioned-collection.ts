@@ -95,6 +95,23 @@ export class VersionedCollection<T extends VersionedDocument> {
     return next;
   }
 
+  /**
+   * Rewrites the document at `version` without moving it to the next version (storage-only
+   * changes: removing delivered outbox entries). It holds the claim of that version's next step
+   * meanwhile, so no versioned write can interleave, then gives it back. A conflict means a writer
+   * holds or has used that step: the caller leaves the document to it. Only for changes that
+   * leave the state as it was read at `version`.
+   */
+  async rewriteInPlace(document: T, version: number): Promise<void> {
+    const claimId = `${this.collection.collectionName}/${document._id}@${version}`;
+    await this.claim(document._id, version);
+    try {
+      await this.collection.replaceOne({ _id: document._id, version } as Filter<T>, { ...document, version });
+    } finally {
+      await this.claims.deleteOne({ _id: claimId });
+    }
+  }
+
   private async claim(id: string, expectedVersion: number): Promise<void> {
     const claimId = `${this.collection.collectionName}/${id}@${expectedVersion}`;
     for (let attempt = 0; attempt < 2; attempt += 1) {

@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test as base } from '@playwright/test';
+import { type Cookie, expect, type Page, test as base } from '@playwright/test';
 import { DEV_USERS } from '@lcm/dev-oidc-provider';
 import { E2E_ENV, systemUnderTest, type SystemUnderTest } from './system';
 
@@ -7,7 +7,7 @@ export type Username = 'admin' | 'manager' | 'user';
 
 interface Fixtures {
   system: SystemUnderTest;
-  /** Logs in through the real OIDC flow: the dashboard's button, the provider's form, back. */
+  /** Logs in through the real OIDC flow once per role, then reuses that login's cookies. */
   logIn: (username: Username) => Promise<void>;
   /** Fails on any axe violation of the current page (the embedded LDS frame is another site's). */
   expectAccessible: () => Promise<void>;
@@ -37,10 +37,28 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
   expect(violations).toEqual([]);
 }
 
+/**
+ * The session cookies of the first real login per role in this test process. The control plane's
+ * session cookie is signed and stateless (logout only clears it in the browser), so later tests
+ * start from a copy instead of walking the provider's form again; login.e2e.ts walks it every time.
+ */
+const sessionCookies = new Map<Username, Cookie[]>();
+
 export const test = base.extend<Fixtures>({
   baseURL: async ({}, use) => use(process.env[E2E_ENV.baseUrl]),
   system: async ({}, use) => use(systemUnderTest()),
-  logIn: async ({ page }, use) => use((username) => logInAs(page, username)),
+  logIn: async ({ page }, use) =>
+    use(async (username) => {
+      const cookies = sessionCookies.get(username);
+      if (!cookies) {
+        await logInAs(page, username);
+        sessionCookies.set(username, await page.context().cookies());
+        return;
+      }
+      await page.context().addCookies(cookies);
+      await page.goto('/');
+      await expect(page.getByTestId('current-user')).toContainText(`${username} (`);
+    }),
   expectAccessible: async ({ page }, use) => use(() => expectNoAxeViolations(page)),
 });
 

@@ -276,7 +276,7 @@ function TagsEditor({ worker }: { worker: CmlWorker }) {
     setRows((current) => current.map((row, at) => (at === index ? { ...row, [field]: text } : row)));
   return (
     <Card withBorder data-testid="worker-tags">
-      <Title order={3} size="h5" mb="xs">
+      <Title order={2} size="h5" mb="xs">
         EC2 tags
       </Title>
       {!mayCall(routes.updateTags) ? (
@@ -356,7 +356,7 @@ function CmlFrame({ worker }: { worker: CmlWorker }) {
   return (
     <Card withBorder data-testid="cml-frame">
       <Group justify="space-between" mb="xs">
-        <Title order={3} size="h5">
+        <Title order={2} size="h5">
           CML
         </Title>
         <Button size="xs" component="a" href={worker.https_endpoint} target="_blank" rel="noreferrer">

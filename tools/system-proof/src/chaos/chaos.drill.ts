@@ -20,7 +20,7 @@ const SEED = env('CHAOS_SEED', 20261201);
 const SESSIONS = env('CHAOS_SESSIONS', 10);
 const WORKERS = env('CHAOS_WORKERS', 3);
 const DURATION_MS = env('CHAOS_DURATION_S', 45) * 1000;
-const SETTLE_MS = env('CHAOS_SETTLE_S', 150) * 1000;
+const SETTLE_MS = env('CHAOS_SETTLE_S', 240) * 1000;
 const ETCD_OUTAGE_MS = env('CHAOS_ETCD_OUTAGE_S', 20) * 1000;
 const STORE_OUTAGE_MS = env('CHAOS_STORE_OUTAGE_S', 10) * 1000;
 /** Issue 14: a new leader within 20 s, the fleet converged within 60 s. */

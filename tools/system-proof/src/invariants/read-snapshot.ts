@@ -69,18 +69,22 @@ async function readCmlLabs(simulatorUrl: string): Promise<CmlLabView[]> {
   );
 }
 
-/** Reads every source once; the store first, so etcd and the outside systems are never older than it. */
+/**
+ * Reads every source once: the aggregates first, then the audit log (written right after each
+ * commit, so it already holds every change the aggregates show), then etcd, EC2 and the CML
+ * simulator (never older than the store they are compared with).
+ */
 export async function readSnapshot(sources: SnapshotSources): Promise<SystemSnapshot> {
   const takenAt = new Date();
-  const [sessions, workers, labRecords, audit] = await Promise.all([
+  const [sessions, workers, labRecords] = await Promise.all([
     readCollection(sources.db, 'lablet_sessions', (state) => LabletSessionState.parse(state)),
     readCollection(sources.db, 'cml_workers', (state) => CmlWorkerState.parse(state)),
     readCollection(sources.db, 'lab_records', (state) => LabRecordState.parse(state)),
-    sources.db
-      .collection<AuditRow & Document>('audit_log')
-      .find({}, { projection: { _id: 0, target_id: 1, before_status: 1, after_status: 1 } })
-      .toArray() as Promise<AuditRow[]>,
   ]);
+  const audit = (await sources.db
+    .collection<AuditRow & Document>('audit_log')
+    .find({}, { projection: { _id: 0, target_id: 1, before_status: 1, after_status: 1 } })
+    .toArray()) as AuditRow[];
   const [etcd, instances, cmlLabs] = await Promise.all([
     readEtcd(sources.etcd),
     readInstances(sources.ec2, sources.deployment),

@@ -18,8 +18,12 @@ export interface OutboxRecovery {
 
 /** Audit actor of an entry written outside any command (none should be). */
 const UNKNOWN_ACTOR = 'control-plane';
-/** How often the relay looks for undelivered outbox entries. */
-export const OUTBOX_RELAY_INTERVAL_MS = 10_000;
+/**
+ * How often the relay looks for undelivered outbox entries. Each pass reads whole collections
+ * (FerretDB has no index for it, docs/decisions/outbox.md), so it runs at start-up (where the
+ * entries a crash left are) and then only as often as a replica that died for good needs covering.
+ */
+export const OUTBOX_RELAY_INTERVAL_MS = 60_000;
 /** An entry younger than this is left to the process that committed it, which is delivering it now. */
 export const OUTBOX_GRACE_MS = 5_000;
 

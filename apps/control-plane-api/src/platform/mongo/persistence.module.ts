@@ -147,10 +147,14 @@ export class PersistenceModule implements OnModuleInit, OnApplicationBootstrap, 
     this.attributeWrites();
   }
 
-  /** After every module registered its recovery: deliver what a crashed process left, then keep doing so. */
+  /**
+   * After every module registered its recovery: deliver what a crashed process left, then keep
+   * doing so. At start-up without the grace period: what this process committed before it died is
+   * being delivered by no one, and a live replica's entry delivered twice is harmless.
+   */
   onApplicationBootstrap(): void {
     this.relay
-      .relayAll()
+      .relayAll(0)
       .catch((error: unknown) => this.logger.warn({ err: error }, 'outbox relay pass failed'));
     this.relay.start();
   }

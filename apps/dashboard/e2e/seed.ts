@@ -96,3 +96,11 @@ export async function placeAndMakeReady(
     },
   });
 }
+
+/** A session READY on a running worker, as the scheduler and the lablet-controller leave it. */
+export async function readySession(system: SystemUnderTest): Promise<LabletSession> {
+  const definition = await activeDefinition(system);
+  const worker = await runningWorker(system);
+  const session = await pendingSession(system, definition.id);
+  return placeAndMakeReady(system, session.id, worker.id);
+}

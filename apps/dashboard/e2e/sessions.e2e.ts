@@ -1,7 +1,7 @@
 import { apiContract } from '@lcm/contracts';
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { activeDefinition, pendingSession, placeAndMakeReady, runningWorker, uniqueName } from './seed';
+import { activeDefinition, pendingSession, readySession, runningWorker, uniqueName } from './seed';
 
 const internal = apiContract.internal.sessions;
 
@@ -86,10 +86,7 @@ test.describe('sessions', () => {
     logIn,
     system,
   }) => {
-    const definition = await activeDefinition(system);
-    const worker = await runningWorker(system);
-    const session = await pendingSession(system, definition.id);
-    await placeAndMakeReady(system, session.id, worker.id);
+    const session = await readySession(system);
     await logIn('manager');
     await page.goto(`/sessions/${session.id}`);
     await expect(page.getByTestId('device-access')).toContainText('router-1');
@@ -130,10 +127,7 @@ test.describe('sessions', () => {
   });
 
   test('Skip Grading moves a collecting session on without a grade', async ({ page, logIn, system }) => {
-    const definition = await activeDefinition(system);
-    const worker = await runningWorker(system);
-    const session = await pendingSession(system, definition.id);
-    await placeAndMakeReady(system, session.id, worker.id);
+    const session = await readySession(system);
     const params = { lablet_session_id: session.id };
     await system.internal.call(internal.notifySessionStarted, { params, body: {} });
     await system.internal.call(internal.transitionSession, { params, body: { target_status: 'COLLECTING' } });
@@ -149,10 +143,7 @@ test.describe('sessions', () => {
     logIn,
     system,
   }) => {
-    const definition = await activeDefinition(system);
-    const worker = await runningWorker(system);
-    const session = await pendingSession(system, definition.id);
-    await placeAndMakeReady(system, session.id, worker.id);
+    const session = await readySession(system);
     await logIn('user');
     await page.goto(`/sessions/${session.id}`);
     await expect(statusBadge(page)).toHaveText('READY');

@@ -1,8 +1,8 @@
-import { useState } from 'react';
+import { type ChangeEvent, useState } from 'react';
 
 type FilterValue = string | string[] | boolean | null;
 
-/** The filter inputs of a list page: one state, a setter per field, whether any is set, and clear. */
+/** The filter inputs of a list page: one state, setters (text inputs: `text(key)`), whether any is set, and clear. */
 export function useFilters<T extends Record<string, FilterValue>>(initial: T) {
   const [values, setValues] = useState(initial);
   const set =
@@ -12,7 +12,12 @@ export function useFilters<T extends Record<string, FilterValue>>(initial: T) {
   const active = Object.keys(initial).some(
     (key) => JSON.stringify(values[key]) !== JSON.stringify(initial[key]),
   );
-  return { values, set, active, clear: () => setValues(initial) };
+  /** Value and change handler of a text input bound to a text field. */
+  const text = <K extends keyof T>(key: K) => ({
+    value: values[key] as string,
+    onChange: (event: ChangeEvent<HTMLInputElement>): void => set(key)(event.currentTarget.value as T[K]),
+  });
+  return { values, set, text, active, clear: () => setValues(initial) };
 }
 
 /** Text inputs filter by their trimmed value; blank means no filter. */

@@ -14,16 +14,8 @@ export function AuditPage() {
   return (
     <Page title="Audit">
       <FilterBar active={filters.active} onClear={filters.clear}>
-        <TextInput
-          label="Actor"
-          value={actor}
-          onChange={(event) => filters.set('actor')(event.currentTarget.value)}
-        />
-        <TextInput
-          label="Target id"
-          value={target}
-          onChange={(event) => filters.set('target')(event.currentTarget.value)}
-        />
+        <TextInput label="Actor" {...filters.text('actor')} />
+        <TextInput label="Target id" {...filters.text('target')} />
       </FilterBar>
       <AuditTable filter={{ actor: debouncedActor, target_id: debouncedTarget }} />
     </Page>

@@ -84,11 +84,7 @@ export function LabsPage() {
                 </Accordion.Item>
               </Accordion>
               <FilterBar active={filters.active} onClear={filters.clear}>
-                <TextInput
-                  label="Worker id"
-                  value={worker}
-                  onChange={(event) => filters.set('worker')(event.currentTarget.value)}
-                />
+                <TextInput label="Worker id" {...filters.text('worker')} />
                 <Select
                   label="Status"
                   data={LabRecordStatus.options}
@@ -101,11 +97,7 @@ export function LabsPage() {
                   checked={inUse}
                   onChange={(event) => filters.set('inUse')(event.currentTarget.checked)}
                 />
-                <TextInput
-                  label="Search"
-                  value={search}
-                  onChange={(event) => filters.set('search')(event.currentTarget.value)}
-                />
+                <TextInput label="Search" {...filters.text('search')} />
               </FilterBar>
               <DataTable
                 striped

@@ -11,20 +11,11 @@ import { Page } from '../../ui/page';
 import { QueryState } from '../../ui/query-state';
 import { AuditTable } from '../audit/audit-table';
 import { fleetCapacity } from '../capacity/fleet-capacity';
-import { SESSION_STATUS_ORDER } from '../sessions/session-actions';
+import { SESSION_STATUS_ORDER, statusesBetween } from '../sessions/session-actions';
 import { SESSION_COLUMNS } from '../sessions/session-columns';
 
 /** Sessions that hold or will hold resources. */
-const ACTIVE = [
-  'PENDING',
-  'SCHEDULED',
-  'INSTANTIATING',
-  'READY',
-  'RUNNING',
-  'COLLECTING',
-  'GRADING',
-  'STOPPING',
-];
+const ACTIVE = statusesBetween('PENDING', 'STOPPING');
 /** Dark shades, so the white labels inside the bar stay readable. */
 const CHART_COLORS = [
   'blue.9',

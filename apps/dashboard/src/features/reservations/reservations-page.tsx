@@ -52,11 +52,7 @@ export function ReservationsPage() {
   return (
     <Page title="Reservations">
       <FilterBar active={filters.active} onClear={filters.clear}>
-        <TextInput
-          label="Reservation id"
-          value={reservation}
-          onChange={(event) => filters.set('reservation')(event.currentTarget.value)}
-        />
+        <TextInput label="Reservation id" {...filters.text('reservation')} />
         <Select
           label="Status"
           data={LabletSessionStatus.options}
@@ -64,11 +60,7 @@ export function ReservationsPage() {
           onChange={filters.set('status')}
           clearable
         />
-        <TextInput
-          label="Search candidate"
-          value={search}
-          onChange={(event) => filters.set('search')(event.currentTarget.value)}
-        />
+        <TextInput label="Search candidate" {...filters.text('search')} />
       </FilterBar>
       <QueryState query={sessions}>
         {(page) => {

@@ -7,6 +7,7 @@ import { useContractQuery } from '../../api/use-contract';
 import { type Column, DataTable } from '../../ui/data-table';
 import { ProblemAlert } from '../../ui/problem-alert';
 import { StatusBadge } from '../../ui/status-badge';
+import { statusesBetween } from './session-actions';
 
 /** Messages of the LDS frame bridge (spec §9): parent → LDS commands, LDS → parent reports. */
 type ParentCommand = 'lcm:pause' | 'lcm:resume' | 'lcm:end';
@@ -21,15 +22,7 @@ const isLdsReport = (data: unknown): data is LdsReport =>
   !!data && typeof data === 'object' && LDS_REPORTS.includes((data as { type?: never }).type as never);
 
 /** Sessions in these statuses have (or are getting) an LDS session. */
-const HAS_USER_SESSION: LabletSessionStatus[] = [
-  'READY',
-  'RUNNING',
-  'COLLECTING',
-  'GRADING',
-  'STOPPING',
-  'STOPPED',
-  'ARCHIVED',
-];
+const HAS_USER_SESSION = statusesBetween('READY', 'ARCHIVED');
 
 type Device = UserSession['devices'][number];
 

@@ -1,5 +1,5 @@
 import { LabletSessionStatus } from '@lcm/contracts';
-import { mayTerminate, transitionsFor } from './session-actions';
+import { mayTerminate, statusesBetween, transitionsFor } from './session-actions';
 
 describe('manual session actions (spec §9 table, without Start Grading: see session-actions.ts)', () => {
   it('offers exactly the buttons of the table per status', () => {
@@ -27,5 +27,17 @@ describe('manual session actions (spec §9 table, without Start Grading: see ses
 
   it('offers Terminate in every status except TERMINATED', () => {
     expect(LabletSessionStatus.options.filter((status) => !mayTerminate(status))).toEqual(['TERMINATED']);
+  });
+
+  it('lists the statuses between two along the lifecycle', () => {
+    expect(statusesBetween('READY', 'ARCHIVED')).toEqual([
+      'READY',
+      'RUNNING',
+      'COLLECTING',
+      'GRADING',
+      'STOPPING',
+      'STOPPED',
+      'ARCHIVED',
+    ]);
   });
 });

@@ -45,3 +45,10 @@ export const SESSION_STATUS_ORDER: LabletSessionStatus[] = [
   'EXPIRED',
   'TERMINATED',
 ];
+
+/** The statuses from `first` to `last` along the lifecycle, both included. */
+export const statusesBetween = (
+  first: LabletSessionStatus,
+  last: LabletSessionStatus,
+): LabletSessionStatus[] =>
+  SESSION_STATUS_ORDER.slice(SESSION_STATUS_ORDER.indexOf(first), SESSION_STATUS_ORDER.indexOf(last) + 1);

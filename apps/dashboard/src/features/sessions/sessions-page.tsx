@@ -62,16 +62,8 @@ export function SessionsPage() {
                   clearable
                   w={280}
                 />
-                <TextInput
-                  label="Candidate"
-                  value={owner}
-                  onChange={(event) => filters.set('owner')(event.currentTarget.value)}
-                />
-                <TextInput
-                  label="Worker id"
-                  value={worker}
-                  onChange={(event) => filters.set('worker')(event.currentTarget.value)}
-                />
+                <TextInput label="Candidate" {...filters.text('owner')} />
+                <TextInput label="Worker id" {...filters.text('worker')} />
               </FilterBar>
               <DataTable
                 striped

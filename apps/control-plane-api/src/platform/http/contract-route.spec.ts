@@ -22,4 +22,24 @@ describe('parseContractInput', () => {
     });
     expect(accepted.query).toMatchObject({ owner: 'x'.repeat(MAX_URL_TEXT_LENGTH) });
   });
+
+  it('refuses a NUL character in any text or key with 400 naming where (the store cannot hold one; was a 500)', () => {
+    const refusal = (input: { params?: unknown; query?: unknown; body?: unknown }) => {
+      try {
+        parseContractInput(apiContract.public.sessions.createSession, {
+          params: {},
+          query: {},
+          body: undefined,
+          ...input,
+        } as never);
+      } catch (error) {
+        return JSON.stringify((error as ApiError).fieldErrors);
+      }
+      return 'accepted';
+    };
+    expect(refusal({ body: { owner: 'a\u0000b' } })).toContain(
+      '"field":"body.owner","message":"must not contain a NUL',
+    );
+    expect(refusal({ body: { 'a\u0000': 1 } })).toContain('keys must not contain a NUL');
+  });
 });

@@ -25,6 +25,8 @@ interface Names {
 const COMPONENT_REF = '#/components/schemas/';
 const DEFS_REF = '#/$defs/';
 const VERBATIM_KEYS = new Set(['const', 'enum', 'default', 'examples']);
+/** No NUL character: input parsing refuses it, the store cannot hold one (platform/http/contract-route.ts). */
+const NO_NUL = '^[^\\u0000]*$';
 /** A key Fastify's body parser refuses at any depth (withoutProtoKeys). */
 const NOT_PROTO = { not: { const: '__proto__' } };
 
@@ -129,7 +131,8 @@ export const CONVERSION = {
 
 /**
  * Documents the text limits the server enforces on every request string (libs/contracts
- * input-limits): a string without its own maxLength gets its field's limit.
+ * input-limits): a string without its own maxLength gets its field's limit, and one without its
+ * own pattern says it holds no NUL character.
  */
 export function withTextLimits(schema: unknown, field?: string): unknown {
   if (Array.isArray(schema)) return schema.map((item) => withTextLimits(item, field));
@@ -144,6 +147,7 @@ export function withTextLimits(schema: unknown, field?: string): unknown {
     else node[key] = withTextLimits(value, field);
   }
   if (isText(node) && node['maxLength'] === undefined) node['maxLength'] = maxTextLength(field);
+  if (isText(node) && node['pattern'] === undefined) node['pattern'] = NO_NUL;
   return node;
 }
 
@@ -161,7 +165,11 @@ export function withoutProtoKeys(schema: unknown): unknown {
     ]),
   );
   if (node['type'] === 'object' && node['additionalProperties'] !== false)
-    node['propertyNames'] = { ...(node['propertyNames'] as JsonSchema | undefined), ...NOT_PROTO };
+    node['propertyNames'] = {
+      pattern: NO_NUL,
+      ...(node['propertyNames'] as JsonSchema | undefined),
+      ...NOT_PROTO,
+    };
   return node;
 }
 

@@ -363,6 +363,26 @@ async function measureFleet(workers: number, store: PrivateStore, mongo: MongoCl
   }
 }
 
+function writeReport(results: FleetResult[], ceilings: { store: number; etcd: number; hello: number }): void {
+  const text = [
+    '# System benchmark (`pnpm bench:system`)',
+    '',
+    `Measured ${new Date().toISOString().slice(0, 16)} UTC on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), shared with other work.`,
+    `${SESSIONS} ASAP sessions booked evenly over ${DAY_SECONDS} s (a booking day compressed), each living its whole life with zero-latency simulators`,
+    'and a simulated candidate (login after 0.5 s, finish after 2 s). Placement = PENDING → SCHEDULED, create → READY from the status history.',
+    'Store writes = versions bumped + audit entries; etcd writes = revisions. The fleet is created through the API and launched by the',
+    'worker-controller on a private moto; each instance is a simulated CML host of the fleet simulator.',
+    '',
+    table(results, ceilings),
+    '',
+    `Raw ceilings in the same run, on the same private store and etcd build: store version-checked writes ${ceilings.store.toFixed(0)}/s (c=${CONCURRENCY}), etcd puts ${ceilings.etcd.toFixed(0)}/s (c=${CONCURRENCY}), Fastify hello-world ${ceilings.hello.toFixed(0)} req/s (c=${CONCURRENCY}).`,
+    '',
+  ].join('\n');
+  console.log(text);
+  mkdirSync(join(OUTPUT, '..'), { recursive: true });
+  writeFileSync(OUTPUT, text);
+}
+
 function table(results: FleetResult[], ceilings: { store: number; etcd: number; hello: number }): string {
   const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(0)} ms` : '—');
   const pct = (part: number, whole: number) => `${((part / whole) * 100).toFixed(1)} %`;
@@ -403,24 +423,11 @@ async function main(): Promise<void> {
       hello: await helloWorldPerSecond(CEILING_SECONDS),
     };
     const results: FleetResult[] = [];
-    for (const workers of FLEETS) results.push(await measureFleet(workers, store, mongo));
-    const text = [
-      '# System benchmark (`pnpm bench:system`)',
-      '',
-      `Measured ${new Date().toISOString().slice(0, 16)} UTC on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), shared with other work.`,
-      `${SESSIONS} ASAP sessions booked evenly over ${DAY_SECONDS} s (a booking day compressed), each living its whole life with zero-latency simulators`,
-      'and a simulated candidate (login after 0.5 s, finish after 2 s). Placement = PENDING → SCHEDULED, create → READY from the status history.',
-      'Store writes = versions bumped + audit entries; etcd writes = revisions. The fleet is created through the API and launched by the',
-      'worker-controller on a private moto; each instance is a simulated CML host of the fleet simulator.',
-      '',
-      table(results, ceilings),
-      '',
-      `Raw ceilings in the same run, on the same private store and etcd build: store version-checked writes ${ceilings.store.toFixed(0)}/s (c=${CONCURRENCY}), etcd puts ${ceilings.etcd.toFixed(0)}/s (c=${CONCURRENCY}), Fastify hello-world ${ceilings.hello.toFixed(0)} req/s (c=${CONCURRENCY}).`,
-      '',
-    ].join('\n');
-    console.log(text);
-    mkdirSync(join(OUTPUT, '..'), { recursive: true });
-    writeFileSync(OUTPUT, text);
+    for (const workers of FLEETS) {
+      results.push(await measureFleet(workers, store, mongo));
+      // Written after every size, so a size this machine cannot finish still leaves the smaller ones.
+      writeReport(results, ceilings);
+    }
     progress(`written to ${OUTPUT}`);
   } finally {
     await mongo.close();

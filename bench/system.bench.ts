@@ -223,6 +223,8 @@ async function measureFleet(workers: number, store: PrivateStore, mongo: MongoCl
       mongoUrl: store.url,
       awsEndpointUrl: moto.url,
       envFor: BENCH_LOOPS,
+      // Eight Node processes compiling at once on two shared cores take minutes to answer.
+      startTimeoutMs: 300_000,
     });
     const db = mongo.db(system.mongoDb);
     const api = new Api(system.urls.controlPlane, await system.token(['admin'], 'bench'));

@@ -125,6 +125,8 @@ export class DrillSystem {
         etcdEndpoint: etcd.endpoint,
         mongoUrl: `mongodb://127.0.0.1:${store.port}`,
         envFor: FAST_LOOPS,
+        // Eight Node processes compiling at once on two shared cores take minutes to answer.
+        startTimeoutMs: 300_000,
       });
       const drill = new DrillSystem(etcd, storeServer, store, system);
       await drill.connect();

@@ -1,5 +1,6 @@
 // Runs every check CI relies on — unit tests, integration tests against the real local servers,
-// type checking and lint — and ends with one line `N passed, M failed` summed over all jest runs.
+// the browser and end-to-end suites, type checking and lint — and ends with one line
+// `N passed, M failed` summed over all jest runs.
 // Exits non-zero if any step failed. Usage: node scripts/run-tests.mjs
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -11,9 +12,16 @@ const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: '
 
 const steps = [
   ['unit tests', 'pnpm', ['exec', 'nx', 'run-many', '-t', 'test', '--parallel=2', '--outputStyle=stream']],
-  ['integration tests', 'pnpm', ['exec', 'nx', 'run-many', '-t', 'test-int', '--parallel=1', '--outputStyle=stream']],
+  [
+    'integration tests',
+    'pnpm',
+    ['exec', 'nx', 'run-many', '-t', 'test-int', '--parallel=1', '--outputStyle=stream'],
+  ],
   // The dashboard in Debian's chromium against a real control plane, etcd and OIDC provider (Playwright).
   ['browser tests', 'pnpm', ['exec', 'nx', 'run', 'dashboard:test-e2e', '--outputStyle=stream']],
+  // The whole system as real processes (simulators, OIDC provider, control plane, three controllers)
+  // driven through the public API and the simulators' control APIs (apps/e2e).
+  ['e2e tests', 'pnpm', ['exec', 'nx', 'run', 'e2e:test-e2e-system', '--outputStyle=stream']],
   ['typecheck', 'pnpm', ['exec', 'tsc', '-p', 'tsconfig.check.json']],
   // The dashboard compiles for the browser (DOM, JSX) with its own settings.
   ['dashboard typecheck', 'pnpm', ['exec', 'tsc', '-p', 'apps/dashboard/tsconfig.json', '--noEmit']],

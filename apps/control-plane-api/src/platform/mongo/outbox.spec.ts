@@ -1,14 +1,14 @@
-import { receiptId, receiptsOf } from './outbox';
+import { type OutboxEntry, receiptId, receiptsOf } from './outbox';
 
 describe('outbox receipts', () => {
-  const entry = {
+  const entry: OutboxEntry = {
     version: 7,
     at: '2026-12-01T05:00:00.000Z',
     actor: 'ops',
     correlation_id: null,
     events: [0, 1, 2].map((index) => ({
       type: `test.event_${index}`,
-      aggregate_type: 'SESSION' as const,
+      aggregate_type: 'lablet_session' as const,
       aggregate_id: 's-1',
       occurred_at: '2026-12-01T05:00:00.000Z',
       payload: {},

@@ -50,7 +50,7 @@ export class LabRecordsEtcdProjector implements EtcdProjector {
   republishAll(): Promise<void> {
     return this.projection.republish(
       () => this.scan(),
-      (ids) => this.repository.findStates({ _id: { $in: ids } } as never),
+      (ids) => this.repository.findStatesByIds(ids),
     );
   }
 

@@ -5,8 +5,6 @@ import { type EntityKeyLayout, FencedProjection } from '../../projection/fenced-
 import { type EtcdProjector } from '../../projection/projection-registry';
 import { type LabletSessionRepository } from './session.repositories';
 
-const REPUBLISH_BATCH = 500;
-
 /** Keys of a TERMINATED session are removed once LC recorded its cleanup (spec §6). */
 const keysRetired = (state: LabletSessionState): boolean =>
   state.status === 'TERMINATED' && state.cleanup_completed_at !== null;
@@ -72,18 +70,17 @@ export class SessionEtcdProjector implements EtcdProjector {
   republishAll(): Promise<void> {
     return this.projection.republish(
       () => this.scan(),
-      (ids) => this.sessions.findStates({ _id: { $in: ids } }),
+      (ids) => this.sessions.findStatesByIds(ids),
     );
   }
 
+  /**
+   * One read of the whole collection, not pages: FerretDB cannot serve `_id > x` with a limit from
+   * an index, so every page was a full scan, and such a limited scan leaves its PostgreSQL
+   * connection busy until the pool runs dry and the store stops answering (seen with 10,000
+   * sessions: docs/decisions/store.md).
+   */
   private async *scan(): AsyncIterable<LabletSessionState[]> {
-    let after = '';
-    for (;;) {
-      const batch = await this.sessions.findStates({ _id: { $gt: after } }, { _id: 1 }, REPUBLISH_BATCH);
-      yield batch;
-      const last = batch.at(-1);
-      if (!last || batch.length < REPUBLISH_BATCH) return;
-      after = last.id;
-    }
+    yield await this.sessions.findStates({});
   }
 }

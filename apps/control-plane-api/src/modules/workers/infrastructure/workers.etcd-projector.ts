@@ -16,8 +16,6 @@ import { CmlWorkerRepository } from './cml-worker.repository';
 import { toCapacitySnapshot } from './cml-worker.views';
 import { type WorkerControlRequests } from './worker-control-requests';
 
-const REPUBLISH_PAGE = 200;
-
 type WorkerKeyKind = Extract<EtcdEntityKeyKind, `worker${string}`>;
 
 /** Every key of a live worker (spec §6), or null where the key must not exist. */
@@ -102,16 +100,12 @@ export class WorkersEtcdProjector implements EtcdProjector {
   republishAll(): Promise<void> {
     return this.projection.republish(
       () => this.scan(),
-      (ids) => this.workers.findStates({ _id: { $in: ids } } as never),
+      (ids) => this.workers.findStatesByIds(ids),
     );
   }
 
+  /** One read of the whole collection, not keyset pages (why: SessionEtcdProjector.scan). */
   private async *scan(): AsyncIterable<CmlWorkerState[]> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.workers.findAllPage({ limit: REPUBLISH_PAGE, cursor });
-      yield page.items;
-      cursor = page.next_cursor ?? undefined;
-    } while (cursor);
+    yield await this.workers.findStates({});
   }
 }

@@ -1,4 +1,5 @@
 import { type CmlWorker, type LabletDefinition, type LabletSession, type LabRecord } from '@lcm/contracts';
+import { blankCmlWorker, blankLabletSession } from '@lcm/contracts/testing';
 import { FAKE_CLOCK_EPOCH } from '@lcm/testing';
 import { TEST_TOPOLOGY } from './test-topology';
 
@@ -16,7 +17,13 @@ export function aDefinitionDoc(patch: Partial<LabletDefinition> = {}): LabletDef
     version: '1.0.0',
     topology_yaml: TEST_TOPOLOGY,
     node_count: 3,
-    resource_requirements: { cpu_cores: 2, memory_gb: 4, storage_gb: 10, nested_virt: false, ami_requirements: [] },
+    resource_requirements: {
+      cpu_cores: 2,
+      memory_gb: 4,
+      storage_gb: 10,
+      nested_virt: false,
+      ami_requirements: [],
+    },
     license_affinity: [],
     port_template: [
       { name: 'r1_serial', protocol: 'serial' },
@@ -43,106 +50,39 @@ export function aDefinitionDoc(patch: Partial<LabletDefinition> = {}): LabletDef
 }
 
 export function aWorkerDoc(patch: Partial<CmlWorker> = {}): CmlWorker {
-  const capacity = { cpu_cores: 48, memory_gb: 384, storage_gb: 2000, max_nodes: 200 };
   return {
+    ...blankCmlWorker,
     ...base(nextId('worker')),
-    name: 'cml-worker-1',
-    aws_region: 'us-east-1',
-    template_id: null,
-    template_name: null,
-    origin: 'user_created',
-    created_by: 'admin',
-    terminated_by: null,
-    terminated_at: null,
-    status: 'RUNNING',
-    service_status: 'AVAILABLE',
-    desired_status: 'running',
-    start_initiated_at: null,
-    stop_initiated_at: null,
-    declared_capacity: capacity,
-    allocated_capacity: { cpu_cores: 0, memory_gb: 0, storage_gb: 0, max_nodes: 0 },
-    available_capacity: capacity,
-    license_type: 'ENTERPRISE',
-    session_ids: [],
-    port_range_start: 2000,
-    port_range_end: 7999,
-    port_allocations: [],
     aws_instance_id: 'i-0123456789abcdef0',
     instance_type: 'm5zn.metal',
-    ami_id: null,
-    ami_name: null,
-    ami_description: null,
-    ami_creation_date: null,
     public_ip: '54.1.2.3',
     private_ip: '10.0.0.5',
-    aws_tags: {},
-    ec2_instance_state_detail: null,
-    ec2_system_status_check: null,
-    ec2_last_checked_at: null,
     https_endpoint: 'https://54.1.2.3',
-    license: null,
-    metrics: null,
-    cloudwatch: null,
-    is_idle_detection_enabled: true,
-    last_activity_at: null,
-    last_activity_check_at: null,
-    recent_activity_events: [],
-    next_idle_check_at: null,
-    target_pause_at: null,
-    auto_pause_count: 0,
-    manual_pause_count: 0,
-    auto_resume_count: 0,
-    manual_resume_count: 0,
-    last_paused_at: null,
-    last_resumed_at: null,
-    paused_by: null,
-    pause_reason: null,
-    drain_started_at: null,
-    drain_reason: null,
-    drain_requested_by: null,
-    conditions: [],
     ...patch,
   } as CmlWorker;
 }
 
 export function aSessionDoc(patch: Partial<LabletSession> = {}): LabletSession {
   return {
+    ...blankLabletSession,
     ...base(nextId('session')),
     definition_id: 'definition-0000',
     definition_version: '1.0.0',
     definition_name: 'lcm-test',
     owner: 'candidate@example.com',
-    reservation_id: null,
-    timeslot_start: null,
     timeslot_end: new Date(FAKE_CLOCK_EPOCH.getTime() + 60 * 60_000).toISOString(),
     status: 'SCHEDULED',
     status_history: [{ from: 'PENDING', to: 'SCHEDULED', at, reason: null, actor: 'resource-scheduler' }],
-    desired_status: 'running',
     worker_id: 'worker-0000',
     scheduled_at: at,
     allocated_ports: { r1_serial: 2000, r2_serial: 2001, desktop_vnc: 2002 },
-    lab_record_id: null,
-    cml_lab_id: null,
-    started_at: null,
-    ended_at: null,
-    duration_seconds: null,
-    user_session_id: null,
-    grading_session_id: null,
-    score_report_id: null,
-    grade_result: null,
-    retry_count: 0,
-    expiry_reason: null,
-    terminated_at: null,
-    terminated_by: null,
-    termination_reason: null,
-    cleanup_completed_at: null,
-    pipeline_progress: {},
-    conditions: [],
     ...patch,
   };
 }
 
-export function aLabRecordDoc(patch: Partial<LabRecord> & { worker_id?: string; lab_id?: string } = {}): LabRecord {
+export function aLabRecordDoc(
+  patch: Partial<LabRecord> & { worker_id?: string; lab_id?: string } = {},
+): LabRecord {
   const { worker_id: workerId = 'worker-0000', lab_id: labId = nextId('cml-lab'), ...rest } = patch;
   return {
     ...base(nextId('lab')),

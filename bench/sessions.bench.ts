@@ -11,7 +11,15 @@
 import { performance } from 'node:perf_hooks';
 import { type CmlWorker, type LabletDefinition, type LabletSession } from '@lcm/contracts';
 import { isConflictError, isUnavailableError } from '@lcm/cpa-client';
-import { REALISTIC_LATENCIES, startCmlFleetSimulator, startGradingSimulator, startLdsSimulator, type CmlFleetSimulator, type GradingSimulator, type LdsSimulator } from '@lcm/simulators';
+import {
+  REALISTIC_LATENCIES,
+  startCmlFleetSimulator,
+  startGradingSimulator,
+  startLdsSimulator,
+  type CmlFleetSimulator,
+  type GradingSimulator,
+  type LdsSimulator,
+} from '@lcm/simulators';
 import { startInfrastructure, stopInfrastructure, waitFor } from '@lcm/testing';
 import { LabletSystem } from '../apps/lablet-controller/src/testing/lablet-system';
 
@@ -44,7 +52,13 @@ const overheadMs = (session: LabletSession): number => {
  * status (a few list calls per second instead of one read per session, which would load the
  * control plane the benchmark measures).
  */
-async function waitForAll(system: LabletSystem<Sims>, ids: string[], status: LabletSession['status'], done: (session: LabletSession) => boolean, timeoutMs: number): Promise<LabletSession[]> {
+async function waitForAll(
+  system: LabletSystem<Sims>,
+  ids: string[],
+  status: LabletSession['status'],
+  done: (session: LabletSession) => boolean,
+  timeoutMs: number,
+): Promise<LabletSession[]> {
   const wanted = new Set(ids);
   const finished = new Map<string, LabletSession>();
   await waitFor(
@@ -52,8 +66,12 @@ async function waitForAll(system: LabletSystem<Sims>, ids: string[], status: Lab
     async () => {
       let cursor: string | null = null;
       do {
-        const page: { items: LabletSession[]; next_cursor: string | null } = await system.internal.sessions.list({ query: { status: [status], limit: 200, ...(cursor ? { cursor } : {}) } });
-        for (const session of page.items) if (wanted.has(session.id) && done(session)) finished.set(session.id, session);
+        const page: { items: LabletSession[]; next_cursor: string | null } =
+          await system.internal.sessions.list({
+            query: { status: [status], limit: 200, ...(cursor ? { cursor } : {}) },
+          });
+        for (const session of page.items)
+          if (wanted.has(session.id) && done(session)) finished.set(session.id, session);
         cursor = page.next_cursor;
       } while (cursor);
       return finished.size === ids.length;
@@ -62,26 +80,42 @@ async function waitForAll(system: LabletSystem<Sims>, ids: string[], status: Lab
     250,
   ).catch(async (error: Error) => {
     const stuck = await Promise.all(ids.filter((id) => !finished.has(id)).map((id) => system.session(id)));
-    const detail = stuck.map((session) => `${session.id} ${session.status} ${session.termination_reason ?? ''} ${JSON.stringify(session.pipeline_progress)}`).join('\n');
+    const detail = stuck
+      .map(
+        (session) =>
+          `${session.id} ${session.status} ${session.termination_reason ?? ''} ${JSON.stringify(session.pipeline_progress)}`,
+      )
+      .join('\n');
     throw new Error(`${error.message}; unfinished:\n${detail}\ncontroller log: ${system.controller.logFile}`);
   });
   return ids.map((id) => finished.get(id)!);
 }
 
-/** The control plane's data store answers 503 now and then on a loaded machine; the scheduler would retry too. */
+/**
+ * The control plane's data store answers 503 now and then on a loaded machine, and a terminate can
+ * lose a version race with the controller's own write to the session; a client retries both.
+ */
 async function retryUnavailable<T>(call: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await call();
     } catch (error) {
-      if (!isUnavailableError(error) || attempt >= 10) throw error;
+      const transient = isUnavailableError(error) || (isConflictError(error) && error.isVersionConflict);
+      if (!transient || attempt >= 10) throw error;
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
   }
 }
 
 /** Creates and places `count` sessions round-robin over the workers, `concurrency` at a time, and waits for READY. */
-async function bringToReady(system: LabletSystem<Sims>, definition: LabletDefinition, workers: CmlWorker[], count: number, concurrency: number, timeoutMs: number): Promise<LabletSession[]> {
+async function bringToReady(
+  system: LabletSystem<Sims>,
+  definition: LabletDefinition,
+  workers: CmlWorker[],
+  count: number,
+  concurrency: number,
+  timeoutMs: number,
+): Promise<LabletSession[]> {
   const ids: string[] = [];
   let next = 0;
   // Latency runs (concurrency < count) wait for each session before placing the lane's next one,
@@ -91,10 +125,12 @@ async function bringToReady(system: LabletSystem<Sims>, definition: LabletDefini
   const poller = (async () => {
     while (polling) {
       if (waiters.size > 0) {
-        const page = await system.internal.sessions.list({ query: { status: ['READY'], limit: 200 } }).catch((error: unknown) => {
-          if (isUnavailableError(error)) return { items: [] };
-          throw error;
-        });
+        const page = await system.internal.sessions
+          .list({ query: { status: ['READY'], limit: 200 } })
+          .catch((error: unknown) => {
+            if (isUnavailableError(error)) return { items: [] };
+            throw error;
+          });
         for (const session of page.items) waiters.get(session.id)?.();
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -107,14 +143,19 @@ async function bringToReady(system: LabletSystem<Sims>, definition: LabletDefini
           const index = next++;
           const created = await retryUnavailable(() => system.createSession(definition));
           // A schedule whose answer was lost may already have taken effect (the controller may even have moved on).
-          const session = await retryUnavailable(() => system.schedule(created, workers[index % workers.length]!)).catch(async (error: unknown) => {
+          const session = await retryUnavailable(() =>
+            system.schedule(created, workers[index % workers.length]!),
+          ).catch(async (error: unknown) => {
             if (isConflictError(error) && error.isInvalidTransition) return system.session(created.id);
             throw error;
           });
           ids.push(session.id);
           if (concurrency < count)
             await new Promise<void>((resolve, reject) => {
-              const timer = setTimeout(() => reject(new Error(`session ${session.id} not READY after ${timeoutMs} ms`)), timeoutMs);
+              const timer = setTimeout(
+                () => reject(new Error(`session ${session.id} not READY after ${timeoutMs} ms`)),
+                timeoutMs,
+              );
               waiters.set(session.id, () => {
                 clearTimeout(timer);
                 waiters.delete(session.id);
@@ -132,14 +173,32 @@ async function bringToReady(system: LabletSystem<Sims>, definition: LabletDefini
 }
 
 async function terminateAll(system: LabletSystem<Sims>, sessions: LabletSession[]): Promise<void> {
-  await Promise.all(sessions.map((session) => retryUnavailable(() => system.admin.sessions.terminate({ params: { lablet_session_id: session.id } }))));
-  await waitForAll(system, sessions.map((s) => s.id), 'TERMINATED', (s) => s.cleanup_completed_at !== null, 600_000);
+  await Promise.all(
+    sessions.map((session) =>
+      retryUnavailable(() => system.admin.sessions.terminate({ params: { lablet_session_id: session.id } })),
+    ),
+  );
+  await waitForAll(
+    system,
+    sessions.map((s) => s.id),
+    'TERMINATED',
+    (s) => s.cleanup_completed_at !== null,
+    600_000,
+  );
 }
 
 const summary = (label: string, sessions: LabletSession[]) => {
   const values = sessions.map(overheadMs);
-  const line = { label, sessions: values.length, p50_ms: percentile(values, 50), p99_ms: percentile(values, 99), max_ms: Math.max(...values) };
-  console.log(`${label.padEnd(44)} n=${line.sessions}  p50 ${line.p50_ms} ms  p99 ${line.p99_ms} ms  max ${line.max_ms} ms`);
+  const line = {
+    label,
+    sessions: values.length,
+    p50_ms: percentile(values, 50),
+    p99_ms: percentile(values, 99),
+    max_ms: Math.max(...values),
+  };
+  console.log(
+    `${label.padEnd(44)} n=${line.sessions}  p50 ${line.p50_ms} ms  p99 ${line.p99_ms} ms  max ${line.max_ms} ms`,
+  );
   return line;
 };
 
@@ -159,7 +218,11 @@ async function main(): Promise<void> {
     const probeWorker = await system.runningWorker();
     const probeDefinition = await system.createDefinition();
     // Probed once READY, when the controller leaves it alone (no competing writes).
-    const probe = await system.waitForStatus((await system.scheduledSession(probeDefinition, probeWorker)).id, 'READY', 120_000);
+    const probe = await system.waitForStatus(
+      (await system.scheduledSession(probeDefinition, probeWorker)).id,
+      'READY',
+      120_000,
+    );
     const timed = async (call: () => Promise<unknown>) => {
       const started = performance.now();
       await call();
@@ -171,12 +234,17 @@ async function main(): Promise<void> {
       reads.push(await timed(() => system.session(probe.id)));
       writes.push(
         await timed(() =>
-          system.internal.sessions.updatePipelineProgress({ params: { lablet_session_id: probe.id }, body: { pipeline: 'bench', step: `probe_${index}`, status: 'completed' } }),
+          system.internal.sessions.updatePipelineProgress({
+            params: { lablet_session_id: probe.id },
+            body: { pipeline: 'bench', step: `probe_${index}`, status: 'completed' },
+          }),
         ),
       );
     }
     await system.admin.sessions.terminate({ params: { lablet_session_id: probe.id } });
-    console.log(`${'control-plane call cost (sequential, n=30)'.padEnd(44)} GET session p50 ${percentile(reads, 50).toFixed(1)} ms, PUT pipeline-progress p50 ${percentile(writes, 50).toFixed(1)} ms`);
+    console.log(
+      `${'control-plane call cost (sequential, n=30)'.padEnd(44)} GET session p50 ${percentile(reads, 50).toFixed(1)} ms, PUT pipeline-progress p50 ${percentile(writes, 50).toFixed(1)} ms`,
+    );
 
     const workers: CmlWorker[] = [];
     for (let index = 0; index < WORKERS; index += 1) workers.push(await system.runningWorker());
@@ -190,26 +258,51 @@ async function main(): Promise<void> {
 
     progress(`zero latency: ${SESSIONS} sessions reusing the wiped labs`);
     const reused = await bringToReady(system, reusable, workers, SESSIONS, WORKERS, 300_000);
-    if (reused.some((session) => session.pipeline_progress['instantiate']?.['lab_import']?.status !== 'skipped')) throw new Error('a reuse session imported a lab');
+    if (
+      reused.some((session) => session.pipeline_progress['instantiate']?.['lab_import']?.status !== 'skipped')
+    )
+      throw new Error('a reuse session imported a lab');
     const reuseLine = summary('create → READY, reused lab (zero latency)', reused);
     await terminateAll(system, reused);
 
     progress(`zero latency: burst of ${SESSIONS} sessions on ${WORKERS} workers`);
     const burstStart = Date.now();
     const burst = await bringToReady(system, coldOnly, workers, SESSIONS, SESSIONS, 600_000);
-    const lastReady = Math.max(...burst.map((session) => Date.parse(session.status_history.find((change) => change.to === 'READY')!.at)));
+    const lastReady = Math.max(
+      ...burst.map((session) =>
+        Date.parse(session.status_history.find((change) => change.to === 'READY')!.at),
+      ),
+    );
     const perSecond = SESSIONS / ((lastReady - burstStart) / 1000);
-    console.log(`${'sessions to READY per second (10 workers)'.padEnd(44)} ${perSecond.toFixed(1)}/s (${SESSIONS} in ${((lastReady - burstStart) / 1000).toFixed(1)} s)`);
+    console.log(
+      `${'sessions to READY per second (10 workers)'.padEnd(44)} ${perSecond.toFixed(1)}/s (${SESSIONS} in ${((lastReady - burstStart) / 1000).toFixed(1)} s)`,
+    );
     await terminateAll(system, burst);
 
-    const scaled = Object.fromEntries(Object.entries(REALISTIC_LATENCIES).map(([name, ms]) => [name, Math.round(ms / SCALE)]));
+    const scaled = Object.fromEntries(
+      Object.entries(REALISTIC_LATENCIES).map(([name, ms]) => [name, Math.round(ms / SCALE)]),
+    );
     progress(`realistic CML profile / ${SCALE}: ${JSON.stringify(scaled)}`);
     system.sims.cml.fleet.setLatencies(scaled);
     const realistic = await system.createDefinition({ lab_reuse_enabled: true });
-    const realisticCold = await bringToReady(system, realistic, workers, REALISTIC_SESSIONS, REALISTIC_SESSIONS, 300_000);
+    const realisticCold = await bringToReady(
+      system,
+      realistic,
+      workers,
+      REALISTIC_SESSIONS,
+      REALISTIC_SESSIONS,
+      300_000,
+    );
     const realisticColdLine = summary(`cold import (realistic / ${SCALE})`, realisticCold);
     await terminateAll(system, realisticCold);
-    const realisticReuse = await bringToReady(system, realistic, workers, REALISTIC_SESSIONS, REALISTIC_SESSIONS, 300_000);
+    const realisticReuse = await bringToReady(
+      system,
+      realistic,
+      workers,
+      REALISTIC_SESSIONS,
+      REALISTIC_SESSIONS,
+      300_000,
+    );
     const realisticReuseLine = summary(`reused lab (realistic / ${SCALE})`, realisticReuse);
     await terminateAll(system, realisticReuse);
     const ratio = realisticColdLine.p50_ms / realisticReuseLine.p50_ms;

@@ -50,7 +50,7 @@ export const E2E_TIMINGS = {
   leadWindowMinutes: 1,
   /** lablet-controller: instantiation starts 15 s before the timeslot. */
   instantiationLeadMinutes: 0.25,
-  /** lablet-controller: an ARCHIVED session is TERMINATED 3 s later. */
+  /** lablet-controller: a STOPPED session is ARCHIVED 3 s later. */
   retentionMinutes: 0.05,
 } as const;
 

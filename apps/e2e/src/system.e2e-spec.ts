@@ -125,6 +125,7 @@ describe('the whole system, end to end', () => {
     expect(simulated.key).toBe(firstWorker.aws_instance_id);
 
     const ready = await e2e.waitForSession(booked.id, 'READY');
+    keptLabId = ready.lab_record_id as string;
     expect(ready.worker_id).toBe(firstWorker.id);
     expect(statusesOf(ready)).toEqual(['PENDING', 'SCHEDULED', 'INSTANTIATING', 'READY']);
     const [cmlLab] = await cmlLabs(firstWorker);
@@ -160,8 +161,8 @@ describe('the whole system, end to end', () => {
       'ARCHIVED',
       'TERMINATED',
     ]);
-    // ARCHIVED is kept for the retention period before TERMINATED.
-    expect(enteredAt(terminated, 'TERMINATED') - enteredAt(terminated, 'ARCHIVED')).toBeGreaterThanOrEqual(
+    // STOPPED is kept for the retention period before ARCHIVED (decision 3).
+    expect(enteredAt(terminated, 'ARCHIVED') - enteredAt(terminated, 'STOPPED')).toBeGreaterThanOrEqual(
       E2E_TIMINGS.retentionMinutes * 60_000 - SLACK_MS,
     );
     const grading = await e2e.api.sessions.gradingSession({ params: { lablet_session_id: booked.id } });
@@ -177,7 +178,6 @@ describe('the whole system, end to end', () => {
     const report = await e2e.api.sessions.scoreReport({ params: { lablet_session_id: booked.id } });
     expect(report.score).toBeGreaterThan(0);
 
-    keptLabId = terminated.lab_record_id as string;
     expect(await lab(keptLabId)).toMatchObject({ status: 'WIPED', active_lablet_session_id: null });
     expect(
       (await cmlLabs(firstWorker)).map((kept) => [kept.id, kept.nodes.map((node) => node.state)]),

@@ -51,4 +51,21 @@ describe('capacityDrifted', () => {
     };
     expect(capacityDrifted(lab, new Set(), NOW, GRACE)).toBe(false);
   });
+
+  it('calls ports still held by a DELETED or ARCHIVED lab record drift', () => {
+    const lab = {
+      capacity_allocations: [],
+      port_allocations: [
+        {
+          holder_id: 'gone',
+          holder_kind: 'lab_record' as const,
+          ports: { a: 2001 },
+          allocated_at: ago(60_000),
+        },
+      ],
+      session_ids: [],
+    };
+    expect(capacityDrifted(lab, new Set(), NOW, GRACE, new Set(['gone']))).toBe(true);
+    expect(capacityDrifted(lab, new Set(), NOW, GRACE, new Set(['other']))).toBe(false);
+  });
 });

@@ -3,14 +3,17 @@ import type { CmlWorkerState } from './cml-worker.state';
 /**
  * True when a worker's allocations disagree with the sessions that hold it (spec §3.5, decision
  * 3): a holder without an allocation, or an allocation, session entry or session-held ports of a
- * session that does not hold the worker. Allocations younger than `graceMs` are left out: they may
- * belong to a placement whose session write is still on its way.
+ * session that does not hold the worker; or ports still held by a lab record that is DELETED or
+ * ARCHIVED (`retiredLabIds`: a lab holds its ports until it is deleted, decision 20). Allocations
+ * younger than `graceMs` are left out: they may belong to a placement whose session write is still
+ * on its way.
  */
 export function capacityDrifted(
   worker: Pick<CmlWorkerState, 'capacity_allocations' | 'port_allocations' | 'session_ids'>,
   holderIds: ReadonlySet<string>,
   now: Date,
   graceMs: number,
+  retiredLabIds: ReadonlySet<string> = new Set(),
 ): boolean {
   const settledBefore = new Date(now.getTime() - graceMs).toISOString();
   const young = new Set(
@@ -33,7 +36,9 @@ export function capacityDrifted(
     [...allocated].some(unheld) ||
     worker.session_ids.some(unheld) ||
     worker.port_allocations.some(
-      (allocation) => allocation.holder_kind === 'session' && unheld(allocation.holder_id),
+      (allocation) =>
+        (allocation.holder_kind === 'session' && unheld(allocation.holder_id)) ||
+        (allocation.holder_kind === 'lab_record' && retiredLabIds.has(allocation.holder_id)),
     )
   );
 }

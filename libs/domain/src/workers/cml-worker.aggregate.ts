@@ -492,10 +492,12 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
    * The caller passes the sessions whose `holdsCapacity` is true (decision 3, which also drops
    * STOPPED ones) with their definitions' demand, and the ports of those that still hold their own
    * reservation (no lab yet): a holder whose ports the worker lost gets them back unless another
-   * holder has them now.
+   * holder has them now. Ports of the lab records in `retiredLabIds` (DELETED or ARCHIVED) are
+   * freed: a release cut short by a crash, or never made, is repaired here.
    */
   recalculateCapacity(
     active: ReadonlyArray<{ session_id: string; capacity: Capacity; ports?: PortMap }>,
+    retiredLabIds: ReadonlySet<string> = new Set(),
   ): void {
     const at = this.now();
     const previous = new Map(
@@ -508,8 +510,10 @@ export class CmlWorker extends AggregateRoot<CmlWorkerState, CmlWorkerEvent> {
     }));
     this.state.session_ids = active.map((entry) => entry.session_id);
     const keep = new Set(this.state.session_ids);
-    this.state.port_allocations = this.state.port_allocations.filter(
-      (allocation) => allocation.holder_kind === 'lab_record' || keep.has(allocation.holder_id),
+    this.state.port_allocations = this.state.port_allocations.filter((allocation) =>
+      allocation.holder_kind === 'lab_record'
+        ? !retiredLabIds.has(allocation.holder_id)
+        : keep.has(allocation.holder_id),
     );
     for (const entry of active) {
       if (!entry.ports || Object.keys(entry.ports).length === 0 || this.portsHeldBy(entry.session_id))

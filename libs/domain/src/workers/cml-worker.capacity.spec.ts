@@ -99,6 +99,14 @@ describe('CmlWorker capacity', () => {
     expect(worker.portAllocations.map((allocation) => allocation.holder_id).sort()).toEqual(['lab-1', 's1']);
   });
 
+  it('frees the ports of retired (DELETED or ARCHIVED) lab records when it recalculates', () => {
+    const worker = aWorker().running().withCapacity(CAPACITY).build();
+    worker.claimLabPorts('lab-live', { x: 7000 });
+    worker.claimLabPorts('lab-deleted', { y: 7001 });
+    worker.recalculateCapacity([], new Set(['lab-deleted']));
+    expect(worker.portAllocations.map((allocation) => allocation.holder_id)).toEqual(['lab-live']);
+  });
+
   it('takes declared capacity and port range from the template', () => {
     const template = aTemplate()
       .withCapacity({ cpu_cores: 16, memory_gb: 64, storage_gb: 500, max_nodes: 20 })

@@ -404,4 +404,35 @@ describe('crash points of the write path', () => {
     expect(worker.port_allocations).toEqual([]);
     expect(worker.allocated_capacity.cpu_cores).toBe(0);
   });
+
+  it('frees the ports of a deleted lab by itself, and keeps those of a live one', async () => {
+    const { workerId, labId: deletedLabId } = await seed(0);
+    const liveLab = aLabRecord()
+      .onWorker(workerId)
+      .inState('STOPPED')
+      .with({ id: randomUUID(), version: 0 })
+      .build();
+    await labs.save(liveLab);
+    const worker = (await workers.findById(workerId))!;
+    worker.claimLabPorts(deletedLabId, { r1_console: 2101 });
+    worker.claimLabPorts(liveLab.id, { r1_console: 2102 });
+    await workers.save(worker);
+    // The lab's delete runs its whole course through the API; nothing on that path releases its ports.
+    await commands.execute(new RequestLabActionCommand(deletedLabId, 'delete', 'ops'));
+    await commands.execute(
+      new CompleteLabActionCommand(
+        deletedLabId,
+        { action: 'delete', resulting_status: 'DELETED' },
+        'lablet-controller',
+      ),
+    );
+    expect((await labs.findStateById(deletedLabId))!.status).toBe('DELETED');
+
+    await cpa.app.get(CapacityReconciler).reconcileAll(0);
+
+    const holders = (await workers.findStateById(workerId))!.port_allocations.map(
+      (allocation) => allocation.holder_id,
+    );
+    expect(holders).toEqual([liveLab.id]);
+  });
 });

@@ -1,6 +1,6 @@
 import { type Db } from 'mongodb';
 import { type LabRecordStatus, type Page } from '@lcm/contracts';
-import { type Clock, LabRecord, type LabRecordState } from '@lcm/domain';
+import { type Clock, LAB_RECORD_TERMINAL_STATUSES, LabRecord, type LabRecordState } from '@lcm/domain';
 import { AggregateRepository } from '../../../platform/mongo/aggregate-repository';
 import { afterCursor, type KeysetPage, keysetSort, pageOf } from '../../../platform/mongo/page-cursor';
 
@@ -55,6 +55,16 @@ export class LabRecordRepository extends AggregateRepository<LabRecordState, Lab
   /** Every record of one worker, terminal ones included: a scan must recognise all labs it ever saw there. */
   findOnWorker(workerId: string): Promise<LabRecord[]> {
     return this.findMany(this.toQuery({ worker_id: workerId }));
+  }
+
+  /** Which of `ids` are lab records that no longer hold ports (DELETED or ARCHIVED, decision 20). */
+  async findRetiredIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const retired = await this.findStates({
+      _id: { $in: [...ids] },
+      status: { $in: [...LAB_RECORD_TERMINAL_STATUSES] },
+    } as LabRecordQuery);
+    return new Set(retired.map((state) => state.id));
   }
 
   /** The records whose pending-action key must exist in etcd. */

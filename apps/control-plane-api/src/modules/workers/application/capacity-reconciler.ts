@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { capacityDrifted, type Clock, type CmlWorkerState, sessionHoldsCapacity } from '@lcm/domain';
 import { type Logger } from '@lcm/observability';
 import { CLOCK, LOGGER } from '../../../platform/platform.tokens';
+import { LabRecordRepository } from '../../lab-records';
 import { LabletSessionRepository } from '../../sessions/infrastructure/session.repositories';
 import { CmlWorkerRepository } from '../infrastructure/cml-worker.repository';
 import { SESSION_STATUSES_SPARED, WorkerStatusCascade } from './worker-status-cascade';
@@ -26,6 +27,7 @@ const TERMINATION_LOOKBACK_MS = 60_000;
  * while PENDING with an allocation and no worker_id). Each pass reads workers and their holders a
  * page at a time and recalculates only the workers that drifted, through the same command as the
  * operator route; every replica may run it, the worker's version check serialises them.
+ * Ports still held by a DELETED or ARCHIVED lab record (a release that never ran) count as drift too.
  * A STOPPED or TERMINATED worker that still has sessions it can no longer carry had its cascade cut
  * short by a crash: the pass runs the cascade again (spec §4.3).
  */
@@ -39,6 +41,7 @@ export class CapacityReconciler implements OnApplicationBootstrap, OnApplication
   constructor(
     @Inject(CmlWorkerRepository) private readonly workers: CmlWorkerRepository,
     @Inject(LabletSessionRepository) private readonly sessions: LabletSessionRepository,
+    @Inject(LabRecordRepository) private readonly labs: LabRecordRepository,
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(WorkerStatusCascade) private readonly cascade: WorkerStatusCascade,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -120,10 +123,18 @@ export class CapacityReconciler implements OnApplicationBootstrap, OnApplication
   ): Promise<string[]> {
     const now = this.clock.now();
     const repaired: string[] = [];
+    const retiredLabs = await this.labs.findRetiredIds(
+      workers.flatMap((worker) =>
+        worker.port_allocations
+          .filter((allocation) => allocation.holder_kind === 'lab_record')
+          .map((allocation) => allocation.holder_id),
+      ),
+    );
     for (const worker of workers) {
       if (worker.status === 'STOPPED' && holdersOf.has(worker.id))
         await this.cascade.resume(worker.id, 'STOPPED', ACTOR);
-      if (!capacityDrifted(worker, holdersOf.get(worker.id) ?? new Set(), now, graceMs)) continue;
+      if (!capacityDrifted(worker, holdersOf.get(worker.id) ?? new Set(), now, graceMs, retiredLabs))
+        continue;
       await this.commands.execute(new RecalculateWorkerCapacityCommand(worker.id, ACTOR, graceMs));
       repaired.push(worker.id);
     }

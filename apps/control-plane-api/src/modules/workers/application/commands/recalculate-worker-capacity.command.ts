@@ -1,14 +1,16 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type Capacity, type CmlWorker as CmlWorkerView, type LabletSessionStatus } from '@lcm/contracts';
-import { type Clock, sessionHoldsCapacity } from '@lcm/domain';
+import { type Capacity, type CmlWorker as CmlWorkerView } from '@lcm/contracts';
+import { type Clock, SESSION_STATUSES_NEVER_HOLDING_CAPACITY, sessionHoldsCapacity } from '@lcm/domain';
 import { CLOCK } from '../../../../platform/platform.tokens';
+import { LabRecordRepository } from '../../../lab-records';
 import { LabletDefinitionRepository } from '../../../lablet-definitions/infrastructure/lablet-definition.repository';
 import { LabletSessionRepository } from '../../../sessions/infrastructure/session.repositories';
+import { CmlWorkerRepository } from '../../infrastructure/cml-worker.repository';
 import { WorkerChanges } from '../worker-changes';
 
 /** Statuses that never hold a worker's capacity, so the query need not read them (decision 3). */
-export const NEVER_HOLDING: LabletSessionStatus[] = ['PENDING', 'STOPPED', 'ARCHIVED', 'TERMINATED'];
+export const NEVER_HOLDING = [...SESSION_STATUSES_NEVER_HOLDING_CAPACITY];
 /**
  * An allocation younger than this may belong to a placement in progress: the worker write is
  * done, the session write not yet (WorkerPlacements). Recalculation keeps such allocations, and
@@ -38,7 +40,8 @@ const HOLDER_BATCH = 1000;
 /**
  * Operator repair and periodic reconciliation (spec §3.5 recalculation): rebuilds the worker's
  * allocation from the sessions that hold it now, each with its definition's demand (or its current
- * allocation if the definition is gone) and, for holders without a lab, their own ports.
+ * allocation if the definition is gone) and, for holders without a lab, their own ports; ports of
+ * DELETED or ARCHIVED lab records are freed.
  * Allocations made within `keepYoungerThanMs` before the sessions were read are kept: their
  * session may be scheduled meanwhile.
  */
@@ -47,6 +50,8 @@ export class RecalculateWorkerCapacityHandler implements ICommandHandler<Recalcu
   constructor(
     @Inject(LabletSessionRepository) private readonly sessions: LabletSessionRepository,
     @Inject(LabletDefinitionRepository) private readonly definitions: LabletDefinitionRepository,
+    @Inject(CmlWorkerRepository) private readonly workers: CmlWorkerRepository,
+    @Inject(LabRecordRepository) private readonly labs: LabRecordRepository,
     @Inject(WorkerChanges) private readonly changes: WorkerChanges,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -69,6 +74,11 @@ export class RecalculateWorkerCapacityHandler implements ICommandHandler<Recalcu
       const definition = await this.definitions.findById(definitionId);
       if (definition) demand.set(definitionId, definition.capacityDemand);
     }
+    // Retired is final (DELETED and ARCHIVED lead nowhere), so reading it before the update is safe.
+    const labHolders = (await this.workers.findById(workerId))?.portAllocations
+      .filter((allocation) => allocation.holder_kind === 'lab_record')
+      .map((allocation) => allocation.holder_id);
+    const retiredLabs = await this.labs.findRetiredIds(labHolders ?? []);
     const committed = await this.changes.update(workerId, actor, (worker) => {
       const allocations = worker.toState().capacity_allocations;
       const current = new Map(allocations.map((allocation) => [allocation.session_id, allocation.capacity]));
@@ -81,7 +91,7 @@ export class RecalculateWorkerCapacityHandler implements ICommandHandler<Recalcu
       const scheduledMeanwhile = allocations.filter(
         (allocation) => allocation.allocated_at > keepNewerThan && !listed.has(allocation.session_id),
       );
-      worker.recalculateCapacity([...active, ...scheduledMeanwhile]);
+      worker.recalculateCapacity([...active, ...scheduledMeanwhile], retiredLabs);
     });
     return committed.view;
   }

@@ -4,14 +4,24 @@ import { buildPodFromDeviceAccess, type GradingPort } from '@lcm/integrations/gr
 import { isConflict, isNotFound } from '@lcm/integrations/http';
 import { done, failed } from '@lcm/reconciler-runtime';
 import { progressOf } from './instantiation/instantiation-step';
-import { loadDefinition, loadWorker, type SessionStep, type SessionStepContext, transitionSession } from './session-step';
+import {
+  loadDefinition,
+  loadWorker,
+  type SessionStep,
+  type SessionStepContext,
+  transitionSession,
+} from './session-step';
 
 /**
  * Decision 17: CML writes each node's running configuration into its stored configuration
  * (`extract_configuration`), which is then read. Nodes that cannot extract (not booted, or a
  * node type without configuration support) contribute no evidence rather than failing the step.
  */
-async function collectRunningConfigurations(cml: CmlPort, labId: string, collectedAt: string): Promise<EvidenceItem[]> {
+async function collectRunningConfigurations(
+  cml: CmlPort,
+  labId: string,
+  collectedAt: string,
+): Promise<EvidenceItem[]> {
   const evidence: EvidenceItem[] = [];
   for (const node of await cml.listNodes(labId)) {
     try {
@@ -20,14 +30,29 @@ async function collectRunningConfigurations(cml: CmlPort, labId: string, collect
       if (isConflict(error)) continue;
       throw error;
     }
-    const main = (await cml.getNodeConfiguration(labId, node.id)).find((file) => file.name === 'Main');
-    if (main?.content) evidence.push({ node_label: node.label, kind: 'running_config', content: main.content, collected_at: collectedAt });
+    // CML-API.md: the main file comes first under its real name (e.g. ios_config.txt); "Main" is
+    // only the alias a client may use for it.
+    const files = await cml.getNodeConfiguration(labId, node.id);
+    const main = files.find((file) => file.name === 'Main') ?? files[0];
+    if (main?.content)
+      evidence.push({
+        node_label: node.label,
+        kind: 'running_config',
+        content: main.content,
+        collected_at: collectedAt,
+      });
   }
   return evidence;
 }
 
 /** The engine session carries the LabletSession id (events then correlate without a lookup); an existing one is reused. */
-async function ensureEngineSession(grading: GradingPort, context: SessionStepContext, partId: string, pod: ReturnType<typeof buildPodFromDeviceAccess>, ldsSessionId: string | undefined) {
+async function ensureEngineSession(
+  grading: GradingPort,
+  context: SessionStepContext,
+  partId: string,
+  pod: ReturnType<typeof buildPodFromDeviceAccess>,
+  ldsSessionId: string | undefined,
+) {
   try {
     return await grading.getSession(context.session.id);
   } catch (error) {
@@ -52,11 +77,15 @@ export const collectingStep: SessionStep = async (context) => {
   if (!labId) throw new Error(`session ${context.session.id} is COLLECTING without a lab`);
   try {
     const cml = context.systems.cml(await loadWorker(context));
-    const devices = (progressOf(context, 'device_access')?.result_data?.['devices'] ?? []) as DeviceAccessInfo[];
+    const devices = (progressOf(context, 'device_access')?.result_data?.['devices'] ??
+      []) as DeviceAccessInfo[];
     const formName = definition.form_qualified_name ?? definition.name;
     const evidence = await collectRunningConfigurations(cml, labId, context.clock.now().toISOString());
-    const pod = buildPodFromDeviceAccess(context.session.id, devices, { collector: definition.grading_collector });
-    const ldsSessionId = progressOf(context, 'lds_provision')?.result_data?.['lds_session_id'] as string | undefined;
+    const pod = buildPodFromDeviceAccess(context.session.id, devices, {
+      collector: definition.grading_collector,
+    });
+    const ldsSessionId = progressOf(context, 'lds_provision')?.result_data?.['lds_session_id'] as
+      string | undefined;
     const engine = await ensureEngineSession(context.systems.grading, context, formName, pod, ldsSessionId);
     await context.systems.grading.gradePart(engine.id, formName);
     await context.cpa.children.createGradingSession({

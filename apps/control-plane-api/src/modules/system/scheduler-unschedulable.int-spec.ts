@@ -53,7 +53,8 @@ describe('POST /api/internal/scheduler/unschedulable', () => {
         candidate.event === 'lablet_session.unschedulable' &&
         candidate.data['lablet_session_id'] === session.id,
     );
-    expect(frame.data).toEqual(report(session.id, definition.id));
+    // Every SSE event carries the time it was published (`at`) beside its data.
+    expect(frame.data).toEqual({ ...report(session.id, definition.id), at: expect.any(String) });
   });
 
   it('announces nothing for a session that is no longer PENDING, and answers 404 for an unknown one', async () => {

@@ -5,7 +5,7 @@ import { type Etcd3 } from 'etcd3';
 import { Collection, type Db } from 'mongodb';
 import { decodeEtcdValue, etcdKeys } from '@lcm/contracts';
 import { capacityDrifted, type CmlWorkerState, sessionHoldsCapacity } from '@lcm/domain';
-import { aDefinition, aLabRecord, aSession, aWorker } from '@lcm/testing';
+import { aDefinition, aLabRecord, aSession, aWorker, PrivateEtcd } from '@lcm/testing';
 import { OutboxRelay } from '../../platform/commit/outbox-relay';
 import { type OutboxEntry, receiptId, receiptsOf } from '../../platform/mongo/outbox';
 import { VERSION_CLAIMS_COLLECTION } from '../../platform/mongo/versioned-collection';
@@ -15,7 +15,7 @@ import { RequestLabActionCommand } from '../lab-records/application/commands/req
 import { LabRecordRepository } from '../lab-records/infrastructure/lab-record.repository';
 import { MarkReadyCommand } from '../sessions/application/commands/mark-ready.command';
 import { ETCD_CLIENT, MONGO_DB } from '../../platform/platform.tokens';
-import { type RunningTestApp, startTestApp } from '../../testing/test-app';
+import { type RunningTestApp, startTestApp, testConfig } from '../../testing/test-app';
 import { LabletDefinitionRepository } from '../lablet-definitions/infrastructure/lablet-definition.repository';
 import { ProjectionRepublisher } from '../projection/projection-republisher';
 import { ScheduleSessionCommand } from '../sessions/application/commands/schedule-session.command';
@@ -127,6 +127,7 @@ const injector = new CrashInjector();
  * interrupted command can simply be sent again.
  */
 describe('crash points of the write path', () => {
+  let etcdServer: PrivateEtcd;
   let cpa: RunningTestApp;
   let commands: CommandBus;
   let workers: CmlWorkerRepository;
@@ -137,7 +138,9 @@ describe('crash points of the write path', () => {
   let definitionId: string;
 
   beforeAll(async () => {
-    cpa = await startTestApp();
+    // A private etcd: the etcd assertions must not see another control plane's resync of shared keys.
+    etcdServer = await PrivateEtcd.start();
+    cpa = await startTestApp(testConfig({ ETCD_ENDPOINTS: etcdServer.endpoint }));
     commands = cpa.app.get(CommandBus);
     workers = cpa.app.get(CmlWorkerRepository);
     sessions = cpa.app.get(LabletSessionRepository);
@@ -159,6 +162,7 @@ describe('crash points of the write path', () => {
   afterAll(async () => {
     jest.restoreAllMocks();
     await cpa?.close();
+    await etcdServer?.destroy();
   });
 
   /** A RUNNING worker with `scheduled` sessions placed on it and one PENDING session. */

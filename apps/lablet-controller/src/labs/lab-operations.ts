@@ -12,8 +12,10 @@ export interface LabOperationsContext {
 }
 
 /**
- * Reports what the controller saw a lab become. A 409 means the record has already moved on (a
- * scan or another step reported a later status): the observation is stale and dropped.
+ * Reports what the controller saw a lab become. A 409 refusing the transition means the record has
+ * already moved on (a scan or another step reported a later status): the observation is stale and
+ * dropped. A 409 VERSION_CONFLICT only means another write won the race: the report is thrown so
+ * the reconcile runs again, since dropping it left an import's record on its placeholder lab id.
  */
 export async function reportLabStatus(
   context: LabOperationsContext,
@@ -29,8 +31,11 @@ export async function reportLabStatus(
       body: { status, observed_at: context.clock.now().toISOString(), ...extra },
     });
   } catch (error) {
-    if (!isConflictError(error)) throw error;
-    context.log.info({ lab_record_id: lab.id, from: lab.status, to: status, detail: error.message }, 'lab status report refused; the record moved on');
+    if (!isConflictError(error) || error.isVersionConflict) throw error;
+    context.log.info(
+      { lab_record_id: lab.id, from: lab.status, to: status, detail: error.message },
+      'lab status report refused; the record moved on',
+    );
     return null;
   }
 }
@@ -76,7 +81,8 @@ export async function teardownLab(
       if (!isNotFound(error)) throw error;
       if (target === 'DELETED' && reportFinal) {
         // An import that never reached CML: its record goes through ERROR (IMPORTING cannot be DELETED directly).
-        if (current.status === 'IMPORTING') await report('ERROR', { error_message: 'the import never reached CML' });
+        if (current.status === 'IMPORTING')
+          await report('ERROR', { error_message: 'the import never reached CML' });
         await report('DELETED');
       }
       return 'gone';
@@ -101,7 +107,8 @@ export async function teardownLab(
     if (target === 'WIPED') return 'done';
     await cml.deleteLab(labId);
     if (reportFinal) {
-      if (current.status === 'IMPORTING') await report('ERROR', { error_message: 'import abandoned; lab deleted' });
+      if (current.status === 'IMPORTING')
+        await report('ERROR', { error_message: 'import abandoned; lab deleted' });
       await report('DELETED');
     }
     return 'done';

@@ -38,13 +38,30 @@ for (const [name, command, args] of steps) {
 
 let passed = 0;
 let failed = 0;
+// CI keeps only the tail of the output, so the names of what failed are repeated here, at the end.
+const failures = [];
 for (const file of existsSync(reports) ? readdirSync(reports) : []) {
   const report = JSON.parse(readFileSync(join(reports, file), 'utf8'));
   passed += report.numPassedTests;
   // A suite that could not even load has no failed test, but it is a failure all the same.
   failed += report.numFailedTests + report.numRuntimeErrorTestSuites;
+  for (const suite of report.testResults ?? []) {
+    const suitePath = suite.name.replace(`${root}/`, '');
+    if (suite.status === 'failed' && (suite.assertionResults ?? []).length === 0) {
+      failures.push(`${suitePath}: ${firstLine(suite.message)}`);
+    }
+    for (const test of suite.assertionResults ?? []) {
+      if (test.status === 'failed') failures.push(`${suitePath} › ${test.fullName}: ${firstLine(test.failureMessages.join('\n'))}`);
+    }
+  }
 }
+if (failures.length > 0) console.log(`\nfailed tests:\n${failures.map((line) => `  ${line}`).join('\n')}`);
 if (failedSteps.length > 0) console.log(`\nfailed steps: ${failedSteps.join(', ')}`);
 if (failedSteps.length > 0 && failed === 0) failed = failedSteps.length;
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failedSteps.length > 0 ? 1 : 0);
+
+function firstLine(message) {
+  const line = (message ?? '').split('\n').map((part) => part.trim()).find((part) => part.length > 0) ?? '';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}

@@ -159,6 +159,17 @@ describe('LabRecord archive', () => {
   });
 });
 
+describe('LabRecord deletion', () => {
+  it('frees the lab from its session when it is deleted, so no DELETED record looks in use', () => {
+    const lab = aLabRecord().inState('WIPED').with({ active_lablet_session_id: 'session-1' }).build();
+    lab.requestAction('delete');
+    lab.completeAction('delete');
+    expect(lab.status).toBe('DELETED');
+    expect(lab.activeSessionId).toBeNull();
+    expect(types(lab)).toContain('lab_record.session_detached');
+  });
+});
+
 describe('LabRecord discovery and topology', () => {
   it('creates a discovered record at revision 1 with checksum', () => {
     const lab = LabRecord.discover(

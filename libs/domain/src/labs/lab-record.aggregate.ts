@@ -372,7 +372,11 @@ export class LabRecord extends AggregateRoot<LabRecordState, LabRecordEvent> {
     )
       return false;
     this.raise('lab_record.status_changed', { from, to, reason, worker_id: this.workerId });
-    if (to === 'DELETED') this.releasePorts();
+    if (to === 'DELETED') {
+      this.releasePorts();
+      // A deleted lab serves no session: left set, the record still looked in use (spec §3.3).
+      if (this.state.active_lablet_session_id !== null) this.detachSession(this.state.active_lablet_session_id);
+    }
     return true;
   }
 

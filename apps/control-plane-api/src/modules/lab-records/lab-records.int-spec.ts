@@ -567,6 +567,28 @@ describe('lab records over HTTP', () => {
       expect(revisions.data.items.map((revision: { revision: number }) => revision.revision)).toEqual([2]);
     });
 
+    it('frees a deleted lab from the session that imported it, so it is no longer listed in use', async () => {
+      const title = `import to delete ${randomUUID().slice(0, 8)}`;
+      const registered = await http.post(
+        internalRoutes.registerLabImport.path,
+        { worker_id: workerId, title, topology_yaml: TOPOLOGY_YAML, lablet_session_id: randomUUID() },
+        internal,
+      );
+      const statusPath = path(internalRoutes.updateLabStatus, registered.data.id);
+      const now = () => new Date(Date.now() + 1000).toISOString();
+      const labId = `cml-${randomUUID().slice(0, 8)}`;
+      await http.put(statusPath, { status: 'DEFINED', lab_id: labId, observed_at: now() }, internal);
+      const deleted = await http.put(statusPath, { status: 'DELETED', observed_at: now() }, internal);
+      expect(deleted.data).toMatchObject({ status: 'DELETED', active_lablet_session_id: null });
+      const listed = (in_use?: boolean) =>
+        http.get(internalRoutes.listLabRecords.path, {
+          ...internal,
+          params: { worker_id: workerId, search: title, ...(in_use === undefined ? {} : { in_use }) },
+        });
+      expect((await listed()).data.items.map((lab: LabRecord) => lab.id)).toEqual([registered.data.id]);
+      expect((await listed(true)).data.items).toEqual([]);
+    });
+
     it('refuses a topology update on a DELETED record with 400, like every other write', async () => {
       const record = await discoveredRecord(undefined, 'STOPPED');
       await http.post(path(publicRoutes.deleteLab, record.id), undefined, as('admin'));

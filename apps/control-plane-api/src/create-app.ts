@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { type AppConfig } from './config/env.schema';
 import { clientErrorResponse, installHttpSemantics, MAX_URL_LENGTH } from './platform/http/http-semantics';
 import { installSecurityHeaders } from './platform/http/security-headers';
+import { refuseUntilStoreReady, StoreStartup } from './platform/mongo/store-startup';
 import { installObservability } from './platform/observability/observability';
 import { MONGO_DB } from './platform/platform.tokens';
 
@@ -33,6 +34,7 @@ export async function createApp(config: AppConfig, logger?: Logger): Promise<Nes
     abortOnError: false,
   });
   app.enableShutdownHooks();
+  refuseUntilStoreReady(adapter.getInstance(), app.get(StoreStartup), log);
   observability.attachStore(() => app.get<Db>(MONGO_DB));
   if (config.AUTH_MODE === 'development') {
     log.warn(

@@ -15,6 +15,7 @@ import { DevelopmentTokenVerifier, OidcTokenVerifier } from './auth/token-verifi
 import { TOKEN_VERIFIER, UserAuthenticator } from './auth/user-authenticator';
 import { HealthController } from './health/health.controller';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { StoreStartup } from './mongo/store-startup';
 import { OpenApiController } from './openapi/openapi.controller';
 import { CLOCK, ETCD_CLIENT, LOGGER, MONGO_CLIENT, MONGO_DB } from './platform.tokens';
 
@@ -47,12 +48,21 @@ export class PlatformModule implements OnApplicationShutdown {
         { provide: CLOCK, useValue: new SystemClock() },
         {
           provide: MONGO_CLIENT,
-          useFactory: async () =>
-            new MongoClient(config.MONGO_URL, {
+          // Connected by the first start-up step, not here: a store that is away at start-up delays
+          // readiness, not the start. Until then every operation fails at once (topology closed),
+          // which answers 503; a failed connect leaves the client closed, so the step retries it.
+          useFactory: (startup: StoreStartup) => {
+            const client = new MongoClient(config.MONGO_URL, {
               serverSelectionTimeoutMS: config.MONGO_TIMEOUT_MS,
               connectTimeoutMS: config.MONGO_TIMEOUT_MS,
               socketTimeoutMS: config.MONGO_TIMEOUT_MS,
-            }).connect(),
+            });
+            startup.register('connect to the store', async () => {
+              await client.connect();
+            });
+            return client;
+          },
+          inject: [StoreStartup],
         },
         {
           provide: MONGO_DB,
@@ -75,6 +85,7 @@ export class PlatformModule implements OnApplicationShutdown {
         ...login.providers,
         UserAuthenticator,
         LeaderFencing,
+        StoreStartup,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useFactory: () => new ProblemDetailsFilter(logger) },
       ],
@@ -87,6 +98,7 @@ export class PlatformModule implements OnApplicationShutdown {
         ETCD_CLIENT,
         TOKEN_VERIFIER,
         UserAuthenticator,
+        StoreStartup,
       ],
     };
   }

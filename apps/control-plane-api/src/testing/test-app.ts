@@ -6,6 +6,7 @@ import { createLogger } from '@lcm/observability';
 import { infraEndpoints } from '@lcm/testing';
 import { type AppConfig, loadConfig } from '../config/env.schema';
 import { createApp } from '../create-app';
+import { StoreStartup } from '../platform/mongo/store-startup';
 
 export const TEST_INTERNAL_API_KEY = 'integration-test-controller-key';
 
@@ -32,10 +33,17 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
   });
 }
 
-/** Starts a real control plane (HTTP on loopback, real MongoDB-wire server and etcd). */
-export async function startTestApp(config: AppConfig = testConfig()): Promise<RunningTestApp> {
+/**
+ * Starts a real control plane (HTTP on loopback, real MongoDB-wire server and etcd); by default it
+ * resolves once the start-up work on the store is done, as a deployment waits for /health/ready.
+ */
+export async function startTestApp(
+  config: AppConfig = testConfig(),
+  { waitUntilReady = true } = {},
+): Promise<RunningTestApp> {
   const app = await createApp(config, createLogger({ service: 'control-plane-api', level: 'silent' }));
   await app.listen({ host: '127.0.0.1', port: 0 });
+  if (waitUntilReady) await app.get(StoreStartup).whenReady();
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return { app, url: `http://127.0.0.1:${port}`, config, close: () => app.close() };

@@ -41,7 +41,8 @@ export class ControlPlaneProcess extends NodeAppProcess {
     return new ControlPlaneProcess(url, mongoDb, {
       name: 'control-plane-api',
       entry: 'apps/control-plane-api/src/main.ts',
-      readyUrl: `${url}/health/live`,
+      // Ready, not merely live: until its start-up work on the store is done it answers 503.
+      readyUrl: `${url}/health/ready`,
       logDir: options.logDir,
       echo: options.echo,
       env: {

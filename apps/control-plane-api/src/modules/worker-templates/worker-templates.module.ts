@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { type Logger } from '@lcm/observability';
 import { type AppConfig } from '../../config/env.schema';
 import { APP_CONFIG } from '../../platform/app-config.token';
+import { StoreStartup } from '../../platform/mongo/store-startup';
 import { LOGGER } from '../../platform/platform.tokens';
 import { WorkerTemplatesInternalController } from './api/worker-templates.internal.controller';
 import { WorkerTemplatesPublicController } from './api/worker-templates.public.controller';
@@ -37,13 +38,16 @@ export class WorkerTemplatesModule implements OnApplicationBootstrap {
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(StoreStartup) private readonly startup: StoreStartup,
   ) {}
 
+  /** A broken seed file stops the start; the store being away only delays the seeding. */
   async onApplicationBootstrap(): Promise<void> {
     const file = this.config.WORKER_TEMPLATES_SEED_FILE ?? DEFAULT_WORKER_TEMPLATES_SEED_FILE;
-    const created = await this.commands.execute(
-      new SeedWorkerTemplatesCommand(await readWorkerTemplateSeeds(file)),
-    );
-    if (created.length > 0) this.logger.info({ file, created }, 'seeded worker templates');
+    const seeds = await readWorkerTemplateSeeds(file);
+    this.startup.register('worker template seeds', async () => {
+      const created = await this.commands.execute(new SeedWorkerTemplatesCommand(seeds));
+      if (created.length > 0) this.logger.info({ file, created }, 'seeded worker templates');
+    });
   }
 }

@@ -2,6 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { type Etcd3 } from 'etcd3';
 import { type Db } from 'mongodb';
 import { ApiError } from '../http/api-error';
+import { StoreStartup } from '../mongo/store-startup';
 import { ETCD_CLIENT, MONGO_DB } from '../platform.tokens';
 
 async function check(probe: () => Promise<unknown>, timeoutMs = 2000): Promise<'up' | 'down'> {
@@ -32,6 +33,7 @@ export class HealthController {
   constructor(
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(ETCD_CLIENT) private readonly etcd: Etcd3,
+    @Inject(StoreStartup) private readonly startup: StoreStartup,
   ) {}
 
   /** The process is alive; says nothing about its dependencies. */
@@ -53,6 +55,11 @@ export class HealthController {
     ]);
     if (mongo !== 'up')
       throw new ApiError('DEPENDENCY_UNAVAILABLE', 'MongoDB does not answer; this replica cannot serve.');
+    if (!this.startup.ready)
+      throw new ApiError(
+        'DEPENDENCY_UNAVAILABLE',
+        'Starting: the start-up work on the store (indexes, seeds) is not done yet; this replica cannot serve.',
+      );
     return etcd === 'up'
       ? { status: 'up', mongo, etcd, projection: 'current' }
       : { status: 'degraded', mongo, etcd, projection: 'behind' };

@@ -33,6 +33,7 @@ import { OutboxRelay } from '../commit/outbox-relay';
 import { CLOCK, LOGGER, MONGO_DB } from '../platform.tokens';
 import { expireDocuments } from './expiring-collection';
 import { OutboxLedger, withCommandActor } from './outbox';
+import { StoreStartup } from './store-startup';
 import { VERSION_CLAIMS_COLLECTION } from './versioned-collection';
 
 const REPOSITORIES = [
@@ -107,6 +108,7 @@ export class PersistenceModule implements OnModuleInit, OnApplicationBootstrap, 
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
     @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
+    @Inject(StoreStartup) private readonly startup: StoreStartup,
     @Inject(LabletSessionRepository) sessions: LabletSessionRepository,
     @Inject(UserSessionRepository) userSessions: UserSessionRepository,
     @Inject(GradingSessionRepository) gradingSessions: GradingSessionRepository,
@@ -130,19 +132,25 @@ export class PersistenceModule implements OnModuleInit, OnApplicationBootstrap, 
     ];
   }
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     // One collection at a time: FerretDB has been seen to drop connections when a new database
     // gets many collections created concurrently.
-    for (const repository of this.repositories) await repository.ensureIndexes();
-    this.stopSweeps.push(
-      await this.audit.ensureIndexes(this.logger),
-      await expireDocuments(
-        this.db.collection(VERSION_CLAIMS_COLLECTION),
-        'claimed_at',
-        24 * 3600,
-        this.logger,
-      ),
-    );
+    this.startup.register('indexes', async () => {
+      for (const repository of this.repositories) await repository.ensureIndexes();
+    });
+    this.startup.register('audit log expiry', async () => {
+      this.stopSweeps.push(await this.audit.ensureIndexes(this.logger));
+    });
+    this.startup.register('version claims expiry', async () => {
+      this.stopSweeps.push(
+        await expireDocuments(
+          this.db.collection(VERSION_CLAIMS_COLLECTION),
+          'claimed_at',
+          24 * 3600,
+          this.logger,
+        ),
+      );
+    });
     OutboxLedger.of(this.db).useReceipts((firsts) => this.audit.storedReceipts(firsts));
     this.attributeWrites();
   }
@@ -153,8 +161,10 @@ export class PersistenceModule implements OnModuleInit, OnApplicationBootstrap, 
    * being delivered by no one, and a live replica's entry delivered twice is harmless.
    */
   onApplicationBootstrap(): void {
-    this.relay
-      .relayAll(0)
+    // Not a start-up step: a full pass reads whole collections, and readiness must not wait on it.
+    this.startup
+      .whenReady()
+      .then(() => this.relay.relayAll(0))
       .catch((error: unknown) => this.logger.warn({ err: error }, 'outbox relay pass failed'));
     this.relay.start();
   }

@@ -248,7 +248,8 @@ async function main(): Promise<void> {
         DEV_AUTH_SECRET: 'benchmark-development-secret-0123456789',
         LOG_LEVEL: 'info',
       },
-      /listening/,
+      // Listening is not enough: until its start-up work on the store is done it answers 503.
+      /ready to serve/,
     );
     children.push(cpa);
     const base = 'http://127.0.0.1:18090';

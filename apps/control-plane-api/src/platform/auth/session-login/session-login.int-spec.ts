@@ -4,6 +4,7 @@ import { createLogger } from '@lcm/observability';
 import { freePort } from '@lcm/testing';
 import { createApp } from '../../../create-app';
 import { testConfig } from '../../../testing/test-app';
+import { StoreStartup } from '../../mongo/store-startup';
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from './session-cookie';
 
 /** A browser's cookie handling, just enough for one login: cookies per origin, redirects followed by hand. */
@@ -81,6 +82,7 @@ describe('dashboard login (OIDC Authorization Code + PKCE, session cookie)', () 
       createLogger({ service: 'control-plane-api', level: 'silent' }),
     );
     await app.listen({ host: '127.0.0.1', port });
+    await app.get(StoreStartup).whenReady();
   });
 
   afterAll(async () => {

@@ -44,6 +44,11 @@ export const labletControllerEnvSchema = controllerEnvSchema(8082, {
   INSTANTIATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /** How often a booting lab is looked at again. */
   LAB_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(2_000),
+  /**
+   * How long a lab start watches CML for the boot inside one reconcile (checks 25 ms apart at
+   * first, then doubling) before it requeues: a quick boot then costs no re-read of the session.
+   */
+  LAB_BOOT_WATCH_MS: z.coerce.number().int().min(0).max(10_000).default(1_000),
   /** Spec §7.3.3: a lab action (polled every LAB_POLL_INTERVAL_MS) is given up this long after it was requested. */
   LAB_ACTION_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(180),
   DISCOVERY_INTERVAL_MS: z.coerce.number().int().min(100).default(300_000),

@@ -34,6 +34,7 @@ export function labletReconcilers(
         gradingPollDeadlineMs: config.GRADING_POLL_DEADLINE_MINUTES * 60_000,
         maxInstantiationAttempts: config.INSTANTIATION_MAX_ATTEMPTS,
         labPollIntervalMs: config.LAB_POLL_INTERVAL_MS,
+        labBootWatchMs: config.LAB_BOOT_WATCH_MS,
       },
     },
     { etcd, logger },

@@ -1,4 +1,4 @@
-import { etcdPrefixes, type LabletSessionStatus, MAX_PAGE_LIMIT, parseEtcdKey } from '@lcm/contracts';
+import { decodeEtcdValue, etcdPrefixes, type LabletSessionStatus, MAX_PAGE_LIMIT, parseEtcdKey } from '@lcm/contracts';
 import { type ControlPlane, isNotFoundError } from '@lcm/cpa-client';
 import { type Etcd3 } from 'etcd3';
 import { type Logger } from '@lcm/observability';
@@ -45,6 +45,38 @@ export async function listReconcilableSessionIds(cpa: ControlPlane): Promise<str
 }
 
 /**
+ * Maps session status keys to the sessions worth a reconcile. The status value is rewritten with
+ * every write to the session (its `updated_at` changes), the controller's own progress writes
+ * included; a reconcile for each would re-read the session just written and queue behind the one
+ * running. So a change counts only when what the steps read from it moved (status, worker,
+ * timeslot), and PENDING (the scheduler's) not at all. Desired-state keys are left out: the steps
+ * act on the status, which the control plane moves for every desired change. The periodic resync
+ * still lists every session, so a dropped trigger is repaired.
+ */
+export function sessionTriggers(): (etcdKey: string, value: string | null) => string | null {
+  const lastSeen = new Map<string, string>();
+  return (etcdKey, value) => {
+    const parsed = parseEtcdKey(etcdKey);
+    if (parsed?.kind !== 'sessionStatus') return null;
+    if (value === null) {
+      lastSeen.delete(parsed.id);
+      return parsed.id;
+    }
+    let fingerprint: string;
+    try {
+      const { status, worker_id, timeslot_start, timeslot_end } = decodeEtcdValue('sessionStatus', value);
+      if (status === 'PENDING') return null;
+      fingerprint = JSON.stringify([status, worker_id, timeslot_start, timeslot_end]);
+    } catch {
+      return parsed.id;
+    }
+    if (lastSeen.get(parsed.id) === fingerprint) return null;
+    lastSeen.set(parsed.id, fingerprint);
+    return parsed.id;
+  };
+}
+
+/**
  * One reconcile per session (the work queue serialises a key): re-read it through the API and run
  * the step of its status. Each step is idempotent, so a crash anywhere is repaired by running again.
  */
@@ -64,10 +96,7 @@ export class SessionLifecycleReconciler implements Reconciler {
             etcd: sources.etcd,
             prefix: etcdPrefixes.sessions,
             logger: sources.logger,
-            keyOf: (key) => {
-              const parsed = parseEtcdKey(key);
-              return parsed && parsed.kind !== 'leader' && (parsed.kind === 'sessionStatus' || parsed.kind === 'sessionDesiredState') ? parsed.id : null;
-            },
+            keyOf: sessionTriggers(),
           }),
           list,
         ]

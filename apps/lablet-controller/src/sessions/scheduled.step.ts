@@ -24,7 +24,8 @@ export const scheduledStep: SessionStep = async (context) => {
       (ownLead === null ? context.settings.instantiationLeadMs : ownLead * 60_000);
   }
   if (untilLead > 0) return requeueAfter(untilLead, 'waiting for the instantiation lead');
-  const worker = await loadWorker(context);
+  // The definition is read with the worker (not after the transition) since the pipeline needs both.
+  const [worker] = await Promise.all([loadWorker(context), loadDefinition(context)]);
   if (worker.status !== 'RUNNING')
     return requeueAfter(context.settings.labPollIntervalMs, `worker is ${worker.status}`);
   // The answer is the INSTANTIATING session: the pipeline starts in this reconcile with it and the

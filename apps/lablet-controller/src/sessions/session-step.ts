@@ -24,6 +24,8 @@ export interface SessionSettings {
   gradingPollDeadlineMs: number;
   maxInstantiationAttempts: number;
   labPollIntervalMs: number;
+  /** How long a lab start watches for the boot inside one reconcile before requeueing. */
+  labBootWatchMs: number;
 }
 
 export interface SessionDeps {

@@ -39,8 +39,8 @@ describe('SCHEDULED', () => {
     ).toEqual([
       'GET /sessions/:lablet_session_id',
       'GET /workers/:worker_id',
-      'POST /sessions/:lablet_session_id/start-instantiation',
       'GET /lablet-definitions/:lablet_definition_id',
+      'POST /sessions/:lablet_session_id/start-instantiation',
       'GET /lab-records',
       'POST /lab-records',
       'PUT /sessions/:lablet_session_id/pipeline-progress',

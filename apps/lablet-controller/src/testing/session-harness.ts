@@ -20,6 +20,7 @@ export const TEST_SETTINGS: SessionSettings = {
   gradingPollDeadlineMs: 10 * 60_000,
   maxInstantiationAttempts: 3,
   labPollIntervalMs: 2_000,
+  labBootWatchMs: 0,
 };
 
 export const silentLogger = createLogger({ service: 'lablet-controller-test', level: 'silent' });

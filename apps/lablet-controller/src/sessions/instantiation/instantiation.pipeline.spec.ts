@@ -143,6 +143,34 @@ describe('INSTANTIATING', () => {
     expect(slow.recorder.callsTo('startLab')).toHaveLength(1);
   });
 
+  it('watches a quick boot inside the reconcile, looking at once and then at growing intervals, before it requeues', async () => {
+    const harness = new SessionHarness({ settings: { labBootWatchMs: 100 } });
+    const slow = new (harness.cml.constructor as new (options: { bootImmediately: boolean }) => typeof harness.cml)({ bootImmediately: false });
+    Object.assign(harness.systems, { cml: () => slow });
+    const converged = slow.isLabConverged.bind(slow);
+    let looks = 0;
+    let bootAtLook = 3;
+    slow.isLabConverged = async (labId) => {
+      looks += 1;
+      if (looks === bootAtLook) slow.completeBoot(labId);
+      return converged(labId);
+    };
+
+    const quick = instantiating(harness);
+    expect(await harness.reconcile(quick.id)).toEqual({ kind: 'done' });
+    expect(harness.session(quick.id).status).toBe('READY');
+    expect(looks).toBe(3);
+    expect(harness.cpa.lab(harness.session(quick.id).lab_record_id!).status_history.map((change) => change.to)).not.toContain('STARTING');
+
+    // Looks at 0, 25 and 75 ms; the next (at 175 ms) would pass the 100 ms watch.
+    looks = 0;
+    bootAtLook = Infinity;
+    const slowBoot = instantiating(harness);
+    expect(await harness.reconcile(slowBoot.id)).toMatchObject({ kind: 'requeue', afterMs: 2_000 });
+    expect(looks).toBe(3);
+    expect(harness.cpa.lab(harness.session(slowBoot.id).lab_record_id!).status).toBe('STARTING');
+  });
+
   it('resumes after a crash between the CML import and its report without importing a second lab', async () => {
     const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
     const session = instantiating(harness);

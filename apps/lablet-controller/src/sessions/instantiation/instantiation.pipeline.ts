@@ -49,8 +49,8 @@ export const instantiatingStep: SessionStep = async (base) => {
     await base.cpa.sessions.expire({ params: { lablet_session_id: base.session.id }, body: { reason: 'no_show' } });
     return done();
   }
-  const worker = await loadWorker(base);
-  const context: InstantiationContext = { ...base, definition: await loadDefinition(base), worker, cml: base.systems.cml(worker) };
+  const [worker, definition] = await Promise.all([loadWorker(base), loadDefinition(base)]);
+  const context: InstantiationContext = { ...base, definition, worker, cml: base.systems.cml(worker) };
   const limit = attemptLimit(context);
   const spent = INSTANTIATION_STEPS.find((step) => attemptsOf(context, step) >= limit);
   if (spent) return giveUp(context, spent);

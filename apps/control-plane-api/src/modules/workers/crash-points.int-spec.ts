@@ -4,10 +4,11 @@ import { CommandBus } from '@nestjs/cqrs';
 import { type Etcd3 } from 'etcd3';
 import { Collection, type Db } from 'mongodb';
 import { decodeEtcdValue, etcdKeys } from '@lcm/contracts';
-import { capacityDrifted, type CmlWorkerState, sessionHoldsCapacity } from '@lcm/domain';
+import { capacityDrifted, type CmlWorkerState, sessionHoldsCapacity, SystemClock } from '@lcm/domain';
 import { aDefinition, aLabRecord, aSession, aWorker, PrivateEtcd } from '@lcm/testing';
 import { OutboxRelay } from '../../platform/commit/outbox-relay';
-import { type OutboxEntry, receiptId, receiptsOf } from '../../platform/mongo/outbox';
+import { recordedAction } from '../../platform/commit/recorded-action';
+import { OUTBOX_PENDING_FIELD, type OutboxEntry, receiptId, receiptsOf } from '../../platform/mongo/outbox';
 import { VERSION_CLAIMS_COLLECTION } from '../../platform/mongo/versioned-collection';
 import { AUDIT_COLLECTION } from '../audit/audit-log';
 import { CompleteLabActionCommand } from '../lab-records/application/commands/complete-lab-action.command';
@@ -407,6 +408,34 @@ describe('crash points of the write path', () => {
     expect(worker.session_ids).toEqual([]);
     expect(worker.port_allocations).toEqual([]);
     expect(worker.allocated_capacity.cpu_cores).toBe(0);
+  });
+
+  it('flags a document while its outbox holds entries, so the relay finds it by that flag alone', async () => {
+    const session = aSession().with({ id: randomUUID(), definition_id: definitionId, version: 0 }).build();
+    // A save nobody records: its entry stays undelivered, as after a crash right after the commit.
+    await sessions.save(session, [
+      recordedAction(
+        { aggregate_type: 'lablet_session', aggregate_id: session.id },
+        'lablet_session.probe',
+        {},
+        new SystemClock(),
+      ),
+    ]);
+    const stored = () =>
+      cpa.app
+        .get<Db>(MONGO_DB)
+        .collection('lablet_sessions')
+        .findOne({ _id: session.id } as never);
+    expect(await stored()).toMatchObject({ [OUTBOX_PENDING_FIELD]: true, outbox: [expect.anything()] });
+
+    await cpa.app.get(OutboxRelay).relayAll(0);
+
+    const relayed = (await stored())!;
+    expect(relayed['outbox']).toEqual([]);
+    expect(relayed).not.toHaveProperty(OUTBOX_PENDING_FIELD);
+    expect(
+      await cpa.app.get<Db>(MONGO_DB).collection(AUDIT_COLLECTION).countDocuments({ target_id: session.id }),
+    ).toBeGreaterThan(0);
   });
 
   it('frees the ports of a deleted lab by itself, and keeps those of a live one', async () => {

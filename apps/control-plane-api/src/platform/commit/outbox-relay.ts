@@ -2,7 +2,14 @@ import { type Collection, type Db, type Document } from 'mongodb';
 import { type DomainEvent } from '@lcm/domain';
 import { type Logger, withCorrelationId } from '@lcm/observability';
 import { type ChangeEvent } from '../../modules/live-updates/change-event-bus';
-import { OUTBOX_FIELD, type OutboxEntry, type OutboxLedger, receiptsOf } from '../mongo/outbox';
+import {
+  OUTBOX_FIELD,
+  OUTBOX_PENDING_FIELD,
+  type OutboxEntry,
+  outboxFields,
+  type OutboxLedger,
+  receiptsOf,
+} from '../mongo/outbox';
 import { isVersionConflict } from '../mongo/unit-of-work';
 import { VersionedCollection, type VersionedDocument } from '../mongo/versioned-collection';
 import { type CommitRecorder } from './commit-recorder';
@@ -19,9 +26,9 @@ export interface OutboxRecovery {
 /** Audit actor of an entry written outside any command (none should be). */
 const UNKNOWN_ACTOR = 'control-plane';
 /**
- * How often the relay looks for undelivered outbox entries. Each pass reads whole collections
- * (FerretDB has no index for it, docs/decisions/outbox.md), so it runs at start-up (where the
- * entries a crash left are) and then only as often as a replica that died for good needs covering.
+ * How often the relay looks for undelivered outbox entries. A pass reads only the documents whose
+ * outbox is not empty (OUTBOX_PENDING_FIELD), so it costs little; it runs at start-up (where the
+ * entries a crash left are) and then as often as a replica that died for good needs covering.
  */
 export const OUTBOX_RELAY_INTERVAL_MS = 60_000;
 /** An entry younger than this is left to the process that committed it, which is delivering it now. */
@@ -99,7 +106,7 @@ export class OutboxRelay {
 
   private async relayCollection(recovery: OutboxRecovery, graceMs: number): Promise<number> {
     const collection = this.db.collection<VersionedDocument>(recovery.collection);
-    const documents = await collection.find({ [`${OUTBOX_FIELD}.0`]: { $exists: true } }).toArray();
+    const documents = await collection.find({ [OUTBOX_PENDING_FIELD]: true }).toArray();
     let delivered = 0;
     const cutoff = Date.now() - graceMs;
     for (const document of documents) {
@@ -117,7 +124,7 @@ export class OutboxRelay {
   }
 
   private async deliver(recovery: OutboxRecovery, document: Document, entry: OutboxEntry): Promise<void> {
-    const { _id, [OUTBOX_FIELD]: _outbox, ...rest } = document;
+    const { _id, [OUTBOX_FIELD]: _outbox, [OUTBOX_PENDING_FIELD]: _pending, ...rest } = document;
     const state = { id: _id as string, ...rest };
     await withCorrelationId(entry.correlation_id ?? undefined, () =>
       this.recorder.record({
@@ -139,9 +146,10 @@ export class OutboxRelay {
     document: VersionedDocument,
     remaining: OutboxEntry[],
   ): Promise<void> {
+    const { [OUTBOX_PENDING_FIELD]: _pending, ...state } = document;
     try {
       await new VersionedCollection(collection, this.db).rewriteInPlace(
-        { ...document, [OUTBOX_FIELD]: remaining } as VersionedDocument,
+        { ...state, ...outboxFields(remaining) } as VersionedDocument,
         document.version,
       );
     } catch (error) {

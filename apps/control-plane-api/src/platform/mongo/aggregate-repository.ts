@@ -7,7 +7,10 @@ import {
   currentCommandActor,
   entryKey,
   OUTBOX_FIELD,
+  OUTBOX_PENDING_FIELD,
+  OUTBOX_PENDING_INDEX,
   type OutboxEntry,
+  outboxFields,
   OutboxLedger,
   type RecordedEvent,
   receiptsOf,
@@ -64,7 +67,7 @@ export class AggregateRepository<S extends PersistedState, A extends AggregateRo
 
   /** Creates the collection's indexes; safe to run at every start-up. */
   async ensureIndexes(): Promise<void> {
-    await createMissingIndexes(this.collection, this.options.indexes ?? []);
+    await createMissingIndexes(this.collection, [...(this.options.indexes ?? []), OUTBOX_PENDING_INDEX]);
   }
 
   async findById(id: string): Promise<A | null> {
@@ -93,6 +96,26 @@ export class AggregateRepository<S extends PersistedState, A extends AggregateRo
   async findStatesByIds(ids: readonly string[]): Promise<S[]> {
     const states: (S | null)[] = await Promise.all([...new Set(ids)].map((id) => this.findStateById(id)));
     return states.filter((state): state is S => state !== null);
+  }
+
+  /**
+   * The stored states whose top-level `field` equals one of `values` (and that match `filter`), in
+   * no particular order. One equality query per value, in parallel: FerretDB hands an equality on a
+   * top-level field to PostgreSQL, which returns only the matching rows, but evaluates `$in`, `$ne`
+   * and `$nin` by reading every document of the collection (docs/decisions/store.md); MongoDB 7
+   * serves each from the field's index.
+   */
+  async findStatesWhereAnyOf(
+    field: string,
+    values: readonly unknown[],
+    filter: Filter<Stored<S>> = {},
+  ): Promise<S[]> {
+    const found = await Promise.all(
+      [...new Set(values)].map((value) =>
+        this.findStates({ ...filter, [field]: value } as Filter<Stored<S>>),
+      ),
+    );
+    return found.flat();
   }
 
   async findMany(filter: Filter<Stored<S>>, sort: Sort = { _id: 1 }, limit = 0): Promise<A[]> {
@@ -143,7 +166,7 @@ export class AggregateRepository<S extends PersistedState, A extends AggregateRo
       ...rest,
       ...carried,
       ...fields,
-      [OUTBOX_FIELD]: entry ? [...pending, entry] : pending,
+      ...outboxFields(entry ? [...pending, entry] : pending),
     } as unknown as Stored<S>;
     const stored =
       version === 0
@@ -177,7 +200,12 @@ export class AggregateRepository<S extends PersistedState, A extends AggregateRo
 
   /** The state of a stored document (without its outbox); remembers what a save must carry forward. */
   protected toState(document: Stored<S>): S {
-    const { _id, [OUTBOX_FIELD]: _outbox, ...rest } = document as Record<string, unknown>;
+    const {
+      _id,
+      [OUTBOX_FIELD]: _outbox,
+      [OUTBOX_PENDING_FIELD]: _pending,
+      ...rest
+    } = document as Record<string, unknown>;
     const raw = document as Record<string, unknown>;
     this.ledger.noteLoaded(
       entryKey(this.options.collection, _id as string, document.version),

@@ -5,6 +5,25 @@ import { type DomainEvent } from '@lcm/domain';
 
 /** Document field holding the events of committed writes not yet known to be delivered. */
 export const OUTBOX_FIELD = 'outbox';
+/**
+ * Top-level flag present (true) exactly while the outbox is not empty, so the relay finds those
+ * documents with an equality: FerretDB passes an equality on a top-level field to PostgreSQL and
+ * reads only the matching rows, where `outbox.0: {$exists}` read the whole collection
+ * (docs/decisions/store.md); MongoDB 7 serves it from a sparse index (OUTBOX_PENDING_INDEX).
+ */
+export const OUTBOX_PENDING_FIELD = 'outbox_pending';
+export const OUTBOX_PENDING_INDEX = {
+  key: { [OUTBOX_PENDING_FIELD]: 1 },
+  name: 'outbox_pending',
+  sparse: true,
+};
+
+/** The storage fields of an outbox holding `entries`: the entries and, while there are any, the flag. */
+export function outboxFields(entries: readonly OutboxEntry[]): Record<string, unknown> {
+  return entries.length > 0
+    ? { [OUTBOX_FIELD]: entries, [OUTBOX_PENDING_FIELD]: true }
+    : { [OUTBOX_FIELD]: entries };
+}
 
 /**
  * The events one version-checked write committed, stored in that same write (docs/decisions/outbox.md).

@@ -1,6 +1,13 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { capacityDrifted, type Clock, type CmlWorkerState, sessionHoldsCapacity } from '@lcm/domain';
+import {
+  capacityDrifted,
+  type Clock,
+  type CmlWorkerState,
+  type LabletSessionState,
+  SESSION_STATUS_TRAITS,
+  sessionHoldsCapacity,
+} from '@lcm/domain';
 import { type Logger } from '@lcm/observability';
 import { CLOCK, LOGGER } from '../../../platform/platform.tokens';
 import { LabRecordRepository } from '../../lab-records';
@@ -8,14 +15,17 @@ import { LabletSessionRepository } from '../../sessions/infrastructure/session.r
 import { CmlWorkerRepository } from '../infrastructure/cml-worker.repository';
 import { SESSION_STATUSES_SPARED, WorkerStatusCascade } from './worker-status-cascade';
 import {
-  NEVER_HOLDING,
   PLACEMENT_GRACE_MS,
   RecalculateWorkerCapacityCommand,
 } from './commands/recalculate-worker-capacity.command';
 
 /** How often every worker's allocation is compared with the sessions holding it. */
 export const CAPACITY_RECONCILE_INTERVAL_MS = 10_000;
-const PAGE = 200;
+/** Statuses in which a session may hold a worker's capacity (one store query each per pass). */
+const MAY_HOLD = (Object.keys(SESSION_STATUS_TRAITS) as (keyof typeof SESSION_STATUS_TRAITS)[]).filter(
+  (status) => SESSION_STATUS_TRAITS[status].capacity !== false,
+);
+const SPARED = new Set<string>(SESSION_STATUSES_SPARED);
 const ACTOR = 'control-plane:capacity-reconciler';
 /** Far longer than a pass; a worker terminated within it is looked at by several passes. */
 const TERMINATION_LOOKBACK_MS = 60_000;
@@ -24,8 +34,10 @@ const TERMINATION_LOOKBACK_MS = 60_000;
  * Capacity and ports converge on what the holding sessions imply by themselves (spec §3.5,
  * decision 3), whatever a crash left half-done between a worker write and a session write (a
  * schedule whose session write never happened, a release that never ran, a session terminated
- * while PENDING with an allocation and no worker_id). Each pass reads workers and their holders a
- * page at a time and recalculates only the workers that drifted, through the same command as the
+ * while PENDING with an allocation and no worker_id). Each pass reads the placeable workers and the
+ * sessions that may hold capacity once, by equality queries only (anything else reads the whole
+ * collection on FerretDB and piled up at fleet size: docs/decisions/store.md), and recalculates
+ * only the workers that drifted, through the same command as the
  * operator route; every replica may run it, the worker's version check serialises them.
  * Ports still held by a DELETED or ARCHIVED lab record (a release that never ran) count as drift too.
  * A STOPPED or TERMINATED worker that still has sessions it can no longer carry had its cascade cut
@@ -80,39 +92,16 @@ export class CapacityReconciler implements OnApplicationBootstrap, OnApplication
   private async repairTerminated(graceMs: number): Promise<string[]> {
     const since = this.terminationsCheckedAt;
     this.terminationsCheckedAt = new Date(this.clock.now().getTime() - TERMINATION_LOOKBACK_MS).toISOString();
-    const terminated = await this.workers.findStates(
-      { status: 'TERMINATED', ...(since ? { updated_at: { $gt: since } } : {}) } as never,
-      { _id: 1 },
-    );
+    const terminated = await this.workers.findTerminatedStates(since);
     if (terminated.length === 0) return [];
-    const stranded = await this.sessions.findStates({
-      worker_id: { $in: terminated.map((worker) => worker.id) },
-      status: { $nin: SESSION_STATUSES_SPARED },
-    });
+    const bound = await this.sessions.findStatesWhereAnyOf(
+      'worker_id',
+      terminated.map((worker) => worker.id),
+    );
+    const stranded = bound.filter((session) => !SPARED.has(session.status));
     for (const workerId of new Set(stranded.map((session) => session.worker_id as string)))
       await this.cascade.resume(workerId, 'TERMINATED', ACTOR);
-    return this.repairDrifted(
-      terminated,
-      await this.holdersByWorker({ worker_id: { $in: terminated.map((worker) => worker.id) } }),
-      graceMs,
-    );
-  }
-
-  /** Which sessions hold which worker, read in one query (a scan on stores without indexes, so once per pass). */
-  private async holdersByWorker(filter: Record<string, unknown> = {}): Promise<Map<string, Set<string>>> {
-    const holders = await this.sessions.findStates({
-      ...filter,
-      worker_id: { $ne: null, ...((filter['worker_id'] as object | undefined) ?? {}) },
-      status: { $nin: NEVER_HOLDING },
-    });
-    const holdersOf = new Map<string, Set<string>>();
-    for (const session of holders) {
-      if (!session.worker_id || !sessionHoldsCapacity(session.status, session.lab_record_id)) continue;
-      const ids = holdersOf.get(session.worker_id) ?? new Set<string>();
-      ids.add(session.id);
-      holdersOf.set(session.worker_id, ids);
-    }
-    return holdersOf;
+    return this.repairDrifted(terminated, holdersByWorker(bound), graceMs);
   }
 
   /** Recalculates the workers whose allocations disagree with their holding sessions. */
@@ -142,17 +131,26 @@ export class CapacityReconciler implements OnApplicationBootstrap, OnApplication
   }
 
   private async pass(graceMs: number): Promise<string[]> {
-    const repaired: string[] = [];
-    const holdersOf = await this.holdersByWorker();
-    let cursor: string | undefined;
-    do {
-      const page = await this.workers.findCapacityPage({ limit: PAGE, cursor });
-      repaired.push(...(await this.repairDrifted(page.items, holdersOf, graceMs)));
-      cursor = page.next_cursor ?? undefined;
-    } while (cursor);
+    // Holders before workers: an allocation a placement is adding meanwhile is then young (kept by
+    // the grace), never a holder missing from an allocation read earlier.
+    const mayHold = await this.sessions.findStatesWhereAnyOf('status', MAY_HOLD);
+    const workers = await this.workers.findPlaceableStates();
+    const repaired = await this.repairDrifted(workers, holdersByWorker(mayHold), graceMs);
     repaired.push(...(await this.repairTerminated(graceMs)));
     if (repaired.length > 0)
       this.logger.warn({ workers: repaired }, 'worker capacity repaired from the holding sessions');
     return repaired;
   }
+}
+
+/** Which of these sessions hold which worker's capacity. */
+function holdersByWorker(sessions: readonly LabletSessionState[]): Map<string, Set<string>> {
+  const holdersOf = new Map<string, Set<string>>();
+  for (const session of sessions) {
+    if (!session.worker_id || !sessionHoldsCapacity(session.status, session.lab_record_id)) continue;
+    const ids = holdersOf.get(session.worker_id) ?? new Set<string>();
+    ids.add(session.id);
+    holdersOf.set(session.worker_id, ids);
+  }
+  return holdersOf;
 }

@@ -63,7 +63,10 @@ export class WorkerChanges {
   async update(
     workerId: string,
     actor: string,
-    apply: (worker: CmlWorker, requests: WorkerControlRequests) => WorkerUpdate | void,
+    apply: (
+      worker: CmlWorker,
+      requests: WorkerControlRequests,
+    ) => WorkerUpdate | void | Promise<WorkerUpdate | void>,
   ): Promise<CommittedWorker> {
     let update: WorkerUpdate = {};
     const committed = await retryOnConflict(async () => {
@@ -72,7 +75,7 @@ export class WorkerChanges {
       const requests = this.workers.sidecarOf(stored);
       const worker = CmlWorker.fromState(stored, this.clock);
       const before = JSON.stringify([worker.toState(), requests]);
-      update = apply(worker, requests) ?? {};
+      update = (await apply(worker, requests)) ?? {};
       let nextRequests = update.requests ?? requests;
       if (worker.desiredStatus !== stored.desired_status) {
         nextRequests = {

@@ -1,11 +1,12 @@
 import { type Db, type Document, type Filter } from 'mongodb';
-import { type ListWorkersQuery, type Page, type PageQuery } from '@lcm/contracts';
+import { CmlWorkerStatus, type ListWorkersQuery, type Page, type PageQuery } from '@lcm/contracts';
 import { type Clock, CmlWorker, type CmlWorkerState } from '@lcm/domain';
 import { findStatePage } from '../../../platform/mongo/state-page';
 import { SidecarAggregateRepository } from '../../../platform/mongo/sidecar-repository';
 import { WorkerControlRequests } from './worker-control-requests';
 
 const NOT_TERMINATED: Filter<Document> = { status: { $ne: 'TERMINATED' } };
+const LIVE_STATUSES = CmlWorkerStatus.options.filter((status) => status !== 'TERMINATED');
 
 export class CmlWorkerRepository extends SidecarAggregateRepository<
   CmlWorkerState,
@@ -46,6 +47,23 @@ export class CmlWorkerRepository extends SidecarAggregateRepository<
   /** Workers that can hold sessions: not TERMINATED and with declared capacity (decision 13). */
   async findCapacityPage(page: PageQuery): Promise<Page<CmlWorkerState>> {
     return findStatePage(this, { ...NOT_TERMINATED, declared_capacity: { $ne: null } }, page);
+  }
+
+  /**
+   * Every worker that can hold sessions (findCapacityPage's set), read at once with one equality
+   * query per live status: keyset pages are whole-collection scans on FerretDB (docs/decisions/store.md).
+   */
+  async findPlaceableStates(): Promise<CmlWorkerState[]> {
+    const live = await this.findStatesWhereAnyOf('status', LIVE_STATUSES);
+    return live.filter((worker) => worker.declared_capacity !== null);
+  }
+
+  /** TERMINATED workers whose last change is after `since` (all of them without it). */
+  async findTerminatedStates(since: string | null): Promise<CmlWorkerState[]> {
+    return this.findStates({
+      status: 'TERMINATED',
+      ...(since ? { updated_at: { $gt: since } } : {}),
+    } as never);
   }
 
   async findAllPage(page: PageQuery): Promise<Page<CmlWorkerState>> {

@@ -6,7 +6,6 @@ import { CLOCK } from '../../../../platform/platform.tokens';
 import { LabRecordRepository } from '../../../lab-records';
 import { LabletDefinitionRepository } from '../../../lablet-definitions/infrastructure/lablet-definition.repository';
 import { LabletSessionRepository } from '../../../sessions/infrastructure/session.repositories';
-import { CmlWorkerRepository } from '../../infrastructure/cml-worker.repository';
 import { WorkerChanges } from '../worker-changes';
 
 /** Statuses that never hold a worker's capacity, so the query need not read them (decision 3). */
@@ -50,7 +49,6 @@ export class RecalculateWorkerCapacityHandler implements ICommandHandler<Recalcu
   constructor(
     @Inject(LabletSessionRepository) private readonly sessions: LabletSessionRepository,
     @Inject(LabletDefinitionRepository) private readonly definitions: LabletDefinitionRepository,
-    @Inject(CmlWorkerRepository) private readonly workers: CmlWorkerRepository,
     @Inject(LabRecordRepository) private readonly labs: LabRecordRepository,
     @Inject(WorkerChanges) private readonly changes: WorkerChanges,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -74,12 +72,12 @@ export class RecalculateWorkerCapacityHandler implements ICommandHandler<Recalcu
       const definition = await this.definitions.findById(definitionId);
       if (definition) demand.set(definitionId, definition.capacityDemand);
     }
-    // Retired is final (DELETED and ARCHIVED lead nowhere), so reading it before the update is safe.
-    const labHolders = (await this.workers.findById(workerId))?.portAllocations
-      .filter((allocation) => allocation.holder_kind === 'lab_record')
-      .map((allocation) => allocation.holder_id);
-    const retiredLabs = await this.labs.findRetiredIds(labHolders ?? []);
-    const committed = await this.changes.update(workerId, actor, (worker) => {
+    const committed = await this.changes.update(workerId, actor, async (worker) => {
+      const retiredLabs = await this.labs.findRetiredIds(
+        worker.portAllocations
+          .filter((allocation) => allocation.holder_kind === 'lab_record')
+          .map((allocation) => allocation.holder_id),
+      );
       const allocations = worker.toState().capacity_allocations;
       const current = new Map(allocations.map((allocation) => [allocation.session_id, allocation.capacity]));
       const active = holders.flatMap((session) => {

@@ -47,7 +47,25 @@ function unstorableKeyPath(value: unknown, path: (string | number)[] = []): (str
   return null;
 }
 
-/** Free-form JSON a controller hands over for storage; every nested key must be storable. */
+/** Where an array holds an array: FerretDB, the store we ship (docs/decisions/store.md), cannot hold one. */
+function nestedArrayPath(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
+  const items: [string | number, unknown][] = Array.isArray(value)
+    ? [...value.entries()]
+    : value !== null && typeof value === 'object'
+      ? Object.entries(value)
+      : [];
+  for (const [key, item] of items) {
+    if (Array.isArray(value) && Array.isArray(item)) return [...path, key];
+    const found = nestedArrayPath(item, [...path, key]);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * Free-form JSON a controller hands over for storage: every nested key must be storable, and no
+ * array may directly hold an array (a 400 naming it, not a 500 from the store).
+ */
 export const StorableJsonObject = z.record(StorableKey, z.unknown()).superRefine((value, ctx) => {
   const path = unstorableKeyPath(value);
   if (path)
@@ -56,6 +74,8 @@ export const StorableJsonObject = z.record(StorableKey, z.unknown()).superRefine
       path,
       message: "keys must not start with '$' or contain '.' or a NUL byte",
     });
+  const nested = nestedArrayPath(value);
+  if (nested) ctx.addIssue({ code: 'custom', path: nested, message: 'an array must not hold an array' });
 });
 
 /** Names of ports and pipeline steps: identifiers, since they become keys and `${PORT_<NAME>}` placeholders. */

@@ -1,14 +1,22 @@
 import { z } from 'zod';
 import { DocumentBase } from '../shared/document';
 import { LicenseType } from '../shared/enums';
-import { Capacity, PortRange } from '../shared/value-objects';
+import { PortRange } from '../shared/value-objects';
+
+/** What a template's machine offers; it has some of each (a worker of no capacity takes no session). */
+export const TemplateCapacity = z.object({
+  cpu_cores: z.number().positive(),
+  memory_gb: z.number().positive(),
+  storage_gb: z.number().positive(),
+});
+export type TemplateCapacity = z.infer<typeof TemplateCapacity>;
 
 /** Editable fields of a template; defaults live on the create body only, so an update never resets a field. */
 export const WorkerTemplateFields = z.object({
   name: z.string().min(1).max(100),
   description: z.string().nullable(),
   instance_type: z.string().min(1),
-  capacity: Capacity.omit({ max_nodes: true }),
+  capacity: TemplateCapacity,
   license_type: LicenseType,
   max_nodes: z.number().int().positive(),
   /** AMI name pattern, resolved to the newest matching AMI of the region at launch. */

@@ -1,12 +1,7 @@
-import { IsoDateTime, LicenseType, PortRange } from '@lcm/contracts';
+import { IsoDateTime, LicenseType, PortRange, TemplateCapacity } from '@lcm/contracts';
 import { z } from 'zod';
 
-export const TemplateCapacity = z.object({
-  cpu_cores: z.number().positive(),
-  memory_gb: z.number().positive(),
-  storage_gb: z.number().positive(),
-});
-export type TemplateCapacity = z.infer<typeof TemplateCapacity>;
+export { TemplateCapacity };
 
 /** Persisted shape of a WorkerTemplate (spec §3.6). */
 export const WorkerTemplateState = z.object({

@@ -43,3 +43,31 @@ describe('parseContractInput', () => {
     expect(refusal({ body: { 'a\u0000': 1 } })).toContain('keys must not contain a NUL');
   });
 });
+
+describe('parseContractInput of free-form JSON for storage', () => {
+  const metrics = (rawInfo: unknown) => ({
+    params: { worker_id: 'da60b0e5-aec2-4bbc-8c85-0d8ae9b519c5' },
+    query: {},
+    body: {
+      collected_at: '2000-01-01T00:00:00Z',
+      license: { status: 'EXPIRED', expiry_date: null, features: [], raw_info: rawInfo },
+    },
+  });
+
+  it('refuses an array inside an array with 400 naming it (FerretDB cannot store one: was a 500, found by fuzz:api)', () => {
+    const report = apiContract.internal.workers.reportMetrics;
+    let refused: unknown;
+    try {
+      parseContractInput(report, metrics({ levels: [1, [2, 3]] }));
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).fieldErrors).toEqual([
+      { field: 'body.license.raw_info.levels.1', message: 'an array must not hold an array' },
+    ]);
+    expect(parseContractInput(report, metrics({ levels: [1, { inner: [2, 3] }] })).body).toMatchObject({
+      license: { raw_info: { levels: [1, { inner: [2, 3] }] } },
+    });
+  });
+});

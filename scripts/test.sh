@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing (dependencies, Debian's chromium), then runs unit,
-# integration, browser and end-to-end tests, type checks and lint. Integration tests start etcd, FerretDB and moto themselves unless they are running
-# (or MONGO_URL / ETCD_ENDPOINTS / AWS_ENDPOINT_URL point elsewhere).
+# integration, browser and end-to-end tests, type checks and lint. Integration tests start etcd,
+# FerretDB and moto themselves unless they are running (or MONGO_URL / ETCD_ENDPOINTS /
+# AWS_ENDPOINT_URL point elsewhere).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh

@@ -8,37 +8,7 @@ import {
   type LabletSessionStatus,
 } from '@lcm/contracts';
 import { PublicApiClient } from '@lcm/cpa-client';
-import { type LcmSystem, launchSystem, PrivateEtcd, REPO_ROOT, waitFor } from '@lcm/testing';
-
-/** Two routers with console ports and a desktop with VNC; `${PORT_<name>}` is where LCM writes the allocated ports. */
-const TOPOLOGY = `lab:
-  title: lcm-e2e-lab
-  version: 0.2.2
-nodes:
-  - id: n0
-    label: r1
-    node_definition: iosv
-    x: 0
-    y: 0
-    tags: ['serial:\${PORT_r1_serial}']
-    interfaces: [{ id: i0, label: Gi0/0, slot: 0, type: physical }]
-  - id: n1
-    label: r2
-    node_definition: iosv
-    x: 100
-    y: 0
-    tags: ['serial:\${PORT_r2_serial}']
-    interfaces: [{ id: i0, label: Gi0/0, slot: 0, type: physical }]
-  - id: n2
-    label: desktop
-    node_definition: desktop
-    x: 50
-    y: 100
-    tags: ['vnc:\${PORT_desktop_vnc}']
-    interfaces: [{ id: i0, label: eth0, slot: 0, type: physical }]
-links:
-  - { id: l0, n1: n0, i1: i0, n2: n1, i2: i0 }
-`;
+import { type LcmSystem, launchSystem, PrivateEtcd, REPO_ROOT, TEST_TOPOLOGY, waitFor } from '@lcm/testing';
 
 /**
  * Short timings of the controllers, so a session's whole life takes seconds (each app's env
@@ -153,7 +123,7 @@ export class E2eSystem {
       body: {
         name: `e2e-${randomUUID().slice(0, 8)}`,
         version: '1.0.0',
-        topology_yaml: TOPOLOGY,
+        topology_yaml: TEST_TOPOLOGY,
         node_count: 3,
         resource_requirements: {
           cpu_cores: 2,

@@ -1,7 +1,6 @@
 import { type CmlWorker, type LabletDefinition, type LabletSession, type LabRecord } from '@lcm/contracts';
 import { blankCmlWorker, blankLabletSession } from '@lcm/contracts/testing';
-import { FAKE_CLOCK_EPOCH } from '@lcm/testing';
-import { TEST_TOPOLOGY } from './test-topology';
+import { FAKE_CLOCK_EPOCH, TEST_TOPOLOGY } from '@lcm/testing';
 
 // Contract-shaped documents for unit tests: what the control plane's internal API returns.
 

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type CmlWorker, type CreateDefinitionBody, type LabletDefinition, type LabletSession, type LabletSessionStatus } from '@lcm/contracts';
 import { ControlPlaneApiClient, PublicApiClient } from '@lcm/cpa-client';
-import { ControlPlaneProcess, freePort, NodeAppProcess, PrivateEtcd, waitFor } from '@lcm/testing';
-import { TEST_TOPOLOGY } from './test-topology';
+import { ControlPlaneProcess, freePort, NodeAppProcess, PrivateEtcd, TEST_TOPOLOGY, waitFor } from '@lcm/testing';
 
 export function testDefinitionBody(overrides: Partial<CreateDefinitionBody> = {}): CreateDefinitionBody {
   return {

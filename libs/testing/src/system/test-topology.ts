@@ -1,4 +1,9 @@
-/** A two-router topology with console ports and a desktop with VNC, placeholders where the ports go. */
+/**
+ * The CML topology of the tests that import and boot a lab (lablet-controller, e2e suite, fault
+ * drills): two routers with console ports and a desktop with VNC; `${PORT_<name>}` is where LCM
+ * writes the allocated ports, so a definition's port_template names r1_serial, r2_serial and
+ * desktop_vnc.
+ */
 export const TEST_TOPOLOGY = `lab:
   title: lcm-test-lab
   version: 0.2.2

@@ -110,9 +110,18 @@ describe('worker templates over HTTP', () => {
     expect(
       (await http.post('/api/v1/worker-templates', body({ name: created.data.name }), admin)).status,
     ).toBe(409);
+    // A well-formed body that conflicts with the stored template's fixed name (ST202 took a 400 for a schema miss).
     const rename = await http.put(`/api/v1/worker-templates/${created.data.id}`, { name: 'other' }, admin);
-    expect(rename.status).toBe(400);
+    expect(rename.status).toBe(409);
     expect(rename.data.errors).toEqual([{ field: 'body.name', message: 'the name of a template is fixed' }]);
+    // The contract says what the domain requires: some of each capacity (was a bare 'invalid worker template').
+    const empty = await http.post(
+      '/api/v1/worker-templates',
+      body({ capacity: { cpu_cores: 1, memory_gb: 0, storage_gb: 1 } }),
+      admin,
+    );
+    expect(empty.status).toBe(400);
+    expect(empty.data.errors.map((e: { field: string }) => e.field)).toEqual(['body.capacity.memory_gb']);
     const bad = await http.post(
       '/api/v1/worker-templates',
       body({

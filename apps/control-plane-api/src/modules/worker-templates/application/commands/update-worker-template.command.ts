@@ -26,9 +26,10 @@ export class UpdateWorkerTemplateHandler implements ICommandHandler<UpdateWorker
   async execute({ templateId, patch, actor }: UpdateWorkerTemplateCommand): Promise<WorkerTemplateView> {
     const template = await this.templates.getById(templateId);
     const { name, enabled, ...fields } = patch;
-    // The name is the seed key: renaming would make the next start-up seed the template again.
+    // The name is the seed key: renaming would make the next start-up seed the template again. The
+    // body is well formed; the stored template's name forbids it (409, errors.contract.ts CONFLICT).
     if (name !== undefined && name !== template.name) {
-      throw new ApiError('VALIDATION_FAILED', 'a template cannot be renamed', [
+      throw new ApiError('CONFLICT', 'a template cannot be renamed', [
         { field: 'body.name', message: 'the name of a template is fixed' },
       ]);
     }

@@ -117,12 +117,18 @@ describe('buildOpenApiDocument', () => {
             expect(schema['maxLength']).toBeLessThanOrEqual(schema['format'] === 'uuid' ? 36 : 512);
   });
 
-  it('lists the words a boolean query flag accepts, not any string', () => {
+  it('states the words a boolean query flag accepts in any letter case, as the server takes them (FALSE was ST201)', () => {
+    const route = apiContract.internal.workers.listWorkerSessions;
     const flag = internalDocument.paths['/api/internal/workers/{worker_id}/sessions']?.[
       'get'
     ]?.parameters.find((parameter) => parameter.name === 'include_history');
-    expect(JSON.stringify(flag?.schema)).toContain('"enum":["true","1","yes"');
-    expect(JSON.stringify(flag?.schema)).not.toMatch(/\{"type":"string","maxLength":\d+\}/);
+    const words = (flag?.schema['anyOf'] as { pattern?: string }[]).find((branch) => branch.pattern);
+    const documented = new RegExp(words?.pattern as string);
+    const accepted = (value: string) => route.query.safeParse({ include_history: value }).success;
+    for (const value of ['true', 'FALSE', 'Yes', 'oFF', '1', 'Disabled'])
+      expect([value, documented.test(value), accepted(value)]).toEqual([value, true, true]);
+    for (const value of ['maybe', 'truee', '2', ' true'])
+      expect([value, documented.test(value), accepted(value)]).toEqual([value, false, false]);
   });
 
   it('states the object-wide rules JSON Schema can express, and the shape of a paging cursor', () => {
@@ -147,6 +153,45 @@ describe('buildOpenApiDocument', () => {
       (parameter) => parameter.name === 'cursor',
     );
     expect(cursor?.schema['pattern']).toBe(CURSOR_PATTERN);
+  });
+
+  it('says what free JSON in a request may hold: NUL-free texts and keys everywhere, no array in an array for storage', () => {
+    const internalSchemas = internalDocument.components.schemas as Record<string, Record<string, unknown>>;
+    const noNul = JSON.stringify({ pattern: '^[^\\u0000]*$' }).slice(1, -1);
+    expect(JSON.stringify(internalSchemas['StorableJsonValue'])).toContain(noNul);
+    // The items of an array are texts, numbers, flags, null or objects, never arrays (FerretDB: was a 500).
+    const [, array] = internalSchemas['StorableJsonValue']?.['anyOf'] as Record<string, unknown>[];
+    expect(JSON.stringify(array?.['items'])).not.toContain('"array"');
+    expect(array?.['items']).not.toHaveProperty('$ref');
+    // Keys a request object does not declare are dropped, but input parsing checks their texts first.
+    const schemas = publicDocument.components.schemas as Record<string, Record<string, unknown>>;
+    expect(schemas['AmiRequirementInput']?.['additionalProperties']).toEqual({
+      $ref: '#/components/schemas/RequestJsonValue',
+    });
+    expect(JSON.stringify(schemas['RequestJsonValue'])).toContain(noNul);
+    // Worker template capacity is positive in the contract, as the domain requires (a zero was ST202).
+    expect(schemas['TemplateCapacity']).toMatchObject({
+      properties: { cpu_cores: { exclusiveMinimum: 0 }, memory_gb: { exclusiveMinimum: 0 } },
+    });
+  });
+
+  it('lists the rules of a body JSON Schema cannot state on its operation, for clients and fuzz:api', () => {
+    const rules = (document: Document, path: string, method: string) =>
+      (document.paths[path]?.[method] as unknown as Record<string, unknown>)['x-validation-rules'];
+    expect(rules(publicDocument, '/api/v1/sessions', 'post')).toContain('timeslot_end is after timeslot_start');
+    expect(rules(publicDocument, '/api/v1/settings', 'put')).toEqual([
+      expect.stringContaining('min_workers does not exceed scaling.max_workers'),
+    ]);
+    expect(rules(publicDocument, '/api/v1/lab-records/import', 'post')).toEqual([
+      expect.stringContaining('yaml is a CML lab topology'),
+    ]);
+    expect(rules(internalDocument, '/api/internal/sessions/schedule-batch', 'post')).toEqual([
+      'a session_id appears in at most one placement',
+    ]);
+    expect(rules(internalDocument, '/api/internal/lab-records/{lab_record_id}/runs', 'post')).toEqual([
+      'stopped_at is not before started_at',
+    ]);
+    expect(rules(publicDocument, '/api/v1/sessions', 'get')).toBeUndefined();
   });
 
   it('names the semver format of a definition version in its path', () => {

@@ -1,12 +1,24 @@
 import { z } from 'zod';
-import { PROBLEM_CONTENT_TYPE, ProblemDetails, type Route } from '@lcm/contracts';
+import {
+  CreateSessionBody,
+  CreateWorkerTemplateBody,
+  ExtendTimeslotBody,
+  ImportLabBody,
+  PROBLEM_CONTENT_TYPE,
+  ProblemDetails,
+  RecordLabRunBody,
+  RegisterLabImportBody,
+  type Route,
+  ScheduleBatchBody,
+  UpdateSettingsBody,
+  UpdateWorkerTemplateBody,
+} from '@lcm/contracts';
 import { MAX_URL_TEXT_LENGTH } from '../http/contract-route';
 import {
   CONVERSION,
+  FREE_JSON_COMPONENTS,
   type JsonSchema,
   SchemaComponents,
-  STORABLE_JSON_VALUE,
-  STORABLE_JSON_VALUE_SCHEMA,
   withTextLimits,
 } from './schema-components';
 
@@ -45,6 +57,38 @@ const PROBLEM_RESPONSES = {
 } as const;
 
 const responseRef = (name: keyof typeof PROBLEM_RESPONSES) => ({ $ref: `#/components/responses/${name}` });
+
+const CML_LAB_YAML = 'a CML lab topology: YAML whose document is a mapping (lab, nodes, links, annotations)';
+const PORT_RANGE_ORDER = 'port_range.end is not below port_range.start';
+
+/**
+ * Rules of a request body that JSON Schema cannot state: they compare fields with each other, with
+ * the stored state or with the clock, or look inside a text (spec §3, §5.1: 400 naming the field).
+ * An operation lists them in `x-validation-rules` and its description; scripts/fuzz-api.sh reads
+ * them, so a schema-valid request that breaks one may be refused with 400 there and nowhere else.
+ */
+const VALIDATION_RULES = new Map<unknown, readonly string[]>([
+  [
+    CreateSessionBody,
+    [
+      'timeslot_end is after timeslot_start',
+      'timeslot_start does not lie in the past',
+      "the timeslot is no longer than the definition's max_duration_minutes",
+      'the definition is active',
+    ],
+  ],
+  [ExtendTimeslotBody, ["timeslot_end is later than the session's and within the definition's max_duration_minutes"]],
+  [ScheduleBatchBody, ['a session_id appears in at most one placement']],
+  [RecordLabRunBody, ['stopped_at is not before started_at']],
+  [
+    UpdateSettingsBody,
+    ['scaling.min_workers does not exceed scaling.max_workers (the stored value stands for one not given)'],
+  ],
+  [CreateWorkerTemplateBody, [PORT_RANGE_ORDER]],
+  [UpdateWorkerTemplateBody, [PORT_RANGE_ORDER]],
+  [ImportLabBody, [`yaml is ${CML_LAB_YAML}`]],
+  [RegisterLabImportBody, [`topology_yaml is ${CML_LAB_YAML}`]],
+]);
 
 /** A uuid has 36 characters; other texts in a URL have the limit input parsing enforces there. */
 function withUrlTextLimit(schema: JsonSchema): JsonSchema {
@@ -93,9 +137,16 @@ function operation(route: Route, operationId: string, used: Set<string>): JsonSc
   // The rate limit guards the public API only (platform/observability/rate-limit.ts).
   if (route.path.startsWith('/api/v1/')) responses['429'] = responseRef('TooManyRequests');
   responses['503'] = responseRef('ServiceUnavailable');
+  const rules = route.body && VALIDATION_RULES.get(route.body);
   return {
     operationId,
     summary: route.summary,
+    ...(rules
+      ? {
+          description: `Also refused with 400 naming the field unless: ${rules.join('; ')}.`,
+          'x-validation-rules': rules,
+        }
+      : {}),
     tags: [route.auth === 'internal' ? 'internal' : (route.path.split('/')[3] ?? 'public')],
     security: route.auth === 'internal' ? [{ apiKey: [] }] : [{ bearer: [] }],
     ...(route.auth === 'public' ? { 'x-roles': route.roles } : {}),
@@ -133,8 +184,8 @@ export function buildOpenApiDocument(groups: RouteGroups, title: string, version
     paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route, operationId, used) };
   }
   const schemas = schemaComponents().components(used);
-  if (JSON.stringify([paths, schemas]).includes(`/${STORABLE_JSON_VALUE}"`))
-    schemas[STORABLE_JSON_VALUE] = STORABLE_JSON_VALUE_SCHEMA;
+  for (const [name, schema] of Object.entries(FREE_JSON_COMPONENTS))
+    if (JSON.stringify([paths, schemas]).includes(`/${name}"`)) schemas[name] = schema;
   return {
     openapi: '3.1.0',
     info: { title, version },

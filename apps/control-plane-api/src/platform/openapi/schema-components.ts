@@ -3,6 +3,7 @@ import { $ZodRegistry, type $ZodType } from 'zod/v4/core';
 import * as contracts from '@lcm/contracts';
 import {
   ImportWorkerBody,
+  MAX_TEXT_LENGTH,
   maxTextLength,
   PageQuery,
   PatchWorkerBody,
@@ -27,6 +28,7 @@ const DEFS_REF = '#/$defs/';
 const VERBATIM_KEYS = new Set(['const', 'enum', 'default', 'examples']);
 /** No NUL character: input parsing refuses it, the store cannot hold one (platform/http/contract-route.ts). */
 const NO_NUL = '^[^\\u0000]*$';
+const STORABLE_KEY_PATTERN = '^[^$.\\u0000][^.\\u0000]*$';
 /** A key Fastify's body parser refuses at any depth (withoutProtoKeys). */
 const NOT_PROTO = { not: { const: '__proto__' } };
 
@@ -41,23 +43,33 @@ const isText = (node: JsonSchema): boolean =>
  */
 const FORMATS = new Map<unknown, string>([[SemVer, 'semver']]);
 
-const STORABLE_KEY_PATTERN = '^[^$.\\u0000][^.\\u0000]*$';
+/**
+ * Free JSON in a request, as input parsing takes it at any depth (contract-route.ts): texts without
+ * NUL within the common text limit, keys without NUL and never `__proto__`.
+ */
+const freeJsonValue = (name: string, keys: JsonSchema, arrays: 'nested' | 'flat'): JsonSchema => {
+  const ref = { $ref: `${COMPONENT_REF}${name}` };
+  const scalar = {
+    anyOf: [{ type: 'string', pattern: NO_NUL, maxLength: MAX_TEXT_LENGTH }, { type: ['number', 'boolean', 'null'] }],
+  };
+  const object = { type: 'object', propertyNames: { ...keys, ...NOT_PROTO }, additionalProperties: ref };
+  const item = arrays === 'nested' ? ref : { anyOf: [scalar, object] };
+  return { anyOf: [scalar, { type: 'array', items: item }, object] };
+};
 
 /**
- * Any JSON whose object keys, at every depth, are storable (StorableJsonObject checks them all);
- * a component of its own because it refers to itself.
+ * Any JSON a controller hands over for storage (StorableJsonObject): keys the store can hold and no
+ * array directly inside an array, at every depth; a component of its own because it refers to itself.
  */
 export const STORABLE_JSON_VALUE = 'StorableJsonValue';
-export const STORABLE_JSON_VALUE_SCHEMA: JsonSchema = {
-  anyOf: [
-    { type: ['string', 'number', 'boolean', 'null'] },
-    { type: 'array', items: { $ref: `${COMPONENT_REF}${STORABLE_JSON_VALUE}` } },
-    {
-      type: 'object',
-      propertyNames: { pattern: STORABLE_KEY_PATTERN, maxLength: 256, ...NOT_PROTO },
-      additionalProperties: { $ref: `${COMPONENT_REF}${STORABLE_JSON_VALUE}` },
-    },
-  ],
+/**
+ * Any JSON under a key a request object does not declare: input parsing still checks its texts
+ * and keys, then the contract drops it.
+ */
+export const REQUEST_JSON_VALUE = 'RequestJsonValue';
+export const FREE_JSON_COMPONENTS: Record<string, JsonSchema> = {
+  [STORABLE_JSON_VALUE]: freeJsonValue(STORABLE_JSON_VALUE, { pattern: STORABLE_KEY_PATTERN, maxLength: 256 }, 'flat'),
+  [REQUEST_JSON_VALUE]: freeJsonValue(REQUEST_JSON_VALUE, { pattern: NO_NUL }, 'nested'),
 };
 
 /**
@@ -105,8 +117,11 @@ const REFINEMENTS = new Map<unknown, (schema: JsonSchema) => void>([
   ],
 ]);
 
-/** The spellings `z.stringbool()` accepts (zod's defaults; it ignores case). */
+/** The spellings `z.stringbool()` accepts (zod's defaults), in any letter case as zod takes them. */
 const STRINGBOOL = ['true', '1', 'yes', 'on', 'y', 'enabled', 'false', '0', 'no', 'off', 'n', 'disabled'];
+const STRINGBOOL_PATTERN = `^(?:${STRINGBOOL.map((word) =>
+  word.replace(/[a-z]/g, (letter) => `[${letter}${letter.toUpperCase()}]`),
+).join('|')})$`;
 
 const isStringbool = (schema: unknown): boolean => {
   const def = (schema as { _zod?: { def?: { type?: string; in?: $ZodType; out?: $ZodType } } })._zod?.def;
@@ -115,7 +130,7 @@ const isStringbool = (schema: unknown): boolean => {
 
 /**
  * Options of every conversion: unrepresentable types (custom checks) become `{}`, formats are
- * named, and a boolean written as text lists the words it accepts (zod says only "a string").
+ * named, and a boolean written as text states the words it accepts (zod says only "a string").
  */
 export const CONVERSION = {
   unrepresentable: 'any',
@@ -125,7 +140,11 @@ export const CONVERSION = {
     REFINEMENTS.get(zodSchema)?.(jsonSchema);
     const pattern = PATTERNS.get(zodSchema);
     if (pattern) jsonSchema['pattern'] = pattern;
-    if (isStringbool(zodSchema) && jsonSchema['type'] === 'string') jsonSchema['enum'] = STRINGBOOL;
+    if (isStringbool(zodSchema) && jsonSchema['type'] === 'string') {
+      jsonSchema['pattern'] = STRINGBOOL_PATTERN;
+      jsonSchema['maxLength'] = Math.max(...STRINGBOOL.map((word) => word.length));
+      jsonSchema['description'] = `${STRINGBOOL.join(', ')}; any letter case`;
+    }
   },
 } as const;
 
@@ -170,10 +189,12 @@ export function withoutProtoKeys(schema: unknown): unknown {
       ...(node['propertyNames'] as JsonSchema | undefined),
       ...NOT_PROTO,
     };
+  if (node['type'] === 'object' && node['additionalProperties'] === undefined)
+    node['additionalProperties'] = { $ref: `${COMPONENT_REF}${REQUEST_JSON_VALUE}` };
   return node;
 }
 
-/** A request's schema: text limits and the keys the body parser refuses. */
+/** A request's schema: text limits, the keys the body parser refuses and what undeclared keys may hold. */
 const requestSchema = (schema: unknown): JsonSchema => withoutProtoKeys(withTextLimits(schema)) as JsonSchema;
 
 /**

@@ -1,4 +1,4 @@
-import { type TopologySpec } from '@lcm/contracts';
+import { StorableJsonObject, type TopologySpec } from '@lcm/contracts';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { topologyChecksum } from '../labs/topology-checksum';
@@ -31,7 +31,8 @@ const CmlLab = z.looseObject({
     .optional(),
   nodes: z.array(CmlNode).nullable().optional(),
   links: z.array(CmlLink).nullable().optional(),
-  annotations: z.array(z.record(z.string(), z.unknown())).nullable().optional(),
+  // Stored as they come: keys and nesting the store can hold (StorableJsonObject), else a 400, not a 500.
+  annotations: z.array(StorableJsonObject).nullable().optional(),
 });
 
 export interface ParsedCmlLab {

@@ -145,4 +145,10 @@ describe('CML topology parsing', () => {
     expect(() => parseCmlTopology('nodes: [{ id: n0 }]')).toThrow(InvalidCmlTopologyError);
     expect(() => parseCmlTopology(': : :')).toThrow('not valid YAML');
   });
+
+  it('refuses annotations the store cannot hold (an array in an array, a key with a dot) instead of storing them', () => {
+    expect(() => parseCmlTopology('annotations: [{ points: [[0, 0], [1, 1]] }]')).toThrow('annotations.0.points.0');
+    expect(() => parseCmlTopology('annotations: [{ "a.b": 1 }]')).toThrow(InvalidCmlTopologyError);
+    expect(parseCmlTopology('annotations: [{ type: text, x1: 1 }]').topology.annotations).toEqual([{ type: 'text', x1: 1 }]);
+  });
 });

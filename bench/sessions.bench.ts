@@ -3,11 +3,14 @@
  *
  * With zero-latency simulators: create → READY overhead p50/p99 over BENCH_SESSIONS sessions for
  * cold imports and for reused labs (the time the control plane, etcd and the lablet-controller add,
- * since CML, LDS and the GradingEngine answer at once), and sessions brought to READY per second
- * on 10 workers. Then the same cold/reuse comparison under the realistic CML profile scaled down by
+ * since CML, LDS and the GradingEngine answer at once), split into the benchmark's placement, the
+ * controller's pickup and the instantiation pipeline; BENCH_LATENCY_LANES (default 1) sessions are
+ * in flight at once, so the figure is one session's overhead, not a queue behind others. Then
+ * sessions brought to READY per second on 10 workers, all at once (the throughput figure). Then the same cold/reuse comparison under the realistic CML profile scaled down by
  * BENCH_REALISTIC_SCALE (default 30) to keep the run short. The resource-scheduler's part (placing
  * a session) is done here through the internal schedule route right after each create.
  */
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { type CmlWorker, type LabletDefinition, type LabletSession } from '@lcm/contracts';
 import { isConflictError, isUnavailableError } from '@lcm/cpa-client';
@@ -27,6 +30,7 @@ const SESSIONS = Number(process.env['BENCH_SESSIONS'] ?? 100);
 const WORKERS = 10;
 const SCALE = Number(process.env['BENCH_REALISTIC_SCALE'] ?? 30);
 const REALISTIC_SESSIONS = Number(process.env['BENCH_REALISTIC_SESSIONS'] ?? 5);
+const LATENCY_LANES = Number(process.env['BENCH_LATENCY_LANES'] ?? 1);
 const progress = (message: string) => console.error(`[bench] ${message}`);
 
 interface Sims {
@@ -40,12 +44,27 @@ const percentile = (values: number[], p: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 };
 
-/** READY time minus creation time, from the control plane's own records (no polling error). */
-const overheadMs = (session: LabletSession): number => {
-  const ready = session.status_history.find((change) => change.to === 'READY');
-  if (!ready) throw new Error(`session ${session.id} never reached READY`);
-  return Date.parse(ready.at) - Date.parse(session.created_at);
+/** When the session entered `status`, from the control plane's own records (no polling error). */
+const enteredAt = (session: LabletSession, status: LabletSession['status']): number => {
+  const entry = session.status_history.find((change) => change.to === status);
+  if (!entry) throw new Error(`session ${session.id} never reached ${status}`);
+  return Date.parse(entry.at);
 };
+
+const overheadMs = (session: LabletSession): number =>
+  enteredAt(session, 'READY') - Date.parse(session.created_at);
+
+/** Where one session's overhead goes: PENDING → SCHEDULED (this benchmark's placement), → INSTANTIATING (the controller picks it up), → READY (the pipeline). */
+const phasesMs = (session: LabletSession) => ({
+  placed: enteredAt(session, 'SCHEDULED') - Date.parse(session.created_at),
+  picked_up: enteredAt(session, 'INSTANTIATING') - enteredAt(session, 'SCHEDULED'),
+  pipeline: enteredAt(session, 'READY') - enteredAt(session, 'INSTANTIATING'),
+});
+
+const load = () =>
+  `load average ${loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ')}`;
 
 /**
  * Waits until every session is in `status` and passes `done`, reading them a page at a time by
@@ -189,6 +208,12 @@ async function terminateAll(system: LabletSystem<Sims>, sessions: LabletSession[
 
 const summary = (label: string, sessions: LabletSession[]) => {
   const values = sessions.map(overheadMs);
+  const phases = sessions.map(phasesMs);
+  const phaseP50 = (phase: keyof ReturnType<typeof phasesMs>) =>
+    percentile(
+      phases.map((one) => one[phase]),
+      50,
+    );
   const line = {
     label,
     sessions: values.length,
@@ -197,7 +222,8 @@ const summary = (label: string, sessions: LabletSession[]) => {
     max_ms: Math.max(...values),
   };
   console.log(
-    `${label.padEnd(44)} n=${line.sessions}  p50 ${line.p50_ms} ms  p99 ${line.p99_ms} ms  max ${line.max_ms} ms`,
+    `${label.padEnd(44)} n=${line.sessions}  p50 ${line.p50_ms} ms  p99 ${line.p99_ms} ms  max ${line.max_ms} ms` +
+      `  (p50 placed ${phaseP50('placed')} + picked up ${phaseP50('picked_up')} + pipeline ${phaseP50('pipeline')} ms; ${load()})`,
   );
   return line;
 };
@@ -232,12 +258,15 @@ async function main(): Promise<void> {
     const writes: number[] = [];
     for (let index = 0; index < 30; index += 1) {
       reads.push(await timed(() => system.session(probe.id)));
+      // The control plane's own background writes to the session (outbox clearing) can win a version race now and then.
       writes.push(
         await timed(() =>
-          system.internal.sessions.updatePipelineProgress({
-            params: { lablet_session_id: probe.id },
-            body: { pipeline: 'bench', step: `probe_${index}`, status: 'completed' },
-          }),
+          retryUnavailable(() =>
+            system.internal.sessions.updatePipelineProgress({
+              params: { lablet_session_id: probe.id },
+              body: { pipeline: 'bench', step: `probe_${index}`, status: 'completed' },
+            }),
+          ),
         ),
       );
     }
@@ -251,13 +280,13 @@ async function main(): Promise<void> {
     const reusable = await system.createDefinition({ lab_reuse_enabled: true });
     const coldOnly = await system.createDefinition({ lab_reuse_enabled: false });
 
-    progress(`zero latency: ${SESSIONS} cold imports, ${WORKERS} at a time`);
-    const cold = await bringToReady(system, reusable, workers, SESSIONS, WORKERS, 300_000);
+    progress(`zero latency: ${SESSIONS} cold imports, ${LATENCY_LANES} at a time`);
+    const cold = await bringToReady(system, reusable, workers, SESSIONS, LATENCY_LANES, 300_000);
     const coldLine = summary('create → READY, cold import (zero latency)', cold);
     await terminateAll(system, cold);
 
     progress(`zero latency: ${SESSIONS} sessions reusing the wiped labs`);
-    const reused = await bringToReady(system, reusable, workers, SESSIONS, WORKERS, 300_000);
+    const reused = await bringToReady(system, reusable, workers, SESSIONS, LATENCY_LANES, 300_000);
     if (
       reused.some((session) => session.pipeline_progress['instantiate']?.['lab_import']?.status !== 'skipped')
     )
@@ -306,7 +335,14 @@ async function main(): Promise<void> {
     const realisticReuseLine = summary(`reused lab (realistic / ${SCALE})`, realisticReuse);
     await terminateAll(system, realisticReuse);
     const ratio = realisticColdLine.p50_ms / realisticReuseLine.p50_ms;
-    console.log(`${'reuse speed-up, p50 cold / p50 reuse'.padEnd(44)} ${ratio.toFixed(2)}× (target ≥ 3×)`);
+    // A reused lab is wiped, so it queues and boots again; only the import is saved. This bounds the
+    // speed-up whatever the control plane does.
+    const ceiling =
+      (scaled['importMs']! + scaled['queueMs']! + scaled['bootMs']!) /
+      (scaled['queueMs']! + scaled['bootMs']!);
+    console.log(
+      `${'reuse speed-up, p50 cold / p50 reuse'.padEnd(44)} ${ratio.toFixed(2)}× (target ≥ 3×; with no overhead at all this CML profile allows ${ceiling.toFixed(2)}×)`,
+    );
     console.log(
       `targets: p50 ≤ 300 ms (${coldLine.p50_ms <= 300 && reuseLine.p50_ms <= 300 ? 'met' : 'missed'}), p99 ≤ 1000 ms (${coldLine.p99_ms <= 1000 && reuseLine.p99_ms <= 1000 ? 'met' : 'missed'})`,
     );

@@ -1,10 +1,10 @@
-import type { LabletSession, Page, PendingPlacement } from '@lcm/contracts';
+import { cursorPosition, encodeCursor, type LabletSession, type Page, type PendingPlacement } from '@lcm/contracts';
 import type { PlacementDecision } from '@lcm/domain';
 
 type NoFit = Extract<PlacementDecision, { kind: 'no_fit' }>;
 
 /** Sort position: closest timeslot first (ASAP sessions, without one, lead), then id. */
-const positionOf = (entry: PendingPlacement) =>
+const positionOf = (entry: Pick<PendingPlacement, 'timeslot_start' | 'lablet_session_id'>) =>
   `${entry.timeslot_start ?? ''}\u0000${entry.lablet_session_id}`;
 
 /**
@@ -65,18 +65,23 @@ export class PendingPlacements {
     return [...this.entries.values()].filter((entry) => entry.unschedulable).length;
   }
 
-  /** Closest timeslot first; the cursor is the position of the previous page's last entry. */
+  /**
+   * Closest timeslot first; the cursor is the position of the previous page's last entry, in the
+   * shape every LCM list uses (PageQuery), since the control plane serves this page as its own.
+   */
   page(limit: number, cursor?: string): Page<PendingPlacement> {
-    const after = cursor ? Buffer.from(cursor, 'base64url').toString() : '';
+    const from = cursor ? cursorPosition(cursor) : null;
+    const after = from ? positionOf({ timeslot_start: from.v, lablet_session_id: from.id }) : '';
     const sorted = [...this.entries.values()]
       .map((entry) => ({ entry, position: positionOf(entry) }))
       .filter(({ position }) => position > after)
       .sort((a, b) => (a.position < b.position ? -1 : 1));
     const items = sorted.slice(0, limit);
-    const last = items.at(-1);
+    const last = items.at(-1)?.entry;
     return {
       items: items.map(({ entry }) => entry),
-      next_cursor: last && sorted.length > limit ? Buffer.from(last.position).toString('base64url') : null,
+      next_cursor:
+        last && sorted.length > limit ? encodeCursor(last.timeslot_start ?? '', last.lablet_session_id) : null,
     };
   }
 }

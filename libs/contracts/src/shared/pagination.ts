@@ -3,13 +3,46 @@ import { z } from 'zod';
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 200;
 
+/** One UTF-8 byte in hex, never 00 (a NUL the store could not compare). */
+const CURSOR_BYTE = '(?:0[1-9a-f]|[1-9a-f][0-9a-f])';
+/**
+ * `<sort value>.<id>`, each as the hex of its UTF-8 bytes. Every text of this shape is a position a
+ * list can continue from, so the API document states the shape and a client or fuzzer that follows
+ * it never gets a 400 for a well-formed cursor; every list, the control plane's and the
+ * resource-scheduler's pending view alike, issues cursors of this shape.
+ */
+export const CURSOR_PATTERN = `^${CURSOR_BYTE}*\\.${CURSOR_BYTE}+$`;
+const CURSOR = new RegExp(CURSOR_PATTERN);
+
+/** A position: the sort value and the id of the last item shown. */
+export interface CursorPosition {
+  v: string;
+  id: string;
+}
+
+const hex = (text: string): string =>
+  Array.from(new TextEncoder().encode(text), (byte) => byte.toString(16).padStart(2, '0')).join('');
+const text = (hexText: string): string =>
+  new TextDecoder().decode(Uint8Array.from(hexText.match(/../g) ?? [], (pair) => parseInt(pair, 16)));
+
+export function encodeCursor(value: string, id: string): string {
+  return `${hex(value)}.${hex(id)}`;
+}
+
+/** The position in a cursor of the documented shape; null for any other text. */
+export function cursorPosition(cursor: string): CursorPosition | null {
+  if (!CURSOR.test(cursor)) return null;
+  const [value = '', id = ''] = cursor.split('.');
+  return { v: text(value), id: text(id) };
+}
+
 /**
  * Paging part of every list query. Query strings arrive as text, hence the coercion; the cursor is
  * opaque to clients (the server encodes its own position in it).
  */
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
-  cursor: z.string().min(1).max(512).optional(),
+  cursor: z.string().min(1).max(512).regex(CURSOR, 'not a cursor this server issued').optional(),
 });
 export type PageQuery = z.infer<typeof PageQuery>;
 

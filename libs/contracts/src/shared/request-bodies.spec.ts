@@ -250,8 +250,9 @@ describe('list queries', () => {
     expect(ListSessionsQuery.safeParse({ limit: 'ten' }).success).toBe(false);
   });
 
-  it('passes the opaque cursor through', () => {
-    expect(ListSessionsQuery.parse({ cursor: 'eyJpZCI6MX0' }).cursor).toBe('eyJpZCI6MX0');
+  it('passes a cursor of the documented shape through and refuses any other text', () => {
+    expect(ListSessionsQuery.parse({ cursor: '61.62' }).cursor).toBe('61.62');
+    expect(ListSessionsQuery.safeParse({ cursor: 'eyJpZCI6MX0' }).success).toBe(false);
   });
 
   it('accepts a status filter as one value, a comma list or a repeated parameter', () => {

@@ -71,3 +71,22 @@ describe('parseContractInput of free-form JSON for storage', () => {
     });
   });
 });
+
+describe('parseContractInput of a paging cursor', () => {
+  it('refuses a cursor not of the documented shape on every list, the proxied scheduler view too (cursor=null was accepted: ST201)', () => {
+    for (const route of [apiContract.public.system.listPendingPlacements, apiContract.public.sessions.listSessions]) {
+      let refused: unknown;
+      try {
+        parseContractInput(route, { params: {}, query: { cursor: 'null' }, body: undefined });
+      } catch (error) {
+        refused = error;
+      }
+      expect((refused as ApiError).fieldErrors).toEqual([
+        { field: 'query.cursor', message: 'not a cursor this server issued' },
+      ]);
+      expect(parseContractInput(route, { params: {}, query: { cursor: '61.62' }, body: undefined }).query).toMatchObject({
+        cursor: '61.62',
+      });
+    }
+  });
+});

@@ -1,5 +1,6 @@
+import { CURSOR_PATTERN, encodeCursor } from '@lcm/contracts';
 import { ApiError } from '../http/api-error';
-import { afterCursor, CURSOR_PATTERN, decodeCursor, encodeCursor, keysetSort, pageOf } from './page-cursor';
+import { afterCursor, decodeCursor, keysetSort, pageOf } from './page-cursor';
 
 const order = { sortField: 'created_at', direction: -1 } as const;
 

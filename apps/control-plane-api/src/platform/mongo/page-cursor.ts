@@ -1,4 +1,5 @@
 import { type Document, type Filter, type Sort } from 'mongodb';
+import { type CursorPosition, cursorPosition, encodeCursor } from '@lcm/contracts';
 import { ApiError } from '../http/api-error';
 
 /**
@@ -11,37 +12,14 @@ export interface KeysetPage {
   direction: 1 | -1;
 }
 
-/** A position: the sort value and the id of the last item shown. */
-export interface CursorPosition {
-  v: string;
-  id: string;
-}
-
-/** One UTF-8 byte in hex, never 00 (a NUL the store could not compare). */
-const BYTE = '(?:0[1-9a-f]|[1-9a-f][0-9a-f])';
-/**
- * `<sort value>.<id>`, each as the hex of its UTF-8 bytes. Every text of this shape is a position
- * the server can continue from, so the API document can state the shape (OpenAPI `pattern`) and a
- * client or fuzzer that follows it never gets a 400 for a well-formed cursor.
- */
-export const CURSOR_PATTERN = `^${BYTE}*\\.${BYTE}+$`;
-const CURSOR = new RegExp(CURSOR_PATTERN);
-
-const hex = (text: string): string => Buffer.from(text, 'utf8').toString('hex');
-const text = (hexText: string): string => Buffer.from(hexText, 'hex').toString('utf8');
-
-export function encodeCursor(value: string, id: string): string {
-  return `${hex(value)}.${hex(id)}`;
-}
-
 /** The position in a cursor; 400 naming the field for a text that is not one. */
 export function decodeCursor(cursor: string): CursorPosition {
-  if (!CURSOR.test(cursor))
+  const position = cursorPosition(cursor);
+  if (!position)
     throw new ApiError('VALIDATION_FAILED', 'query.cursor: not a cursor this server issued', [
       { field: 'query.cursor', message: 'invalid cursor' },
     ]);
-  const [value = '', id = ''] = cursor.split('.');
-  return { v: text(value), id: text(id) };
+  return position;
 }
 
 /** The filter that continues after `cursor`, combined with the caller's filter. */

@@ -1,5 +1,4 @@
-import { apiContract } from '@lcm/contracts';
-import { CURSOR_PATTERN } from '../mongo/page-cursor';
+import { apiContract, CURSOR_PATTERN } from '@lcm/contracts';
 import { buildOpenApiDocument, type RouteGroups } from './openapi-document';
 
 interface Operation {

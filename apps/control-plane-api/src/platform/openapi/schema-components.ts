@@ -5,7 +5,6 @@ import {
   ImportWorkerBody,
   MAX_TEXT_LENGTH,
   maxTextLength,
-  PageQuery,
   PatchWorkerBody,
   CreateDefinitionBody,
   SemVer,
@@ -15,7 +14,6 @@ import {
   UpdateSettingsBody,
   UpdateWorkerTemplateBody,
 } from '@lcm/contracts';
-import { CURSOR_PATTERN } from '../mongo/page-cursor';
 
 export type JsonSchema = Record<string, unknown>;
 type Io = 'input' | 'output';
@@ -72,15 +70,8 @@ export const FREE_JSON_COMPONENTS: Record<string, JsonSchema> = {
   [REQUEST_JSON_VALUE]: freeJsonValue(REQUEST_JSON_VALUE, { pattern: NO_NUL }, 'nested'),
 };
 
-/**
- * Shapes the server checks outside zod: a paging cursor is opaque to clients, but only texts of
- * the shape the server issues are positions (page-cursor.ts), so the document states that shape.
- */
-const PATTERNS = new Map<unknown, string>([
-  [PageQuery.shape.cursor.unwrap(), CURSOR_PATTERN],
-  // StorableKey's refinement: a key the store can hold.
-  [StorableKey, STORABLE_KEY_PATTERN],
-]);
+/** Shapes the contracts check by refinement, which zod cannot see into: a key the store can hold. */
+const PATTERNS = new Map<unknown, string>([[StorableKey, STORABLE_KEY_PATTERN]]);
 
 const requireOneOf = (names: string[]) => names.map((name) => ({ required: [name] }));
 

@@ -7,16 +7,47 @@ import { join } from 'node:path';
 /** The repository root, from which apps are started the way scripts/dev.sh starts them. */
 export const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
 
-/** A TCP port nothing listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * `LCM_TEST_PORTS=<first>-<last>`: the ports a run may take, when engineers share a machine and
+ * each keeps to a range of its own; unset, the OS picks any free port.
+ */
+function testPortRange(): { first: number; last: number } | null {
+  const raw = process.env['LCM_TEST_PORTS'];
+  if (!raw) return null;
+  const match = /^(\d+)-(\d+)$/.exec(raw.trim());
+  if (!match || Number(match[1]) > Number(match[2]))
+    throw new Error(`LCM_TEST_PORTS must be <first>-<last>, got '${raw}'`);
+  return { first: Number(match[1]), last: Number(match[2]) };
+}
+
+/** Ports of the range already handed out: a picked port stays free until its process binds it. */
+const handedOut = new Set<number>();
+
+function listenOn(port: number): Promise<number | null> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.once('error', () => resolve(null));
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : null));
     });
   });
+}
+
+/** A TCP port nothing listens on right now: the OS picks it, or the first free one of LCM_TEST_PORTS. */
+export async function freePort(): Promise<number> {
+  const range = testPortRange();
+  if (!range) {
+    const port = await listenOn(0);
+    if (port === null) throw new Error('no free TCP port');
+    return port;
+  }
+  for (let port = range.first; port <= range.last; port += 1) {
+    if (handedOut.has(port) || (await listenOn(port)) === null) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free TCP port left in LCM_TEST_PORTS=${range.first}-${range.last}`);
 }
 
 /** Polls until `ready` resolves true, or fails after `timeoutMs`. */

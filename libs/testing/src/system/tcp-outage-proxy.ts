@@ -34,10 +34,16 @@ export class TcpOutageProxy {
     this.server = server;
   }
 
+  /**
+   * Stops listening before it drops the relayed sockets: dropped first, a client reconnecting at
+   * once (the MongoDB driver's monitor does) could reach the closing listener, and the control
+   * plane's monitor then hung on that connection and never saw the store return.
+   */
   async down(): Promise<void> {
     const server = this.server;
     this.server = null;
+    const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     this.sockets.forEach((socket) => socket.destroy());
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closed;
   }
 }

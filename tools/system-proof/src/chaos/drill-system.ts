@@ -11,6 +11,7 @@ import {
   NodeAppProcess,
   PrivateEtcd,
   TcpOutageProxy,
+  TEST_TOPOLOGY,
   waitFor,
 } from '@lcm/testing';
 import { readSnapshot, type SnapshotSources } from '../invariants/read-snapshot';
@@ -24,36 +25,14 @@ import {
 import { type ChaosEvent, describeEvent, type SimulatorFault } from './fault-plan';
 import { PrivateStore } from '../private-store';
 
-/** Two routers with console ports: a real import, boot and port placement on the CML simulator. */
-const DRILL_TOPOLOGY = `lab:
-  title: chaos-drill-lab
-  version: 0.2.2
-nodes:
-  - id: n0
-    label: r1
-    node_definition: iosv
-    x: 0
-    y: 0
-    tags: ['serial:\${PORT_r1_serial}']
-    interfaces: [{ id: i0, label: Gi0/0, slot: 0, type: physical }]
-  - id: n1
-    label: r2
-    node_definition: iosv
-    x: 100
-    y: 0
-    tags: ['serial:\${PORT_r2_serial}']
-    interfaces: [{ id: i0, label: Gi0/0, slot: 0, type: physical }]
-links:
-  - { id: l0, n1: n0, i1: i0, n2: n1, i2: i0 }
-`;
-
 /** Settings of the processes for a drill: the production loops, run at seconds instead of minutes. */
 const FAST_LOOPS = {
   'control-plane-api': {
     PROJECTION_RESYNC_SECONDS: '5',
     PROJECTION_ETCD_PROBE_SECONDS: '1',
-    // FerretDB answers a ping in seconds on a loaded CI machine; 5 s made a slow store look down.
-    MONGO_TIMEOUT_MS: '15000',
+    // FerretDB answers a ping in seconds on a loaded CI machine, so 5 s made a slow store look down;
+    // yet a request must answer 503 well inside a store outage and the drill's client timeout.
+    MONGO_TIMEOUT_MS: '8000',
     LOG_LEVEL: 'warn',
   },
   'resource-scheduler': {
@@ -177,7 +156,8 @@ export class DrillSystem {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(15_000),
+        // Well above MONGO_TIMEOUT_MS: a call waiting on an absent store must get its 503.
+        signal: AbortSignal.timeout(30_000),
       });
       const text = await answer.text();
       return {
@@ -218,8 +198,8 @@ export class DrillSystem {
         this.api('POST', '/api/v1/lablet-definitions', {
           name: `chaos-${this.system.deployment}`,
           version: '1.0.0',
-          topology_yaml: DRILL_TOPOLOGY,
-          node_count: 2,
+          topology_yaml: TEST_TOPOLOGY,
+          node_count: 3,
           resource_requirements: {
             cpu_cores: 2,
             memory_gb: 4,
@@ -230,6 +210,7 @@ export class DrillSystem {
           port_template: [
             { name: 'r1_serial', protocol: 'serial' },
             { name: 'r2_serial', protocol: 'serial' },
+            { name: 'desktop_vnc', protocol: 'vnc' },
           ],
           form_qualified_name: 'LCM/CHAOS/lab-1',
           grading_rules_uri: 's3://grading/chaos.yaml',

@@ -1,22 +1,34 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { type LabRevision, type LabRunRecord, type Page, type PageQuery } from '@lcm/contracts';
-import { invalidInput } from '../../../../platform/http/api-error';
+import {
+  cursorPosition,
+  encodeCursor,
+  type LabRevision,
+  type LabRunRecord,
+  type Page,
+  type PageQuery,
+} from '@lcm/contracts';
 import { LabRecordRepository } from '../../infrastructure/lab-record.repository';
 
 /**
  * Revisions and runs live inside the record (bounded: 50 runs, one revision per topology change),
- * so they are paged in memory, newest first; the cursor is the offset of the next item.
+ * so they are paged in memory, newest first. The cursor has the common shape (PageQuery): the
+ * offset of the next item and the id of the last one shown. A cursor of that shape whose value is
+ * no offset is a position nothing comes after (an empty page, never a 400 for a documented cursor).
  */
-function pageNewestFirst<Item>(items: readonly Item[], { limit, cursor }: PageQuery): Page<Item> {
-  const offset =
-    cursor === undefined ? 0 : Number.parseInt(Buffer.from(cursor, 'base64url').toString('utf8'), 10);
-  if (!Number.isInteger(offset) || offset < 0)
-    throw invalidInput([{ field: 'query.cursor', message: 'invalid cursor' }]);
+function pageNewestFirst<Item>(
+  items: readonly Item[],
+  idOf: (item: Item) => string,
+  { limit, cursor }: PageQuery,
+): Page<Item> {
   const newestFirst = [...items].reverse();
+  const from = cursor === undefined ? '0' : (cursorPosition(cursor)?.v ?? '');
+  const offset = /^\d+$/.test(from) ? Number(from) : newestFirst.length;
   const next = offset + limit;
+  const shown = newestFirst.slice(offset, next);
+  const last = shown.at(-1);
   return {
-    items: newestFirst.slice(offset, next),
-    next_cursor: next < newestFirst.length ? Buffer.from(String(next)).toString('base64url') : null,
+    items: shown,
+    next_cursor: next < newestFirst.length && last ? encodeCursor(String(next), idOf(last)) : null,
   };
 }
 
@@ -34,7 +46,11 @@ export class ListLabRevisionsHandler implements IQueryHandler<ListLabRevisionsQu
   constructor(private readonly labs: LabRecordRepository) {}
 
   async execute({ labRecordId, page }: ListLabRevisionsQuery): Promise<Page<LabRevision>> {
-    return pageNewestFirst((await this.labs.getById(labRecordId)).toState().revision_history, page);
+    return pageNewestFirst(
+      (await this.labs.getById(labRecordId)).toState().revision_history,
+      (revision) => String(revision.revision),
+      page,
+    );
   }
 }
 
@@ -52,6 +68,10 @@ export class ListLabRunsHandler implements IQueryHandler<ListLabRunsQuery> {
   constructor(private readonly labs: LabRecordRepository) {}
 
   async execute({ labRecordId, page }: ListLabRunsQuery): Promise<Page<LabRunRecord>> {
-    return pageNewestFirst((await this.labs.getById(labRecordId)).toState().run_history, page);
+    return pageNewestFirst(
+      (await this.labs.getById(labRecordId)).toState().run_history,
+      (run) => run.run_id,
+      page,
+    );
   }
 }

@@ -1,14 +1,19 @@
 import { z } from 'zod';
 import {
+  CreateDefinitionBody,
+  CreateScoreReportBody,
   CreateSessionBody,
+  CreateWorkerBody,
   CreateWorkerTemplateBody,
   ExtendTimeslotBody,
   ImportLabBody,
+  InternalScaleUpBody,
   PROBLEM_CONTENT_TYPE,
   ProblemDetails,
   RecordLabRunBody,
   RegisterLabImportBody,
   type Route,
+  ScaleUpBody,
   ScheduleBatchBody,
   UpdateSettingsBody,
   UpdateWorkerTemplateBody,
@@ -60,6 +65,7 @@ const responseRef = (name: keyof typeof PROBLEM_RESPONSES) => ({ $ref: `#/compon
 
 const CML_LAB_YAML = 'a CML lab topology: YAML whose document is a mapping (lab, nodes, links, annotations)';
 const PORT_RANGE_ORDER = 'port_range.end is not below port_range.start';
+const ENABLED_TEMPLATE = 'the worker template is enabled';
 
 /**
  * Rules of a request body that JSON Schema cannot state: they compare fields with each other, with
@@ -86,6 +92,11 @@ const VALIDATION_RULES = new Map<unknown, readonly string[]>([
   ],
   [CreateWorkerTemplateBody, [PORT_RANGE_ORDER]],
   [UpdateWorkerTemplateBody, [PORT_RANGE_ORDER]],
+  [CreateScoreReportBody, ['score does not exceed max_score']],
+  [CreateDefinitionBody, ['topology_yaml is valid YAML']],
+  [CreateWorkerBody, [ENABLED_TEMPLATE]],
+  [ScaleUpBody, [ENABLED_TEMPLATE]],
+  [InternalScaleUpBody, [ENABLED_TEMPLATE]],
   [ImportLabBody, [`yaml is ${CML_LAB_YAML}`]],
   [RegisterLabImportBody, [`topology_yaml is ${CML_LAB_YAML}`]],
 ]);

@@ -10,7 +10,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { connect, createServer } from 'node:net';
-import { join } from 'node:path';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import autocannon from 'autocannon';
 import axios from 'axios';
 import { type Db, MongoClient } from 'mongodb';
@@ -42,6 +43,8 @@ const SCHEDULE_CONCURRENCY = Number(process.env['BENCH_SCHEDULE_CONCURRENCY'] ??
 /** A realistic store: this many sessions and workers are already there when the measurements run. */
 const FLEET_SESSIONS = Number(process.env['BENCH_FLEET_SESSIONS'] ?? 10_000);
 const FLEET_WORKERS = Number(process.env['BENCH_FLEET_WORKERS'] ?? 1_000);
+/** The control plane's own log goes here, to see what a failed phase ran into. */
+const CPA_LOG = process.env['BENCH_CPA_LOG'] ?? join(ROOT, '.infra', 'logs', 'bench-cpa.log');
 
 interface LoadResult {
   requestsPerSecond: number;
@@ -53,18 +56,26 @@ interface LoadResult {
 function startNodeProcess(
   script: string,
   env: Record<string, string>,
-  readyPattern: RegExp,
+  /** Lines that must all have appeared before the process counts as up. */
+  readyPatterns: RegExp[],
+  logFile?: string,
 ): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
     cwd: ROOT,
     env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.base.json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if (logFile) {
+    mkdirSync(dirname(logFile), { recursive: true });
+    const log = createWriteStream(logFile);
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+  }
   return new Promise((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (readyPattern.test(output)) resolve(child);
+      if (readyPatterns.every((pattern) => pattern.test(output))) resolve(child);
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
@@ -234,7 +245,7 @@ async function main(): Promise<void> {
   const etcd = await PrivateEtcd.start();
   const counted = await countingMongoProxy(mongoUrl);
   try {
-    const hello = await startNodeProcess('bench/fastify-hello.ts', { PORT: '18091' }, /listening/);
+    const hello = await startNodeProcess('bench/fastify-hello.ts', { PORT: '18091' }, [/listening/]);
     children.push(hello);
     const cpa = await startNodeProcess(
       'apps/control-plane-api/src/main.ts',
@@ -249,9 +260,11 @@ async function main(): Promise<void> {
         LOG_LEVEL: 'info',
       },
       // Listening is not enough: until its start-up work on the store is done it answers 503.
-      /ready to serve/,
+      [/listening/, /ready to serve/],
+      CPA_LOG,
     );
     children.push(cpa);
+    progress(`control plane log: ${CPA_LOG}`);
     const base = 'http://127.0.0.1:18090';
     const internal = { 'x-api-key': API_KEY, 'content-type': 'application/json' };
     const { data: token } = await axios.post(`${base}/api/auth/dev-token`, {

@@ -101,4 +101,36 @@ describe('fenced etcd projection', () => {
     expect(await etcd.get(etcdKeys.sessionDesiredState(ghost)).string()).toBeNull();
     expect(await statusOf(kept.id)).toBe('PENDING');
   });
+
+  it('projects the states of one commit together, each still fenced: a newer one stays, a first one gets its fence', async () => {
+    const [older, current] = [await created(), await created()];
+    const newer = await terminated(older.id);
+    const first = (
+      await sessions.save(
+        aSession().with({ id: randomUUID(), definition_id: randomUUID(), version: 0 }).build(),
+      )
+    ).state;
+
+    // `older` is stale (etcd holds its termination) and `first` has no fence yet: the combined write falls back per state.
+    await replicaB.projectAll([
+      older,
+      { ...current, status: 'SCHEDULED', version: current.version + 1 },
+      first,
+    ]);
+
+    expect(await statusOf(older.id)).toBe(newer.status);
+    expect(await statusOf(current.id)).toBe('SCHEDULED');
+    expect(await statusOf(first.id)).toBe('PENDING');
+
+    const moved = [first, current].map((state) => ({
+      ...state,
+      status: 'INSTANTIATING' as const,
+      version: state.version + 2,
+    }));
+    await replicaB.projectAll(moved);
+    expect(await Promise.all(moved.map((state) => statusOf(state.id)))).toEqual([
+      'INSTANTIATING',
+      'INSTANTIATING',
+    ]);
+  });
 });

@@ -33,6 +33,8 @@ export const TOMBSTONE_GRACE_MS = 10 * 60_000;
 /** Attempts of one fenced write; each retry means another writer won, so two are already rare. */
 const WRITE_ATTEMPTS = 5;
 const VERSION_DIGITS = 12;
+/** Entities per combined write: etcd refuses a transaction of more than 128 operations (its --max-txn-ops default). */
+const ENTITIES_PER_TRANSACTION = 25;
 
 /** Versions as fixed-width decimals, so etcd's byte-wise value comparison orders them numerically. */
 const fenceValue = (version: number): string => String(version).padStart(VERSION_DIGITS, '0');
@@ -78,6 +80,24 @@ export class FencedProjection<S extends ProjectedState> {
       if (created.succeeded) return;
     }
     throw new Error(`etcd projection of ${this.layout.kind}/${state.id} kept losing to other writers`);
+  }
+
+  /**
+   * `write` for many states in one etcd transaction (per ENTITIES_PER_TRANSACTION): it applies
+   * when every fence holds an older version, which is the common case of a command's commit;
+   * otherwise (an entity with no fence yet, or one already newer) each state is written on its own.
+   */
+  async writeAll(states: readonly S[]): Promise<void> {
+    for (let start = 0; start < states.length; start += ENTITIES_PER_TRANSACTION) {
+      const chunk = states.slice(start, start + ENTITIES_PER_TRANSACTION);
+      const [first, ...rest] = chunk;
+      if (!first) continue;
+      let transaction = this.etcd.if(this.fenceKey(first.id), 'Value', '<', fenceValue(first.version + 1));
+      for (const state of rest)
+        transaction = transaction.and(this.fenceKey(state.id), 'Value', '<', fenceValue(state.version + 1));
+      const applied = await transaction.then(...chunk.flatMap((state) => this.operations(state))).commit();
+      if (!applied.succeeded) await Promise.all(chunk.map((state) => this.write(state)));
+    }
   }
 
   /**

@@ -50,15 +50,26 @@ interface CommittedEntry {
   entry: OutboxEntry;
 }
 
-/** The outbox entry a document write created: the one stamped with the version the write stored. */
-function createdEntry(collection: string, method: string, args: unknown[]): CommittedEntry | null {
-  const document = (method === 'insertOne' ? args[0] : method === 'replaceOne' ? args[1] : null) as {
-    _id?: string;
-    version?: number;
-    outbox?: OutboxEntry[];
-  } | null;
-  const entry = document?.outbox?.find((candidate) => candidate.version === document.version);
-  return entry && document?._id ? { collection, id: document._id, entry } : null;
+type WrittenDocument = { _id?: string; version?: number; outbox?: OutboxEntry[] };
+
+/** The documents a write call stores whole (inserts and replaces, bulk ones included). */
+function writtenDocuments(method: string, args: unknown[]): WrittenDocument[] {
+  if (method === 'insertOne') return [args[0] as WrittenDocument];
+  if (method === 'replaceOne') return [args[1] as WrittenDocument];
+  if (method === 'insertMany') return args[0] as WrittenDocument[];
+  if (method === 'bulkWrite')
+    return (args[0] as { replaceOne?: { replacement: WrittenDocument } }[]).flatMap((operation) =>
+      operation.replaceOne ? [operation.replaceOne.replacement] : [],
+    );
+  return [];
+}
+
+/** The outbox entries a write created: in each document, the one stamped with the version the write stored. */
+function createdEntries(collection: string, method: string, args: unknown[]): CommittedEntry[] {
+  return writtenDocuments(method, args).flatMap((document) => {
+    const entry = document.outbox?.find((candidate) => candidate.version === document.version);
+    return entry && document._id ? [{ collection, id: document._id, entry }] : [];
+  });
 }
 
 /** Older than versioned-collection.ts's abandoned-claim age. */
@@ -86,8 +97,7 @@ class CrashInjector {
       ) {
         if (!injector.admits()) return Promise.reject(new ProcessCrashed('crashed'));
         return original.apply(this, args).then((result) => {
-          const created = createdEntry(this.collectionName, method, args);
-          if (created) injector.committed.push(created);
+          injector.committed.push(...createdEntries(this.collectionName, method, args));
           return result;
         });
       } as never);

@@ -29,6 +29,15 @@ export interface Committed<S extends PersistedState> {
   events: RecordedEvent[];
 }
 
+/** One save, ready to be written: the document (without its version) and the outbox entry it adds. */
+interface PreparedWrite<S extends PersistedState> {
+  id: string;
+  /** The version the aggregate was loaded at (0: new). */
+  version: number;
+  document: Omit<Stored<S>, 'version'>;
+  entry: OutboxEntry | null;
+}
+
 /** Fields stored beside the state that a write must carry forward (the outbox, a sidecar). */
 export type CarriedFields = Record<string, unknown>;
 
@@ -138,12 +147,65 @@ export class AggregateRepository<S extends PersistedState, A extends AggregateRo
     return this.commit(aggregate, {}, extraEvents);
   }
 
+  /**
+   * `save` for many aggregates of this collection in a few round trips (VersionedCollection.replaceMany);
+   * answers per aggregate, in the order given: what it committed, or the ConcurrencyConflictError
+   * of its lost race. New aggregates (version 0) are inserted one by one.
+   */
+  async saveAll(aggregates: readonly A[]): Promise<(Committed<S> | ConcurrencyConflictError)[]> {
+    const writes = await Promise.all(
+      aggregates.map((aggregate) =>
+        this.prepare(aggregate, {}, []).catch((error: unknown) => {
+          if (error instanceof ConcurrencyConflictError) return error;
+          throw error;
+        }),
+      ),
+    );
+    const replaces = writes.filter(
+      (write): write is PreparedWrite<S> => !(write instanceof ConcurrencyConflictError) && write.version > 0,
+    );
+    const replaced = new Map(
+      (
+        await this.documents.replaceMany(
+          replaces.map((write) => ({
+            document: { ...write.document, version: write.version } as Stored<S>,
+            expectedVersion: write.version,
+          })),
+        )
+      ).map((outcome, index) => [replaces[index]!, outcome]),
+    );
+    return Promise.all(
+      writes.map(async (write) => {
+        if (write instanceof ConcurrencyConflictError) return write;
+        const stored = replaced.get(write) ?? (await this.documents.insert(write.document));
+        return stored instanceof ConcurrencyConflictError ? stored : this.committedOf(write, stored);
+      }),
+    );
+  }
+
   /** Writes the aggregate with `fields` beside its state; fields not given are carried from the stored document. */
   protected async commit(
     aggregate: A,
     fields: CarriedFields,
     extraEvents: readonly DomainEvent[],
   ): Promise<Committed<S>> {
+    const write = await this.prepare(aggregate, fields, extraEvents);
+    const stored =
+      write.version === 0
+        ? await this.documents.insert(write.document)
+        : await this.documents.replace(
+            { ...write.document, version: write.version } as Stored<S>,
+            write.version,
+          );
+    return this.committedOf(write, stored);
+  }
+
+  /** The document a save writes: the state, the fields carried beside it and the outbox with this write's entry. */
+  private async prepare(
+    aggregate: A,
+    fields: CarriedFields,
+    extraEvents: readonly DomainEvent[],
+  ): Promise<PreparedWrite<S>> {
     const { id, version, ...rest } = aggregate.toState();
     const events = [...aggregate.pullEvents(), ...extraEvents];
     const entry: OutboxEntry | null = events.length
@@ -167,14 +229,14 @@ export class AggregateRepository<S extends PersistedState, A extends AggregateRo
       ...carried,
       ...fields,
       ...outboxFields(entry ? [...pending, entry] : pending),
-    } as unknown as Stored<S>;
-    const stored =
-      version === 0
-        ? await this.documents.insert(document as Omit<Stored<S>, 'version'>)
-        : await this.documents.replace({ ...document, version }, version);
+    } as unknown as Omit<Stored<S>, 'version'>;
+    return { id, version, document, entry };
+  }
+
+  private committedOf(write: PreparedWrite<S>, stored: Stored<S>): Committed<S> {
     return {
       state: this.toState(stored),
-      events: entry ? receiptsOf(this.options.collection, id, entry) : [],
+      events: write.entry ? receiptsOf(this.options.collection, write.id, write.entry) : [],
     };
   }
 

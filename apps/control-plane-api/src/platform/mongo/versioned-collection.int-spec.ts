@@ -1,5 +1,6 @@
 import { openTestDatabase, type TestDatabase } from '@lcm/testing';
 import {
+  BULK_STATEMENTS,
   ConcurrencyConflictError,
   DuplicateDocumentError,
   VERSION_CLAIMS_COLLECTION,
@@ -80,5 +81,25 @@ describe('VersionedCollection against a real MongoDB-wire server', () => {
       version: writers + 1,
     });
     expect(conflicts).toBeGreaterThan(0);
+  });
+
+  it('replaces many documents in bulk chunks, answering a lost race per document', async () => {
+    const ids = Array.from({ length: BULK_STATEMENTS + 5 }, (_, index) => `bulk-${index}`);
+    for (const id of ids) await counters.insert({ _id: id, value: 0 });
+    // Another writer moves one of them on after it was read at version 1.
+    await counters.replace({ _id: 'bulk-3', value: 100, version: 1 }, 1);
+
+    const outcomes = await counters.replaceMany(
+      ids.map((id) => ({ document: { _id: id, value: 1, version: 1 }, expectedVersion: 1 })),
+    );
+
+    expect(outcomes[3]).toBeInstanceOf(ConcurrencyConflictError);
+    expect(outcomes.filter((outcome) => outcome instanceof ConcurrencyConflictError)).toHaveLength(1);
+    const stored = await counters.collection.find({ _id: { $in: ids } }).toArray();
+    for (const document of stored)
+      expect(document).toMatchObject(
+        document._id === 'bulk-3' ? { value: 100, version: 2 } : { value: 1, version: 2 },
+      );
+    expect(stored).toHaveLength(ids.length);
   });
 });

@@ -1,8 +1,10 @@
 import {
+  type AnyBulkWriteOperation,
   type Collection,
   type Db,
   type Document,
   type Filter,
+  MongoBulkWriteError,
   MongoServerError,
   type OptionalUnlessRequiredId,
 } from 'mongodb';
@@ -42,6 +44,23 @@ export const VERSION_CLAIMS_COLLECTION = 'version_claims';
 const DUPLICATE_KEY = 11000;
 /** A claim older than this whose document never moved on belongs to a writer that died mid-write. */
 const ABANDONED_CLAIM_MS = 10_000;
+/**
+ * Statements per bulk command. FerretDB runs each statement of a command on a pooled PostgreSQL
+ * connection and was seen to deadlock on one command carrying as many as its pool holds
+ * (issue 7, docs/decisions/store.md); this stays far below any pool it is started with.
+ */
+export const BULK_STATEMENTS = 25;
+
+/** One document of a bulk replace: as read at `expectedVersion`. */
+export interface VersionedReplace<T> {
+  document: T;
+  expectedVersion: number;
+}
+
+const chunksOf = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, index) =>
+    items.slice(index * size, (index + 1) * size),
+  );
 
 /**
  * Optimistic concurrency on a collection: a document is only replaced when its stored version is
@@ -93,6 +112,85 @@ export class VersionedCollection<T extends VersionedDocument> {
     }
     if (matched !== 1) throw this.conflict(document._id, expectedVersion);
     return next;
+  }
+
+  /**
+   * `replace` for many documents in a few round trips: the claims of all of them in one insert,
+   * then the replaces of the claimed ones in one bulk write (both in chunks of BULK_STATEMENTS).
+   * Answers per document, in the order given: the document at its next version, or the
+   * ConcurrencyConflictError of a lost race. A claim already taken is settled like `replace`
+   * settles it (it may be abandoned), so the outcome of each document is what `replace` gives.
+   */
+  async replaceMany(replaces: readonly VersionedReplace<T>[]): Promise<(T | ConcurrencyConflictError)[]> {
+    const claimed = await this.claimMany(replaces);
+    const outcomes = await Promise.all(
+      replaces.map(async ({ document, expectedVersion }, index) => {
+        if (claimed[index]) return { ...document, version: expectedVersion + 1 };
+        return this.replace(document, expectedVersion).catch((error: unknown) => {
+          if (error instanceof ConcurrencyConflictError) return error;
+          throw error;
+        });
+      }),
+    );
+    const written = replaces.filter((_, index) => claimed[index]);
+    for (const chunk of chunksOf(written, BULK_STATEMENTS)) {
+      const operations = chunk.map(({ document, expectedVersion }): AnyBulkWriteOperation<T> => ({
+        replaceOne: {
+          filter: { _id: document._id, version: expectedVersion } as Filter<T>,
+          replacement: { ...document, version: expectedVersion + 1 },
+        },
+      }));
+      let matched: number;
+      try {
+        matched = (await this.collection.bulkWrite(operations, { ordered: false })).matchedCount;
+      } catch (error) {
+        throw this.translate(error);
+      }
+      // A claimant's write always matches; a document gone meanwhile (deleted) is the only exception.
+      if (matched !== chunk.length) await this.markUnmatched(chunk, replaces, outcomes);
+    }
+    return outcomes;
+  }
+
+  /** Whether each claim was taken by this call; a duplicate means another writer has (or had) it. */
+  private async claimMany(replaces: readonly VersionedReplace<T>[]): Promise<boolean[]> {
+    const claimed = replaces.map(() => true);
+    const now = this.now();
+    for (const [chunkIndex, chunk] of chunksOf(replaces, BULK_STATEMENTS).entries()) {
+      try {
+        await this.claims.insertMany(
+          chunk.map(({ document, expectedVersion }) => ({
+            _id: `${this.collection.collectionName}/${document._id}@${expectedVersion}`,
+            claimed_at: now,
+          })),
+          { ordered: false },
+        );
+      } catch (error) {
+        if (!(error instanceof MongoBulkWriteError)) throw error;
+        const failures = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+        if (!failures.every((failure) => failure.code === DUPLICATE_KEY)) throw error;
+        for (const failure of failures) claimed[chunkIndex * BULK_STATEMENTS + failure.index] = false;
+      }
+    }
+    return claimed;
+  }
+
+  /** Finds which writes of a chunk did not match (their document is not at the version written) and answers them with a conflict. */
+  private async markUnmatched(
+    chunk: readonly VersionedReplace<T>[],
+    replaces: readonly VersionedReplace<T>[],
+    outcomes: (T | ConcurrencyConflictError)[],
+  ): Promise<void> {
+    await Promise.all(
+      chunk.map(async (replace) => {
+        const { _id } = replace.document;
+        const landed = await this.collection.countDocuments({
+          _id,
+          version: replace.expectedVersion + 1,
+        } as Filter<T>);
+        if (landed !== 1) outcomes[replaces.indexOf(replace)] = this.conflict(_id, replace.expectedVersion);
+      }),
+    );
   }
 
   /**

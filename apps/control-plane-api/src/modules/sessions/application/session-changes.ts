@@ -72,7 +72,7 @@ export class SessionChanges {
       notifications: this.notifications(commit),
       project: async () => {
         await Promise.all([
-          ...(commit.sessions ?? []).map((committed) => this.sessionKeys.project(committed.state)),
+          this.sessionKeys.projectAll((commit.sessions ?? []).map((committed) => committed.state)),
           ...(commit.workers ?? []).map((committed) => this.workerKeys.project(committed.state)),
         ]);
       },

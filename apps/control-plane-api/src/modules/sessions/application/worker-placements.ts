@@ -10,6 +10,7 @@ import {
 } from '@lcm/domain';
 import { type Committed } from '../../../platform/mongo/aggregate-repository';
 import { backoff, isVersionConflict, MAX_CONFLICT_ATTEMPTS } from '../../../platform/mongo/unit-of-work';
+import { ConcurrencyConflictError } from '../../../platform/mongo/versioned-collection';
 import { notFound } from '../../../platform/http/api-error';
 import { CLOCK } from '../../../platform/platform.tokens';
 import { LabletDefinitionRepository } from '../../lablet-definitions/infrastructure/lablet-definition.repository';
@@ -26,6 +27,14 @@ export interface PlacementRequest {
 /** The answer to one placement: the session as committed, or why it was refused. */
 export type PlacementOutcome = { placed: LabletSessionState } | { refused: unknown };
 
+/** What saving one scheduled session came to; `needsRelease`: its allocation here is not held and goes back. */
+interface SavedPlacement {
+  id: string;
+  outcome: PlacementOutcome;
+  committed?: Committed<LabletSessionState>;
+  needsRelease: boolean;
+}
+
 interface Waiting {
   request: PlacementRequest;
   settle: (outcome: PlacementOutcome) => void;
@@ -34,7 +43,7 @@ interface Waiting {
 /**
  * PENDING → SCHEDULED (decision 20) for any number of sessions, applied per worker in one
  * version-checked worker write (capacity and the lowest free ports reserved together), then one
- * write per session.
+ * bulk write of its sessions.
  *
  * Requests for one worker that arrive while a write for it is under way wait and go together into
  * the next write, so a burst on one worker costs a few worker writes instead of one contended
@@ -145,9 +154,7 @@ export class WorkerPlacements {
         }
       } else worker.pullEvents();
 
-      const saved = await Promise.all(
-        [...changed.values()].map((session) => this.saveSession(session, workerId)),
-      );
+      const saved = await this.saveSessions([...changed.values()], workerId);
       const committedSessions = saved.flatMap((result) => (result.committed ? [result.committed] : []));
       const placed = new Map<string, PlacementOutcome>(saved.map((result) => [result.id, result.outcome]));
       const released = saved.flatMap((result) => (result.needsRelease ? [result.id] : []));
@@ -187,40 +194,44 @@ export class WorkerPlacements {
   }
 
   /**
-   * Saves a session scheduled onto the worker. A lost race is settled by what was committed: a
-   * duplicate that scheduled it onto this worker holds the same allocation (placed); anything else
-   * means the allocation made for it here is not held and goes back.
+   * Saves the sessions scheduled onto the worker in one bulk write. A lost race is settled by what
+   * was committed: a duplicate that scheduled it onto this worker holds the same allocation
+   * (placed); anything else means the allocation made for it here is not held and goes back.
    */
-  private async saveSession(
-    session: LabletSession,
+  private async saveSessions(
+    sessions: readonly LabletSession[],
     workerId: string,
-  ): Promise<{
-    id: string;
-    outcome: PlacementOutcome;
-    committed?: Committed<LabletSessionState>;
-    needsRelease: boolean;
-  }> {
-    try {
-      const committed = await this.sessions.save(session);
-      return { id: session.id, outcome: { placed: committed.state }, committed, needsRelease: false };
-    } catch (error) {
-      if (!isVersionConflict(error)) throw error;
-      const current = await this.sessions.findStateById(session.id);
-      if (current && current.status === 'SCHEDULED' && current.worker_id === workerId)
-        return { id: session.id, outcome: { placed: current }, needsRelease: false };
-      // Still PENDING (changed otherwise): a retry reuses the allocation; it may be in use by a duplicate right now.
-      if (current?.status === 'PENDING')
-        return { id: session.id, outcome: { refused: error }, needsRelease: false };
-      return {
-        id: session.id,
-        outcome: {
-          refused: current
-            ? new InvalidTransitionError('SESSION', session.id, current.status, 'SCHEDULED')
-            : notFound('lablet session', session.id),
-        },
-        needsRelease: true,
-      };
-    }
+  ): Promise<SavedPlacement[]> {
+    const results = await this.sessions.saveAll(sessions);
+    return Promise.all(
+      results.map((result, index) => {
+        const id = (sessions[index] as LabletSession).id;
+        return result instanceof ConcurrencyConflictError
+          ? this.settleLostRace(id, workerId, result)
+          : { id, outcome: { placed: result.state }, committed: result, needsRelease: false };
+      }),
+    );
+  }
+
+  private async settleLostRace(
+    id: string,
+    workerId: string,
+    conflict: ConcurrencyConflictError,
+  ): Promise<SavedPlacement> {
+    const current = await this.sessions.findStateById(id);
+    if (current && current.status === 'SCHEDULED' && current.worker_id === workerId)
+      return { id, outcome: { placed: current }, needsRelease: false };
+    // Still PENDING (changed otherwise): a retry reuses the allocation; it may be in use by a duplicate right now.
+    if (current?.status === 'PENDING') return { id, outcome: { refused: conflict }, needsRelease: false };
+    return {
+      id,
+      outcome: {
+        refused: current
+          ? new InvalidTransitionError('SESSION', id, current.status, 'SCHEDULED')
+          : notFound('lablet session', id),
+      },
+      needsRelease: true,
+    };
   }
 
   /** Gives back allocations of sessions that, as committed, left PENDING without holding this worker (no way back to PENDING). */

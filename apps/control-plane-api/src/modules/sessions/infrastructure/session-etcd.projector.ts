@@ -66,6 +66,11 @@ export class SessionEtcdProjector implements EtcdProjector {
     return this.projection.write(state);
   }
 
+  /** Projects the states of one commit together (FencedProjection.writeAll). */
+  projectAll(states: readonly LabletSessionState[]): Promise<void> {
+    return this.projection.writeAll(states);
+  }
+
   /** Rewrites every session key that differs from MongoDB and removes keys of sessions that are gone or cleaned up. */
   republishAll(): Promise<void> {
     return this.projection.republish(

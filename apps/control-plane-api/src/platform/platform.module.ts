@@ -1,4 +1,11 @@
-import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { type Etcd3 } from 'etcd3';
 import { MongoClient } from 'mongodb';
@@ -15,6 +22,7 @@ import { DevelopmentTokenVerifier, OidcTokenVerifier } from './auth/token-verifi
 import { TOKEN_VERIFIER, UserAuthenticator } from './auth/user-authenticator';
 import { HealthController } from './health/health.controller';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { StoreReconnector } from './mongo/store-reconnector';
 import { StoreStartup } from './mongo/store-startup';
 import { OpenApiController } from './openapi/openapi.controller';
 import { CLOCK, ETCD_CLIENT, LOGGER, MONGO_CLIENT, MONGO_DB } from './platform.tokens';
@@ -22,10 +30,12 @@ import { CLOCK, ETCD_CLIENT, LOGGER, MONGO_CLIENT, MONGO_DB } from './platform.t
 /** Shared clients (MongoDB, etcd, logger, clock), authentication, error mapping, health and API docs. */
 @Global()
 @Module({})
-export class PlatformModule implements OnApplicationShutdown {
+export class PlatformModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(MONGO_CLIENT) private readonly mongo: MongoClient,
     @Inject(ETCD_CLIENT) private readonly etcd: Etcd3,
+    @Inject(StoreStartup) private readonly startup: StoreStartup,
+    @Inject(StoreReconnector) private readonly reconnector: StoreReconnector,
   ) {}
 
   static forRoot(
@@ -63,6 +73,12 @@ export class PlatformModule implements OnApplicationShutdown {
             return client;
           },
           inject: [StoreStartup],
+        },
+        {
+          provide: StoreReconnector,
+          useFactory: (client: MongoClient, log: Logger) =>
+            new StoreReconnector(client, config.MONGO_TIMEOUT_MS, log),
+          inject: [MONGO_CLIENT, LOGGER],
         },
         {
           provide: MONGO_DB,
@@ -103,7 +119,13 @@ export class PlatformModule implements OnApplicationShutdown {
     };
   }
 
+  /** The first connect is a start-up step; the reconnector watches the connection from then on. */
+  onApplicationBootstrap(): void {
+    void this.startup.whenReady().then(() => this.reconnector.start());
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.reconnector.stop();
     this.etcd.close();
     await this.mongo.close();
   }

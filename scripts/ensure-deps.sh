@@ -5,6 +5,6 @@ cd "$(dirname "$0")/.."
 want=$(node -p "require('./package.json').packageManager.split('@')[1]")
 if [ "$(pnpm --version 2>/dev/null || true)" != "$want" ]; then
   echo "[deps] installing pnpm $want" >&2
-  npm install -g "pnpm@$want" >/dev/null
+  npm install -g --no-update-notifier "pnpm@$want" >/dev/null
 fi
 pnpm install --frozen-lockfile --reporter=append-only >&2

@@ -17,11 +17,11 @@ export * from './sessions/score-report.entity';
 export * from './sessions/session-resources.service';
 export * from './sessions/user-session.entity';
 
-export * from './labs/lab-record.aggregate';
-export * from './labs/lab-record.errors';
-export * from './labs/lab-record.state';
-export * from './labs/lab-record.transitions';
-export * from './labs/topology-checksum';
+export * from './lab-records/lab-record.aggregate';
+export * from './lab-records/lab-record.errors';
+export * from './lab-records/lab-record.state';
+export * from './lab-records/lab-record.transitions';
+export * from './lab-records/topology-checksum';
 
 export * from './workers/capacity';
 export * from './workers/capacity-drift';
@@ -32,13 +32,13 @@ export * from './workers/port-allocator';
 export * from './workers/worker.errors';
 export * from './workers/worker.transitions';
 
-export * from './templates/worker-template.aggregate';
-export * from './templates/worker-template.state';
+export * from './worker-templates/worker-template.aggregate';
+export * from './worker-templates/worker-template.state';
 
-export * from './definitions/lablet-definition.aggregate';
-export * from './definitions/lablet-definition.errors';
-export * from './definitions/lablet-definition.state';
-export * from './definitions/lablet-definition.transitions';
+export * from './lablet-definitions/lablet-definition.aggregate';
+export * from './lablet-definitions/lablet-definition.errors';
+export * from './lablet-definitions/lablet-definition.state';
+export * from './lablet-definitions/lablet-definition.transitions';
 
 export * from './settings/system-settings.aggregate';
 

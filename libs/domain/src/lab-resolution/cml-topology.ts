@@ -1,7 +1,7 @@
 import { StorableJsonObject, type TopologySpec } from '@lcm/contracts';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { topologyChecksum } from '../labs/topology-checksum';
+import { topologyChecksum } from '../lab-records/topology-checksum';
 
 /** The part of a CML lab YAML (topology schema 0.2.x) that LCM stores. */
 const CmlInterface = z.looseObject({ id: z.string(), label: z.string().optional() });

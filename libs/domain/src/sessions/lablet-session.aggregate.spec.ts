@@ -1,6 +1,6 @@
 import { FakeClock, aDefinition, aGradingSession, aScoreReport, aSession, aUserSession } from '@lcm/testing';
 import type { LabletSessionStatus } from '@lcm/contracts';
-import { DefinitionNotActiveError } from '../definitions/lablet-definition.errors';
+import { DefinitionNotActiveError } from '../lablet-definitions/lablet-definition.errors';
 import { LabletSession } from './lablet-session.aggregate';
 import {
   InvalidTimeslotError,

@@ -5,8 +5,8 @@ import type {
   PortMap,
   SessionDesiredStatus,
 } from '@lcm/contracts';
-import type { LabletDefinition } from '../definitions/lablet-definition.aggregate';
-import { DefinitionNotActiveError } from '../definitions/lablet-definition.errors';
+import type { LabletDefinition } from '../lablet-definitions/lablet-definition.aggregate';
+import { DefinitionNotActiveError } from '../lablet-definitions/lablet-definition.errors';
 import { AggregateRoot } from '../shared/aggregate-root';
 import type { Clock } from '../shared/clock';
 import { InvalidTransitionError } from '../shared/domain-error';

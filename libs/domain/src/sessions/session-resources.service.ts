@@ -1,5 +1,5 @@
-import type { LabletDefinition } from '../definitions/lablet-definition.aggregate';
-import type { LabRecord } from '../labs/lab-record.aggregate';
+import type { LabletDefinition } from '../lablet-definitions/lablet-definition.aggregate';
+import type { LabRecord } from '../lab-records/lab-record.aggregate';
 import type { CmlWorker } from '../workers/cml-worker.aggregate';
 import type { LabletSession } from './lablet-session.aggregate';
 import { assertTransition } from '../shared/transition-table';

@@ -13,7 +13,7 @@ import { AggregateRoot } from '../shared/aggregate-root';
 import type { Clock } from '../shared/clock';
 import { InvalidTransitionError } from '../shared/domain-error';
 import { applyTransition } from '../shared/transition-table';
-import type { WorkerTemplate } from '../templates/worker-template.aggregate';
+import type { WorkerTemplate } from '../worker-templates/worker-template.aggregate';
 import { licenseSatisfiesAffinity } from '../placement/license-compatibility';
 import { ZERO_CAPACITY, exceededDimensions, subtractCapacity, sumCapacity } from './capacity';
 import { CML_WORKER_STATUS_EVENTS, type CmlWorkerEvent } from './cml-worker.events';

@@ -1,5 +1,5 @@
 // Runs every check CI relies on — unit tests, integration tests against the real local servers,
-// the browser and end-to-end suites, type checking and lint — and ends with one line
+// the browser and end-to-end suites, the fault drills, type checking and lint — and ends with one line
 // `N passed, M failed` summed over all jest runs.
 // Exits non-zero if any step failed. Usage: node scripts/run-tests.mjs
 import { spawnSync } from 'node:child_process';
@@ -22,6 +22,9 @@ const steps = [
   // The whole system as real processes (simulators, OIDC provider, control plane, three controllers)
   // driven through the public API and the simulators' control APIs (apps/e2e).
   ['e2e tests', 'pnpm', ['exec', 'nx', 'run', 'e2e:test-e2e-system', '--outputStyle=stream']],
+  // The fault drills at their default (CI) size, seeded: kills -9, etcd and store outages and a
+  // leader kill while sessions run, each followed by the invariant checker (tools/system-proof).
+  ['fault drills', 'pnpm', ['test:chaos']],
   ['typecheck', 'pnpm', ['exec', 'tsc', '-p', 'tsconfig.check.json']],
   // The dashboard compiles for the browser (DOM, JSX) with its own settings.
   ['dashboard typecheck', 'pnpm', ['exec', 'tsc', '-p', 'apps/dashboard/tsconfig.json', '--noEmit']],

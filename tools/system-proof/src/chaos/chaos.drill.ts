@@ -16,14 +16,18 @@ const env = (name: string, fallback: number): number => {
     throw new Error(`${name} must be a non-negative number, got '${raw}'`);
   return value;
 };
-const SEED = env('CHAOS_SEED', 20261201);
-const SESSIONS = env('CHAOS_SESSIONS', 10);
+/**
+ * Within the CI size's 30 s this seed's plan cuts the store link, kills -9 the control plane, the
+ * lablet-controller and the worker-controller, and fails half of LDS's calls.
+ */
+const SEED = env('CHAOS_SEED', 20261251);
+const SESSIONS = env('CHAOS_SESSIONS', 6);
 const WORKERS = env('CHAOS_WORKERS', 3);
-const DURATION_MS = env('CHAOS_DURATION_S', 45) * 1000;
+const DURATION_MS = env('CHAOS_DURATION_S', 30) * 1000;
 const SETTLE_MS = env('CHAOS_SETTLE_S', 240) * 1000;
-const ETCD_OUTAGE_MS = env('CHAOS_ETCD_OUTAGE_S', 20) * 1000;
+const ETCD_OUTAGE_MS = env('CHAOS_ETCD_OUTAGE_S', 10) * 1000;
 /** Longer than the drill's MONGO_TIMEOUT_MS (drill-system.ts), so 503s arrive during the outage. */
-const STORE_OUTAGE_MS = env('CHAOS_STORE_OUTAGE_S', 20) * 1000;
+const STORE_OUTAGE_MS = env('CHAOS_STORE_OUTAGE_S', 15) * 1000;
 /** Issue 14: a new leader within 20 s, the fleet converged within 60 s. */
 const LEADER_DEADLINE_MS = 20_000;
 const CONVERGE_DEADLINE_MS = env('CHAOS_CONVERGE_S', 60) * 1000;

@@ -4,24 +4,19 @@ import {
   type LabletSessionStatus,
   type SessionConditionType,
 } from '@lcm/contracts';
-import { type LabletSessionState } from '@lcm/domain';
+import {
+  type LabletSessionState,
+  SESSION_STATUS_TRAITS,
+  SESSION_STATUSES_WITH_LAB_UP,
+  SESSION_STATUSES_WITH_WORKER,
+} from '@lcm/domain';
 
-const LAB_PHASE: readonly LabletSessionStatus[] = [
-  'SCHEDULED',
-  'INSTANTIATING',
-  'READY',
-  'RUNNING',
-  'COLLECTING',
-  'GRADING',
-];
-const LAB_UP: readonly LabletSessionStatus[] = ['READY', 'RUNNING', 'COLLECTING', 'GRADING'];
-const CANDIDATE_PHASE: readonly LabletSessionStatus[] = [
-  'INSTANTIATING',
-  'READY',
-  'RUNNING',
-  'COLLECTING',
-  'GRADING',
-];
+/** From placement until the lab comes down: its lab is awaited, being brought up, or up. */
+const LAB_PHASE = SESSION_STATUSES_WITH_WORKER.filter(
+  (status) => SESSION_STATUS_TRAITS[status].beforeReady || SESSION_STATUS_TRAITS[status].labUp,
+);
+/** The part of the lab phase in which the candidate's LDS login is being made or in use. */
+const CANDIDATE_PHASE = LAB_PHASE.filter((status) => status !== 'SCHEDULED');
 
 /** When the session last entered `status`, from its history; the last change otherwise. */
 function enteredAt(state: LabletSessionState, status: LabletSessionStatus): string {
@@ -88,7 +83,7 @@ export function sessionConditions(state: LabletSessionState): Condition[] {
 
   if (LAB_PHASE.includes(state.status)) {
     const failure = state.status === 'INSTANTIATING' ? failedStep(state, 'instantiate') : undefined;
-    if (LAB_UP.includes(state.status))
+    if (SESSION_STATUSES_WITH_LAB_UP.includes(state.status))
       add(
         'LabReady',
         'True',

@@ -9,7 +9,7 @@ import { LOGGER } from '../platform.tokens';
 const RETRY_AFTER_FAILURE_MS = 2_000;
 
 /**
- * The start-up work that needs the store (indexes, expiry sweeps, seeds, the first outbox pass).
+ * The start-up work that needs the store (the connect, indexes, expiry sweeps, template seeds).
  * A slow or unreachable store must not stop the control plane from starting: it listens at once,
  * reports not-ready on /health/ready and answers 503 with Retry-After (as during a store outage at
  * runtime, platform/http/problem-details.ts), while these steps run in the order they were

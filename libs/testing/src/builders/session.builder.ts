@@ -1,8 +1,9 @@
-import type { LabletSessionStatus, PortMap } from '@lcm/contracts';
+import { LabletSessionStatus, type PortMap } from '@lcm/contracts';
 import { type Clock, type CmlWorker, type LabRecord, type LabletDefinition, LabletSession, type LabletSessionStateInput, SESSION_STATUSES_WITH_WORKER } from '@lcm/domain';
 import { StateBuilder, nextTestId } from './state-builder';
 
-const ORDER: readonly LabletSessionStatus[] = ['PENDING', 'SCHEDULED', 'INSTANTIATING', 'READY', 'RUNNING', 'COLLECTING', 'GRADING', 'STOPPING', 'STOPPED', 'ARCHIVED'];
+// The contract lists the statuses in lifecycle order; EXPIRED and TERMINATED leave the lifecycle from any point.
+const ORDER = LabletSessionStatus.options.filter((status) => status !== 'EXPIRED' && status !== 'TERMINATED');
 const reached = (status: LabletSessionStatus, milestone: LabletSessionStatus): boolean => ORDER.indexOf(status) >= ORDER.indexOf(milestone);
 
 export class LabletSessionBuilder extends StateBuilder<LabletSessionStateInput, LabletSession> {

@@ -1,10 +1,21 @@
 import { LabletSessionStatus, type PortMap } from '@lcm/contracts';
-import { type Clock, type CmlWorker, type LabRecord, type LabletDefinition, LabletSession, type LabletSessionStateInput, SESSION_STATUSES_WITH_WORKER } from '@lcm/domain';
+import {
+  type Clock,
+  type CmlWorker,
+  type LabRecord,
+  type LabletDefinition,
+  LabletSession,
+  type LabletSessionStateInput,
+  SESSION_STATUSES_WITH_WORKER,
+} from '@lcm/domain';
 import { StateBuilder, nextTestId } from './state-builder';
 
 // The contract lists the statuses in lifecycle order; EXPIRED and TERMINATED leave the lifecycle from any point.
-const ORDER = LabletSessionStatus.options.filter((status) => status !== 'EXPIRED' && status !== 'TERMINATED');
-const reached = (status: LabletSessionStatus, milestone: LabletSessionStatus): boolean => ORDER.indexOf(status) >= ORDER.indexOf(milestone);
+const ORDER: readonly LabletSessionStatus[] = LabletSessionStatus.options.filter(
+  (status) => status !== 'EXPIRED' && status !== 'TERMINATED',
+);
+const reached = (status: LabletSessionStatus, milestone: LabletSessionStatus): boolean =>
+  ORDER.indexOf(status) >= ORDER.indexOf(milestone);
 
 export class LabletSessionBuilder extends StateBuilder<LabletSessionStateInput, LabletSession> {
   private status: LabletSessionStatus = 'PENDING';
@@ -33,11 +44,18 @@ export class LabletSessionBuilder extends StateBuilder<LabletSessionStateInput, 
   }
 
   forDefinition(definition: LabletDefinition): this {
-    return this.with({ definition_id: definition.id, definition_name: definition.name, definition_version: definition.semver });
+    return this.with({
+      definition_id: definition.id,
+      definition_name: definition.name,
+      definition_version: definition.semver,
+    });
   }
 
   withTimeslot(start: Date | string, end: Date | string): this {
-    return this.with({ timeslot_start: new Date(start).toISOString(), timeslot_end: new Date(end).toISOString() });
+    return this.with({
+      timeslot_start: new Date(start).toISOString(),
+      timeslot_end: new Date(end).toISOString(),
+    });
   }
 
   /** Fills what the status implies (spec §3.2): worker and ports from SCHEDULED on, lab and children later. */

@@ -17,6 +17,7 @@ import {
   PlacementFleet,
 } from '@lcm/domain';
 import { infraEndpoints, startInfrastructure, stopInfrastructure } from '@lcm/testing';
+import { PLACEMENT_PARALLELISM } from '../apps/resource-scheduler/src/scheduler-app';
 import { SchedulerSystem } from '../apps/resource-scheduler/src/testing/system-kit';
 import { rawVersionedUpdatesPerSecond } from './raw-ceilings';
 
@@ -27,8 +28,8 @@ const E2E_WORKERS = 10;
 const E2E_DEADLINE_SECONDS = Number(process.env['BENCH_E2E_DEADLINE_SECONDS'] ?? 300);
 const RAW_SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const RAW_CONCURRENCY = 10;
-/** The scheduler's parallelism (its default is 10). */
-const E2E_PARALLELISM = Number(process.env['BENCH_PARALLELISM'] ?? 10);
+/** The scheduler's parallelism (its default: PLACEMENT_PARALLELISM). */
+const E2E_PARALLELISM = Number(process.env['BENCH_PARALLELISM'] ?? PLACEMENT_PARALLELISM);
 const progress = (message: string) => console.error(`[bench] ${message}`);
 
 /** A fleet where one worker in five fails a filter (status, licence, AMI, capacity) and the rest can hold every session. */

@@ -6,6 +6,9 @@ import { PendingPlacements } from './placement/pending-placements';
 import { SchedulerStats } from './placement/scheduler-stats';
 import { schedulerReconcilers } from './reconcilers';
 
+/** Placements in flight at once unless PARALLELISM says otherwise. */
+export const PLACEMENT_PARALLELISM = 50;
+
 /** The resource-scheduler as a controller app: one reconciler, the pending view and its stats on the admin API. */
 export function schedulerAppSpec(
   config: SchedulerConfig,
@@ -24,7 +27,10 @@ export function schedulerAppSpec(
     name: 'resource-scheduler',
     config,
     ...(logger ? { logger } : {}),
-    defaultParallelism: 10,
+    // A placement mostly waits for its schedule call, and the calls decided together go to the
+    // control plane as one batch that it writes per worker in one go: the more placements in
+    // flight, the bigger (and cheaper per session) the batches (docs/bench/placement.md).
+    defaultParallelism: PLACEMENT_PARALLELISM,
     routes: (app, context) => {
       leader = context.leader;
       context.leader.onChange((leading) => {

@@ -96,19 +96,38 @@ export class WorkerPlacements {
         const group = this.waiting.get(workerId) ?? [];
         this.waiting.delete(workerId);
         if (group.length === 0) return;
-        const outcomes = await this.placeGroup(
-          workerId,
-          group.map((waiting) => waiting.request),
-        ).catch((error: unknown) => group.map((): PlacementOutcome => ({ refused: error })));
-        group.forEach((waiting, index) => waiting.settle(outcomes[index] ?? { refused: new Error('lost') }));
+        // The next group starts as soon as this one's worker write is done: the rest of this one
+        // (session writes, deliveries) does not touch the worker, and a duplicate of one of its
+        // sessions in the next group is settled like duplicates from two replicas.
+        await new Promise<void>((workerWritten) => {
+          void this.placeGroup(
+            workerId,
+            group.map((waiting) => waiting.request),
+            workerWritten,
+          )
+            .catch((error: unknown) => group.map((): PlacementOutcome => ({ refused: error })))
+            .then((outcomes) =>
+              group.forEach((waiting, index) =>
+                waiting.settle(outcomes[index] ?? { refused: new Error('lost') }),
+              ),
+            )
+            .finally(workerWritten);
+        });
       }
     } finally {
       this.busy.delete(workerId);
     }
   }
 
-  /** One worker, many sessions: all allocations in one worker write, retried whole on a lost race. */
-  private async placeGroup(workerId: string, requests: PlacementRequest[]): Promise<PlacementOutcome[]> {
+  /**
+   * One worker, many sessions: all allocations in one worker write, retried whole on a lost race.
+   * `workerWritten` is called once the worker write is committed (or not needed).
+   */
+  private async placeGroup(
+    workerId: string,
+    requests: PlacementRequest[],
+    workerWritten: () => void,
+  ): Promise<PlacementOutcome[]> {
     for (let attempt = 0; ; attempt += 1) {
       const ids = [...new Set(requests.map((request) => request.sessionId))];
       const [worker, stored] = await Promise.all([
@@ -153,6 +172,7 @@ export class WorkerPlacements {
           continue;
         }
       } else worker.pullEvents();
+      workerWritten();
 
       const saved = await this.saveSessions([...changed.values()], workerId);
       const committedSessions = saved.flatMap((result) => (result.committed ? [result.committed] : []));

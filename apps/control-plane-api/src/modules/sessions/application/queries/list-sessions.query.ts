@@ -24,7 +24,9 @@ export class ListSessionsHandler implements IQueryHandler<ListSessionsQuery> {
   execute({ filter: query, audience, onlyIds }: ListSessionsQuery): Promise<Page<SessionView>> {
     const filter: Record<string, unknown> = {};
     if (onlyIds) filter['_id'] = { $in: onlyIds };
-    if (query.status) filter['status'] = { $in: query.status };
+    // One status as an equality: FerretDB hands that to PostgreSQL, `$in` it evaluates by reading
+    // every session (docs/decisions/store.md); the controllers' work lists ask for one status.
+    if (query.status) filter['status'] = query.status.length === 1 ? query.status[0] : { $in: query.status };
     for (const field of ['worker_id', 'definition_id', 'owner', 'reservation_id'] as const)
       if (query[field]) filter[field] = query[field];
     // A timeslot range selects sessions whose timeslot overlaps it.

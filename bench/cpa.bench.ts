@@ -83,6 +83,20 @@ function startNodeProcess(
   });
 }
 
+/** Polls /health/ready until the control plane says it is ready (its start-up work on the store may be retried). */
+async function untilReady(base: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ready = await fetch(`${base}/health/ready`)
+      .then((response) => response.ok)
+      .catch(() => false);
+    if (ready) return;
+    if (Date.now() > deadline)
+      throw new Error(`the control plane at ${base} was not ready within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 async function load(
   url: string,
   headers: Record<string, string>,
@@ -266,6 +280,7 @@ async function main(): Promise<void> {
     children.push(cpa);
     progress(`control plane log: ${CPA_LOG}`);
     const base = 'http://127.0.0.1:18090';
+    await untilReady(base);
     const internal = { 'x-api-key': API_KEY, 'content-type': 'application/json' };
     const { data: token } = await axios.post(`${base}/api/auth/dev-token`, {
       subject: 'bench',

@@ -67,8 +67,8 @@ describe('fenced etcd projection', () => {
   it('keeps the keys of a session created while another replica scans, and never writes back what it scanned', async () => {
     const changedDuringScan = await created();
     let createdDuringScan: LabletSessionState | undefined;
-    const scan = sessions.findStates.bind(sessions);
-    jest.spyOn(sessions, 'findStates').mockImplementationOnce(async (...args) => {
+    const scan = sessions.scanStates.bind(sessions);
+    jest.spyOn(sessions, 'scanStates').mockImplementationOnce(async (...args) => {
       const scanned = await scan(...args);
       createdDuringScan = await created();
       await terminated(changedDuringScan.id);

@@ -121,10 +121,21 @@ export class AggregateRepository<S extends PersistedState, A extends AggregateRo
   ): Promise<S[]> {
     const found = await Promise.all(
       [...new Set(values)].map((value) =>
-        this.findStates({ ...filter, [field]: value } as Filter<Stored<S>>),
+        this.scanStates({ ...filter, [field]: value } as Filter<Stored<S>>),
       ),
     );
     return found.flat();
+  }
+
+  /**
+   * Every stored state matching `filter`, in no particular order. Unsorted, so FerretDB streams it
+   * from PostgreSQL a batch at a time: a sorted read of 10,000 sessions answered nothing until it
+   * had read them all, outlasted the driver's socket timeout, and each retry left its PostgreSQL
+   * query running (docs/decisions/store.md).
+   */
+  async scanStates(filter: Filter<Stored<S>>): Promise<S[]> {
+    const documents = await this.collection.find(filter).toArray();
+    return documents.map((document) => this.toState(document as Stored<S>));
   }
 
   async findMany(filter: Filter<Stored<S>>, sort: Sort = { _id: 1 }, limit = 0): Promise<A[]> {

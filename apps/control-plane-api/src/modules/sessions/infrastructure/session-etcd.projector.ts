@@ -86,6 +86,6 @@ export class SessionEtcdProjector implements EtcdProjector {
    * sessions: docs/decisions/store.md).
    */
   private async *scan(): AsyncIterable<LabletSessionState[]> {
-    yield await this.sessions.findStates({});
+    yield await this.sessions.scanStates({});
   }
 }

@@ -106,6 +106,6 @@ export class WorkersEtcdProjector implements EtcdProjector {
 
   /** One read of the whole collection, not keyset pages (why: SessionEtcdProjector.scan). */
   private async *scan(): AsyncIterable<CmlWorkerState[]> {
-    yield await this.workers.findStates({});
+    yield await this.workers.scanStates({});
   }
 }

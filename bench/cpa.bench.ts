@@ -13,6 +13,7 @@ import { connect, createServer } from 'node:net';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import autocannon from 'autocannon';
+import { Etcd3 } from 'etcd3';
 import axios from 'axios';
 import { type Db, MongoClient } from 'mongodb';
 import {
@@ -31,6 +32,7 @@ import {
   VersionedCollection,
   type VersionedDocument,
 } from '../apps/control-plane-api/src/platform/mongo/versioned-collection';
+import { FENCE_ROOT } from '../apps/control-plane-api/src/modules/projection/fenced-projection';
 import { rawVersionedUpdatesPerSecond } from './raw-ceilings';
 
 const ROOT = join(__dirname, '..');
@@ -81,6 +83,21 @@ function startNodeProcess(
     child.stderr?.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}:\n${output}`)));
   });
+}
+
+/** Waits until the sessions' etcd projection has at least `sessions` fences (PROJECTION_RESYNC_SECONDS is 60 by default). */
+async function untilProjected(endpoint: string, sessions: number, timeoutMs = 600_000): Promise<void> {
+  const client = new Etcd3({ hosts: [endpoint] });
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while ((await client.getAll().prefix(`${FENCE_ROOT}sessions/`).count()) < sessions) {
+      if (Date.now() > deadline)
+        throw new Error(`the seeded sessions were not projected within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  } finally {
+    client.close();
+  }
 }
 
 /** Polls /health/ready until the control plane says it is ready (its start-up work on the store may be retried). */
@@ -308,6 +325,10 @@ async function main(): Promise<void> {
     }
     progress(`seeding ${FLEET_SESSIONS} sessions and ${FLEET_WORKERS} workers`);
     const fleetSessionIds = await seedFleet(db, definition.id);
+    // The fleet went straight into MongoDB, so the control plane's periodic republish writes its
+    // etcd keys once: wait for that before measuring, as a real store's keys would already exist.
+    progress('waiting for the periodic etcd republish of the seeded fleet');
+    await untilProjected(etcd.endpoint, FLEET_SESSIONS);
 
     const timeslot = (offsetMinutes: number) => new Date(Date.now() + offsetMinutes * 60_000).toISOString();
     const createSession = async () =>

@@ -9,7 +9,12 @@
  * Prints the mean milliseconds of STORE_REPEATS calls and how many documents each returned.
  */
 import { randomUUID } from 'node:crypto';
-import { type Document, type Filter, MongoClient } from 'mongodb';
+import { type Filter, MongoClient } from 'mongodb';
+
+interface ProbeDocument {
+  _id: string;
+  [field: string]: unknown;
+}
 
 const STORE_URL = process.env['STORE_URL'] ?? 'mongodb://127.0.0.1:27017';
 const DOCUMENTS = Number(process.env['STORE_DOCUMENTS'] ?? 10_000);
@@ -18,7 +23,7 @@ const STATUSES = ['PENDING', 'SCHEDULED', 'RUNNING', 'TERMINATED'];
 /** One document in this many has a pending outbox entry. */
 const OUTBOX_EVERY = 1000;
 
-const QUERIES: [string, Filter<Document>][] = [
+const QUERIES: [string, Filter<ProbeDocument>][] = [
   ['{outbox_pending: true}', { outbox_pending: true }],
   ["{'outbox.0': {$exists: true}}", { 'outbox.0': { $exists: true } }],
   ['{worker_id: w}', { worker_id: 'w1' }],
@@ -36,7 +41,7 @@ const QUERIES: [string, Filter<Document>][] = [
 async function main(): Promise<void> {
   const client = await new MongoClient(STORE_URL).connect();
   const db = client.db(`lcm_store_queries_${randomUUID().slice(0, 8)}`);
-  const sessions = db.collection<Document>('lablet_sessions');
+  const sessions = db.collection<ProbeDocument>('lablet_sessions');
   const payload = 'x'.repeat(1200);
   try {
     for (let start = 0; start < DOCUMENTS; start += 1000)

@@ -12,11 +12,11 @@ import {
 } from '@lcm/domain';
 
 /** From placement until the lab comes down: its lab is awaited, being brought up, or up. */
-const LAB_PHASE = SESSION_STATUSES_WITH_WORKER.filter(
+const LAB_PHASE: readonly LabletSessionStatus[] = SESSION_STATUSES_WITH_WORKER.filter(
   (status) => SESSION_STATUS_TRAITS[status].beforeReady || SESSION_STATUS_TRAITS[status].labUp,
 );
 /** The part of the lab phase in which the candidate's LDS login is being made or in use. */
-const CANDIDATE_PHASE = LAB_PHASE.filter((status) => status !== 'SCHEDULED');
+const CANDIDATE_PHASE: readonly LabletSessionStatus[] = LAB_PHASE.filter((status) => status !== 'SCHEDULED');
 
 /** When the session last entered `status`, from its history; the last change otherwise. */
 function enteredAt(state: LabletSessionState, status: LabletSessionStatus): string {

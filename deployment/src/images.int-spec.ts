@@ -107,7 +107,8 @@ describe('image build stages, run here without Docker', () => {
       async () => {
         if (child.exitCode !== null)
           throw new Error(`exited ${child.exitCode}: ${readFileSync(log, 'utf8')}`);
-        return httpOk(`${cpaUrl}/health/live`);
+        // Ready, not just live: the start-up work on the store (indexes, template seeds) is done.
+        return httpOk(`${cpaUrl}/health/ready`);
       },
       60_000,
     );

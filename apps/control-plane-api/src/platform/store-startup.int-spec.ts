@@ -8,7 +8,7 @@ const MONGO_TIMEOUT_MS = 1000;
 
 /**
  * A store that is away when the control plane starts must not stop the start (it used to exit):
- * the process listens, /health/live answers, /health/ready and every API request answer 503 with
+ * the process listens, /health/live and /metrics answer, /health/ready and every API request answer 503 with
  * Retry-After, and once the store answers the start-up work (indexes, template seeds) runs and the
  * replica becomes ready by itself. The store is taken away behind a TCP relay, so the shared
  * server keeps serving the other tests.
@@ -45,6 +45,17 @@ describe('start-up while the store is away', () => {
 
     expect((await http.get('/health/live')).status).toBe(200);
     expectUnavailable(await http.get('/health/ready'));
+    // The scrape answers while the store is away, leaving out the domain gauges it cannot read and
+    // counting those failures (a counter is written before the gauges are read: the next scrape).
+    const scrape = async () => {
+      const metrics = await http.get<string>('/metrics');
+      expect(metrics.status).toBe(200);
+      return metrics.data;
+    };
+    expect(await scrape()).toMatch(/^http_requests_total\{method="GET",route="\/health\/live",status="200"/m);
+    const second = await scrape();
+    expect(second).not.toMatch(/^lcm_sessions\{/m);
+    expect(second).toMatch(/^lcm_metrics_store_read_failures_total\{metric="lcm_sessions"[^}]*\} [1-9]/m);
     expectUnavailable(await http.get('/api/v1/worker-templates'));
     expectUnavailable(await http.post('/api/auth/dev-token', { subject: 'early', roles: ['admin'] }));
 

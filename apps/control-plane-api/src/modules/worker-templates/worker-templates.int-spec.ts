@@ -54,7 +54,11 @@ describe('worker templates over HTTP', () => {
       { max_nodes: 15, description: 'edited' },
       admin,
     );
-    expect(edited.status).toBe(200);
+    // The body is part of the expectation so that a refusal says why.
+    expect({ status: edited.status, body: edited.data }).toMatchObject({
+      status: 200,
+      body: { max_nodes: 15 },
+    });
     await cpa.close();
     await start();
     const again = await seeded();

@@ -69,12 +69,19 @@ export class StoreStartup implements OnApplicationShutdown {
 }
 
 /**
- * Until start-up is done every request but the health probes answers 503 with Retry-After: an
- * index or seed the request relies on may not exist yet. /health/ready says why it is not ready.
+ * Served while starting: the probes (/health/ready says why it is not ready) and the metrics,
+ * which an operator needs most when the store is away and which read nothing the start-up creates.
+ */
+const SERVED_WHILE_STARTING = ['/health/', '/metrics'];
+
+/**
+ * Until start-up is done every other request answers 503 with Retry-After: an index or seed the
+ * request relies on may not exist yet.
  */
 export function refuseUntilStoreReady(fastify: FastifyInstance, startup: StoreStartup, logger: Logger): void {
   fastify.addHook('onRequest', (request, reply, done) => {
-    if (startup.ready || request.url.startsWith('/health/')) return done();
+    if (startup.ready || SERVED_WHILE_STARTING.some((prefix) => request.url.startsWith(prefix)))
+      return done();
     sendProblem(
       new ApiError('DEPENDENCY_UNAVAILABLE', 'Starting: the data store has not answered yet; retry shortly.'),
       request,

@@ -59,6 +59,29 @@ describe('VersionedCollection against a real MongoDB-wire server', () => {
     });
   });
 
+  it('makes a writer wait for an in-place rewrite instead of answering a conflict it did not cause', async () => {
+    await counters.insert({ _id: 'in-place', value: 0 });
+    const claims = testDb.db.collection(VERSION_CLAIMS_COLLECTION);
+    // An in-place rewrite (the outbox relay) holds the step from version 1 and gives it back shortly.
+    await claims.insertOne({ _id: 'counters/in-place@1' as never, claimed_at: new Date(), in_place: true });
+    const released = new Promise<void>((resolve) =>
+      setTimeout(
+        () => void claims.deleteOne({ _id: 'counters/in-place@1' as never }).then(() => resolve()),
+        150,
+      ),
+    );
+
+    await expect(counters.replace({ _id: 'in-place', value: 1, version: 1 }, 1)).resolves.toMatchObject({
+      version: 2,
+    });
+    await released;
+    // The rewrite finds the step taken by a versioned write and leaves the document to it.
+    await expect(
+      counters.rewriteInPlace({ _id: 'in-place', value: 0, version: 1 }, 1),
+    ).rejects.toBeInstanceOf(ConcurrencyConflictError);
+    expect(await counters.collection.findOne({ _id: 'in-place' })).toMatchObject({ value: 1, version: 2 });
+  });
+
   it('never loses an update when many writers race and retry on conflict', async () => {
     await counters.insert({ _id: 'contended', value: 0 });
     const writers = 25;

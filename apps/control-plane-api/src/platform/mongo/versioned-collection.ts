@@ -38,12 +38,21 @@ export class DuplicateDocumentError extends Error {
 interface VersionClaim {
   _id: string;
   claimed_at: Date;
+  /** Held by `rewriteInPlace`, which gives the step back within a round trip or two. */
+  in_place?: true;
 }
 
 export const VERSION_CLAIMS_COLLECTION = 'version_claims';
 const DUPLICATE_KEY = 11000;
 /** A claim older than this whose document never moved on belongs to a writer that died mid-write. */
 const ABANDONED_CLAIM_MS = 10_000;
+/**
+ * How long a versioned write waits for an in-place rewrite (the outbox relay removing delivered
+ * entries) to give its claim back before answering a conflict: that rewrite changes no state, so
+ * a caller who read the document just before must not be told someone else changed it.
+ */
+const IN_PLACE_WAIT_MS = 20;
+const IN_PLACE_WAITS = 50;
 /**
  * Statements per bulk command. FerretDB runs each statement of a command on a pooled PostgreSQL
  * connection and was seen to deadlock on one command carrying as many as its pool holds
@@ -202,7 +211,7 @@ export class VersionedCollection<T extends VersionedDocument> {
    */
   async rewriteInPlace(document: T, version: number): Promise<void> {
     const claimId = `${this.collection.collectionName}/${document._id}@${version}`;
-    await this.claim(document._id, version);
+    await this.claim(document._id, version, { inPlace: true });
     try {
       await this.collection.replaceOne({ _id: document._id, version } as Filter<T>, { ...document, version });
     } finally {
@@ -210,16 +219,28 @@ export class VersionedCollection<T extends VersionedDocument> {
     }
   }
 
-  private async claim(id: string, expectedVersion: number): Promise<void> {
+  private async claim(id: string, expectedVersion: number, { inPlace = false } = {}): Promise<void> {
     const claimId = `${this.collection.collectionName}/${id}@${expectedVersion}`;
-    for (let attempt = 0; attempt < 2; attempt += 1) {
+    let waits = 0;
+    for (let attempt = 0; attempt < 2;) {
       try {
-        await this.claims.insertOne({ _id: claimId, claimed_at: this.now() });
+        await this.claims.insertOne({
+          _id: claimId,
+          claimed_at: this.now(),
+          ...(inPlace ? { in_place: true as const } : {}),
+        });
         return;
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
       }
-      if (!(await this.releaseAbandonedClaim(id, claimId, expectedVersion))) break;
+      const existing = await this.claims.findOne({ _id: claimId });
+      if (!inPlace && (existing === null || existing.in_place) && waits < IN_PLACE_WAITS) {
+        waits += 1;
+        if (existing) await new Promise((resolve) => setTimeout(resolve, IN_PLACE_WAIT_MS));
+        continue;
+      }
+      if (!existing || !(await this.releaseAbandonedClaim(id, existing, expectedVersion))) break;
+      attempt += 1;
     }
     throw this.conflict(id, expectedVersion);
   }
@@ -227,17 +248,16 @@ export class VersionedCollection<T extends VersionedDocument> {
   /** True when the claim was left by a writer that died before writing, and has been removed. */
   private async releaseAbandonedClaim(
     id: string,
-    claimId: string,
+    existing: VersionClaim,
     expectedVersion: number,
   ): Promise<boolean> {
-    const existing = await this.claims.findOne({ _id: claimId });
-    if (!existing || this.now().getTime() - existing.claimed_at.getTime() < ABANDONED_CLAIM_MS) return false;
+    if (this.now().getTime() - existing.claimed_at.getTime() < ABANDONED_CLAIM_MS) return false;
     const stillAtVersion = await this.collection.countDocuments({
       _id: id,
       version: expectedVersion,
     } as Filter<T>);
     if (stillAtVersion !== 1) return false;
-    await this.claims.deleteOne({ _id: claimId, claimed_at: existing.claimed_at });
+    await this.claims.deleteOne({ _id: existing._id, claimed_at: existing.claimed_at });
     return true;
   }
 

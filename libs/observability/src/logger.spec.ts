@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger } from './logger';
 import { currentCorrelationId, withCorrelationId } from './correlation';
@@ -67,6 +69,29 @@ describe('createLogger', () => {
       expect(written).not.toContain(secret);
     expect(lines()[0]).toMatchObject({ msg: 'failed', headers: { authorization: '[redacted]' } });
   });
+
+  it('prints one readable line per entry for a person at a terminal (LOG_FORMAT=pretty), not JSON', () => {
+    // pino-pretty runs in a worker thread writing to stdout, so only a process of its own shows it.
+    const logOneRequest = `require(${JSON.stringify(resolve(__dirname, 'logger.ts'))})
+      .createLogger({ service: 'control-plane-api' })
+      .info({ request: { method: 'GET', route: '/api/v1/sessions', status: 200 } }, 'request completed')`;
+    const output = execFileSync(process.execPath, ['-r', '@swc-node/register', '-e', logOneRequest], {
+      cwd: resolve(__dirname, '../../..'),
+      env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.base.json', LOG_FORMAT: 'pretty' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    // Without the colours of the terminal output.
+    const lines = output
+      .replace(/\u001b\[[0-9;]*m/g, '')
+      .trim()
+      .split('\n');
+    // Pretty printing once spread this entry over seven lines.
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^\[\d{2}:\d{2}:\d{2}\.\d{3}\] INFO: request completed \{"service":"control-plane-api"/,
+    );
+  }, 60_000);
 
   it('invents a correlation id when none is given and keeps it across awaits', async () => {
     const seen = await withCorrelationId(undefined, async () => {

@@ -2,7 +2,6 @@ import { Writable } from 'node:stream';
 import { type Etcd3 } from 'etcd3';
 import { createLogger } from '@lcm/observability';
 import { type AppConfig } from '../../config/env.schema';
-import { ProjectionRegistry } from '../../platform/etcd-projection/projection-registry';
 import { ProjectionRepublisher } from './projection-republisher';
 
 const DEBUG = 20;
@@ -17,8 +16,9 @@ function republisherOver(...projectors: { name: string; republishAll(): Promise<
       done();
     },
   });
-  const registry = new ProjectionRegistry();
-  projectors.forEach((projector) => registry.register(projector));
+  const registry = { all: () => projectors } as unknown as ConstructorParameters<
+    typeof ProjectionRepublisher
+  >[0];
   const republisher = new ProjectionRepublisher(
     registry,
     {} as Etcd3,

@@ -1,7 +1,7 @@
 import { apiContract } from '@lcm/contracts';
 import { UnavailableError } from '@lcm/integrations/http';
 import { FakeFleet } from '../testing/fake-fleet';
-import { FleetMetricsReconciler } from './fleet-metrics.reconciler';
+import { FleetMetricsReconciler, METRICS_DUE_NOW_KEY, METRICS_PASS_KEY } from './fleet-metrics.reconciler';
 
 const routes = apiContract.internal.workers;
 const minutesBefore = (now: Date, minutes: number) =>
@@ -65,6 +65,25 @@ describe('fleet metrics pass', () => {
     });
     await pass.pass();
     expect(fleet.cpa.callsTo(routes.reportMetrics).map((call) => call.params.worker_id)).toEqual([due.id]);
+  });
+
+  it('collects on request (a worker just RUNNING) only the workers due now, not those due before the next periodic pass', async () => {
+    const dueIn = (seconds: number) => ({
+      ...fleet.add().cloudwatch,
+      next_refresh_at: new Date(fleet.now.getTime() + seconds * 1000).toISOString(),
+    });
+    const soon = await fleet.addRunning({ cloudwatch: dueIn(20) });
+    const fresh = await fleet.addRunning({ cloudwatch: { ...dueIn(0), next_refresh_at: null } });
+    const requested = await fleet.addRunning({ cloudwatch: dueIn(0) });
+    const reported = () =>
+      fleet.cpa
+        .callsTo(routes.reportMetrics)
+        .map((call) => call.params.worker_id)
+        .sort();
+    await pass.reconcile(METRICS_DUE_NOW_KEY);
+    expect(reported()).toEqual([fresh.id, requested.id].sort());
+    await pass.reconcile(METRICS_PASS_KEY);
+    expect(reported()).toEqual([fresh.id, requested.id, soon.id].sort());
   });
 
   it('reports drift of a RUNNING worker whose instance was stopped outside LCM', async () => {

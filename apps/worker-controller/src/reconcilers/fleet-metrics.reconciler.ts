@@ -15,7 +15,10 @@ import { groupBy, mapLimited } from '../operations/limited';
 import { listAll } from '../operations/paging';
 import { type WorkerControllerDeps } from '../operations/worker-context';
 
+/** The periodic pass: collects every worker due before the next one. */
 export const METRICS_PASS_KEY = 'fleet-metrics';
+/** A pass on request (a worker just became RUNNING, an on-demand refresh): collects only workers due now. */
+export const METRICS_DUE_NOW_KEY = 'fleet-metrics:due-now';
 
 /** A key source others can fire: an on-demand refresh or a worker that just became RUNNING runs the pass soon. */
 export class TriggerSource implements KeySource {
@@ -71,12 +74,19 @@ export class FleetMetricsReconciler implements Reconciler {
     private readonly passIntervalMs: number,
   ) {}
 
-  async reconcile(): Promise<ReconcileResult> {
-    this.lastPass = await this.pass();
+  async reconcile(key: string): Promise<ReconcileResult> {
+    this.lastPass = await this.pass(key === METRICS_DUE_NOW_KEY ? 'due_now' : 'periodic');
     return done();
   }
 
-  async pass(): Promise<MetricsPassSummary> {
+  /**
+   * A periodic pass also takes the workers due before the next periodic pass (the settings' poll
+   * interval sets next_refresh_at; a refresh request sets it to now). A pass on request takes only
+   * those due now: while a fleet comes up, every worker turning RUNNING asks for a pass, and with
+   * the horizon each of them collected and reported the whole fleet again, one control-plane write
+   * per RUNNING worker (docs/bench/system.md).
+   */
+  async pass(kind: 'periodic' | 'due_now' = 'periodic'): Promise<MetricsPassSummary> {
     const { deps } = this;
     const started = Date.now();
     const now = deps.now();
@@ -84,8 +94,7 @@ export class FleetMetricsReconciler implements Reconciler {
       deps.cpa.settings.get(),
       listAll((query) => deps.cpa.workers.list({ query: { ...query, status: ['RUNNING', 'DRAINING'] } })),
     ]);
-    // Due now or before the next pass (the settings' poll interval sets next_refresh_at; a refresh request sets it to now).
-    const horizon = now.getTime() + this.passIntervalMs / 2;
+    const horizon = now.getTime() + (kind === 'periodic' ? this.passIntervalMs / 2 : 0);
     const due = workers.filter(
       (worker) =>
         worker.aws_instance_id &&

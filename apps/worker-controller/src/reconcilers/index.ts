@@ -5,7 +5,7 @@ import { Ec2ScanReconciler, ec2ScanSources } from './ec2-scan.reconciler';
 import {
   FleetMetricsReconciler,
   fleetMetricsSources,
-  METRICS_PASS_KEY,
+  METRICS_DUE_NOW_KEY,
   TriggerSource,
 } from './fleet-metrics.reconciler';
 import {
@@ -34,7 +34,7 @@ export function workerControllerReconcilers(
   etcd: Etcd3,
   intervals: WorkerControllerIntervals,
 ): WorkerControllerReconcilers {
-  const metricsTrigger = new TriggerSource(METRICS_PASS_KEY);
+  const metricsTrigger = new TriggerSource(METRICS_DUE_NOW_KEY);
   const metrics = new FleetMetricsReconciler(
     deps,
     fleetMetricsSources(intervals.metricsPollIntervalMs, metricsTrigger),

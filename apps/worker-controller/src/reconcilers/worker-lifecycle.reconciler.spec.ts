@@ -3,7 +3,8 @@ import { InvalidError } from '@lcm/integrations/http';
 import { RegionsConfig } from '../config/regions-config';
 import { FakeFleet } from '../testing/fake-fleet';
 import { reconcileContext } from '../testing/reconcile-context';
-import { WorkerLifecycleReconciler } from './worker-lifecycle.reconciler';
+import { type Etcd3 } from 'etcd3';
+import { WorkerLifecycleReconciler, workerLifecycleSources } from './worker-lifecycle.reconciler';
 
 const routes = apiContract.internal.workers;
 
@@ -218,5 +219,31 @@ describe('worker lifecycle (spec §7.2 status table)', () => {
     await expect(step(worker.id)).resolves.toEqual({ kind: 'done' });
     expect(metricsPassRequests).toBe(1);
     expect(fleet.aws.recorder.operations()).toEqual([]);
+  });
+
+  it('resyncs only the workers that await a step: none at rest where they should be (one control-plane read each at 1,000 workers)', async () => {
+    const { cloudwatch } = fleet.add();
+    fleet.workers.clear();
+    const dueAt = (minutes: number) => ({
+      ...cloudwatch,
+      next_refresh_at: new Date(fleet.now.getTime() + minutes * 60_000).toISOString(),
+    });
+    const launching = fleet.add({ status: 'PENDING' });
+    const provisioning = fleet.add({ status: 'PROVISIONING' });
+    const draining = fleet.add({ status: 'DRAINING' });
+    const toStop = await fleet.addRunning({ desired_status: 'stopped', cloudwatch: dueAt(5) });
+    const refreshDue = await fleet.addRunning({ cloudwatch: dueAt(-1) });
+    const neverCollected = await fleet.addRunning({ cloudwatch: { ...cloudwatch, next_refresh_at: null } });
+    const toStart = fleet.add({ status: 'STOPPED', desired_status: 'running' });
+    const failedToTerminate = fleet.add({ status: 'FAILED', desired_status: 'terminated' });
+    await fleet.addRunning({ cloudwatch: dueAt(5) });
+    fleet.add({ status: 'STOPPED', desired_status: 'stopped' });
+    fleet.add({ status: 'FAILED', desired_status: 'running' });
+    const resync = workerLifecycleSources(fleet.deps, {} as Etcd3).find((source) => source.list);
+    expect(await resync?.list?.()).toEqual(
+      [launching, provisioning, draining, toStop, refreshDue, neverCollected, toStart, failedToTerminate].map(
+        (worker) => worker.id,
+      ),
+    );
   });
 });

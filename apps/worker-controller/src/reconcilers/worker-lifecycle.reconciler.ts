@@ -31,7 +31,7 @@ const MAX_LAUNCH_GENERATIONS = 20;
 
 /** Where the lifecycle reconciler's keys (worker ids) come from: the worker keys in etcd and a list of every live worker. */
 export function workerLifecycleSources(
-  deps: Pick<WorkerControllerDeps, 'cpa' | 'logger'>,
+  deps: Pick<WorkerControllerDeps, 'cpa' | 'logger' | 'now'>,
   etcd: Etcd3,
 ): KeySource[] {
   return [
@@ -45,10 +45,40 @@ export function workerLifecycleSources(
         return parsed && parsed.kind !== 'leader' && WATCHED_KEYS.has(parsed.kind) ? parsed.id : null;
       },
     }),
-    new ListSource('live-workers', async () =>
-      (await listAll((query) => deps.cpa.workers.list({ query }))).map((worker) => worker.id),
-    ),
+    new ListSource('live-workers', async () => {
+      const now = deps.now();
+      return (await listAll((query) => deps.cpa.workers.list({ query })))
+        .filter((worker) => awaitsLifecycleStep(worker, now))
+        .map((worker) => worker.id);
+    }),
   ];
+}
+
+/** Statuses the worker leaves only through a lifecycle step (a launch, start, stop, drain or termination on its way). */
+const ON_ITS_WAY: ReadonlySet<CmlWorkerStatus> = new Set([
+  'PENDING',
+  'PROVISIONING',
+  'STARTING',
+  'DRAINING',
+  'STOPPING',
+  'SHUTTING_DOWN',
+]);
+
+/**
+ * Whether the resync must hand a listed worker to the lifecycle reconciler: one on its way, one whose
+ * desired status differs from where it rests, or a RUNNING one whose metrics refresh is due. A worker
+ * at rest where it should be needs nothing (its changes arrive through the etcd watch, drift through
+ * the EC2 scan); listing it anyway cost one control-plane read per worker per resync, which at 1,000
+ * workers filled the queue and kept the launching workers waiting behind the RUNNING ones
+ * (docs/bench/system.md).
+ */
+export function awaitsLifecycleStep(worker: CmlWorker, now: Date): boolean {
+  if (ON_ITS_WAY.has(worker.status)) return true;
+  if (worker.desired_status === 'terminated') return worker.status !== 'TERMINATED';
+  if (worker.status === 'STOPPED') return worker.desired_status === 'running';
+  if (worker.status !== 'RUNNING') return false;
+  const refreshAt = worker.cloudwatch.next_refresh_at;
+  return worker.desired_status === 'stopped' || refreshAt === null || Date.parse(refreshAt) <= now.getTime();
 }
 
 /** A launch EC2 refused for good (bad parameters, permissions, capacity or quota): the worker is FAILED at once (spec §7.2). */

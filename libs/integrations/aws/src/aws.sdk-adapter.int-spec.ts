@@ -1,5 +1,11 @@
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeImagesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, EC2Client, RegisterImageCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeImagesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  EC2Client,
+  RegisterImageCommand,
+} from '@aws-sdk/client-ec2';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { type AddressInfo } from 'node:net';
@@ -89,7 +95,9 @@ describe('AwsSdkAdapter against moto', () => {
     await aws.stopInstance(second.instance_id);
     const ids = [first.instance_id, second.instance_id, 'i-0000000000000dead'];
     const described = await aws.describeInstances(ids);
-    expect(described.map((instance) => instance.instance_id).sort()).toEqual([first.instance_id, second.instance_id].sort());
+    expect(described.map((instance) => instance.instance_id).sort()).toEqual(
+      [first.instance_id, second.instance_id].sort(),
+    );
     const statuses = await aws.describeInstanceStatuses(ids);
     expect(Object.fromEntries(statuses.map((status) => [status.instance_id, status.state]))).toEqual({
       [first.instance_id]: 'running',
@@ -99,26 +107,51 @@ describe('AwsSdkAdapter against moto', () => {
     await aws.terminateInstance(second.instance_id);
   });
 
-  it('finds this account\'s images by an EC2 name pattern', async () => {
+  it("finds this account's images by an EC2 name pattern", async () => {
     const marker = randomUUID().slice(0, 8);
     const registered = await ec2.send(
-      new RegisterImageCommand({ Name: `CML-2.9.${marker}-test`, Description: 'cml', RootDeviceName: '/dev/sda1' }),
+      new RegisterImageCommand({
+        Name: `CML-2.9.${marker}-test`,
+        Description: 'cml',
+        RootDeviceName: '/dev/sda1',
+      }),
     );
     const found = await aws.findImages(`CML-2.9.${marker}*`);
-    expect(found).toEqual([expect.objectContaining({ image_id: registered.ImageId, name: `CML-2.9.${marker}-test`, description: 'cml' })]);
+    expect(found).toEqual([
+      expect.objectContaining({
+        image_id: registered.ImageId,
+        name: `CML-2.9.${marker}-test`,
+        description: 'cml',
+      }),
+    ]);
     await expect(aws.findImages(`no-such-image-${marker}*`)).resolves.toEqual([]);
   });
 
   it('stops, starts and terminates, and reports status checks of a stopped instance', async () => {
     const { instance_id } = await aws.launchInstance(launchSpec(randomUUID()));
-    await expect(aws.describeInstanceStatus(instance_id)).resolves.toMatchObject({ state: 'running', instance_status: 'ok', instance_reachability: 'passed' });
+    await expect(aws.describeInstanceStatus(instance_id)).resolves.toMatchObject({
+      state: 'running',
+      instance_status: 'ok',
+      instance_reachability: 'passed',
+    });
 
-    await expect(aws.stopInstance(instance_id)).resolves.toMatchObject({ current_state: 'stopping', previous_state: 'running' });
+    await expect(aws.stopInstance(instance_id)).resolves.toMatchObject({
+      current_state: 'stopping',
+      previous_state: 'running',
+    });
     await expect(aws.describeInstance(instance_id)).resolves.toMatchObject({ state: 'stopped' });
-    await expect(aws.describeInstanceStatus(instance_id)).resolves.toMatchObject({ instance_id, state: 'stopped' });
+    await expect(aws.describeInstanceStatus(instance_id)).resolves.toMatchObject({
+      instance_id,
+      state: 'stopped',
+    });
 
-    await expect(aws.startInstance(instance_id)).resolves.toMatchObject({ current_state: 'pending', previous_state: 'stopped' });
-    await expect(aws.terminateInstance(instance_id)).resolves.toMatchObject({ current_state: 'shutting-down' });
+    await expect(aws.startInstance(instance_id)).resolves.toMatchObject({
+      current_state: 'pending',
+      previous_state: 'stopped',
+    });
+    await expect(aws.terminateInstance(instance_id)).resolves.toMatchObject({
+      current_state: 'shutting-down',
+    });
     await expect(aws.describeInstance(instance_id)).resolves.toMatchObject({ state: 'terminated' });
     const active = await aws.findInstances({ tags: { 'lcm:deployment': 'lcm-int' } });
     expect(active.map((instance) => instance.instance_id)).not.toContain(instance_id);
@@ -154,19 +187,36 @@ describe('AwsSdkAdapter against moto', () => {
       }),
     );
     const [series] = await aws.getMetricData({
-      queries: [{ id: 'cpu_0', namespace: 'AWS/EC2', metricName: 'CPUUtilization', instanceId: instance_id, stat: 'Average' }],
+      queries: [
+        {
+          id: 'cpu_0',
+          namespace: 'AWS/EC2',
+          metricName: 'CPUUtilization',
+          instanceId: instance_id,
+          stat: 'Average',
+        },
+      ],
       start: new Date(base - 60_000),
       end: new Date(base + 5 * 60_000),
       periodSeconds: 60,
     });
     expect(series?.id).toBe('cpu_0');
     expect(series?.datapoints.map((point) => point.value)).toEqual([10, 20, 30]);
-    expect(series?.datapoints.map((point) => point.timestamp.getTime())).toEqual([base, base + 60_000, base + 120_000]);
+    expect(series?.datapoints.map((point) => point.timestamp.getTime())).toEqual([
+      base,
+      base + 60_000,
+      base + 120_000,
+    ]);
   });
 
   it('rejects metric periods CloudWatch does not have for EC2 metrics, without calling AWS', async () => {
     await expect(
-      aws.getMetricData({ queries: [], start: new Date(Date.now() - 600_000), end: new Date(), periodSeconds: 30 }),
+      aws.getMetricData({
+        queries: [],
+        start: new Date(Date.now() - 600_000),
+        end: new Date(),
+        periodSeconds: 30,
+      }),
     ).rejects.toBeInstanceOf(InvalidError);
   });
 
@@ -178,7 +228,9 @@ describe('AwsSdkAdapter against moto', () => {
     const workerId = randomUUID();
     const first = await aws.launchInstance(launchSpec(workerId));
     await aws.terminateInstance(first.instance_id);
-    await expect(aws.launchInstance(launchSpec(workerId))).resolves.toMatchObject({ instance_id: first.instance_id });
+    await expect(aws.launchInstance(launchSpec(workerId))).resolves.toMatchObject({
+      instance_id: first.instance_id,
+    });
     const relaunched = await aws.launchInstance({ ...launchSpec(workerId), launchGeneration: 1 });
     expect(relaunched.instance_id).not.toBe(first.instance_id);
   });
@@ -200,10 +252,14 @@ async function startThrottlingProxy(target: string, throttledRequests: number) {
         );
         return;
       }
-      const forwarded = http.request(`${target}${incoming.url ?? '/'}`, { method: incoming.method, headers: incoming.headers }, (answer) => {
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(outgoing);
-      });
+      const forwarded = http.request(
+        `${target}${incoming.url ?? '/'}`,
+        { method: incoming.method, headers: incoming.headers },
+        (answer) => {
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(outgoing);
+        },
+      );
       forwarded.end(Buffer.concat(chunks));
     });
   });
@@ -239,9 +295,15 @@ describe('AwsSdkAdapter retry policy on the wire', () => {
 
   it('surfaces throttling that outlasts the bounded attempts', async () => {
     const proxy = await startThrottlingProxy(settings.endpoint ?? '', 10);
-    const aws = new AwsSdkAdapter({ ...settings, endpoint: proxy.url }, { logger: silent, sleep: async () => undefined });
+    const aws = new AwsSdkAdapter(
+      { ...settings, endpoint: proxy.url },
+      { logger: silent, sleep: async () => undefined },
+    );
     try {
-      await expect(aws.describeInstance('i-0123456789abcdef2')).rejects.toMatchObject({ kind: 'throttled', code: 'RequestLimitExceeded' });
+      await expect(aws.describeInstance('i-0123456789abcdef2')).rejects.toMatchObject({
+        kind: 'throttled',
+        code: 'RequestLimitExceeded',
+      });
     } finally {
       aws.destroy();
       await proxy.close();

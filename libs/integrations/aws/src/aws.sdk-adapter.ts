@@ -3,6 +3,7 @@ import {
   DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeInstanceStatusCommand,
+  DescribeTagsCommand,
   EC2Client,
   type Filter,
   type Instance,
@@ -23,9 +24,13 @@ import {
 import { type z } from 'zod';
 import { toAwsIntegrationError } from './aws.errors';
 import { assertMetricPeriod, clientTokenForWorker, LCM_TAGS, lcmTagsForWorker } from './aws.launch';
-import { type AwsWorkerPort, type InstanceFilter, type MetricDataRequest, type WorkerLaunchSpec } from './aws.port';
 import {
-  EC2_INSTANCE_STATES,
+  type AwsWorkerPort,
+  type InstanceFilter,
+  type MetricDataRequest,
+  type WorkerLaunchSpec,
+} from './aws.port';
+import {
   type Ec2ImageInfo,
   ec2ImageSchema,
   type Ec2InstanceInfo,
@@ -60,7 +65,9 @@ const DESCRIBE_CHUNK = 200;
 const STATUS_CHUNK = 100;
 
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
+  Array.from({ length: Math.ceil(items.length / size) }, (_, index) =>
+    items.slice(index * size, (index + 1) * size),
+  );
 
 /** Reads region / endpoint from the environment; the endpoint is validated so a typo fails at start-up. */
 export function awsSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsClientSettings {
@@ -106,7 +113,7 @@ export class AwsSdkAdapter implements AwsWorkerPort {
    */
   async launchInstance(spec: WorkerLaunchSpec): Promise<Ec2InstanceInfo> {
     const clientToken = clientTokenForWorker(spec.workerId, spec.launchGeneration);
-    const [existing] = await this.findInstances({ tags: { [LCM_TAGS.launchToken]: clientToken }, states: [...EC2_INSTANCE_STATES] });
+    const [existing] = await this.instancesTagged(LCM_TAGS.launchToken, clientToken);
     if (existing) return existing;
     const tags = Object.entries(lcmTagsForWorker(spec)).map(([Key, Value]) => ({ Key, Value }));
     const output = await this.call('launchInstance', () =>
@@ -137,7 +144,9 @@ export class AwsSdkAdapter implements AwsWorkerPort {
               }
             : {}),
           ...(spec.userData ? { UserData: Buffer.from(spec.userData, 'utf8').toString('base64') } : {}),
-          ...(spec.iamInstanceProfileName ? { IamInstanceProfile: { Name: spec.iamInstanceProfileName } } : {}),
+          ...(spec.iamInstanceProfileName
+            ? { IamInstanceProfile: { Name: spec.iamInstanceProfileName } }
+            : {}),
         }),
       ),
     );
@@ -147,9 +156,18 @@ export class AwsSdkAdapter implements AwsWorkerPort {
   }
 
   async describeInstance(instanceId: string): Promise<Ec2InstanceInfo> {
-    const output = await this.call('describeInstance', () => this.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })));
-    const instance = output.Reservations?.flatMap((reservation) => reservation.Instances ?? []).find((candidate) => candidate.InstanceId === instanceId);
-    if (!instance) throw toAwsIntegrationError('describeInstance', { name: 'InvalidInstanceID.NotFound', message: `${instanceId} not found`, $metadata: { httpStatusCode: 400 } });
+    const output = await this.call('describeInstance', () =>
+      this.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })),
+    );
+    const instance = output.Reservations?.flatMap((reservation) => reservation.Instances ?? []).find(
+      (candidate) => candidate.InstanceId === instanceId,
+    );
+    if (!instance)
+      throw toAwsIntegrationError('describeInstance', {
+        name: 'InvalidInstanceID.NotFound',
+        message: `${instanceId} not found`,
+        $metadata: { httpStatusCode: 400 },
+      });
     return this.parse('describeInstance', ec2InstanceSchema, instance);
   }
 
@@ -158,7 +176,9 @@ export class AwsSdkAdapter implements AwsWorkerPort {
     const described: Ec2InstanceInfo[] = [];
     // A filter, not InstanceIds: one unknown id in InstanceIds fails the whole request.
     for (const chunk of chunks(unique, DESCRIBE_CHUNK)) {
-      described.push(...(await this.describePages('describeInstances', [{ Name: 'instance-id', Values: chunk }])));
+      described.push(
+        ...(await this.describePages('describeInstances', [{ Name: 'instance-id', Values: chunk }])),
+      );
     }
     return described;
   }
@@ -168,7 +188,11 @@ export class AwsSdkAdapter implements AwsWorkerPort {
     for (const chunk of chunks([...new Set(instanceIds)], STATUS_CHUNK)) {
       const output = await this.call('describeInstanceStatuses', () =>
         this.ec2.send(
-          new DescribeInstanceStatusCommand({ Filters: [{ Name: 'instance-id', Values: chunk }], IncludeAllInstances: true, MaxResults: 1000 }),
+          new DescribeInstanceStatusCommand({
+            Filters: [{ Name: 'instance-id', Values: chunk }],
+            IncludeAllInstances: true,
+            MaxResults: 1000,
+          }),
         ),
       );
       // Only the asked ids: emulators (moto) ignore the instance-id filter of this call.
@@ -184,7 +208,12 @@ export class AwsSdkAdapter implements AwsWorkerPort {
 
   async findImages(namePattern: string, owners: readonly string[] = ['self']): Promise<Ec2ImageInfo[]> {
     const output = await this.call('findImages', () =>
-      this.ec2.send(new DescribeImagesCommand({ Owners: [...owners], Filters: [{ Name: 'name', Values: [namePattern] }] })),
+      this.ec2.send(
+        new DescribeImagesCommand({
+          Owners: [...owners],
+          Filters: [{ Name: 'name', Values: [namePattern] }],
+        }),
+      ),
     );
     return (output.Images ?? []).map((image) => this.parse('findImages', ec2ImageSchema, image));
   }
@@ -198,12 +227,43 @@ export class AwsSdkAdapter implements AwsWorkerPort {
     return this.describePages('findInstances', filters);
   }
 
+  /**
+   * Instances in any state carrying tag `key` = `value`: the tag index first (DescribeTags), then a
+   * describe by id. A DescribeInstances tag filter reads every instance of the region on moto, about
+   * 1 ms each, once per launch, which made a launch of 1,000 workers quadratic (docs/bench/system.md);
+   * the tag index answers in a tenth of that.
+   */
+  private async instancesTagged(key: string, value: string): Promise<Ec2InstanceInfo[]> {
+    const output = await this.call('launchInstance', () =>
+      this.ec2.send(
+        new DescribeTagsCommand({
+          Filters: [
+            { Name: 'resource-type', Values: ['instance'] },
+            { Name: 'key', Values: [key] },
+            { Name: 'value', Values: [value] },
+          ],
+        }),
+      ),
+    );
+    const ids = [
+      ...new Set((output.Tags ?? []).map((tag) => tag.ResourceId).filter((id): id is string => Boolean(id))),
+    ];
+    if (ids.length === 0) return [];
+    return this.describeInstances(ids);
+  }
+
   private async describePages(operation: string, filters: Filter[]): Promise<Ec2InstanceInfo[]> {
     const instances: Instance[] = [];
     let nextToken: string | undefined;
     do {
       const output = await this.call(operation, () =>
-        this.ec2.send(new DescribeInstancesCommand({ Filters: filters, MaxResults: 1000, ...(nextToken ? { NextToken: nextToken } : {}) })),
+        this.ec2.send(
+          new DescribeInstancesCommand({
+            Filters: filters,
+            MaxResults: 1000,
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          }),
+        ),
       );
       instances.push(...(output.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []));
       nextToken = output.NextToken;
@@ -212,21 +272,28 @@ export class AwsSdkAdapter implements AwsWorkerPort {
   }
 
   async startInstance(instanceId: string): Promise<Ec2StateChange> {
-    const output = await this.call('startInstance', () => this.ec2.send(new StartInstancesCommand({ InstanceIds: [instanceId] })));
+    const output = await this.call('startInstance', () =>
+      this.ec2.send(new StartInstancesCommand({ InstanceIds: [instanceId] })),
+    );
     return this.stateChange('startInstance', output.StartingInstances);
   }
 
   async stopInstance(instanceId: string): Promise<Ec2StateChange> {
-    const output = await this.call('stopInstance', () => this.ec2.send(new StopInstancesCommand({ InstanceIds: [instanceId] })));
+    const output = await this.call('stopInstance', () =>
+      this.ec2.send(new StopInstancesCommand({ InstanceIds: [instanceId] })),
+    );
     return this.stateChange('stopInstance', output.StoppingInstances);
   }
 
   async terminateInstance(instanceId: string): Promise<Ec2StateChange> {
     try {
-      const output = await this.call('terminateInstance', () => this.ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] })));
+      const output = await this.call('terminateInstance', () =>
+        this.ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] })),
+      );
       return this.stateChange('terminateInstance', output.TerminatingInstances);
     } catch (error) {
-      if (isNotFound(error)) return { instance_id: instanceId, current_state: 'terminated', previous_state: null };
+      if (isNotFound(error))
+        return { instance_id: instanceId, current_state: 'terminated', previous_state: null };
       throw error;
     }
   }
@@ -234,7 +301,9 @@ export class AwsSdkAdapter implements AwsWorkerPort {
   async describeInstanceStatus(instanceId: string): Promise<Ec2InstanceStatus | null> {
     const output = await this.call('describeInstanceStatus', () =>
       // Without IncludeAllInstances only running instances are reported.
-      this.ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: [instanceId], IncludeAllInstances: true })),
+      this.ec2.send(
+        new DescribeInstanceStatusCommand({ InstanceIds: [instanceId], IncludeAllInstances: true }),
+      ),
     );
     const [status] = output.InstanceStatuses ?? [];
     return status ? this.parse('describeInstanceStatus', ec2InstanceStatusSchema, status) : null;
@@ -244,7 +313,12 @@ export class AwsSdkAdapter implements AwsWorkerPort {
     try {
       assertMetricPeriod(request.periodSeconds);
     } catch (error) {
-      throw new InvalidError({ system: 'aws', operation: 'getMetricData', code: 'InvalidPeriod', message: (error as Error).message });
+      throw new InvalidError({
+        system: 'aws',
+        operation: 'getMetricData',
+        code: 'InvalidPeriod',
+        message: (error as Error).message,
+      });
     }
     const byId = new Map<string, MetricDataResult>();
     let nextToken: string | undefined;
@@ -259,7 +333,11 @@ export class AwsSdkAdapter implements AwsWorkerPort {
               Id: query.id,
               ReturnData: true,
               MetricStat: {
-                Metric: { Namespace: query.namespace, MetricName: query.metricName, Dimensions: [{ Name: 'InstanceId', Value: query.instanceId }] },
+                Metric: {
+                  Namespace: query.namespace,
+                  MetricName: query.metricName,
+                  Dimensions: [{ Name: 'InstanceId', Value: query.instanceId }],
+                },
                 Period: request.periodSeconds,
                 Stat: query.stat,
               },
@@ -298,7 +376,10 @@ export class AwsSdkAdapter implements AwsWorkerPort {
         ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
         ...(this.options.random ? { random: this.options.random } : {}),
         onRetry: ({ attempt, delayMs, error }) =>
-          this.logger.warn({ system: 'aws', operation, attempt, delayMs, code: error.code, kind: error.kind }, 'retrying idempotent call'),
+          this.logger.warn(
+            { system: 'aws', operation, attempt, delayMs, code: error.code, kind: error.kind },
+            'retrying idempotent call',
+          ),
       },
     );
   }
@@ -309,9 +390,16 @@ export class AwsSdkAdapter implements AwsWorkerPort {
     return this.parse(operation, ec2StateChangeSchema, change);
   }
 
-  private parse<Schema extends z.ZodType>(operation: string, schema: Schema, value: unknown): z.output<Schema> {
+  private parse<Schema extends z.ZodType>(
+    operation: string,
+    schema: Schema,
+    value: unknown,
+  ): z.output<Schema> {
     const parsed = parseReportingUnknownValues(schema, value, (field, rawValue) =>
-      this.logger.warn({ system: 'aws', operation, field, rawValue }, 'unknown enumeration value in response; mapped to UNKNOWN'),
+      this.logger.warn(
+        { system: 'aws', operation, field, rawValue },
+        'unknown enumeration value in response; mapped to UNKNOWN',
+      ),
     );
     if (!parsed.success) throw this.invalidResponse(operation, parsed.error.message);
     return parsed.data as z.output<Schema>;

@@ -32,7 +32,7 @@ import {
   VersionedCollection,
   type VersionedDocument,
 } from '../apps/control-plane-api/src/platform/mongo/versioned-collection';
-import { FENCE_ROOT } from '../apps/control-plane-api/src/modules/projection/fenced-projection';
+import { FENCE_ROOT } from '../apps/control-plane-api/src/platform/etcd-projection/fenced-projection';
 import { rawVersionedUpdatesPerSecond } from './raw-ceilings';
 
 const ROOT = join(__dirname, '..');

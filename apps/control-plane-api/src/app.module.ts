@@ -13,7 +13,7 @@ import { SettingsModule } from './modules/settings/settings.module';
 import { SystemModule } from './modules/system/system.module';
 import { WorkerTemplatesModule } from './modules/worker-templates/worker-templates.module';
 import { WorkersModule } from './modules/workers/workers.module';
-import { PersistenceModule } from './platform/mongo/persistence.module';
+import { PersistenceModule } from './persistence.module';
 import { PlatformModule } from './platform/platform.module';
 
 @Module({})

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance } from 'axios';
 import { devToken, type RunningTestApp, startTestApp } from '../../testing/test-app';
-import { AuditLog, type AuditDocument } from './audit-log';
+import { AuditLog, type AuditDocument } from '../../platform/audit/audit-log';
 
 /** The audit log pages with the cursor shape the API document states (platform/mongo/page-cursor.ts). */
 describe('audit log paging', () => {

@@ -6,7 +6,7 @@ import { type AppConfig } from '../../config/env.schema';
 import { APP_CONFIG } from '../../platform/app-config.token';
 import { OutboxRelay } from '../../platform/commit/outbox-relay';
 import { LOGGER } from '../../platform/platform.tokens';
-import { ProjectionRegistry } from '../projection/projection-registry';
+import { ProjectionRegistry } from '../../platform/etcd-projection/projection-registry';
 import { labNotifications } from './infrastructure/lab-record.notifications';
 import { LabRecordsInternalController } from './api/lab-records.internal.controller';
 import { LabRecordsPublicController } from './api/lab-records.public.controller';

@@ -1,5 +1,5 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
-import { SnapshotRegistry } from '../live-updates/snapshot-registry';
+import { SnapshotRegistry } from '../../platform/change-events/snapshot-registry';
 import { LabletDefinitionsInternalController } from './api/lablet-definitions.internal.controller';
 import { LabletDefinitionsPublicController } from './api/lablet-definitions.public.controller';
 import { CreateDefinitionHandler } from './application/commands/create-definition.command';

@@ -3,8 +3,8 @@ import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { READ_ROLES, SSE_STREAM_PATH } from '@lcm/contracts';
 import { APP_CONFIG } from '../../platform/app-config.token';
 import { type AppConfig } from '../../config/env.schema';
-import { ChangeEventBus } from './change-event-bus';
-import { SnapshotRegistry } from './snapshot-registry';
+import { ChangeEventBus } from '../../platform/change-events/change-event-bus';
+import { SnapshotRegistry } from '../../platform/change-events/snapshot-registry';
 import { SseStream } from './sse-stream';
 import { UserAuthenticator } from '../../platform/auth/user-authenticator';
 

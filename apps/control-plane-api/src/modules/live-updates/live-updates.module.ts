@@ -3,10 +3,10 @@ import { type Etcd3 } from 'etcd3';
 import { type AppConfig } from '../../config/env.schema';
 import { APP_CONFIG } from '../../platform/app-config.token';
 import { ETCD_CLIENT } from '../../platform/platform.tokens';
-import { ChangeEventBus } from './change-event-bus';
+import { ChangeEventBus } from '../../platform/change-events/change-event-bus';
 import { LiveUpdatesController } from './live-updates.controller';
-import { SnapshotRegistry } from './snapshot-registry';
-import { ProjectionRegistry } from '../projection/projection-registry';
+import { SnapshotRegistry } from '../../platform/change-events/snapshot-registry';
+import { ProjectionRegistry } from '../../platform/etcd-projection/projection-registry';
 
 /** SSE for the dashboard: committed changes fan out to every CPA process through etcd. */
 @Global()

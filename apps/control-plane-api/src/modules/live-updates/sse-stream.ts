@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type ServerResponse } from 'node:http';
-import { type ChangeEvent, type ChangeEventBus, type SequencedChangeEvent } from './change-event-bus';
+import {
+  type ChangeEvent,
+  type ChangeEventBus,
+  type SequencedChangeEvent,
+} from '../../platform/change-events/change-event-bus';
 
 export interface SseStreamOptions {
   heartbeatMs: number;

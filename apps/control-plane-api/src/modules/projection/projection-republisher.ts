@@ -4,7 +4,7 @@ import { type Logger } from '@lcm/observability';
 import { type AppConfig } from '../../config/env.schema';
 import { APP_CONFIG } from '../../platform/app-config.token';
 import { ETCD_CLIENT, LOGGER } from '../../platform/platform.tokens';
-import { ProjectionRegistry } from './projection-registry';
+import { ProjectionRegistry } from '../../platform/etcd-projection/projection-registry';
 
 const PROBE_KEY = '/lcm/health-probe';
 

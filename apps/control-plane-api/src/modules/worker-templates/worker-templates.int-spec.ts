@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance } from 'axios';
 import { apiContract, type Route, INTERNAL_API_KEY_HEADER } from '@lcm/contracts';
-import { AuditLog } from '../audit/audit-log';
+import { AuditLog } from '../../platform/audit/audit-log';
 import {
   type RunningTestApp,
   startTestApp,

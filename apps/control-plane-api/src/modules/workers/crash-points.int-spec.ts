@@ -10,7 +10,7 @@ import { OutboxRelay } from '../../platform/commit/outbox-relay';
 import { recordedAction } from '../../platform/commit/recorded-action';
 import { OUTBOX_PENDING_FIELD, type OutboxEntry, receiptId, receiptsOf } from '../../platform/mongo/outbox';
 import { VERSION_CLAIMS_COLLECTION } from '../../platform/mongo/versioned-collection';
-import { AUDIT_COLLECTION } from '../audit/audit-log';
+import { AUDIT_COLLECTION } from '../../platform/audit/audit-log';
 import { CompleteLabActionCommand } from '../lab-records/application/commands/complete-lab-action.command';
 import { RequestLabActionCommand } from '../lab-records/application/commands/request-lab-action.command';
 import { LabRecordRepository } from '../lab-records/infrastructure/lab-record.repository';

@@ -14,7 +14,7 @@ import {
   waitFor,
 } from '@lcm/testing';
 import { OUTBOX_FIELD } from '../../platform/mongo/outbox';
-import { AUDIT_COLLECTION } from '../audit/audit-log';
+import { AUDIT_COLLECTION } from '../../platform/audit/audit-log';
 import { LabletDefinitionRepository } from '../lablet-definitions/infrastructure/lablet-definition.repository';
 import { LabletSessionRepository } from '../sessions/infrastructure/session.repositories';
 import { CmlWorkerRepository } from './infrastructure/cml-worker.repository';

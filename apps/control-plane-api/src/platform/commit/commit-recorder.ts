@@ -1,6 +1,6 @@
 import { currentCorrelationId, type Logger } from '@lcm/observability';
-import { type AuditLog } from '../../modules/audit/audit-log';
-import { type ChangeEvent, type ChangeEventBus } from '../../modules/live-updates/change-event-bus';
+import { type AuditLog } from '../audit/audit-log';
+import { type ChangeEvent, type ChangeEventBus } from '../change-events/change-event-bus';
 import { type OutboxLedger, type RecordedEvent } from '../mongo/outbox';
 
 export interface CommittedChange {

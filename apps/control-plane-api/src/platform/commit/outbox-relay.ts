@@ -1,7 +1,7 @@
 import { type Collection, type Db, type Document } from 'mongodb';
 import { type DomainEvent } from '@lcm/domain';
 import { type Logger, withCorrelationId } from '@lcm/observability';
-import { type ChangeEvent } from '../../modules/live-updates/change-event-bus';
+import { type ChangeEvent } from '../change-events/change-event-bus';
 import {
   OUTBOX_FIELD,
   OUTBOX_PENDING_FIELD,

@@ -1,5 +1,5 @@
 import { type DomainEvent, type LabRecordEvent, type LabRecordState } from '@lcm/domain';
-import { type ChangeEvent } from '../../live-updates/change-event-bus';
+import { type ChangeEvent } from '../../../platform/change-events/change-event-bus';
 import { toLabRecordSummary } from './lab-record.views';
 
 function notificationFor(event: LabRecordEvent): { type: string; extra?: Record<string, unknown> } | null {

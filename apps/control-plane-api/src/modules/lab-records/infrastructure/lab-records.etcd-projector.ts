@@ -3,8 +3,8 @@ import { type Etcd3 } from 'etcd3';
 import { encodeEtcdValue, etcdKeys, etcdPrefixes, parseEtcdKey } from '@lcm/contracts';
 import { type LabRecordState } from '@lcm/domain';
 import { ETCD_CLIENT } from '../../../platform/platform.tokens';
-import { FencedProjection } from '../../projection/fenced-projection';
-import { type EtcdProjector } from '../../projection/projection-registry';
+import { FencedProjection } from '../../../platform/etcd-projection/fenced-projection';
+import { type EtcdProjector } from '../../../platform/etcd-projection/projection-registry';
 import { LabRecordRepository } from './lab-record.repository';
 
 function pendingActionValue(state: LabRecordState): string | null {

@@ -1,6 +1,6 @@
 import { type LabletDefinition as LabletDefinitionView } from '@lcm/contracts';
 import { type LabletDefinitionState } from '@lcm/domain';
-import { type ChangeEvent } from '../../live-updates/change-event-bus';
+import { type ChangeEvent } from '../../../platform/change-events/change-event-bus';
 import { type DefinitionContentExtras } from './lablet-definition.repository';
 
 /** The contract's `version` is the definition's semantic version; the stored `version` is the concurrency counter. */

@@ -1,8 +1,8 @@
 import { type Etcd3 } from 'etcd3';
 import { encodeEtcdValue, etcdKeys, etcdPrefixes, parseEtcdKey } from '@lcm/contracts';
 import { type LabletSessionState } from '@lcm/domain';
-import { type EntityKeyLayout, FencedProjection } from '../../projection/fenced-projection';
-import { type EtcdProjector } from '../../projection/projection-registry';
+import { type EntityKeyLayout, FencedProjection } from '../../../platform/etcd-projection/fenced-projection';
+import { type EtcdProjector } from '../../../platform/etcd-projection/projection-registry';
 import { type LabletSessionRepository } from './session.repositories';
 
 /** Keys of a TERMINATED session are removed once LC recorded its cleanup (spec §6). */

@@ -5,7 +5,7 @@ import { type Capacity, INTERNAL_API_KEY_HEADER, type Role } from '@lcm/contract
 import { ControlPlaneApiClient, PublicApiClient } from '@lcm/cpa-client';
 import { type CmlWorker, type LabletDefinition, type LabRecord } from '@lcm/domain';
 import { aDefinition, aLabRecord, aWorker } from '@lcm/testing';
-import { AuditLog } from '../../audit/audit-log';
+import { AuditLog } from '../../../platform/audit/audit-log';
 import { LabRecordRepository } from '../../lab-records/infrastructure/lab-record.repository';
 import { LabletDefinitionRepository } from '../../lablet-definitions/infrastructure/lablet-definition.repository';
 import { CmlWorkerRepository } from '../../workers/infrastructure/cml-worker.repository';

@@ -1,4 +1,4 @@
-import { type ChangeEvent } from '../../live-updates/change-event-bus';
+import { type ChangeEvent } from '../../../platform/change-events/change-event-bus';
 import { type WorkerTemplate as WorkerTemplateView } from '@lcm/contracts';
 import { type WorkerTemplateState } from '@lcm/domain';
 

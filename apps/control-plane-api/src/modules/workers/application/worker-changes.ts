@@ -4,7 +4,7 @@ import { type Clock, CmlWorker, type CmlWorkerState, type DomainEvent } from '@l
 import { CommitRecorder } from '../../../platform/commit/commit-recorder';
 import { notFound } from '../../../platform/http/api-error';
 import { CLOCK } from '../../../platform/platform.tokens';
-import { type ChangeEvent } from '../../live-updates/change-event-bus';
+import { type ChangeEvent } from '../../../platform/change-events/change-event-bus';
 import { type RecordedEvent } from '../../../platform/mongo/outbox';
 import { retryOnConflict } from '../../../platform/mongo/unit-of-work';
 import { CmlWorkerRepository } from '../infrastructure/cml-worker.repository';

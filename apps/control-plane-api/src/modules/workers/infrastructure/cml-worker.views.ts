@@ -10,7 +10,7 @@ import {
   type WorkerPorts,
 } from '@lcm/contracts';
 import { type CmlWorkerState, type DomainEvent, freePortCount, subtractCapacity } from '@lcm/domain';
-import { type ChangeEvent } from '../../live-updates/change-event-bus';
+import { type ChangeEvent } from '../../../platform/change-events/change-event-bus';
 import { type WorkerControlRequests } from './worker-control-requests';
 import { workerConditions } from './worker-conditions';
 

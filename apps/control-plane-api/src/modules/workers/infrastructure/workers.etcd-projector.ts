@@ -10,8 +10,8 @@ import {
 } from '@lcm/contracts';
 import { type CmlWorkerState } from '@lcm/domain';
 import { ETCD_CLIENT } from '../../../platform/platform.tokens';
-import { FencedProjection } from '../../projection/fenced-projection';
-import { type EtcdProjector } from '../../projection/projection-registry';
+import { FencedProjection } from '../../../platform/etcd-projection/fenced-projection';
+import { type EtcdProjector } from '../../../platform/etcd-projection/projection-registry';
 import { CmlWorkerRepository } from './cml-worker.repository';
 import { toCapacitySnapshot } from './cml-worker.views';
 import { type WorkerControlRequests } from './worker-control-requests';

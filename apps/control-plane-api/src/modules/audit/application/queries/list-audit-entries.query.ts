@@ -2,7 +2,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { type Filter } from 'mongodb';
 import { type AuditEntry, encodeCursor, type ListAuditQuery, type Page } from '@lcm/contracts';
 import { decodeCursor } from '../../../../platform/mongo/page-cursor';
-import { AuditLog, type AuditDocument } from '../../audit-log';
+import { AuditLog, type AuditDocument } from '../../../../platform/audit/audit-log';
 
 /** The position after an entry, newest first: its time (ms) and id, since many entries share one instant. */
 interface AuditPosition {

@@ -3,7 +3,7 @@ import { Command, CommandHandler, type ICommandHandler, QueryBus } from '@nestjs
 import { type SessionUnschedulableAccepted, type SessionUnschedulableReport } from '@lcm/contracts';
 import { type Clock } from '@lcm/domain';
 import { CLOCK } from '../../../../platform/platform.tokens';
-import { ChangeEventBus } from '../../../live-updates/change-event-bus';
+import { ChangeEventBus } from '../../../../platform/change-events/change-event-bus';
 import { GetSessionQuery } from '../../../sessions/application/queries/get-session.query';
 
 /**

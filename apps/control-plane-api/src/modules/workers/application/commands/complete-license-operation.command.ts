@@ -5,7 +5,7 @@ import { type Clock } from '@lcm/domain';
 import { recordedAction } from '../../../../platform/commit/recorded-action';
 import { ApiError } from '../../../../platform/http/api-error';
 import { CLOCK } from '../../../../platform/platform.tokens';
-import { type ChangeEvent } from '../../../live-updates/change-event-bus';
+import { type ChangeEvent } from '../../../../platform/change-events/change-event-bus';
 import { workerEvent } from '../../infrastructure/cml-worker.views';
 import { WorkerChanges } from '../worker-changes';
 

@@ -4,8 +4,8 @@ import { type Db, MongoClient } from 'mongodb';
 import { decodeEtcdValue, etcdKeys } from '@lcm/contracts';
 import { type LabletSessionState, SystemClock } from '@lcm/domain';
 import { aSession, infraEndpoints, PrivateEtcd } from '@lcm/testing';
-import { SessionEtcdProjector } from '../sessions/infrastructure/session-etcd.projector';
-import { LabletSessionRepository } from '../sessions/infrastructure/session.repositories';
+import { SessionEtcdProjector } from '../../modules/sessions/infrastructure/session-etcd.projector';
+import { LabletSessionRepository } from '../../modules/sessions/infrastructure/session.repositories';
 
 /**
  * The periodic republish against writers that commit while it scans (docs/decisions/etcd-projection-fencing.md):

@@ -1,10 +1,10 @@
 import { type Collection, type Db, MongoBulkWriteError } from 'mongodb';
 import { type AuditEntry } from '@lcm/contracts';
 import { type Logger } from '@lcm/observability';
-import { expireDocuments } from '../../platform/mongo/expiring-collection';
-import { createMissingIndexes } from '../../platform/mongo/missing-indexes';
-import { type EventReceipt, type RecordedEvent, receiptId } from '../../platform/mongo/outbox';
-import { timeOrderedUuid } from '../../platform/mongo/time-ordered-id';
+import { expireDocuments } from '../mongo/expiring-collection';
+import { createMissingIndexes } from '../mongo/missing-indexes';
+import { type EventReceipt, type RecordedEvent, receiptId } from '../mongo/outbox';
+import { timeOrderedUuid } from '../mongo/time-ordered-id';
 
 export const AUDIT_COLLECTION = 'audit_log';
 

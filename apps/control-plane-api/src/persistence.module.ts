@@ -12,29 +12,29 @@ import { CommandBus } from '@nestjs/cqrs';
 import { type Db } from 'mongodb';
 import { type Clock } from '@lcm/domain';
 import { type Logger } from '@lcm/observability';
-import { type AppConfig } from '../../config/env.schema';
-import { AuditLog } from '../../modules/audit/audit-log';
-import { LabRecordRepository } from '../../modules/lab-records/infrastructure/lab-record.repository';
-import { LabletDefinitionRepository } from '../../modules/lablet-definitions/infrastructure/lablet-definition.repository';
-import { ChangeEventBus } from '../../modules/live-updates/change-event-bus';
+import { type AppConfig } from './config/env.schema';
+import { AuditLog } from './platform/audit/audit-log';
+import { LabRecordRepository } from './modules/lab-records/infrastructure/lab-record.repository';
+import { LabletDefinitionRepository } from './modules/lablet-definitions/infrastructure/lablet-definition.repository';
+import { ChangeEventBus } from './platform/change-events/change-event-bus';
 import {
   GradingSessionRepository,
   LabletSessionRepository,
   ScoreReportRepository,
   UserSessionRepository,
-} from '../../modules/sessions/infrastructure/session.repositories';
-import { SystemSettingsRepository } from '../../modules/settings/infrastructure/system-settings.repository';
-import { WorkerTemplateRepository } from '../../modules/worker-templates/infrastructure/worker-template.repository';
-import { CmlWorkerRepository } from '../../modules/workers/infrastructure/cml-worker.repository';
-import { WorkersEtcdProjector } from '../../modules/workers/infrastructure/workers.etcd-projector';
-import { APP_CONFIG } from '../app-config.token';
-import { CommitRecorder } from '../commit/commit-recorder';
-import { OutboxRelay } from '../commit/outbox-relay';
-import { CLOCK, LOGGER, MONGO_DB } from '../platform.tokens';
-import { expireDocuments } from './expiring-collection';
-import { OutboxLedger, withCommandActor } from './outbox';
-import { StoreStartup } from './store-startup';
-import { VERSION_CLAIMS_COLLECTION } from './versioned-collection';
+} from './modules/sessions/infrastructure/session.repositories';
+import { SystemSettingsRepository } from './modules/settings/infrastructure/system-settings.repository';
+import { WorkerTemplateRepository } from './modules/worker-templates/infrastructure/worker-template.repository';
+import { CmlWorkerRepository } from './modules/workers/infrastructure/cml-worker.repository';
+import { WorkersEtcdProjector } from './modules/workers/infrastructure/workers.etcd-projector';
+import { APP_CONFIG } from './platform/app-config.token';
+import { CommitRecorder } from './platform/commit/commit-recorder';
+import { OutboxRelay } from './platform/commit/outbox-relay';
+import { CLOCK, LOGGER, MONGO_DB } from './platform/platform.tokens';
+import { expireDocuments } from './platform/mongo/expiring-collection';
+import { OutboxLedger, withCommandActor } from './platform/mongo/outbox';
+import { StoreStartup } from './platform/mongo/store-startup';
+import { VERSION_CLAIMS_COLLECTION } from './platform/mongo/versioned-collection';
 
 const REPOSITORIES = [
   LabletSessionRepository,

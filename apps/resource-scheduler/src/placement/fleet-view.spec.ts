@@ -78,7 +78,7 @@ describe('PendingPlacements', () => {
     const later = aSessionView(uuid('c', 1), { timeslot_start: '2030-01-01T10:00:00.000Z' });
     const sooner = aSessionView(uuid('c', 2), { timeslot_start: '2030-01-01T09:00:00.000Z' });
     const asap = aSessionView(uuid('c', 3));
-    for (const session of [later, sooner, asap]) pending.recordNoFit(session, noFit, at);
+    for (const session of [later, sooner, asap]) pending.recordNoFit(session.id, session, noFit, at);
     const first = pending.page(2);
     expect(first.items.map((item) => item.lablet_session_id)).toEqual([asap.id, sooner.id]);
     pending.remove(sooner.id);

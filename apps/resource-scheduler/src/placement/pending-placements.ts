@@ -1,5 +1,6 @@
-import { cursorPosition, encodeCursor, type LabletSession, type Page, type PendingPlacement } from '@lcm/contracts';
+import { cursorPosition, encodeCursor, type Page, type PendingPlacement } from '@lcm/contracts';
 import type { PlacementDecision } from '@lcm/domain';
+import type { PlacementSubject } from './session-snapshots';
 
 type NoFit = Extract<PlacementDecision, { kind: 'no_fit' }>;
 
@@ -16,14 +17,14 @@ export class PendingPlacements {
   /** Sessions whose unschedulable flag the control plane has already announced. */
   private readonly reported = new Set<string>();
 
-  recordNoFit(session: LabletSession, decision: NoFit, at: Date): void {
-    this.entries.set(session.id, {
-      lablet_session_id: session.id,
+  recordNoFit(sessionId: string, session: PlacementSubject, decision: NoFit, at: Date): void {
+    this.entries.set(sessionId, {
+      lablet_session_id: sessionId,
       definition_id: session.definition_id,
       timeslot_start: session.timeslot_start,
       rejections: decision.summary,
       worker_rejections: [...decision.rejections],
-      unschedulable: this.entries.get(session.id)?.unschedulable ?? false,
+      unschedulable: this.entries.get(sessionId)?.unschedulable ?? false,
       last_attempt_at: at.toISOString(),
     });
   }
@@ -81,7 +82,9 @@ export class PendingPlacements {
     return {
       items: items.map(({ entry }) => entry),
       next_cursor:
-        last && sorted.length > limit ? encodeCursor(last.timeslot_start ?? '', last.lablet_session_id) : null,
+        last && sorted.length > limit
+          ? encodeCursor(last.timeslot_start ?? '', last.lablet_session_id)
+          : null,
     };
   }
 }

@@ -17,7 +17,7 @@ interface Waiting {
 
 const route = apiContract.internal.sessions.scheduleBatch;
 
-/** A refused placement as the error the single schedule route would have thrown (409, 422, 404…). */
+/** A refused placement as the error the single schedule route would have thrown (409, 422, 404…), with the session's current status when the problem names it. */
 function refusal(problem: ProblemDetails): CpaError {
   const ErrorClass = errorClassForStatus(problem.status);
   return new ErrorClass({
@@ -26,6 +26,8 @@ function refusal(problem: ProblemDetails): CpaError {
     status: problem.status,
     code: problem.code,
     ...(problem.detail ? { detail: problem.detail } : {}),
+    ...(problem.current_status ? { currentStatus: problem.current_status } : {}),
+    ...(problem.requested_status ? { requestedStatus: problem.requested_status } : {}),
   });
 }
 

@@ -1,19 +1,44 @@
 import type { Etcd3, IKeyValue, Watcher } from 'etcd3';
-import { decodeEtcdValue, etcdPrefixes, type LabletSession, parseEtcdKey } from '@lcm/contracts';
+import {
+  decodeEtcdValue,
+  etcdPrefixes,
+  type LabletSession,
+  parseEtcdKey,
+  type SessionStatusValue,
+} from '@lcm/contracts';
 import type { ControlPlane } from '@lcm/cpa-client';
 import type { Logger } from '@lcm/observability';
 import { EtcdPrefixSource, type KeySource, ListSource } from '@lcm/reconciler-runtime';
 import type { FleetView } from './fleet-view';
 import type { PendingPlacements } from './pending-placements';
+import type { SessionSnapshots } from './session-snapshots';
 
 const PAGE = 200;
 
-/** A session status key that says PENDING names its session; anything else (or malformed) is no work here. */
-export function pendingSessionOf(etcdKey: string, raw: string | null): string | null {
+/**
+ * A session status key that says PENDING names its session, and its value is noted as the
+ * session's snapshot; any other status (or a deleted key) makes what was noted unusable. A
+ * malformed key is no work here.
+ */
+export function pendingSessionOf(
+  etcdKey: string,
+  raw: string | null,
+  snapshots: SessionSnapshots,
+): string | null {
   const parsed = parseEtcdKey(etcdKey);
-  if (parsed?.kind !== 'sessionStatus' || raw === null) return null;
+  if (parsed?.kind !== 'sessionStatus') return null;
+  const value = raw === null ? null : decodedStatus(raw);
+  if (value?.status !== 'PENDING') {
+    snapshots.forget(parsed.id);
+    return null;
+  }
+  snapshots.note(parsed.id, value);
+  return parsed.id;
+}
+
+function decodedStatus(raw: string): SessionStatusValue | null {
   try {
-    return decodeEtcdValue('sessionStatus', raw).status === 'PENDING' ? parsed.id : null;
+    return decodeEtcdValue('sessionStatus', raw);
   } catch {
     return null;
   }
@@ -23,8 +48,11 @@ export function pendingSessionOf(etcdKey: string, raw: string | null): string | 
 export const byTimeslot = (a: LabletSession, b: LabletSession): number =>
   (a.timeslot_start ?? '').localeCompare(b.timeslot_start ?? '') || a.id.localeCompare(b.id);
 
-/** Every PENDING session through the internal API, in timeslot order, so the queue takes the closest first. */
-export function pendingSessionList(cpa: ControlPlane): ListSource {
+/**
+ * Every PENDING session through the internal API, in timeslot order, so the queue takes the
+ * closest first; each listed session is noted as its snapshot.
+ */
+export function pendingSessionList(cpa: ControlPlane, snapshots: SessionSnapshots): ListSource {
   return new ListSource('pending-sessions', async () => {
     const sessions: LabletSession[] = [];
     let cursor: string | undefined;
@@ -35,16 +63,21 @@ export function pendingSessionList(cpa: ControlPlane): ListSource {
       sessions.push(...page.items);
       cursor = page.next_cursor ?? undefined;
     } while (cursor);
+    for (const session of sessions) snapshots.note(session.id, session);
     return sessions.sort(byTimeslot).map((session) => session.id);
   });
 }
 
-export function pendingSessionWatch(etcd: Etcd3, logger: Logger): EtcdPrefixSource {
+export function pendingSessionWatch(
+  etcd: Etcd3,
+  snapshots: SessionSnapshots,
+  logger: Logger,
+): EtcdPrefixSource {
   return new EtcdPrefixSource({
     name: 'session-status-keys',
     etcd,
     prefix: etcdPrefixes.sessions,
-    keyOf: pendingSessionOf,
+    keyOf: (etcdKey, raw) => pendingSessionOf(etcdKey, raw, snapshots),
     logger,
   });
 }

@@ -6,6 +6,7 @@ import { type PendingPlacements } from '../placement/pending-placements';
 import { ScaleUpPlanner } from '../placement/scale-up-planner';
 import { ScheduleBatcher } from '../placement/schedule-batcher';
 import { type SchedulerStats } from '../placement/scheduler-stats';
+import { SessionSnapshots } from '../placement/session-snapshots';
 import { FleetChangeSource, pendingSessionList, pendingSessionWatch } from '../placement/session-sources';
 import { sessionPlacementReconciler } from './session-placement.reconciler';
 
@@ -27,6 +28,7 @@ export function schedulerReconcilers(
     maxAgeMs: config.FLEET_MAX_AGE_MS,
     log: logger,
   });
+  const snapshots = new SessionSnapshots();
   return [
     sessionPlacementReconciler({
       cpa,
@@ -35,10 +37,11 @@ export function schedulerReconcilers(
       planner: new ScaleUpPlanner({ cpa, fleet }),
       batcher: new ScheduleBatcher(cpa, config.SCHEDULE_BATCH_WINDOW_MS),
       pending: parts.pending,
+      snapshots,
       stats: parts.stats,
       sources: [
-        pendingSessionWatch(etcd, logger),
-        pendingSessionList(cpa),
+        pendingSessionWatch(etcd, snapshots, logger),
+        pendingSessionList(cpa, snapshots),
         new FleetChangeSource(etcd, fleet, parts.pending, logger),
       ],
       leadWindowMs: config.LEAD_WINDOW_MINUTES * 60_000,

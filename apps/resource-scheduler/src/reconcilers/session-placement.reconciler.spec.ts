@@ -15,6 +15,7 @@ import { PendingPlacements } from '../placement/pending-placements';
 import { ScaleUpPlanner } from '../placement/scale-up-planner';
 import { ScheduleBatcher } from '../placement/schedule-batcher';
 import { SchedulerStats } from '../placement/scheduler-stats';
+import { SessionSnapshots } from '../placement/session-snapshots';
 import {
   aDefinitionView,
   aSessionView,
@@ -100,6 +101,7 @@ function setup(world: Partial<World> = {}) {
     now: () => now,
   });
   const pending = new PendingPlacements();
+  const snapshots = new SessionSnapshots();
   const stats = new SchedulerStats();
   const backoff = { initialMs: 1_000, maxMs: 60_000, escalation: { afterFailures: 5, delayMs: 300_000 } };
   const reconciler: Reconciler = sessionPlacementReconciler({
@@ -109,6 +111,7 @@ function setup(world: Partial<World> = {}) {
     planner: new ScaleUpPlanner({ cpa: cpa.client, fleet, now: () => now }),
     batcher: new ScheduleBatcher(cpa.client, 0),
     pending,
+    snapshots,
     stats,
     sources: [],
     leadWindowMs: LEAD_WINDOW_MS,
@@ -133,6 +136,7 @@ function setup(world: Partial<World> = {}) {
     cpa,
     fleet,
     pending,
+    snapshots,
     stats,
     reconciler,
     backoff,
@@ -241,6 +245,42 @@ describe('session placement', () => {
       decisions: { conflict: 2, failed: 2, placed: 1 },
       retries: 4,
     });
+  });
+
+  it('places from the snapshot the status key gave without reading the session, and reads it fresh on a retry', async () => {
+    const world = setup({ workers: [aWorkerView(w1)] });
+    const session = world.addSession(uuid('c', 1));
+    world.snapshots.note(session, world.state.sessions.get(session)!);
+    world.cpa.failNext(routes.sessions.scheduleBatch, 409);
+    expect(await world.reconcile(session)).toMatchObject({ kind: 'requeue', afterMs: 0 });
+    expect(world.cpa.callsTo(routes.sessions.getSession)).toHaveLength(0);
+    expect(await world.reconcile(session)).toEqual({ kind: 'done' });
+    expect(world.cpa.callsTo(routes.sessions.getSession)).toHaveLength(1);
+    expect(scheduledOn(world.cpa)).toEqual([w1, w1]);
+  });
+
+  it('ends the attempt without listing the fleet again when the refusal says the session left PENDING', async () => {
+    const world = setup({ workers: [aWorkerView(w1)] });
+    const session = world.addSession(uuid('c', 1));
+    world.cpa.on(routes.sessions.scheduleBatch, ({ body }) => ({
+      results: body.placements.map(({ session_id, worker_id }) => ({
+        session_id,
+        worker_id,
+        outcome: 'refused' as const,
+        problem: {
+          type: 'urn:lcm:problem:invalid-transition',
+          title: 'Invalid transition',
+          status: 409,
+          code: 'INVALID_TRANSITION' as const,
+          current_status: 'SCHEDULED',
+          requested_status: 'SCHEDULED',
+        },
+      })),
+    }));
+    expect(await world.reconcile(session)).toEqual({ kind: 'done' });
+    expect(world.cpa.callsTo(routes.workers.listWorkers)).toHaveLength(1);
+    expect(world.stats.snapshot()).toMatchObject({ retries: 0 });
+    expect(world.stats.snapshot().decisions).toEqual({});
   });
 
   it('turns other schedule failures and a missing definition into errors for the backoff, never a crash', async () => {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { LabletSession, SessionUnschedulableReport } from '@lcm/contracts';
+import type { SessionUnschedulableReport } from '@lcm/contracts';
 import { type ControlPlane, isConflictError, isNotFoundError, isUnprocessableError } from '@lcm/cpa-client';
 import {
   type BackoffPolicy,
@@ -16,6 +16,7 @@ import type { FleetView } from '../placement/fleet-view';
 import type { PendingPlacements } from '../placement/pending-placements';
 import type { ScaleUpPlan, ScaleUpPlanner } from '../placement/scale-up-planner';
 import type { ScheduleBatcher } from '../placement/schedule-batcher';
+import type { PlacementSubject, SessionSnapshots } from '../placement/session-snapshots';
 import type { DecisionOutcome, SchedulerStats } from '../placement/scheduler-stats';
 
 type NoFitSummary = SessionUnschedulableReport['rejections'];
@@ -28,6 +29,8 @@ export interface SessionPlacementOptions {
   /** Schedules through the batch route, together with what concurrent runs decide. */
   batcher: ScheduleBatcher;
   pending: PendingPlacements;
+  /** What the status keys and the PENDING list told of each session, used instead of a read. */
+  snapshots: SessionSnapshots;
   stats: SchedulerStats;
   sources: readonly KeySource[];
   leadWindowMs: number;
@@ -48,29 +51,34 @@ export class StalePlacementError extends Error {
 /**
  * Places one PENDING session (spec §7.1): inside the lead window, on the worker the placement
  * engine picks from the fleet view, through the control plane's batch schedule route (shared with
- * the runs deciding at the same time), which re-validates atomically. A 409/422 means the view was stale: the fleet is listed again and the session
- * retried at once. When nothing fits, the rejections are kept for the pending view and a
- * scale-up is considered. Keys are session ids.
+ * the runs deciding at the same time), which re-validates atomically. The session is known from
+ * the snapshot its status key or the PENDING list gave (SessionSnapshots), else read through the
+ * API. A refusal naming a status other than PENDING ends the attempt; any other 409/422 means the
+ * view was stale: the fleet is listed again and the session retried at once. When nothing fits,
+ * the rejections are kept for the pending view and a scale-up is considered. Keys are session ids.
  */
 export function sessionPlacementReconciler(options: SessionPlacementOptions): Reconciler {
   const now = options.now ?? Date.now;
   const conflicts = new Map<string, number>();
-  const { cpa, fleet, definitions, planner, batcher, pending, stats } = options;
+  const { cpa, fleet, definitions, planner, batcher, pending, stats, snapshots } = options;
+
+  /** The session as committed, or null when it is gone. */
+  async function read(sessionId: string): Promise<PlacementSubject | null> {
+    try {
+      return await cpa.sessions.get({ params: { lablet_session_id: sessionId } });
+    } catch (error) {
+      if (isNotFoundError(error)) return null;
+      throw error;
+    }
+  }
 
   async function place(
     sessionId: string,
     context: ReconcileContext,
   ): Promise<[DecisionOutcome | null, ReconcileResult]> {
-    let session: LabletSession;
-    try {
-      session = await cpa.sessions.get({ params: { lablet_session_id: sessionId } });
-    } catch (error) {
-      if (!isNotFoundError(error)) throw error;
-      pending.remove(sessionId);
-      return [null, done()];
-    }
+    const session = snapshots.take(sessionId) ?? (await read(sessionId));
     // Expiry of a session whose timeslot has ended is the lablet-controller's (decision 19).
-    if (session.status !== 'PENDING' || Date.parse(session.timeslot_end) <= now()) {
+    if (session?.status !== 'PENDING' || Date.parse(session.timeslot_end) <= now()) {
       pending.remove(sessionId);
       return [null, done()];
     }
@@ -86,6 +94,10 @@ export function sessionPlacementReconciler(options: SessionPlacementOptions): Re
         await batcher.schedule(sessionId, decision.workerId);
       } catch (error) {
         fleet.settle(sessionId, false);
+        if (leftPending(error)) {
+          pending.remove(sessionId);
+          return [null, done()];
+        }
         if (!isConflictError(error) && !isUnprocessableError(error)) throw error;
         fleet.invalidate();
         const count = (conflicts.get(sessionId) ?? 0) + 1;
@@ -103,14 +115,14 @@ export function sessionPlacementReconciler(options: SessionPlacementOptions): Re
       return ['placed', done()];
     }
 
-    pending.recordNoFit(session, decision, new Date(now()));
+    pending.recordNoFit(sessionId, session, decision, new Date(now()));
     const plan = await planner.plan(demand, sessionId);
     pending.markUnschedulable(sessionId, plan.kind === 'unschedulable');
     stats.scaleUp(scaleUpOutcomeOf(plan));
     context.log.info({ rejections: decision.summary, plan }, 'no worker fits');
     if (plan.kind === 'unschedulable') {
       if (pending.needsUnschedulableReport(sessionId))
-        await reportUnschedulable(session, decision.summary, context);
+        await reportUnschedulable(sessionId, session, decision.summary, context);
       return ['unschedulable', done()];
     }
     if (plan.kind === 'cooldown')
@@ -123,21 +135,22 @@ export function sessionPlacementReconciler(options: SessionPlacementOptions): Re
    * leader. A failed report does not fail the placement: the next pass (resync) tries it again.
    */
   async function reportUnschedulable(
-    session: LabletSession,
+    sessionId: string,
+    session: PlacementSubject,
     rejections: NoFitSummary,
     context: ReconcileContext,
   ): Promise<void> {
     try {
       await cpa.scheduler.reportUnschedulable({
         body: {
-          lablet_session_id: session.id,
+          lablet_session_id: sessionId,
           definition_id: session.definition_id,
           reason: 'no enabled worker template can hold the definition (licence, capacity, node count or AMI)',
           rejections,
           flagged_at: new Date(now()).toISOString(),
         },
       });
-      pending.unschedulableReported(session.id);
+      pending.unschedulableReported(sessionId);
     } catch (error) {
       context.log.warn({ err: error }, 'unschedulable report not delivered; the next pass tries again');
     }
@@ -164,6 +177,16 @@ export function sessionPlacementReconciler(options: SessionPlacementOptions): Re
       }
     },
   };
+}
+
+/** A refusal saying the session is no longer PENDING (an earlier attempt or another replica placed it, or it ended). */
+function leftPending(error: unknown): boolean {
+  return (
+    isConflictError(error) &&
+    error.code === 'INVALID_TRANSITION' &&
+    error.currentStatus !== undefined &&
+    error.currentStatus !== 'PENDING'
+  );
 }
 
 function scaleUpOutcomeOf(plan: ScaleUpPlan) {

@@ -17,13 +17,14 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Etcd3 } from 'etcd3';
 import { type Db, MongoClient } from 'mongodb';
 import { freePort, launchSystem, type LcmSystem, PrivateEtcd, waitFor } from '@lcm/testing';
 import { PrivateStore } from '../tools/system-proof/src/private-store';
+import { motoDescribeRates, type MotoDescribeRates, motoRunInstancesPerSecond } from './moto-ceilings';
 import { rawVersionedUpdatesPerSecond } from './raw-ceilings';
 
 const ROOT = join(__dirname, '..');
@@ -35,9 +36,53 @@ const FLEET_DEADLINE_MS = Number(process.env['BENCH_SYSTEM_FLEET_DEADLINE_S'] ??
 const CEILING_SECONDS = Number(process.env['BENCH_SYSTEM_CEILING_S'] ?? 5);
 const OUTPUT = process.env['BENCH_SYSTEM_OUTPUT'] ?? join(ROOT, 'docs', 'bench', 'system.md');
 const CONCURRENCY = 32;
+/** How this run was asked for, for the report: the bench's own settings from the environment. */
+const COMMAND = [
+  ...Object.entries(process.env)
+    .filter(([name]) => name.startsWith('BENCH_SYSTEM_') && name !== 'BENCH_SYSTEM_OUTPUT')
+    .map(([name, value]) => `${name}=${value}`)
+    .sort(),
+  'pnpm bench:system',
+].join(' ');
+/** Calls in flight against moto: the worker-controller's lifecycle reconciler runs about as many. */
+const MOTO_CONCURRENCY = 8;
 const progress = (message: string) =>
   console.error(`[bench:system] ${new Date().toISOString().slice(11, 19)} ${message}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What a Ctrl-C or kill must still stop: the bench's servers and the system would outlive it. */
+const cleanups = new Set<() => Promise<void>>();
+async function withCleanup<T>(stop: () => Promise<void>, body: () => Promise<T>): Promise<T> {
+  let stopping: Promise<void> | undefined;
+  const stopOnce = () => (stopping ??= stop());
+  cleanups.add(stopOnce);
+  try {
+    return await body();
+  } finally {
+    await stopOnce();
+    cleanups.delete(stopOnce);
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    progress(`${signal}: stopping what the bench started`);
+    void Promise.allSettled([...cleanups].map((stop) => stop())).then(() => process.exit(130));
+  });
+
+/** The machine's 1-minute load average, sampled every second while a phase runs (other engineers share the cores). */
+class LoadSampler {
+  private readonly samples: number[] = [];
+  private readonly timer = setInterval(() => this.samples.push(loadavg()[0] ?? NaN), 1_000);
+
+  stop(): { mean: number; max: number } {
+    clearInterval(this.timer);
+    const samples = this.samples.length > 0 ? this.samples : [loadavg()[0] ?? NaN];
+    return {
+      mean: samples.reduce((sum, value) => sum + value, 0) / samples.length,
+      max: Math.max(...samples),
+    };
+  }
+}
 
 /** The production loops at bench pace: fast placement and lab steps, slow background scans (a fleet of 1,000 would otherwise be scanned all the time). */
 const BENCH_LOOPS = {
@@ -123,6 +168,15 @@ async function storeWrites(db: Db): Promise<number> {
   return total + (await db.collection('audit_log').countDocuments());
 }
 
+/** How many workers are in each status, for the progress lines while the fleet comes up. */
+async function fleetStatusCounts(db: Db): Promise<string> {
+  const counts = await db
+    .collection('cml_workers')
+    .aggregate<{ _id: string; count: number }>([{ $group: { _id: '$status', count: { $sum: 1 } } }])
+    .toArray();
+  return counts.map((entry) => `${entry._id} ${entry.count}`).join(', ');
+}
+
 /** etcd's revision grows by one per write transaction. */
 async function etcdRevision(etcd: Etcd3): Promise<number> {
   const response = await etcd.kv.range({ key: Buffer.from('/lcm/'), limit: '1' });
@@ -167,10 +221,21 @@ async function helloWorldPerSecond(seconds: number): Promise<number> {
   }
 }
 
+interface Ceilings {
+  store: number;
+  etcd: number;
+  hello: number;
+  motoRunInstances: number;
+}
+
 interface FleetResult {
   workers: number;
   reached: number;
+  createSeconds: number;
   fleetSeconds: number;
+  fleetLoad: { mean: number; max: number };
+  bookingLoad: { mean: number; max: number };
+  moto: MotoDescribeRates;
   booked: number;
   placed: number;
   ready: number;
@@ -213,15 +278,21 @@ class Api {
 }
 
 async function measureFleet(workers: number, store: PrivateStore, mongo: MongoClient): Promise<FleetResult> {
-  const moto = await startMoto();
+  const motoServer = await startMoto();
   const etcd = await PrivateEtcd.start();
   let system: LcmSystem | undefined;
   const etcdClient = new Etcd3({ hosts: etcd.endpoint });
-  try {
+  const stopAll = async () => {
+    await system?.stop();
+    etcdClient.close();
+    await etcd.destroy();
+    motoServer.child.kill('SIGKILL');
+  };
+  return withCleanup(stopAll, async () => {
     system = await launchSystem({
       etcdEndpoint: etcd.endpoint,
       mongoUrl: store.url,
-      awsEndpointUrl: moto.url,
+      awsEndpointUrl: motoServer.url,
       envFor: BENCH_LOOPS,
       // Eight Node processes compiling at once on two shared cores take minutes to answer.
       startTimeoutMs: 300_000,
@@ -255,6 +326,7 @@ async function measureFleet(workers: number, store: PrivateStore, mongo: MongoCl
     });
 
     progress(`${workers} workers: creating the fleet`);
+    const fleetLoadSampler = new LoadSampler();
     const fleetStarted = Date.now();
     let next = 0;
     await Promise.all(
@@ -265,15 +337,26 @@ async function measureFleet(workers: number, store: PrivateStore, mongo: MongoCl
         }
       }),
     );
+    const createSeconds = (Date.now() - fleetStarted) / 1000;
     const running = () =>
       db.collection('cml_workers').countDocuments({ status: 'RUNNING', service_status: 'AVAILABLE' });
     let reached = 0;
+    let lastProgress = 0;
     while (Date.now() - fleetStarted < FLEET_DEADLINE_MS) {
       reached = await running();
       if (reached >= workers) break;
+      if (Date.now() - lastProgress >= 15_000) {
+        lastProgress = Date.now();
+        progress(
+          `${workers} workers: ${await fleetStatusCounts(db)} after ${((Date.now() - fleetStarted) / 1000).toFixed(0)} s`,
+        );
+      }
       await sleep(2_000);
     }
     const fleetSeconds = (Date.now() - fleetStarted) / 1000;
+    const fleetLoad = fleetLoadSampler.stop();
+    progress(`${workers} workers: moto's describe rates at this size (${CEILING_SECONDS} s each)`);
+    const moto = await motoDescribeRates(motoServer.url, CEILING_SECONDS, MOTO_CONCURRENCY);
     progress(
       `${workers} workers: ${reached} RUNNING after ${fleetSeconds.toFixed(0)} s; booking ${SESSIONS} sessions over ${DAY_SECONDS} s`,
     );
@@ -283,6 +366,7 @@ async function measureFleet(workers: number, store: PrivateStore, mongo: MongoCl
     const writesBefore = await storeWrites(db);
     const revisionBefore = await etcdRevision(etcdClient);
     let rssMax = rssMegabytes(pid);
+    const bookingLoadSampler = new LoadSampler();
     const bookingStarted = Date.now();
     const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMegabytes(pid))), 1_000);
     const ids: string[] = [];
@@ -308,6 +392,7 @@ async function measureFleet(workers: number, store: PrivateStore, mongo: MongoCl
       1_000,
     ).catch(() => undefined);
     const elapsed = (Date.now() - bookingStarted) / 1000;
+    const bookingLoad = bookingLoadSampler.stop();
     clearInterval(sampler);
     const cpuPercent = ((cpuSeconds(pid) - cpuBefore) / elapsed) * 100;
     const storeWritesPerSecond = ((await storeWrites(db)) - writesBefore) / elapsed;
@@ -342,7 +427,11 @@ async function measureFleet(workers: number, store: PrivateStore, mongo: MongoCl
     return {
       workers,
       reached,
+      createSeconds,
       fleetSeconds,
+      fleetLoad,
+      bookingLoad,
+      moto,
       booked: ids.length,
       placed: placement.length,
       ready: ready.length,
@@ -357,15 +446,10 @@ async function measureFleet(workers: number, store: PrivateStore, mongo: MongoCl
       getSessionPerSecond: load.requests.average,
       getSessionP99: load.latency.p99,
     };
-  } finally {
-    await system?.stop();
-    etcdClient.close();
-    await etcd.destroy();
-    moto.child.kill('SIGKILL');
-  }
+  });
 }
 
-function writeReport(results: FleetResult[], ceilings: { store: number; etcd: number; hello: number }): void {
+function writeReport(results: FleetResult[], ceilings: Ceilings): void {
   const text = [
     '# System benchmark (`pnpm bench:system`)',
     '',
@@ -377,7 +461,9 @@ function writeReport(results: FleetResult[], ceilings: { store: number; etcd: nu
     '',
     table(results, ceilings),
     '',
-    `Raw ceilings in the same run, on the same private store and etcd build: store version-checked writes ${ceilings.store.toFixed(0)}/s (c=${CONCURRENCY}), etcd puts ${ceilings.etcd.toFixed(0)}/s (c=${CONCURRENCY}), Fastify hello-world ${ceilings.hello.toFixed(0)} req/s (c=${CONCURRENCY}).`,
+    `Raw ceilings in the same run, on the same private store and etcd build: store version-checked writes ${ceilings.store.toFixed(0)}/s (c=${CONCURRENCY}), etcd puts ${ceilings.etcd.toFixed(0)}/s (c=${CONCURRENCY}), Fastify hello-world ${ceilings.hello.toFixed(0)} req/s (c=${CONCURRENCY}), moto RunInstances ${ceilings.motoRunInstances.toFixed(0)}/s (c=${MOTO_CONCURRENCY}, a moto of its own); the moto describe rates in the table are measured on the fleet's moto once the fleet is up (c=${MOTO_CONCURRENCY}).`,
+    `Machine load: the 1-minute load average sampled every second, while the fleet came up and while the sessions were booked (${cpus().length} cores; a load above that means other work shared them).`,
+    `Command: \`${COMMAND}\``,
     '',
   ].join('\n');
   console.log(text);
@@ -385,18 +471,36 @@ function writeReport(results: FleetResult[], ceilings: { store: number; etcd: nu
   writeFileSync(OUTPUT, text);
 }
 
-function table(results: FleetResult[], ceilings: { store: number; etcd: number; hello: number }): string {
+function table(results: FleetResult[], ceilings: Ceilings): string {
   const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(0)} ms` : '—');
   const pct = (part: number, whole: number) => `${((part / whole) * 100).toFixed(1)} %`;
   const rows: [string, (result: FleetResult) => string][] = [
     ['workers RUNNING / asked', (r) => `${r.reached} / ${r.workers}`],
     [
-      'fleet created → RUNNING',
-      (r) => `${r.fleetSeconds.toFixed(0)} s (${(r.reached / r.fleetSeconds).toFixed(1)} workers/s)`,
+      'fleet POSTed through the API',
+      (r) => `${r.createSeconds.toFixed(0)} s (${(r.workers / r.createSeconds).toFixed(1)} workers/s)`,
     ],
+    [
+      'fleet created → RUNNING',
+      (r) => `${r.fleetSeconds.toFixed(0)} s (${(r.reached / r.fleetSeconds).toFixed(2)} workers/s)`,
+    ],
+    [
+      '  load average (1 min) mean / max',
+      (r) => `${r.fleetLoad.mean.toFixed(1)} / ${r.fleetLoad.max.toFixed(1)}`,
+    ],
+    [
+      'moto DescribeInstances by id/s at this size',
+      (r) => `${r.moto.byIdPerSecond.toFixed(0)} (${r.moto.instances} instances)`,
+    ],
+    ['moto DescribeInstances by tag filter/s', (r) => r.moto.byTagFilterPerSecond.toFixed(1)],
+    ['moto DescribeTags (launch lookup)/s', (r) => r.moto.tagIndexPerSecond.toFixed(0)],
     ['sessions booked / placed / READY', (r) => `${r.booked} / ${r.placed} / ${r.ready}`],
     ['placement latency p50 / p99', (r) => `${ms(r.placementP50)} / ${ms(r.placementP99)}`],
     ['create → READY p50 / p99', (r) => `${ms(r.readyP50)} / ${ms(r.readyP99)}`],
+    [
+      '  load average (1 min) mean / max',
+      (r) => `${r.bookingLoad.mean.toFixed(1)} / ${r.bookingLoad.max.toFixed(1)}`,
+    ],
     ['control plane CPU (booking phase)', (r) => `${r.cpuPercent.toFixed(0)} % of one core`],
     ['control plane memory (max RSS)', (r) => `${r.rssMaxMb.toFixed(0)} MB`],
     ['store writes/s (booking phase)', (r) => `${r.storeWritesPerSecond.toFixed(1)}`],
@@ -417,12 +521,17 @@ async function main(): Promise<void> {
   // A store of the bench's own: a fleet of 1,000 must neither slow down nor be slowed by the other suites.
   const store = await PrivateStore.start();
   const mongo = await MongoClient.connect(store.url);
-  try {
+  const stopStore = async () => {
+    await mongo.close();
+    await store.destroy();
+  };
+  await withCleanup(stopStore, async () => {
     progress(`raw ceilings (${CEILING_SECONDS} s each)`);
-    const ceilings = {
+    const ceilings: Ceilings = {
       store: await rawVersionedUpdatesPerSecond(store.url, CEILING_SECONDS, CONCURRENCY),
       etcd: await rawEtcdPutsPerSecond(CEILING_SECONDS),
       hello: await helloWorldPerSecond(CEILING_SECONDS),
+      motoRunInstances: await motoRunInstancesOnItsOwn(),
     };
     const results: FleetResult[] = [];
     for (const workers of FLEETS) {
@@ -431,10 +540,15 @@ async function main(): Promise<void> {
       writeReport(results, ceilings);
     }
     progress(`written to ${OUTPUT}`);
-  } finally {
-    await mongo.close();
-    await store.destroy();
-  }
+  });
+}
+
+async function motoRunInstancesOnItsOwn(): Promise<number> {
+  const motoServer = await startMoto();
+  const stop = async () => void motoServer.child.kill('SIGKILL');
+  return withCleanup(stop, () =>
+    motoRunInstancesPerSecond(motoServer.url, CEILING_SECONDS, MOTO_CONCURRENCY),
+  );
 }
 
 void main().catch((error: unknown) => {

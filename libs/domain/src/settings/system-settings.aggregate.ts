@@ -19,8 +19,12 @@ export const SystemSettingsSections = z.object({
       subnet_id: z.string().nullable().default(null),
     })
     .prefault({}),
-  monitoring: z.object({ worker_metrics_poll_interval_seconds: z.number().int().positive().default(300) }).prefault({}),
-  idle_detection: z.object({ enabled: z.boolean().default(true), timeout_minutes: z.number().int().positive().default(60) }).prefault({}),
+  monitoring: z
+    .object({ worker_metrics_poll_interval_seconds: z.number().int().positive().default(300) })
+    .prefault({}),
+  idle_detection: z
+    .object({ enabled: z.boolean().default(true), timeout_minutes: z.number().int().positive().default(60) })
+    .prefault({}),
   scaling: z
     .object({
       scale_down_enabled: z.boolean().default(false),
@@ -29,7 +33,10 @@ export const SystemSettingsSections = z.object({
       scale_up_cooldown_s: z.number().int().nonnegative().default(300),
       scale_down_cooldown_s: z.number().int().nonnegative().default(600),
     })
-    .refine((scaling) => scaling.min_workers <= scaling.max_workers, { message: 'min_workers must not exceed max_workers' })
+    .refine((scaling) => scaling.min_workers <= scaling.max_workers, {
+      message: 'must not exceed max_workers',
+      path: ['min_workers'],
+    })
     .prefault({}),
   discovery: z
     .object({
@@ -54,7 +61,9 @@ export type SystemSettingsState = z.infer<typeof SystemSettingsState>;
 export type SystemSettingsStateInput = z.input<typeof SystemSettingsState>;
 
 /** A patch replaces fields inside a section, never whole sections by accident. */
-export type SystemSettingsPatch = { [K in keyof SystemSettingsSections]?: Partial<SystemSettingsSections[K]> };
+export type SystemSettingsPatch = {
+  [K in keyof SystemSettingsSections]?: Partial<SystemSettingsSections[K]>;
+};
 
 export type SystemSettingsEvent = EventUnion<{
   'system_settings.updated': { sections: string[]; updated_by: string | null };
@@ -65,7 +74,10 @@ export class SystemSettings extends AggregateRoot<SystemSettingsState, SystemSet
 
   static createDefault(clock: Clock): SystemSettings {
     const at = clock.now().toISOString();
-    return new SystemSettings(SystemSettingsState.parse({ id: SYSTEM_SETTINGS_ID, version: 0, created_at: at, updated_at: at }), clock);
+    return new SystemSettings(
+      SystemSettingsState.parse({ id: SYSTEM_SETTINGS_ID, version: 0, created_at: at, updated_at: at }),
+      clock,
+    );
   }
 
   static fromState(state: SystemSettingsStateInput, clock: Clock): SystemSettings {
@@ -73,16 +85,25 @@ export class SystemSettings extends AggregateRoot<SystemSettingsState, SystemSet
   }
 
   get sections(): SystemSettingsSections {
-    const { id: _id, version: _version, created_at: _created, updated_at: _updated, updated_by: _by, ...sections } = this.toState();
+    const {
+      id: _id,
+      version: _version,
+      created_at: _created,
+      updated_at: _updated,
+      updated_by: _by,
+      ...sections
+    } = this.toState();
     return sections;
   }
 
   update(patch: SystemSettingsPatch, updatedBy: string | null): void {
     const current = this.sections;
     const merged: Record<string, unknown> = { ...current };
-    for (const [section, values] of Object.entries(patch)) merged[section] = { ...current[section as keyof SystemSettingsSections], ...values };
+    for (const [section, values] of Object.entries(patch))
+      merged[section] = { ...current[section as keyof SystemSettingsSections], ...values };
     const parsed = SystemSettingsSections.safeParse(merged);
-    if (!parsed.success) throw new DomainValidationError('invalid system settings', { issues: parsed.error.issues });
+    if (!parsed.success)
+      throw new DomainValidationError('invalid system settings', { issues: parsed.error.issues });
     const changed = (Object.keys(patch) as Array<keyof SystemSettingsSections>).filter(
       (section) => JSON.stringify(parsed.data[section]) !== JSON.stringify(current[section]),
     );

@@ -61,7 +61,7 @@ describe('system settings over HTTP', () => {
     expect((await http.get('/api/v1/settings', admin)).data.scaling.max_workers).toBe(4);
   });
 
-  it('refuses bad values naming the field, and inconsistent ones, without changing anything', async () => {
+  it('refuses bad values and inconsistent ones naming the field, without changing anything', async () => {
     const before = (await http.get('/api/v1/settings', admin)).data;
     const bad = await http.put(
       '/api/v1/settings',
@@ -80,6 +80,17 @@ describe('system settings over HTTP', () => {
       admin,
     );
     expect(inconsistent.status).toBe(400);
+    // The rule spans two fields; the answer names the one the caller has to change (it named none).
+    expect(inconsistent.data).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'body.scaling.min_workers', message: 'must not exceed max_workers' }],
+    });
+    // The stored max_workers counts too: a min_workers above it alone is the same refusal.
+    const aboveStored = await http.put('/api/v1/settings', { scaling: { min_workers: 11 } }, admin);
+    expect(aboveStored.status).toBe(400);
+    expect(aboveStored.data.errors).toEqual([
+      { field: 'body.scaling.min_workers', message: 'must not exceed max_workers' },
+    ]);
     expect((await http.get('/api/v1/settings', admin)).data).toEqual(before);
   });
 

@@ -2,9 +2,9 @@
  * Module boundaries inside the control plane (issue 7: each module exposes one public surface,
  * no import cycles, `platform/` knows no module). Nx enforces the boundaries between projects
  * (eslint.config.mjs); this enforces them inside apps/control-plane-api, as part of its `lint`
- * target. The imports that broke these rules when they were introduced are listed in
- * .dependency-cruiser-known-violations.json (regenerate it with `--output-type baseline` only
- * when removing entries): they are tolerated, any new one fails lint.
+ * target, with no exceptions. A module's index.ts exports only what other modules use and never
+ * re-exports something that reaches back into them (sessions' index may carry SessionsModule
+ * because the workers' index carries only its repository and etcd projector).
  */
 const CPA = '^apps/control-plane-api/src';
 const TESTS = '\\.(int-)?spec\\.ts$';

@@ -4,7 +4,7 @@ import { OutboxRelay } from '../../platform/commit/outbox-relay';
 import { CLOCK } from '../../platform/platform.tokens';
 import { SnapshotRegistry } from '../../platform/change-events/snapshot-registry';
 import { ProjectionRegistry } from '../../platform/etcd-projection/projection-registry';
-import { SessionsModule } from '../sessions/sessions.module';
+import { SessionsModule } from '../sessions';
 import { WorkersInternalController } from './api/workers.internal.controller';
 import { WorkersPublicController } from './api/workers.public.controller';
 import { CancelDrainHandler } from './application/commands/cancel-drain.command';

@@ -16,7 +16,7 @@ import { CommitRecorder } from '../../../platform/commit/commit-recorder';
 import { type Committed } from '../../../platform/mongo/aggregate-repository';
 import { CLOCK } from '../../../platform/platform.tokens';
 import { type ChangeEvent } from '../../../platform/change-events/change-event-bus';
-import { WorkersEtcdProjector } from '../../workers/infrastructure/workers.etcd-projector';
+import { WorkersEtcdProjector } from '../../workers';
 import { SessionEtcdProjector } from '../infrastructure/session-etcd.projector';
 import { gradingSessionWithoutSecrets, userSessionWithoutSecrets } from './session-secrets';
 import {

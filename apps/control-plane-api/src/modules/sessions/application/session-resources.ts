@@ -9,8 +9,8 @@ import {
 } from '@lcm/domain';
 import { type Committed } from '../../../platform/mongo/aggregate-repository';
 import { CLOCK } from '../../../platform/platform.tokens';
-import { LabRecordRepository } from '../../lab-records/infrastructure/lab-record.repository';
-import { CmlWorkerRepository } from '../../workers/infrastructure/cml-worker.repository';
+import { LabRecordRepository } from '../../lab-records';
+import { CmlWorkerRepository } from '../../workers';
 import { fingerprint, retryOnConflict, saveIfChanged } from '../../../platform/mongo/unit-of-work';
 
 export interface ReleasedResources {

@@ -13,8 +13,8 @@ import { backoff, isVersionConflict, MAX_CONFLICT_ATTEMPTS } from '../../../plat
 import { ConcurrencyConflictError } from '../../../platform/mongo/versioned-collection';
 import { notFound } from '../../../platform/http/api-error';
 import { CLOCK } from '../../../platform/platform.tokens';
-import { LabletDefinitionRepository } from '../../lablet-definitions/infrastructure/lablet-definition.repository';
-import { CmlWorkerRepository } from '../../workers/infrastructure/cml-worker.repository';
+import { LabletDefinitionRepository } from '../../lablet-definitions';
+import { CmlWorkerRepository } from '../../workers';
 import { LabletSessionRepository } from '../infrastructure/session.repositories';
 import { SessionChanges } from './session-changes';
 

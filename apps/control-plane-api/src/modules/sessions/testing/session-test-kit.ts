@@ -6,9 +6,9 @@ import { ControlPlaneApiClient, PublicApiClient } from '@lcm/cpa-client';
 import { type CmlWorker, type LabletDefinition, type LabRecord } from '@lcm/domain';
 import { aDefinition, aLabRecord, aWorker } from '@lcm/testing';
 import { AuditLog } from '../../../platform/audit/audit-log';
-import { LabRecordRepository } from '../../lab-records/infrastructure/lab-record.repository';
-import { LabletDefinitionRepository } from '../../lablet-definitions/infrastructure/lablet-definition.repository';
-import { CmlWorkerRepository } from '../../workers/infrastructure/cml-worker.repository';
+import { LabRecordRepository } from '../../lab-records';
+import { LabletDefinitionRepository } from '../../lablet-definitions';
+import { CmlWorkerRepository } from '../../workers';
 import { ETCD_CLIENT } from '../../../platform/platform.tokens';
 import {
   type RunningTestApp,

@@ -11,7 +11,7 @@ import {
 import { type Logger } from '@lcm/observability';
 import { CLOCK, LOGGER } from '../../../platform/platform.tokens';
 import { LabRecordRepository } from '../../lab-records';
-import { LabletSessionRepository } from '../../sessions/infrastructure/session.repositories';
+import { LabletSessionRepository } from '../../sessions';
 import { CmlWorkerRepository } from '../infrastructure/cml-worker.repository';
 import { SESSION_STATUSES_SPARED, WorkerStatusCascade } from './worker-status-cascade';
 import {

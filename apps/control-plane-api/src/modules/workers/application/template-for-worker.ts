@@ -1,6 +1,6 @@
 import { type WorkerTemplate } from '@lcm/domain';
 import { ApiError } from '../../../platform/http/api-error';
-import { type WorkerTemplateRepository } from '../../worker-templates/infrastructure/worker-template.repository';
+import { type WorkerTemplateRepository } from '../../worker-templates';
 
 /** The template a new worker is made from: 404 when unknown, 400 when disabled. */
 export async function enabledTemplate(

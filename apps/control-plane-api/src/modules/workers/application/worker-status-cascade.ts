@@ -4,13 +4,8 @@ import { type LabRecordStatus, type LabletSessionStatus } from '@lcm/contracts';
 import { type DomainEvent, type LabletSessionState } from '@lcm/domain';
 import { type Logger } from '@lcm/observability';
 import { LOGGER } from '../../../platform/platform.tokens';
-import {
-  ApplyWorkerLossCommand,
-  type WorkerLoss,
-} from '../../lab-records/application/commands/apply-worker-loss.command';
-import { LabRecordRepository } from '../../lab-records/infrastructure/lab-record.repository';
-import { TransitionSessionCommand } from '../../sessions/application/commands/transition-session.command';
-import { LabletSessionRepository } from '../../sessions/infrastructure/session.repositories';
+import { ApplyWorkerLossCommand, type WorkerLoss, LabRecordRepository } from '../../lab-records';
+import { TransitionSessionCommand, LabletSessionRepository } from '../../sessions';
 
 /** Sessions a stopped or terminated worker can no longer carry; STOPPED and ARCHIVED ones are already done with it. */
 export const SESSION_STATUSES_SPARED: LabletSessionStatus[] = ['STOPPED', 'ARCHIVED', 'TERMINATED'];

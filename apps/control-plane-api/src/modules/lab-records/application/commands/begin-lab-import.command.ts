@@ -4,7 +4,7 @@ import { type Clock, LabRecord as LabRecordAggregate, newId } from '@lcm/domain'
 import { Inject } from '@nestjs/common';
 import { notFound } from '../../../../platform/http/api-error';
 import { CLOCK } from '../../../../platform/platform.tokens';
-import { CmlWorkerRepository } from '../../../workers/infrastructure/cml-worker.repository';
+import { CmlWorkerRepository } from '../../../workers';
 import { parseCmlLabYaml } from '../../infrastructure/cml-topology-yaml';
 import { toLabRecordView } from '../../infrastructure/lab-record.views';
 import { LabRecordCommits } from '../lab-record-commits';

@@ -5,7 +5,7 @@ import { type Clock, type DomainEvent, LabRecord, newId } from '@lcm/domain';
 import { notFound } from '../../../../platform/http/api-error';
 import { CLOCK } from '../../../../platform/platform.tokens';
 import { CommitRecorder } from '../../../../platform/commit/commit-recorder';
-import { CmlWorkerRepository } from '../../../workers/infrastructure/cml-worker.repository';
+import { CmlWorkerRepository } from '../../../workers';
 import { LabRecordRepository } from '../../infrastructure/lab-record.repository';
 import { LabRecordCommits } from '../lab-record-commits';
 import { awaitsCmlLabId } from '../imported-lab-id';

@@ -1,9 +1,8 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { type LabletSession, type Page, type PageQuery } from '@lcm/contracts';
 import { LabRecordRepository } from '../../infrastructure/lab-record.repository';
-import { LabletSessionRepository } from '../../../sessions/infrastructure/session.repositories';
+import { LabletSessionRepository, toSessionView } from '../../../sessions';
 import { afterCursor, type KeysetPage, keysetSort, pageOf } from '../../../../platform/mongo/page-cursor';
-import { toSessionView } from '../../../sessions/infrastructure/session-views';
 
 const NEWEST_FIRST: KeysetPage = { sortField: 'created_at', direction: -1 };
 

@@ -15,8 +15,8 @@ import {
   retryOnConflict,
   saveIfChanged,
 } from '../../../../platform/mongo/unit-of-work';
-import { LabRecordRepository } from '../../../lab-records/infrastructure/lab-record.repository';
-import { CmlWorkerRepository } from '../../../workers/infrastructure/cml-worker.repository';
+import { LabRecordRepository } from '../../../lab-records';
+import { CmlWorkerRepository } from '../../../workers';
 import { LabletSessionRepository } from '../../infrastructure/session.repositories';
 import { type SessionView, toSessionView } from '../../infrastructure/session-views';
 import { SessionChanges } from '../session-changes';

@@ -6,7 +6,7 @@ import { type Clock, LabletSession, type LabletSessionState } from '@lcm/domain'
 import { ApiError, notFound } from '../../../../platform/http/api-error';
 import { type Committed } from '../../../../platform/mongo/aggregate-repository';
 import { CLOCK, MONGO_DB } from '../../../../platform/platform.tokens';
-import { LabletDefinitionRepository } from '../../../lablet-definitions/infrastructure/lablet-definition.repository';
+import { LabletDefinitionRepository } from '../../../lablet-definitions';
 import { LabletSessionRepository } from '../../infrastructure/session.repositories';
 import { type SessionView, toSessionView } from '../../infrastructure/session-views';
 import { SessionChanges } from '../session-changes';

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { LabletDefinitionRepository } from '../../../lablet-definitions/infrastructure/lablet-definition.repository';
+import { LabletDefinitionRepository } from '../../../lablet-definitions';
 import { fingerprint, saveIfChanged } from '../../../../platform/mongo/unit-of-work';
 import { LabletSessionRepository } from '../../infrastructure/session.repositories';
 import { type SessionView, toSessionView } from '../../infrastructure/session-views';

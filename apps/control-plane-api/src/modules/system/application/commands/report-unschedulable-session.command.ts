@@ -4,7 +4,7 @@ import { type SessionUnschedulableAccepted, type SessionUnschedulableReport } fr
 import { type Clock } from '@lcm/domain';
 import { CLOCK } from '../../../../platform/platform.tokens';
 import { ChangeEventBus } from '../../../../platform/change-events/change-event-bus';
-import { GetSessionQuery } from '../../../sessions/application/queries/get-session.query';
+import { GetSessionQuery } from '../../../sessions';
 
 /**
  * The resource-scheduler found a PENDING session no template can ever fit (issue 9): every

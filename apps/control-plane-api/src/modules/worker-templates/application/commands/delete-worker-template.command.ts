@@ -5,7 +5,7 @@ import { CommitRecorder } from '../../../../platform/commit/commit-recorder';
 import { recordedAction } from '../../../../platform/commit/recorded-action';
 import { ApiError } from '../../../../platform/http/api-error';
 import { CLOCK } from '../../../../platform/platform.tokens';
-import { CmlWorkerRepository } from '../../../workers/infrastructure/cml-worker.repository';
+import { CmlWorkerRepository } from '../../../workers';
 import { WorkerTemplateRepository } from '../../infrastructure/worker-template.repository';
 
 export class DeleteWorkerTemplateCommand extends Command<void> {

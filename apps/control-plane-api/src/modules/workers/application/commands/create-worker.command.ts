@@ -3,7 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type CmlWorker as CmlWorkerView, type CreateWorkerBody } from '@lcm/contracts';
 import { type Clock, CmlWorker, newId } from '@lcm/domain';
 import { CLOCK } from '../../../../platform/platform.tokens';
-import { WorkerTemplateRepository } from '../../../worker-templates/infrastructure/worker-template.repository';
+import { WorkerTemplateRepository } from '../../../worker-templates';
 import { defaultWorkerName, enabledTemplate } from '../template-for-worker';
 import { WorkerChanges } from '../worker-changes';
 

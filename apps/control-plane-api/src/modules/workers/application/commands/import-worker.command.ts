@@ -4,7 +4,7 @@ import { type CmlWorker as CmlWorkerView, type ImportWorkerBody } from '@lcm/con
 import { type Clock, CmlWorker, newId } from '@lcm/domain';
 import { ApiError } from '../../../../platform/http/api-error';
 import { CLOCK } from '../../../../platform/platform.tokens';
-import { WorkerTemplateRepository } from '../../../worker-templates/infrastructure/worker-template.repository';
+import { WorkerTemplateRepository } from '../../../worker-templates';
 import { CmlWorkerRepository } from '../../infrastructure/cml-worker.repository';
 import { WorkerChanges } from '../worker-changes';
 

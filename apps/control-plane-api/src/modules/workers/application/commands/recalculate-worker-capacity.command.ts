@@ -4,8 +4,8 @@ import { type Capacity, type CmlWorker as CmlWorkerView } from '@lcm/contracts';
 import { type Clock, SESSION_STATUSES_NEVER_HOLDING_CAPACITY, sessionHoldsCapacity } from '@lcm/domain';
 import { CLOCK } from '../../../../platform/platform.tokens';
 import { LabRecordRepository } from '../../../lab-records';
-import { LabletDefinitionRepository } from '../../../lablet-definitions/infrastructure/lablet-definition.repository';
-import { LabletSessionRepository } from '../../../sessions/infrastructure/session.repositories';
+import { LabletDefinitionRepository } from '../../../lablet-definitions';
+import { LabletSessionRepository } from '../../../sessions';
 import { WorkerChanges } from '../worker-changes';
 
 /** Statuses that never hold a worker's capacity, so the query need not read them (decision 3). */

@@ -3,7 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type ReportWorkerActivityBody, type WorkerIdleStatus } from '@lcm/contracts';
 import { type Clock, evaluateIdleness, recordActivity } from '@lcm/domain';
 import { CLOCK } from '../../../../platform/platform.tokens';
-import { SystemSettingsRepository } from '../../../settings/infrastructure/system-settings.repository';
+import { SystemSettingsRepository } from '../../../settings';
 import { workerEvent } from '../../infrastructure/cml-worker.views';
 import { WorkerChanges } from '../worker-changes';
 

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type CmlWorker as CmlWorkerView, type ReportWorkerMetricsBody } from '@lcm/contracts';
 import { type WorkerObservation } from '@lcm/domain';
-import { SystemSettingsRepository } from '../../../settings/infrastructure/system-settings.repository';
+import { SystemSettingsRepository } from '../../../settings';
 import { WorkerChanges } from '../worker-changes';
 
 export class ReportWorkerMetricsCommand extends Command<CmlWorkerView> {

@@ -3,7 +3,7 @@ import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { type WorkerIdleStatus } from '@lcm/contracts';
 import { type Clock, evaluateIdleness } from '@lcm/domain';
 import { CLOCK } from '../../../../platform/platform.tokens';
-import { SystemSettingsRepository } from '../../../settings/infrastructure/system-settings.repository';
+import { SystemSettingsRepository } from '../../../settings';
 import { CmlWorkerRepository } from '../../infrastructure/cml-worker.repository';
 import { storedWorker } from '../stored-worker';
 

@@ -2,8 +2,7 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { type LabRecordSummary, type Page, type PageQuery } from '@lcm/contracts';
 import { mapPage } from '../../../../platform/mongo/state-page';
-import { ListLabRecordsQuery } from '../../../lab-records/application/queries/list-lab-records.query';
-import { toLabRecordSummary } from '../../../lab-records/infrastructure/lab-record.views';
+import { ListLabRecordsQuery, toLabRecordSummary } from '../../../lab-records';
 import { CmlWorkerRepository } from '../../infrastructure/cml-worker.repository';
 import { storedWorker } from '../stored-worker';
 

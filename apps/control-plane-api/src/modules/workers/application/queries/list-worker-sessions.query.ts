@@ -5,7 +5,7 @@ import {
   type ListWorkerSessionsQuery as WorkerSessionsFilter,
   type Page,
 } from '@lcm/contracts';
-import { ListSessionsQuery } from '../../../sessions/application/queries/list-sessions.query';
+import { ListSessionsQuery } from '../../../sessions';
 import { CmlWorkerRepository } from '../../infrastructure/cml-worker.repository';
 import { storedWorker } from '../stored-worker';
 

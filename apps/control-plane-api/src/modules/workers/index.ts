@@ -1,0 +1,3 @@
+// The workers module's public surface for other modules (.dependency-cruiser.cjs).
+export { CmlWorkerRepository } from './infrastructure/cml-worker.repository';
+export { WorkersEtcdProjector } from './infrastructure/workers.etcd-projector';

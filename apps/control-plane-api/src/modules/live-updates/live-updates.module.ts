@@ -25,10 +25,14 @@ import { ProjectionRegistry } from '../../platform/etcd-projection/projection-re
   exports: [ChangeEventBus, SnapshotRegistry, ProjectionRegistry],
 })
 export class LiveUpdatesModule implements OnModuleInit, OnApplicationShutdown {
-  constructor(@Inject(ChangeEventBus) private readonly bus: ChangeEventBus) {}
+  constructor(
+    @Inject(ChangeEventBus) private readonly bus: ChangeEventBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
+  /** Waits for the event watch at most as long as for one etcd call: etcd away delays no start. */
   async onModuleInit(): Promise<void> {
-    await this.bus.start();
+    await this.bus.start(this.config.ETCD_CALL_TIMEOUT_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -44,12 +44,28 @@ export class ChangeEventBus {
     this.local.setMaxListeners(0);
   }
 
-  async start(): Promise<void> {
-    this.watcher = await this.etcd.watch().prefix(CHANGE_EVENTS_PREFIX).create();
-    this.watcher.on('put', (kv) => {
+  /**
+   * Follows every process's events from now on. With etcd answering it resolves once the watch
+   * runs, so no event committed after the start is missed; else after `connectWaitMs`, and the
+   * client connects the watch (and reconnects it) by itself when etcd answers. `create()` alone
+   * resolves only when etcd answers, so a control plane started while etcd was unreachable never
+   * listened (start-up never waits on etcd, decision 18; etcd-startup.int-spec.ts).
+   */
+  async start(connectWaitMs: number): Promise<void> {
+    const watcher = this.etcd.watch().prefix(CHANGE_EVENTS_PREFIX).watcher();
+    this.watcher = watcher;
+    watcher.on('put', (kv) => {
       const event = sequenced(kv);
       if (event) this.local.emit('event', event);
     });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise((resolve) => watcher.once('connected', resolve)),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, connectWaitMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   async stop(): Promise<void> {

@@ -31,8 +31,12 @@ export class RecordLabRunHandler implements ICommandHandler<RecordLabRunCommand>
 
   async execute({ labRecordId, run, actor }: RecordLabRunCommand): Promise<LabRecord> {
     const lab = await this.labs.getById(labRecordId);
-    const startedAt = run.started_at ?? this.clock.now().toISOString();
     const stoppedAt = run.stopped_at ?? null;
+    // A report naming only its stop time started no later than that: "now" would give a past stop
+    // a negative duration, which the stored record then fails its own contract with on every read.
+    const now = this.clock.now().toISOString();
+    const startedAt =
+      run.started_at ?? (stoppedAt !== null && Date.parse(stoppedAt) < Date.parse(now) ? stoppedAt : now);
     const record: LabRunRecord = {
       run_id: run.run_id ?? newId(),
       started_at: startedAt,

@@ -48,6 +48,10 @@ token=$(curl -sf -XPOST "http://127.0.0.1:$port/api/auth/dev-token" -H 'content-
   -d '{"subject":"fuzzer","roles":["admin"]}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 curl -sf "http://127.0.0.1:$port/api/docs/openapi.json" -o "$LCM_INFRA_STATE_DIR/public.json"
 curl -sf -H "x-api-key: $key" "http://127.0.0.1:$port/api/docs/internal/openapi.json" -o "$LCM_INFRA_STATE_DIR/internal.json"
+# One real document of each kind a path names, handed to the read-only operations half of the time
+# (scripts/fuzz-seed.ts says why only those).
+CPA_URL="http://127.0.0.1:$port" CPA_TOKEN=$token CPA_API_KEY=$key SWC_NODE_PROJECT=tsconfig.base.json \
+  node -r @swc-node/register scripts/fuzz-seed.ts >"$LCM_INFRA_STATE_DIR/seeded.toml"
 # Both documents, each fetched with the credential that reads it and tested with the one its
 # security scheme names (bearer for the public API, the API key for the controllers' internal one).
 # The credentials are given as OpenAPI auth (not as plain headers) so the auth check (ST401) can
@@ -75,6 +79,7 @@ if ids:
     print('checks.positive_data_acceptance.expected-statuses = '
           '["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]')
 PY
+  cat "$LCM_INFRA_STATE_DIR/seeded.toml" >>"$config"
   "$VENV/bin/schemathesis" --config-file "$config" run "$LCM_INFRA_STATE_DIR/$document.json" \
     --url "http://127.0.0.1:$port" -c all \
     -n "$EXAMPLES" --request-timeout 10 || status=1

@@ -6,6 +6,7 @@ import { type LabletSessionState } from '@lcm/domain';
 import { LCM_TAGS } from '@lcm/integrations/aws';
 import {
   freePort,
+  infraEndpoints,
   launchSystem,
   type LcmSystem,
   NodeAppProcess,
@@ -23,7 +24,9 @@ import {
   type InvariantReport,
   type Violation,
 } from '../invariants/rules';
+import { Ec2ThrottlingRelay } from './ec2-throttling-relay';
 import { type ChaosEvent, describeEvent, type SimulatorFault } from './fault-plan';
+import { SeededRandom } from './seeded-random';
 import { PrivateStore } from '../private-store';
 
 /** Settings of the processes for a drill: the production loops, run at seconds instead of minutes. */
@@ -68,6 +71,9 @@ const FAST_LOOPS = {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The controllers, each leading through its leader key (spec §6) and run here with one standby. */
+export type ControllerName = 'resource-scheduler' | 'worker-controller' | 'lablet-controller';
+
 /** What a drill booked: every reservation, and the session id the API answered for it. */
 export interface Booking {
   reservationId: string;
@@ -78,8 +84,10 @@ export interface Booking {
 /**
  * The whole system for a fault drill: the launcher's processes (libs/testing/src/system), a
  * private etcd and a private store (FerretDB on PostgreSQL) the drill may kill, a TCP relay between
- * the control plane and that store the drill may cut, and direct clients for the invariant checker.
- * Nothing of it is shared with other suites, so killing it harms nobody else.
+ * the control plane and that store the drill may cut, an HTTP relay between the worker-controller
+ * and moto that may throttle EC2, and direct clients for the invariant checker. Nothing of it is
+ * shared with other suites, so killing it harms nobody else (moto is shared, but each run has its
+ * own deployment tag and the relay only answers for this run's worker-controller).
  */
 export class DrillSystem {
   private mongo!: MongoClient;
@@ -87,32 +95,39 @@ export class DrillSystem {
   private ec2!: EC2Client;
   private token = '';
   private definitionId = '';
+  private templateId = '';
 
   private constructor(
     readonly etcd: PrivateEtcd,
     readonly storeServer: PrivateStore,
     /** The control plane's link to the store; the invariant checker reads the store directly. */
     readonly store: TcpOutageProxy,
+    /** The worker-controller's EC2 endpoint; the invariant checker and the launcher talk to moto directly. */
+    readonly ec2Relay: Ec2ThrottlingRelay,
     readonly system: LcmSystem,
   ) {}
 
   static async start(): Promise<DrillSystem> {
     const [etcd, storeServer] = await Promise.all([PrivateEtcd.start(), PrivateStore.start()]);
     const store = new TcpOutageProxy(await freePort(), { host: '127.0.0.1', port: storeServer.port });
-    await store.up();
+    const ec2Relay = new Ec2ThrottlingRelay(await freePort(), new URL(infraEndpoints().awsEndpointUrl));
+    await Promise.all([store.up(), ec2Relay.start()]);
     try {
       const system = await launchSystem({
         etcdEndpoint: etcd.endpoint,
         mongoUrl: `mongodb://127.0.0.1:${store.port}`,
-        envFor: FAST_LOOPS,
+        envFor: {
+          ...FAST_LOOPS,
+          'worker-controller': { ...FAST_LOOPS['worker-controller'], AWS_ENDPOINT_URL: ec2Relay.url },
+        },
         // Eight Node processes compiling at once on two shared cores take minutes to answer.
         startTimeoutMs: 300_000,
       });
-      const drill = new DrillSystem(etcd, storeServer, store, system);
+      const drill = new DrillSystem(etcd, storeServer, store, ec2Relay, system);
       await drill.connect();
       return drill;
     } catch (error) {
-      await store.down();
+      await Promise.all([store.down(), ec2Relay.stop()]);
       await Promise.all([etcd.destroy(), storeServer.destroy()]);
       throw error;
     }
@@ -230,14 +245,8 @@ export class DrillSystem {
       (item) => item.name === 'multi-sessions',
     );
     if (!template) throw new Error('the seeded multi-sessions template is missing');
-    for (let index = 0; index < count; index += 1) {
-      await this.until(
-        'create a worker',
-        () =>
-          this.api('POST', '/api/v1/workers', { template_id: template.id, name: `chaos-worker-${index}` }),
-        (status) => status === 201 || status === 202,
-      );
-    }
+    this.templateId = template.id;
+    for (let index = 0; index < count; index += 1) await this.createWorker(`chaos-worker-${index}`);
     await waitFor(
       `${count} RUNNING workers`,
       async () => {
@@ -250,6 +259,24 @@ export class DrillSystem {
       180_000,
       1_000,
     );
+  }
+
+  /** One more worker of the seeded multi-sessions template (PENDING: the worker-controller launches it); its id. */
+  async createWorker(name: string): Promise<string> {
+    const created = await this.until(
+      'create a worker',
+      () => this.api('POST', '/api/v1/workers', { template_id: this.templateId, name }),
+      (status) => status === 201,
+    );
+    return (created.json as { id: string }).id;
+  }
+
+  /** A worker's status and service status as the store has them (read directly, not through the API). */
+  async workerState(workerId: string): Promise<{ status: string; service_status: string } | null> {
+    return this.mongo
+      .db(this.system.mongoDb)
+      .collection<{ _id: string; status: string; service_status: string }>('cml_workers')
+      .findOne({ _id: workerId }, { projection: { status: 1, service_status: 1 } });
   }
 
   /**
@@ -346,13 +373,19 @@ export class DrillSystem {
       await sleep(event.pauseMs);
       await this.store.up();
     } else {
-      await this.simulatorFault(event.fault, true);
+      await this.simulatorFault(event.fault, true, event.atMs);
       await sleep(event.pauseMs);
-      await this.simulatorFault(event.fault, false);
+      await this.simulatorFault(event.fault, false, event.atMs);
     }
   }
 
-  private async simulatorFault(fault: SimulatorFault, on: boolean): Promise<void> {
+  private async simulatorFault(fault: SimulatorFault, on: boolean, atMs: number): Promise<void> {
+    if (fault.simulator === 'ec2') {
+      // The draws of which calls are refused come from the event, itself a function of the seed.
+      if (on) this.ec2Relay.throttle(fault.rate, new SeededRandom(atMs));
+      else this.ec2Relay.clear();
+      return;
+    }
     const base = { cml: this.system.urls.cml, lds: this.system.urls.lds, grading: this.system.urls.grading }[
       fault.simulator
     ];
@@ -380,28 +413,25 @@ export class DrillSystem {
   }
 
   /**
-   * A second replica of a controller with the settings of the first (own port): the standby that
-   * takes over when the leader dies, as in a deployment with two replicas.
+   * A second replica of a controller with the settings of the first (own port, replica id
+   * `<name>-standby`): the standby that takes over when the leader dies, as in a deployment with
+   * two replicas.
    */
-  async startStandby(
-    name: 'resource-scheduler' | 'worker-controller' | 'lablet-controller',
-  ): Promise<NodeAppProcess> {
+  async startStandby(name: ControllerName): Promise<NodeAppProcess> {
     const leader = this.system.process(name).options;
     const port = await freePort();
     const standby = new NodeAppProcess({
       ...leader,
       name: `${name}-standby`,
-      env: { ...leader.env, PORT: String(port) },
+      env: { ...leader.env, PORT: String(port), REPLICA_ID: `${name}-standby` },
       readyUrl: `http://127.0.0.1:${port}/health`,
     });
-    await standby.start();
+    await standby.start(300_000);
     return standby;
   }
 
   /** The replica holding a controller's leader key (spec §6), or null while there is none. */
-  async leaderOf(
-    controller: 'resource-scheduler' | 'worker-controller' | 'lablet-controller',
-  ): Promise<string | null> {
+  async leaderOf(controller: ControllerName): Promise<string | null> {
     const raw = await this.etcdClient.get(`/lcm/${controller}/leader`).string();
     return raw ? (JSON.parse(raw) as { replica_id: string }).replica_id : null;
   }
@@ -430,7 +460,7 @@ export class DrillSystem {
   async stop(): Promise<void> {
     await this.system.stop();
     await this.terminateInstances().catch(() => undefined);
-    await this.store.down();
+    await Promise.all([this.store.down(), this.ec2Relay.stop()]);
     await this.mongo.close();
     this.etcdClient.close();
     await Promise.all([this.etcd.destroy(), this.storeServer.destroy()]);

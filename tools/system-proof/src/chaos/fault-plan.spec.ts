@@ -40,5 +40,13 @@ describe('fault plan', () => {
         pauseMs: 2_000,
       }),
     ).toBe('t+0.0s grading simulator: every grading fails for 2.0s');
+    expect(
+      describeEvent({
+        atMs: 3_000,
+        kind: 'simulator-fault',
+        fault: { simulator: 'ec2', kind: 'throttling', rate: 0.8 },
+        pauseMs: 5_000,
+      }),
+    ).toBe('t+3.0s EC2 (moto relay): 80% RequestLimitExceeded for 5.0s');
   });
 });

@@ -19,7 +19,10 @@ export type KillableProcess = (typeof KILLABLE_PROCESSES)[number];
 export const DEPENDENCIES = ['etcd', 'store', 'store-link'] as const;
 export type Dependency = (typeof DEPENDENCIES)[number];
 
-/** Simulator faults through their control APIs (docs/simulators/README.md). */
+/**
+ * Simulator faults through their control APIs (docs/simulators/README.md), and EC2 throttling at
+ * the relay in front of moto (ec2-throttling-relay.ts).
+ */
 export type SimulatorFault =
   | {
       simulator: 'cml' | 'lds' | 'grading';
@@ -28,7 +31,8 @@ export type SimulatorFault =
       status: 500 | 502 | 503 | 504 | 429;
     }
   | { simulator: 'cml' | 'lds' | 'grading'; kind: 'timeouts'; latencyMs: number }
-  | { simulator: 'grading'; kind: 'grading-failures' };
+  | { simulator: 'grading'; kind: 'grading-failures' }
+  | { simulator: 'ec2'; kind: 'throttling'; rate: number };
 
 export type ChaosEvent =
   | { atMs: number; kind: 'kill'; target: KillableProcess; pauseMs: number }
@@ -54,6 +58,7 @@ const SIMULATOR_FAULTS: readonly SimulatorFault[] = [
   { simulator: 'lds', kind: 'timeouts', latencyMs: 15_000 },
   { simulator: 'grading', kind: 'http-errors', rate: 0.5, status: 500 },
   { simulator: 'grading', kind: 'grading-failures' },
+  { simulator: 'ec2', kind: 'throttling', rate: 0.8 },
 ];
 
 /**
@@ -91,6 +96,9 @@ export function describeEvent(event: ChaosEvent): string {
       ? `${fault.rate * 100}% ${fault.status}`
       : fault.kind === 'timeouts'
         ? `${fault.latencyMs} ms latency`
-        : 'every grading fails';
-  return `${when} ${fault.simulator} simulator: ${what} for ${pause}`;
+        : fault.kind === 'throttling'
+          ? `${fault.rate * 100}% RequestLimitExceeded`
+          : 'every grading fails';
+  const where = fault.simulator === 'ec2' ? 'EC2 (moto relay)' : `${fault.simulator} simulator`;
+  return `${when} ${where}: ${what} for ${pause}`;
 }

@@ -133,6 +133,41 @@ describe('scheduling many sessions onto one worker at once', () => {
       expect(again.map((result) => result.outcome)).toEqual(results.map((result) => result.outcome));
     });
 
+    it('decides again on a fresh read when the worker changed since this process last wrote it', async () => {
+      const definition = await kit.seedDefinition((builder) =>
+        builder.withDemand({ cpu_cores: 4, memory_gb: 16, storage_gb: 40, nodes: 4 }),
+      );
+      // Room for two sessions; a terminate (another command) frees one between the calls.
+      const worker = await kit.seedWorker({
+        capacity: { cpu_cores: 8, memory_gb: 32, storage_gb: 80, max_nodes: 8 },
+      });
+      const [first, second, third, fourth] = await createSessions(definition.id, 4);
+      const place = async (session: LabletSession) =>
+        (
+          (await batch({ placements: [{ session_id: session.id, worker_id: worker.id }] })).data.results as {
+            outcome: string;
+          }[]
+        )[0]!.outcome;
+      const terminate = (session: LabletSession) =>
+        kit.http.post(
+          `/api/internal/sessions/${session.id}/transition`,
+          { target_status: 'TERMINATED', reason: 'operator' },
+          { headers: kit.internalHeaders },
+        );
+
+      expect([await place(first!), await place(second!)]).toEqual(['scheduled', 'scheduled']);
+      expect((await terminate(first!)).status).toBe(200);
+      // The worker as last written here is full: placing on it would be refused if it were not read again.
+      expect(await place(third!)).toBe('scheduled');
+      expect((await terminate(second!)).status).toBe(200);
+      // The worker as last written here has room, but it moved on: its save conflicts and is decided again.
+      expect(await place(fourth!)).toBe('scheduled');
+
+      const stored = (await kit.workers.findById(worker.id))!;
+      expect([...stored.sessionIds].sort()).toEqual([third!.id, fourth!.id].sort());
+      expect(stored.allocatedCapacity).toEqual(demandOf(definition, 2));
+    });
+
     it('refuses a malformed call naming the field, and a session listed twice', async () => {
       const bad = await batch({ placements: [{ session_id: 'nope', worker_id: 'x' }] });
       expect(bad.status).toBe(400);

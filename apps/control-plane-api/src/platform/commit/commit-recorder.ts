@@ -8,8 +8,15 @@ export interface CommittedChange {
   events: readonly RecordedEvent[];
   /** Who asked for the change (user name or controller name). */
   actor: string;
-  /** SSE events describing the committed state, for every connected dashboard. */
+  /** SSE events describing the committed state, for every connected dashboard, published in this order. */
   notifications?: readonly ChangeEvent[];
+  /**
+   * More SSE events, as sequences independent of each other and of `notifications` (one per
+   * aggregate of a batch): each sequence keeps its order, the sequences go out side by side, so a
+   * commit of many aggregates waits for its longest sequence rather than for all its events one
+   * after another (docs/bench/placement.md).
+   */
+  notificationStreams?: readonly (readonly ChangeEvent[])[];
   /** Writes the etcd keys derived from the committed state (decision 18). */
   project?: () => Promise<void>;
 }
@@ -49,9 +56,13 @@ export class CommitRecorder {
     const correlationId = currentCorrelationId() ?? null;
     const etcdWork = Promise.all([
       this.attempt('etcd projection', async () => change.project?.()),
-      this.attempt('sse', async () => {
-        for (const notification of change.notifications ?? []) await this.bus.publish(notification);
-      }),
+      this.attempt('sse', () =>
+        Promise.all(
+          [change.notifications ?? [], ...(change.notificationStreams ?? [])].map(async (stream) => {
+            for (const notification of stream) await this.bus.publish(notification);
+          }),
+        ),
+      ),
     ]);
     await waitAtMost(etcdWork, this.etcdWaitMs);
     const audited = await this.attempt('audit', () =>

@@ -69,7 +69,7 @@ export class SessionChanges {
     await this.commits.record({
       events,
       actor: commit.actor,
-      notifications: this.notifications(commit),
+      notificationStreams: this.notifications(commit),
       project: async () => {
         await Promise.all([
           this.sessionKeys.projectAll((commit.sessions ?? []).map((committed) => committed.state)),
@@ -85,14 +85,18 @@ export class SessionChanges {
     events: readonly DomainEvent[],
     state: Record<string, unknown>,
   ): ChangeEvent[] {
-    return this.notifications({ actor: '', [part]: [{ state, events: [...events] }] });
+    return this.notifications({ actor: '', [part]: [{ state, events: [...events] }] }).flat();
   }
 
-  private notifications(commit: SessionCommit): ChangeEvent[] {
+  /**
+   * The SSE notifications of a commit as sequences that may go out side by side: one per lablet
+   * session (its events in order), after one of the other aggregates' notifications.
+   */
+  private notifications(commit: SessionCommit): ChangeEvent[][] {
     const at = this.clock.now().toISOString();
-    const out: ChangeEvent[] = [];
+    const streams: ChangeEvent[][] = [[]];
     const push = <T extends SseEventType>(type: T, data: SseEventData<T>): void => {
-      out.push({ type, data: data as Record<string, unknown>, at });
+      streams.at(-1)?.push({ type, data: data as Record<string, unknown>, at });
     };
     for (const committed of commit.userSessions ?? [])
       if (committed.events.length)
@@ -109,10 +113,12 @@ export class SessionChanges {
       .map((committed) => toScoreReportView(committed.state));
     for (const report of reports) push('score_report.created', { score_report: report });
     for (const committed of commit.sessions ?? []) {
+      if (committed.events.length === 0) continue;
+      streams.push([]);
       const session = toSessionView(committed.state);
       for (const event of committed.events) this.sessionNotification(event, session, reports, push);
     }
-    return out;
+    return streams.filter((stream) => stream.length > 0);
   }
 
   private sessionNotification(

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   type Clock,
+  CmlWorker,
   type CmlWorkerState,
   InvalidTransitionError,
   LabletSession,
@@ -35,6 +36,9 @@ interface SavedPlacement {
   needsRelease: boolean;
 }
 
+/** Workers remembered as last committed (the oldest is forgotten first): a region's fleet. */
+const REMEMBERED_WORKERS = 1_000;
+
 interface Waiting {
   request: PlacementRequest;
   settle: (outcome: PlacementOutcome) => void;
@@ -60,6 +64,13 @@ interface Waiting {
 export class WorkerPlacements {
   private readonly waiting = new Map<string, Waiting[]>();
   private readonly busy = new Set<string>();
+  /**
+   * Each worker as this process last committed it, so the next group for it starts without
+   * reading it again (at fleet size a packed worker's document is the dearest read of a group:
+   * docs/bench/placement.md). Its save is version-checked, so a worker changed since by anyone
+   * else costs one conflict and a fresh read, never a lost update.
+   */
+  private readonly committedWorkers = new Map<string, CmlWorkerState>();
 
   constructor(
     @Inject(LabletSessionRepository) private readonly sessions: LabletSessionRepository,
@@ -130,8 +141,9 @@ export class WorkerPlacements {
   ): Promise<PlacementOutcome[]> {
     for (let attempt = 0; ; attempt += 1) {
       const ids = [...new Set(requests.map((request) => request.sessionId))];
+      const known = attempt === 0 ? this.committedWorkers.get(workerId) : undefined;
       const [worker, stored] = await Promise.all([
-        this.workers.findById(workerId),
+        known ? CmlWorker.fromState(structuredClone(known), this.clock) : this.workers.findById(workerId),
         this.sessions.findStatesByIds(ids),
       ]);
       if (!worker) return requests.map(() => ({ refused: notFound('worker', workerId) }));
@@ -162,13 +174,21 @@ export class WorkerPlacements {
         }
       }
 
+      // A refusal decided on the remembered worker may be stale (another command freed capacity): decide again on a fresh read.
+      if (known && outcomes.some((outcome) => outcome !== 'apply')) {
+        this.committedWorkers.delete(workerId);
+        continue;
+      }
       let workerCommitted: Committed<CmlWorkerState> | null = null;
       if (JSON.stringify(worker.toState()) !== workerBefore) {
         try {
           workerCommitted = await this.workers.save(worker);
+          this.rememberCommitted(workerCommitted.state);
         } catch (error) {
+          this.committedWorkers.delete(workerId);
           if (!isVersionConflict(error) || attempt + 1 >= MAX_CONFLICT_ATTEMPTS) throw error;
-          await backoff(attempt);
+          // A remembered worker that moved on since is no contention: read it again at once.
+          if (!known) await backoff(attempt);
           continue;
         }
       } else worker.pullEvents();
@@ -192,6 +212,13 @@ export class WorkerPlacements {
         }),
       );
     }
+  }
+
+  private rememberCommitted(state: CmlWorkerState): void {
+    this.committedWorkers.delete(state.id);
+    this.committedWorkers.set(state.id, state);
+    if (this.committedWorkers.size > REMEMBERED_WORKERS)
+      this.committedWorkers.delete(this.committedWorkers.keys().next().value as string);
   }
 
   /** Audit names the caller of each placement; the worker's changes go with the first caller's. */
@@ -277,8 +304,11 @@ export class WorkerPlacements {
       const released = sessionIds.filter((id) => !keep.has(id)).map((id) => worker.release(id));
       if (!released.some(Boolean)) return null;
       try {
-        return await this.workers.save(worker);
+        const committed = await this.workers.save(worker);
+        this.rememberCommitted(committed.state);
+        return committed;
       } catch (error) {
+        this.committedWorkers.delete(workerId);
         if (!isVersionConflict(error) || attempt + 1 >= MAX_CONFLICT_ATTEMPTS) throw error;
         await backoff(attempt);
       }

@@ -20,8 +20,20 @@ import { sessionConditions } from './session-conditions';
 
 export type SessionView = LabletSessionView;
 
+/**
+ * Views already built, by the state object they describe: a committed state is not changed after
+ * its save returns it, and one batch placement describes each of its sessions twice (the SSE event
+ * and the answer), at a schema parse each (docs/bench/placement.md).
+ */
+const sessionViews = new WeakMap<LabletSessionState, LabletSessionView>();
+
 export function toSessionView(state: LabletSessionState): LabletSessionView {
-  return LabletSessionView.parse({ ...state, conditions: sessionConditions(state) });
+  let view = sessionViews.get(state);
+  if (!view) {
+    view = LabletSessionView.parse({ ...state, conditions: sessionConditions(state) });
+    sessionViews.set(state, view);
+  }
+  return view;
 }
 
 export function toUserSessionView(state: UserSessionState): UserSessionView {

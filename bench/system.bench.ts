@@ -283,10 +283,13 @@ async function measureFleet(workers: number, store: PrivateStore, mongo: MongoCl
   let system: LcmSystem | undefined;
   const etcdClient = new Etcd3({ hosts: etcd.endpoint });
   const stopAll = async () => {
-    await system?.stop();
-    etcdClient.close();
-    await etcd.destroy();
-    motoServer.child.kill('SIGKILL');
+    try {
+      await system?.stop();
+    } finally {
+      motoServer.child.kill('SIGKILL');
+      etcdClient.close();
+      await etcd.destroy();
+    }
   };
   return withCleanup(stopAll, async () => {
     system = await launchSystem({

@@ -78,10 +78,19 @@ describe(`fault drills (seed ${SEED})`, () => {
     await drill?.stop();
   }, 120_000);
 
-  async function verify(title: string, settleMs: number): Promise<InvariantReport> {
+  /** `since`: the fault the settling is measured from as well (the convergence deadline's start). */
+  async function verify(
+    title: string,
+    settleMs: number,
+    since?: { at: number; what: string },
+  ): Promise<InvariantReport> {
+    const started = Date.now();
     const settled = await drill.settle(OPTIONS, settleMs);
+    const sinceFault = since
+      ? ` (${((started + settled.settledAfterMs - since.at) / 1000).toFixed(1)} s after ${since.what})`
+      : '';
     print(
-      `${title}: ${settled.settled ? 'settled' : 'NOT settled'} after ${(settled.settledAfterMs / 1000).toFixed(1)} s; sessions ${JSON.stringify(await drill.statusCounts(bookings))}`,
+      `${title}: ${settled.settled ? 'settled' : 'NOT settled'} after ${(settled.settledAfterMs / 1000).toFixed(1)} s${sinceFault}; sessions ${JSON.stringify(await drill.statusCounts(bookings))}`,
     );
     const report = await drill.check({ ...OPTIONS, expectedSessionIds: expectedIds(bookings) });
     printReport(title, report);
@@ -188,7 +197,10 @@ describe(`fault drills (seed ${SEED})`, () => {
     print(
       `EC2 throttling: the worker RUNNING ${((Date.now() - clearedAt) / 1000).toFixed(1)} s after EC2 answered again`,
     );
-    await verify('EC2 throttling', Math.max(0, CONVERGE_DEADLINE_MS - (Date.now() - clearedAt)));
+    await verify('EC2 throttling', Math.max(0, CONVERGE_DEADLINE_MS - (Date.now() - clearedAt)), {
+      at: clearedAt,
+      what: 'EC2 answered again',
+    });
   }, 1_800_000);
 
   describe('leader killed mid-reconcile', () => {
@@ -237,8 +249,7 @@ describe(`fault drills (seed ${SEED})`, () => {
         else await drill.system.startProcess(controller, 300_000);
         const remaining = () => Math.max(0, CONVERGE_DEADLINE_MS - (Date.now() - killedAt));
         await waitFor(`${controller}'s work done`, work.done, remaining(), 500);
-        await verify(`${controller} leader kill`, remaining());
-        print(`${controller}: converged ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`);
+        await verify(`${controller} leader kill`, remaining(), { at: killedAt, what: 'the kill' });
       },
       1_800_000,
     );

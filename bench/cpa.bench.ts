@@ -20,6 +20,7 @@ import {
   aDefinition,
   aSession,
   aWorker,
+  freePort,
   infraEndpoints,
   PrivateEtcd,
   startInfrastructure,
@@ -192,9 +193,8 @@ async function countingMongoProxy(mongoUrl: string): Promise<MessageCounter> {
     upstream.on('error', () => client.destroy());
     client.on('close', () => upstream.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return { url: `mongodb://127.0.0.1:${port}`, count: () => messages, close: () => server.close() };
 }
 
@@ -276,12 +276,16 @@ async function main(): Promise<void> {
   const etcd = await PrivateEtcd.start();
   const counted = await countingMongoProxy(mongoUrl);
   try {
-    const hello = await startNodeProcess('bench/fastify-hello.ts', { PORT: '18091' }, [/listening/]);
+    // Free ports (of LCM_TEST_PORTS when set: engineers share the machine).
+    const [cpaPort, helloPort] = [await freePort(), await freePort()];
+    const hello = await startNodeProcess('bench/fastify-hello.ts', { PORT: String(helloPort) }, [
+      /listening/,
+    ]);
     children.push(hello);
     const cpa = await startNodeProcess(
       'apps/control-plane-api/src/main.ts',
       {
-        PORT: '18090',
+        PORT: String(cpaPort),
         MONGO_URL: counted.url,
         MONGO_DB: database,
         ETCD_ENDPOINTS: etcd.endpoint,
@@ -296,7 +300,7 @@ async function main(): Promise<void> {
     );
     children.push(cpa);
     progress(`control plane log: ${CPA_LOG}`);
-    const base = 'http://127.0.0.1:18090';
+    const base = `http://127.0.0.1:${cpaPort}`;
     await untilReady(base);
     const internal = { 'x-api-key': API_KEY, 'content-type': 'application/json' };
     const { data: token } = await axios.post(`${base}/api/auth/dev-token`, {
@@ -393,7 +397,7 @@ async function main(): Promise<void> {
     };
 
     progress('measuring the ceilings');
-    const helloWorld = await load('http://127.0.0.1:18091/hello', {});
+    const helloWorld = await load(`http://127.0.0.1:${helloPort}/hello`, {});
     const rawUpdates = await rawVersionedUpdatesPerSecond(mongoUrl, SECONDS, CONCURRENCY);
     const rawReads = await rawReadsPerSecond(mongoUrl, database, probeSession);
     const rawFleetWrites = await rawFleetVersionedWritesPerSecond(db, fleetSessionIds);

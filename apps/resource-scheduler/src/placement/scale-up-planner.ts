@@ -30,8 +30,19 @@ const emptied = (worker: CmlWorker): PlacementCandidate => ({
   freePorts: worker.port_range_end - worker.port_range_start + 1,
 });
 
-const isComingUp = (worker: CmlWorker): boolean =>
-  COMING_UP.has(worker.status) || (worker.status === 'RUNNING' && worker.service_status === 'STARTING');
+/**
+ * A worker that will take sessions soon: on its way to RUNNING, or RUNNING with its CML service
+ * still starting — or not answering yet within its template's start-up time (the worker-controller
+ * probes CML only after the instance runs; counting that window as "nothing coming" requested a
+ * second worker for the same demand on a loaded machine).
+ */
+function isComingUp(worker: CmlWorker, template: WorkerTemplate, now: number): boolean {
+  if (COMING_UP.has(worker.status)) return true;
+  if (worker.status !== 'RUNNING') return false;
+  if (worker.service_status === 'STARTING') return true;
+  const startedAt = Date.parse(worker.start_initiated_at ?? worker.created_at);
+  return worker.service_status === 'UNAVAILABLE' && now - startedAt < template.startup_time_minutes * 60_000;
+}
 
 export type ScaleUpPlan =
   | { kind: 'requested'; workerId: string; templateId: string }
@@ -81,10 +92,11 @@ export class ScaleUpPlanner {
       );
       return roomy ? { kind: 'awaiting_release', workerId: roomy.id } : { kind: 'unschedulable' };
     }
-    const suitable = new Set(viable.map((template) => template.id));
-    const starting = workers.find(
-      (worker) => isComingUp(worker) && worker.template_id !== null && suitable.has(worker.template_id),
-    );
+    const suitable = new Map(viable.map((template) => [template.id, template]));
+    const starting = workers.find((worker) => {
+      const template = worker.template_id === null ? undefined : suitable.get(worker.template_id);
+      return template !== undefined && isComingUp(worker, template, this.now());
+    });
     if (starting) return { kind: 'covered', workerId: starting.id };
 
     const { scaling } = await cpa.settings.get();

@@ -348,6 +348,27 @@ describe('session placement', () => {
       });
     });
 
+    it('counts a worker just RUNNING whose CML does not answer yet as coming up, until its template start-up time is over', async () => {
+      const justStarted = aWorkerView(w3, {
+        origin: 'scale_up',
+        status: 'RUNNING',
+        service_status: 'UNAVAILABLE',
+        created_at: new Date(T0 - 600_000).toISOString(),
+        start_initiated_at: new Date(T0 - 60_000).toISOString(),
+        template_id: cheap,
+      });
+      const world = crowded();
+      world.state.workers.push(justStarted);
+      await world.reconcile(world.addSession(uuid('c', 1)));
+      expect(world.cpa.callsTo(routes.workers.scaleUp)).toHaveLength(0);
+      expect(world.stats.snapshot().scale_ups).toEqual({ covered: 1 });
+
+      // The template's 20 minutes of start-up are over and CML still does not answer: a new worker.
+      world.advance(20 * 60_000);
+      await world.reconcile(world.addSession(uuid('c', 2)));
+      expect(world.cpa.callsTo(routes.workers.scaleUp)).toHaveLength(1);
+    });
+
     it('requests nothing when the region is at its maximum', async () => {
       const world = crowded({ maxWorkers: 2 });
       await world.reconcile(world.addSession(uuid('c', 1)));

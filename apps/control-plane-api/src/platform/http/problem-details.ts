@@ -1,7 +1,10 @@
 import { HttpException } from '@nestjs/common';
 import {
+  MongoClientClosedError,
+  MongoExpiredSessionError,
   MongoNetworkError,
   MongoNotConnectedError,
+  MongoServerClosedError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
 } from 'mongodb';
@@ -100,15 +103,26 @@ const SOCKET_FAILURES = new Set([
 ]);
 
 /**
- * MongoDB could not be reached (down, unreachable, timed out): the request may succeed later.
- * The driver mostly wraps these in its network errors, but a write to a socket the server just
- * closed surfaces as the bare Node error (EPIPE), so socket codes count too.
+ * The driver's errors for a client, pool or server closed under a request: the store reconnector
+ * (platform/mongo/store-reconnector.ts) replaces a client that stopped answering, and what was in
+ * flight on the old one fails with these. The pool's is not exported, so it is known by name.
+ */
+const CLOSED_UNDER_REQUEST = new Set(['MongoPoolClosedError', 'MongoPoolClearedError']);
+
+/**
+ * MongoDB could not be reached (down, unreachable, timed out, its client being replaced): the
+ * request may succeed later. The driver mostly wraps these in its network errors, but a write to
+ * a socket the server just closed surfaces as the bare Node error (EPIPE), so socket codes count too.
  */
 const storeUnavailable = (error: unknown): boolean =>
   error instanceof MongoNetworkError ||
   error instanceof MongoServerSelectionError ||
   error instanceof MongoNotConnectedError ||
   error instanceof MongoTopologyClosedError ||
+  error instanceof MongoClientClosedError ||
+  error instanceof MongoServerClosedError ||
+  error instanceof MongoExpiredSessionError ||
+  (error instanceof Error && CLOSED_UNDER_REQUEST.has(error.name)) ||
   (typeof error === 'object' &&
     error !== null &&
     SOCKET_FAILURES.has(String((error as NodeJS.ErrnoException).code)));

@@ -1,0 +1,26 @@
+import { MongoClientClosedError, MongoDriverError, MongoExpiredSessionError } from 'mongodb';
+import { toProblem } from './problem-details';
+
+/** The driver's pool errors are not exported; this one carries the name the driver gives them. */
+class PoolClosedError extends MongoDriverError {
+  override get name(): string {
+    return 'MongoPoolClosedError';
+  }
+}
+
+describe('toProblem for a store whose client is being replaced', () => {
+  it.each([
+    [
+      'a pool closed under the request',
+      new PoolClosedError('Attempted to check out a connection from closed connection pool'),
+    ],
+    ['a session of the closed client', new MongoExpiredSessionError()],
+    ['the closed client', new MongoClientClosedError()],
+  ])('answers 503 DEPENDENCY_UNAVAILABLE for %s, never 500', (_, error) => {
+    expect(toProblem(error)).toMatchObject({ status: 503, code: 'DEPENDENCY_UNAVAILABLE' });
+  });
+
+  it('leaves any other driver error unexpected (500)', () => {
+    expect(toProblem(new MongoDriverError('something else'))).toBeNull();
+  });
+});

@@ -3,5 +3,5 @@ export { TransitionSessionCommand } from './application/commands/transition-sess
 export { GetSessionQuery } from './application/queries/get-session.query';
 export { ListSessionsQuery } from './application/queries/list-sessions.query';
 export { LabletSessionRepository } from './infrastructure/session.repositories';
-export { toSessionView } from './infrastructure/session-views';
+export { toSessionView } from './infrastructure/session.views';
 export { SessionsModule } from './sessions.module';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { etcdKeys } from '@lcm/contracts';
-import { SessionEtcdProjector } from './infrastructure/session-etcd.projector';
+import { SessionEtcdProjector } from './infrastructure/sessions.etcd-projector';
 import { inMinutes, type SessionsTestKit, SseReader, startSessionsTestKit } from './testing/session-test-kit';
 
 /** Validation, authorisation, refusals, paging and the projection of the sessions API. */

@@ -32,9 +32,9 @@ import { ListSessionsHandler } from './application/queries/list-sessions.query';
 import { ReconcilableSessionsHandler } from './application/queries/reconcilable-sessions.query';
 import { SessionResourceRelease } from './application/session-resources';
 import { sessionSnapshot } from './application/session-snapshot';
-import { SessionsInternalController } from './http/sessions-internal.controller';
-import { SessionsController } from './http/sessions.controller';
-import { SessionEtcdProjector } from './infrastructure/session-etcd.projector';
+import { SessionsInternalController } from './api/sessions.internal.controller';
+import { SessionsPublicController } from './api/sessions.public.controller';
+import { SessionEtcdProjector } from './infrastructure/sessions.etcd-projector';
 import { LabletSessionRepository } from './infrastructure/session.repositories';
 
 /**
@@ -44,7 +44,7 @@ import { LabletSessionRepository } from './infrastructure/session.repositories';
  * what was committed to SessionChanges (audit, etcd, SSE).
  */
 @Module({
-  controllers: [SessionsController, SessionsInternalController],
+  controllers: [SessionsPublicController, SessionsInternalController],
   providers: [
     {
       provide: SessionEtcdProjector,

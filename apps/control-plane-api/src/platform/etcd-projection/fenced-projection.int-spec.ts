@@ -4,7 +4,7 @@ import { type Db, MongoClient } from 'mongodb';
 import { decodeEtcdValue, etcdKeys } from '@lcm/contracts';
 import { type LabletSessionState, SystemClock } from '@lcm/domain';
 import { aSession, infraEndpoints, PrivateEtcd } from '@lcm/testing';
-import { SessionEtcdProjector } from '../../modules/sessions/infrastructure/session-etcd.projector';
+import { SessionEtcdProjector } from '../../modules/sessions/infrastructure/sessions.etcd-projector';
 import { LabletSessionRepository } from '../../modules/sessions/infrastructure/session.repositories';
 
 /**

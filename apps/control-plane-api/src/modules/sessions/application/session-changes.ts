@@ -17,7 +17,7 @@ import { type Committed } from '../../../platform/mongo/aggregate-repository';
 import { CLOCK } from '../../../platform/platform.tokens';
 import { type ChangeEvent } from '../../../platform/change-events/change-event-bus';
 import { WorkersEtcdProjector } from '../../workers';
-import { SessionEtcdProjector } from '../infrastructure/session-etcd.projector';
+import { SessionEtcdProjector } from '../infrastructure/sessions.etcd-projector';
 import { gradingSessionWithoutSecrets, userSessionWithoutSecrets } from './session-secrets';
 import {
   type ScoreReportExtras,
@@ -25,7 +25,7 @@ import {
   toScoreReportView,
   toSessionView,
   toUserSessionView,
-} from '../infrastructure/session-views';
+} from '../infrastructure/session.views';
 
 /** Everything one command committed, by aggregate kind. */
 export interface SessionCommit {

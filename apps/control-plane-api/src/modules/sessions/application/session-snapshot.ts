@@ -1,5 +1,5 @@
 import { type LabletSessionRepository } from '../infrastructure/session.repositories';
-import { type SessionView, toSessionView } from '../infrastructure/session-views';
+import { type SessionView, toSessionView } from '../infrastructure/session.views';
 
 /** How many sessions a new SSE client's snapshot carries: every non-terminated one up to this, plus the latest terminated. */
 export const SNAPSHOT_ACTIVE_LIMIT = 1000;

@@ -11,7 +11,7 @@ import {
   type UserSessionState,
 } from '@lcm/domain';
 import { AggregateRepository, type Committed } from '../../../platform/mongo/aggregate-repository';
-import { type ScoreReportExtras } from './session-views';
+import { type ScoreReportExtras } from './session.views';
 
 export class LabletSessionRepository extends AggregateRepository<LabletSessionState, LabletSession> {
   constructor(db: Db, clock: Clock) {

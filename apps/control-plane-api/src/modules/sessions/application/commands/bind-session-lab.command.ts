@@ -18,7 +18,7 @@ import {
 import { LabRecordRepository } from '../../../lab-records';
 import { CmlWorkerRepository } from '../../../workers';
 import { LabletSessionRepository } from '../../infrastructure/session.repositories';
-import { type SessionView, toSessionView } from '../../infrastructure/session-views';
+import { type SessionView, toSessionView } from '../../infrastructure/session.views';
 import { SessionChanges } from '../session-changes';
 
 export class BindSessionLabCommand extends Command<SessionView> {

@@ -6,7 +6,7 @@ import { type Committed } from '../../../../platform/mongo/aggregate-repository'
 import { compact, fingerprint, isDuplicate, saveIfChanged } from '../../../../platform/mongo/unit-of-work';
 import { CLOCK } from '../../../../platform/platform.tokens';
 import { GradingSessionRepository, LabletSessionRepository } from '../../infrastructure/session.repositories';
-import { toGradingSessionView } from '../../infrastructure/session-views';
+import { toGradingSessionView } from '../../infrastructure/session.views';
 import { assertSessionCan } from '../assert-session-can';
 import { gradingSessionIdOf } from '../child-ids';
 import { SessionChanges } from '../session-changes';

@@ -6,7 +6,7 @@ import { ApiError } from '../../../../platform/http/api-error';
 import { compact, fingerprint, isDuplicate, saveIfChanged } from '../../../../platform/mongo/unit-of-work';
 import { CLOCK } from '../../../../platform/platform.tokens';
 import { LabletSessionRepository, ScoreReportRepository } from '../../infrastructure/session.repositories';
-import { toScoreReportView } from '../../infrastructure/session-views';
+import { toScoreReportView } from '../../infrastructure/session.views';
 import { scoreReportIdOf } from '../child-ids';
 import { SessionChanges } from '../session-changes';
 

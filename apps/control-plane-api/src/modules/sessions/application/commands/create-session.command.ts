@@ -8,7 +8,7 @@ import { type Committed } from '../../../../platform/mongo/aggregate-repository'
 import { CLOCK, MONGO_DB } from '../../../../platform/platform.tokens';
 import { LabletDefinitionRepository } from '../../../lablet-definitions';
 import { LabletSessionRepository } from '../../infrastructure/session.repositories';
-import { type SessionView, toSessionView } from '../../infrastructure/session-views';
+import { type SessionView, toSessionView } from '../../infrastructure/session.views';
 import { SessionChanges } from '../session-changes';
 
 export const RESERVATION_CLAIMS_COLLECTION = 'reservation_claims';

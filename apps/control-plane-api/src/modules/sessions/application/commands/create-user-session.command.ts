@@ -6,7 +6,7 @@ import { ApiError } from '../../../../platform/http/api-error';
 import { compact } from '../../../../platform/mongo/unit-of-work';
 import { CLOCK } from '../../../../platform/platform.tokens';
 import { LabletSessionRepository, UserSessionRepository } from '../../infrastructure/session.repositories';
-import { toUserSessionView } from '../../infrastructure/session-views';
+import { toUserSessionView } from '../../infrastructure/session.views';
 import { userSessionIdOf } from '../child-ids';
 import { ensureUserSession } from '../ensure-user-session';
 import { SessionChanges } from '../session-changes';

@@ -3,7 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { LabletDefinitionRepository } from '../../../lablet-definitions';
 import { fingerprint, saveIfChanged } from '../../../../platform/mongo/unit-of-work';
 import { LabletSessionRepository } from '../../infrastructure/session.repositories';
-import { type SessionView, toSessionView } from '../../infrastructure/session-views';
+import { type SessionView, toSessionView } from '../../infrastructure/session.views';
 import { SessionChanges } from '../session-changes';
 
 export class ExtendTimeslotCommand extends Command<SessionView> {

@@ -5,7 +5,7 @@ import { type Clock } from '@lcm/domain';
 import { compact, fingerprint, saveIfChanged } from '../../../../platform/mongo/unit-of-work';
 import { CLOCK } from '../../../../platform/platform.tokens';
 import { LabletSessionRepository, UserSessionRepository } from '../../infrastructure/session.repositories';
-import { type SessionView, toSessionView } from '../../infrastructure/session-views';
+import { type SessionView, toSessionView } from '../../infrastructure/session.views';
 import { assertSessionCan } from '../assert-session-can';
 import { ensureUserSession } from '../ensure-user-session';
 import { SessionChanges } from '../session-changes';

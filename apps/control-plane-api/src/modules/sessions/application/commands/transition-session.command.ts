@@ -5,7 +5,7 @@ import { canTransition, InvalidTransitionError, LABLET_SESSION_MACHINE } from '@
 import { ApiError } from '../../../../platform/http/api-error';
 import { compact, fingerprint, saveIfChanged } from '../../../../platform/mongo/unit-of-work';
 import { LabletSessionRepository, UserSessionRepository } from '../../infrastructure/session.repositories';
-import { type SessionView, toSessionView } from '../../infrastructure/session-views';
+import { type SessionView, toSessionView } from '../../infrastructure/session.views';
 import { SessionChanges } from '../session-changes';
 import { SessionResourceRelease } from '../session-resources';
 

@@ -5,7 +5,7 @@ import { InvalidTransitionError } from '@lcm/domain';
 import { ApiError } from '../../../../platform/http/api-error';
 import { compact, fingerprint, saveIfChanged } from '../../../../platform/mongo/unit-of-work';
 import { GradingSessionRepository, LabletSessionRepository } from '../../infrastructure/session.repositories';
-import { toGradingSessionView } from '../../infrastructure/session-views';
+import { toGradingSessionView } from '../../infrastructure/session.views';
 import { currentGrading } from '../current-grading';
 import { SessionChanges } from '../session-changes';
 

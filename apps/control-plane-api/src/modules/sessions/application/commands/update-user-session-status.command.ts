@@ -5,7 +5,7 @@ import { InvalidTransitionError } from '@lcm/domain';
 import { ApiError, notFound } from '../../../../platform/http/api-error';
 import { compact, fingerprint, saveIfChanged } from '../../../../platform/mongo/unit-of-work';
 import { LabletSessionRepository, UserSessionRepository } from '../../infrastructure/session.repositories';
-import { toUserSessionView } from '../../infrastructure/session-views';
+import { toUserSessionView } from '../../infrastructure/session.views';
 import { userSessionIdOf } from '../child-ids';
 import { SessionChanges } from '../session-changes';
 

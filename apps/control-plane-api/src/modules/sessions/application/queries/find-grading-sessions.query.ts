@@ -6,7 +6,7 @@ import {
   type Page,
 } from '@lcm/contracts';
 import { GradingSessionRepository } from '../../infrastructure/session.repositories';
-import { toGradingSessionView } from '../../infrastructure/session-views';
+import { toGradingSessionView } from '../../infrastructure/session.views';
 import { OLDEST_FIRST, pageStates } from '../session-paging';
 
 export class FindGradingSessionsQuery extends Query<Page<GradingSessionView>> {

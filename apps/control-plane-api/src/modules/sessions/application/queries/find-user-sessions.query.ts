@@ -6,7 +6,7 @@ import {
   type UserSession as UserSessionView,
 } from '@lcm/contracts';
 import { UserSessionRepository } from '../../infrastructure/session.repositories';
-import { toUserSessionView } from '../../infrastructure/session-views';
+import { toUserSessionView } from '../../infrastructure/session.views';
 import { OLDEST_FIRST, pageStates } from '../session-paging';
 
 export class FindUserSessionsQuery extends Query<Page<UserSessionView>> {

@@ -3,7 +3,7 @@ import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { type GradingSession as GradingSessionView } from '@lcm/contracts';
 import { type RequestActor } from '../../../../platform/auth/user-authenticator';
 import { GradingSessionRepository, LabletSessionRepository } from '../../infrastructure/session.repositories';
-import { toGradingSessionView } from '../../infrastructure/session-views';
+import { toGradingSessionView } from '../../infrastructure/session.views';
 import { currentGrading } from '../current-grading';
 import { gradingSessionWithoutSecrets, maySeeSecrets } from '../session-secrets';
 

@@ -3,7 +3,7 @@ import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { type ScoreReport as ScoreReportView } from '@lcm/contracts';
 import { notFound } from '../../../../platform/http/api-error';
 import { LabletSessionRepository, ScoreReportRepository } from '../../infrastructure/session.repositories';
-import { toScoreReportView } from '../../infrastructure/session-views';
+import { toScoreReportView } from '../../infrastructure/session.views';
 
 export class GetScoreReportQuery extends Query<ScoreReportView> {
   constructor(readonly sessionId: string) {

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { LabletSessionRepository } from '../../infrastructure/session.repositories';
-import { type SessionView, toSessionView } from '../../infrastructure/session-views';
+import { type SessionView, toSessionView } from '../../infrastructure/session.views';
 
 export class GetSessionQuery extends Query<SessionView> {
   constructor(readonly sessionId: string) {

@@ -4,7 +4,7 @@ import { type UserSession as UserSessionView } from '@lcm/contracts';
 import { type RequestActor } from '../../../../platform/auth/user-authenticator';
 import { notFound } from '../../../../platform/http/api-error';
 import { LabletSessionRepository, UserSessionRepository } from '../../infrastructure/session.repositories';
-import { toUserSessionView } from '../../infrastructure/session-views';
+import { toUserSessionView } from '../../infrastructure/session.views';
 import { userSessionIdOf } from '../child-ids';
 import { maySeeSecrets, userSessionWithoutSecrets } from '../session-secrets';
 

@@ -6,7 +6,7 @@ import {
   type ScoreReport as ScoreReportView,
 } from '@lcm/contracts';
 import { ScoreReportRepository } from '../../infrastructure/session.repositories';
-import { toScoreReportView } from '../../infrastructure/session-views';
+import { toScoreReportView } from '../../infrastructure/session.views';
 import { iso, NEWEST_FIRST, pageStates } from '../session-paging';
 
 export class ListScoreReportsQuery extends Query<Page<ScoreReportView>> {

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { type ListSessionsQuery as ListQuery, type Page } from '@lcm/contracts';
 import { LabletSessionRepository } from '../../infrastructure/session.repositories';
-import { type SessionView, toSessionView } from '../../infrastructure/session-views';
+import { type SessionView, toSessionView } from '../../infrastructure/session.views';
 import { iso, NEWEST_FIRST, OLDEST_FIRST, pageStates } from '../session-paging';
 
 export class ListSessionsQuery extends Query<Page<SessionView>> {

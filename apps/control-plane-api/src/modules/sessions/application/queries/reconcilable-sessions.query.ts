@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { type Page, type PageOnlyQuery } from '@lcm/contracts';
 import { LabletSessionRepository } from '../../infrastructure/session.repositories';
-import { type SessionView, toSessionView } from '../../infrastructure/session-views';
+import { type SessionView, toSessionView } from '../../infrastructure/session.views';
 import { OLDEST_FIRST, pageStates } from '../session-paging';
 
 export class ReconcilableSessionsQuery extends Query<Page<SessionView>> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SystemClock } from '@lcm/domain';
 import { aSession } from '@lcm/testing';
-import { toSessionView } from './session-views';
+import { toSessionView } from './session.views';
 
 describe('toSessionView', () => {
   const state = () =>

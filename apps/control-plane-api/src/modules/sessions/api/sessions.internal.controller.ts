@@ -21,7 +21,7 @@ import { FindUserSessionsQuery } from '../application/queries/find-user-sessions
 import { GetSessionQuery } from '../application/queries/get-session.query';
 import { ListSessionsQuery } from '../application/queries/list-sessions.query';
 import { ReconcilableSessionsQuery } from '../application/queries/reconcilable-sessions.query';
-import { type SessionView, toSessionView } from '../infrastructure/session-views';
+import { type SessionView, toSessionView } from '../infrastructure/session.views';
 
 const routes = apiContract.internal.sessions;
 type In<K extends keyof typeof routes> = ContractInput<(typeof routes)[K]>;

@@ -13,14 +13,14 @@ import { GetSessionQuery } from '../application/queries/get-session.query';
 import { GetUserSessionQuery } from '../application/queries/get-user-session.query';
 import { ListScoreReportsQuery } from '../application/queries/list-score-reports.query';
 import { ListSessionsQuery } from '../application/queries/list-sessions.query';
-import { type SessionView } from '../infrastructure/session-views';
+import { type SessionView } from '../infrastructure/session.views';
 
 const routes = apiContract.public.sessions;
 type In<K extends keyof typeof routes> = ContractInput<(typeof routes)[K]>;
 
 /** Public BFF routes of sessions (spec §5.2); mutations need admin or manager, reads any role. */
 @Controller()
-export class SessionsController {
+export class SessionsPublicController {
   constructor(
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(QueryBus) private readonly queries: QueryBus,

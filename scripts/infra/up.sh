@@ -61,6 +61,11 @@ start_postgres() {
   start_bg postgres "$PG_PORT" "$data" "${as_owner[@]}" "$bin/postgres" -D "$data/db" -p "$PG_PORT" \
     -k "$data" -c listen_addresses=127.0.0.1 -c max_connections="$PG_MAX_CONNECTIONS"
   started+=(postgres)
+  # It listens while it still replays or initialises ("the database system is starting up").
+  for _ in $(seq 1 120); do
+    "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres && break
+    sleep 0.5
+  done
   "$bin/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c 'CREATE DATABASE ferretdb' >/dev/null
   "$bin/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d ferretdb \
     -f "$(dirname "$0")/sql/ferretdb-postgresql-id-index.sql" >/dev/null 2>&1

@@ -82,6 +82,21 @@ describe('VersionedCollection against a real MongoDB-wire server', () => {
     expect(await counters.collection.findOne({ _id: 'in-place' })).toMatchObject({ value: 1, version: 2 });
   });
 
+  it('gives the step back when a unique index refuses a replace, so a corrected retry is not a conflict', async () => {
+    const unique = new VersionedCollection(testDb.db.collection<Counter>('unique_counters'), testDb.db);
+    await unique.collection.createIndex({ value: 1 }, { unique: true });
+    await unique.insert({ _id: 'taken', value: 1 });
+    await unique.insert({ _id: 'mine', value: 2 });
+
+    await expect(unique.replace({ _id: 'mine', value: 1, version: 1 }, 1)).rejects.toBeInstanceOf(
+      DuplicateDocumentError,
+    );
+    await expect(unique.replace({ _id: 'mine', value: 3, version: 1 }, 1)).resolves.toMatchObject({
+      value: 3,
+      version: 2,
+    });
+  });
+
   it('never loses an update when many writers race and retry on conflict', async () => {
     await counters.insert({ _id: 'contended', value: 0 });
     const writers = 25;

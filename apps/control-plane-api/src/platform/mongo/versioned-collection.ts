@@ -117,6 +117,12 @@ export class VersionedCollection<T extends VersionedDocument> {
       );
       matched = result.matchedCount;
     } catch (error) {
+      // A unique index refused the write, so nothing was written: give the step back, or every
+      // corrected retry would be a conflict until the claim counts as abandoned.
+      if (isDuplicateKey(error))
+        await this.claims.deleteOne({
+          _id: `${this.collection.collectionName}/${document._id}@${expectedVersion}`,
+        });
       throw this.translate(error);
     }
     if (matched !== 1) throw this.conflict(document._id, expectedVersion);
@@ -272,6 +278,14 @@ export class VersionedCollection<T extends VersionedDocument> {
   }
 }
 
+/**
+ * A unique index refused the write. MongoDB answers 11000; FerretDB 1.24 on PostgreSQL does so for
+ * inserts, but an update that breaks a unique index comes back as InternalError (code 1) carrying
+ * PostgreSQL's unique-violation state (a 500 before: found by fuzz:api on a lab record's status).
+ */
 function isDuplicateKey(error: unknown): boolean {
-  return error instanceof MongoServerError && error.code === DUPLICATE_KEY;
+  return (
+    error instanceof MongoServerError &&
+    (error.code === DUPLICATE_KEY || (error.code === 1 && error.message.includes('SQLSTATE 23505')))
+  );
 }

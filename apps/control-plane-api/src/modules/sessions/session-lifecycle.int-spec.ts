@@ -130,6 +130,17 @@ describe('session lifecycle over HTTP', () => {
     // INSTANTIATING, then LC links the lab (decision 2): the reserved ports move to the lab
     session = await kit.internal.sessions.startInstantiation({ params: { lablet_session_id: session.id } });
     await expectStep(session, 'INSTANTIATING');
+    // A well-formed link the lab record refutes is a conflict with stored state (409), not bad input.
+    const mismatched = await kit.http.put(
+      `/api/internal/sessions/${session.id}/lab`,
+      { lab_record_id: lab.id, cml_lab_id: `not-${lab.labId}` },
+      { headers: kit.internalHeaders },
+    );
+    expect(mismatched.data).toMatchObject({
+      status: 409,
+      code: 'CONFLICT',
+      errors: [{ field: 'body.cml_lab_id', message: 'does not match the lab record' }],
+    });
     session = await kit.internal.sessions.updateSessionLab({
       params: { lablet_session_id: session.id },
       body: { lab_record_id: lab.id, cml_lab_id: lab.labId },

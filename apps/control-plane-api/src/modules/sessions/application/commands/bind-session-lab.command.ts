@@ -49,9 +49,10 @@ export class BindSessionLabHandler implements ICommandHandler<BindSessionLabComm
     return retryOnConflict(async () => {
       const session = await this.sessions.getById(sessionId);
       const lab = await this.labs.getById(body.lab_record_id);
+      // The body is well formed; the stored lab record refutes it (409, as a template rename).
       if (lab.labId !== body.cml_lab_id) {
         throw new ApiError(
-          'VALIDATION_FAILED',
+          'CONFLICT',
           `cml_lab_id ${body.cml_lab_id} is not the CML lab of lab record ${lab.id} (${lab.labId})`,
           [{ field: 'body.cml_lab_id', message: 'does not match the lab record' }],
         );

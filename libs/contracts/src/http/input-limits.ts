@@ -35,3 +35,28 @@ export function overlongTexts(value: unknown, path: readonly (string | number)[]
     return Object.entries(value).flatMap(([key, item]) => overlongTexts(item, [...path, key]));
   return [];
 }
+
+/**
+ * Texts and keys with a NUL character, anywhere in a request part: PostgreSQL, under FerretDB,
+ * cannot store one (a 500 from the store before), so input parsing refuses it with a 400.
+ */
+export function nulTexts(value: unknown, path: readonly (string | number)[] = []): FieldError[] {
+  if (typeof value === 'string')
+    return value.includes('\u0000')
+      ? [{ field: path.join('.'), message: 'must not contain a NUL character' }]
+      : [];
+  if (Array.isArray(value)) return value.flatMap((item, index) => nulTexts(item, [...path, index]));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([key, item]) =>
+      key.includes('\u0000')
+        ? [{ field: path.join('.'), message: 'keys must not contain a NUL character' }]
+        : nulTexts(item, [...path, key]),
+    );
+  return [];
+}
+
+/** Every text or key in a request part the store cannot hold or its field does not allow. */
+export const unstorableTexts = (value: unknown, path: readonly (string | number)[] = []): FieldError[] => [
+  ...nulTexts(value, path),
+  ...overlongTexts(value, path),
+];

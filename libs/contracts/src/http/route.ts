@@ -30,6 +30,11 @@ type RouteShape<Path extends string> = {
   readonly body?: z.ZodType;
   readonly responses: RouteResponses;
   readonly summary: string;
+  /**
+   * A body array whose entries the handler checks one by one, so that one bad entry is reported
+   * in the answer instead of refusing the request (a discovery scan, spec §7.3.4).
+   */
+  readonly entriesCheckedOneByOne?: string;
 } & ParamsSchemaFor<Path> &
   RouteAccess;
 
@@ -44,6 +49,8 @@ export type Route = {
   readonly summary: string;
   readonly auth: 'public' | 'internal';
   readonly roles?: readonly Role[];
+  /** A body array whose entries the handler checks one by one (see RouteShape). */
+  readonly entriesCheckedOneByOne?: string;
 };
 
 /**

@@ -140,6 +140,7 @@ export const labRecordsInternalContract = {
     method: 'POST',
     path: '/api/internal/lab-records/discover',
     body: LabDiscoverBody,
+    entriesCheckedOneByOne: 'labs',
     responses: { 200: LabDiscoverResult },
     summary: 'Bulk-apply one worker scan (discovery v2)',
     auth: 'internal',

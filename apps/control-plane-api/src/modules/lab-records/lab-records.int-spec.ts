@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance } from 'axios';
 import { type Etcd3 } from 'etcd3';
 import {
+  MAX_TEXT_LENGTH,
   apiContract,
   buildPath,
   type DiscoveredLab,
@@ -216,12 +217,18 @@ describe('lab records over HTTP', () => {
         withoutLabId as DiscoveredLab,
         scannedLab(fresh),
         { ...scannedLab(knownLabId), status: 'NOT_A_STATUS' } as unknown as DiscoveredLab,
+        // Texts the store cannot hold or its field does not allow, which input parsing refuses in
+        // any other request, are one entry's fault here too (found by pnpm fuzz:api).
+        { ...scannedLab('cml-nul-key'), 'odd\u0000key': 1 } as unknown as DiscoveredLab,
+        { ...scannedLab('cml-long-title'), title: 'x'.repeat(MAX_TEXT_LENGTH + 1) },
       ]);
       expect(scan.status).toBe(200);
       expect(scan.data).toMatchObject({ synced: 1, discovered: 1 });
       expect(scan.data.errors).toEqual([
         { lab_id: null, message: expect.stringContaining('body.labs.0.lab_id') },
         { lab_id: knownLabId, message: expect.stringContaining('body.labs.2.status') },
+        { lab_id: 'cml-nul-key', message: 'body.labs.3: keys must not contain a NUL character' },
+        { lab_id: 'cml-long-title', message: expect.stringContaining('body.labs.4.title: at most') },
       ]);
       // A full scan: the badly described lab was seen all the same, so it is not orphaned.
       expect((await http.get(path(publicRoutes.getLabRecord, known.id), as('user'))).data.status).toBe(

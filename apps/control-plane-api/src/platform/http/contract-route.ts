@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { type FastifyRequest } from 'fastify';
 import { type z } from 'zod';
-import { type FieldError, overlongTexts, type Route, toFieldErrors } from '@lcm/contracts';
+import { type Route, toFieldErrors, unstorableTexts } from '@lcm/contracts';
 import { invalidInput } from './api-error';
 
 export const CONTRACT_ROUTE = Symbol('lcm:contract-route');
@@ -21,25 +21,6 @@ export const CONTRACT_ROUTE = Symbol('lcm:contract-route');
  */
 export const MAX_URL_TEXT_LENGTH = 512;
 
-/**
- * Texts and keys with a NUL character, anywhere in a request part: PostgreSQL, under FerretDB,
- * cannot store one (a 500 from the store before), so input parsing refuses it with a 400.
- */
-export function nulTexts(value: unknown, path: readonly (string | number)[]): FieldError[] {
-  if (typeof value === 'string')
-    return value.includes('\u0000')
-      ? [{ field: path.join('.'), message: 'must not contain a NUL character' }]
-      : [];
-  if (Array.isArray(value)) return value.flatMap((item, index) => nulTexts(item, [...path, index]));
-  if (value && typeof value === 'object')
-    return Object.entries(value).flatMap(([key, item]) =>
-      key.includes('\u0000')
-        ? [{ field: path.join('.'), message: 'keys must not contain a NUL character' }]
-        : nulTexts(item, [...path, key]),
-    );
-  return [];
-}
-
 function overlongUrlTexts(value: unknown, part: 'params' | 'query') {
   return Object.entries((value ?? {}) as Record<string, unknown>)
     .filter(([, text]) => typeof text === 'string' && text.length > MAX_URL_TEXT_LENGTH)
@@ -47,6 +28,14 @@ function overlongUrlTexts(value: unknown, part: 'params' | 'query') {
       field: `${part}.${name}`,
       message: `at most ${MAX_URL_TEXT_LENGTH} characters (got ${(text as string).length})`,
     }));
+}
+
+/** The body without the array whose entries the handler checks one by one (Route.entriesCheckedOneByOne). */
+function withoutEntriesCheckedOneByOne(route: Route, body: unknown): unknown {
+  const field = route.entriesCheckedOneByOne;
+  if (!field || !body || typeof body !== 'object' || Array.isArray(body)) return body;
+  const { [field]: _entries, ...rest } = body as Record<string, unknown>;
+  return rest;
 }
 
 const METHODS = {
@@ -97,8 +86,7 @@ export function parseContractInput<R extends Route>(
   for (const [part, schema, value] of parts) {
     if (!schema) continue;
     const overlong = [
-      ...nulTexts(value, [part]),
-      ...overlongTexts(value, [part]),
+      ...unstorableTexts(part === 'body' ? withoutEntriesCheckedOneByOne(route, value) : value, [part]),
       ...(part === 'body' ? [] : overlongUrlTexts(value, part)),
     ];
     if (overlong.length > 0) {

@@ -1,6 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { DiscoveredLab, type LabDiscoverBody, type LabDiscoverResult, toFieldErrors } from '@lcm/contracts';
+import {
+  DiscoveredLab,
+  type LabDiscoverBody,
+  type LabDiscoverResult,
+  toFieldErrors,
+  unstorableTexts,
+} from '@lcm/contracts';
 import { type Clock, type DomainEvent, LabRecord, newId } from '@lcm/domain';
 import { notFound } from '../../../../platform/http/api-error';
 import { CLOCK } from '../../../../platform/platform.tokens';
@@ -37,11 +43,31 @@ function metadataOf(lab: DiscoveredLab) {
 const changed = (events: readonly DomainEvent[]) =>
   events.some((event) => event.type !== 'lab_record.created');
 
-/** The lab id of an entry that failed validation, when it has a usable one. */
+/** The lab id of an entry that failed validation, when it has one the store can hold. */
 const labIdOf = (entry: unknown): string | null => {
   const labId = (entry as { lab_id?: unknown } | null)?.lab_id;
-  return typeof labId === 'string' && labId.length > 0 ? labId : null;
+  return typeof labId === 'string' && labId.length > 0 && unstorableTexts(labId).length === 0 ? labId : null;
 };
+
+/**
+ * One scan entry checked as input parsing checks a whole request (texts the store can hold, then
+ * the DiscoveredLab schema); the route leaves its entries to this (entriesCheckedOneByOne).
+ */
+function checkEntry(
+  entry: unknown,
+  path: readonly (string | number)[],
+): { success: true; lab: DiscoveredLab } | { success: false; problems: string[] } {
+  const unstorable = unstorableTexts(entry, path);
+  const parsed = unstorable.length === 0 ? DiscoveredLab.safeParse(entry) : undefined;
+  if (parsed?.success) return { success: true, lab: parsed.data };
+  const problems = parsed
+    ? toFieldErrors(parsed.error).map((e) => ({
+        ...e,
+        field: [...path, e.field].filter((part) => part !== '').join('.'),
+      }))
+    : unstorable;
+  return { success: false, problems: problems.map((e) => `${e.field}: ${e.message}`) };
+}
 
 /**
  * Each lab is checked and saved on its own (single-document saves), so one failing lab (a bad
@@ -70,18 +96,15 @@ export class DiscoverLabsHandler implements ICommandHandler<DiscoverLabsCommand>
     };
 
     for (const [index, entry] of scan.labs.entries()) {
-      const parsed = DiscoveredLab.safeParse(entry);
-      if (!parsed.success) {
+      const checked = checkEntry(entry, ['body', 'labs', index]);
+      if (!checked.success) {
         const labId = labIdOf(entry);
         // A lab the scan did see, however badly described, is not missing from the worker.
         if (labId) known.delete(labId);
-        const problems = toFieldErrors(parsed.error).map(
-          (e) => `${['body.labs', index, e.field].filter((part) => part !== '').join('.')}: ${e.message}`,
-        );
-        result.errors.push({ lab_id: labId, message: problems.join('; ') });
+        result.errors.push({ lab_id: labId, message: checked.problems.join('; ') });
         continue;
       }
-      const scanned = parsed.data;
+      const scanned = checked.lab;
       await this.attempt(result, scanned.lab_id, async () => {
         const existing = known.get(scanned.lab_id);
         known.delete(scanned.lab_id);

@@ -74,6 +74,7 @@ export const controlPlaneApiRoutes = {
     create: internal.labRecords.registerLabImport,
     updateStatus: internal.labRecords.updateLabStatus,
     updateTopology: internal.labRecords.updateLabTopology,
+    claimPorts: internal.labRecords.claimLabPorts,
     recordRun: internal.labRecords.recordLabRun,
     completeAction: internal.labRecords.completeLabAction,
     failAction: internal.labRecords.failLabAction,

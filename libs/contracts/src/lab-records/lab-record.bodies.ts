@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DocumentId } from '../shared/document';
 import { LabPendingAction, LabRecordSource, LabRecordStatus } from '../shared/enums';
 import { ListQuery, OneOrMany, queryFlag } from '../shared/pagination';
-import { IsoDateTime, LabRunRecord, TopologySpec } from '../shared/value-objects';
+import { IsoDateTime, LabRunRecord, PortMap, TopologySpec } from '../shared/value-objects';
 import { LabRecord } from './lab-record.model';
 
 export const LabRecordParams = z.object({ lab_record_id: DocumentId });
@@ -127,6 +127,26 @@ export const FailLabActionBody = z.strictObject({
   transition_to_error: z.boolean().default(false),
 });
 export type FailLabActionBody = z.infer<typeof FailLabActionBody>;
+
+/**
+ * Ports a lab found on its worker already uses (spec §7.3.4: discovery registers the ports of a
+ * BOOTED lab built from a definition), so the scheduler never hands them to another session.
+ * Each port once: two names cannot share one worker port.
+ */
+export const ClaimLabPortsBody = z.strictObject({
+  allocated_ports: PortMap.refine((ports) => Object.keys(ports).length > 0, 'at least one port').superRefine(
+    (ports, ctx) => {
+      const seen = new Map<number, string>();
+      for (const [name, port] of Object.entries(ports)) {
+        const first = seen.get(port);
+        if (first !== undefined)
+          ctx.addIssue({ code: 'custom', path: [name], message: `port ${port} is also given to ${first}` });
+        else seen.set(port, name);
+      }
+    },
+  ),
+});
+export type ClaimLabPortsBody = z.infer<typeof ClaimLabPortsBody>;
 
 export const ListLabRecordsQuery = ListQuery({
   worker_id: DocumentId.optional(),

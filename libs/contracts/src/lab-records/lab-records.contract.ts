@@ -4,6 +4,7 @@ import { LabletSession } from '../sessions/lablet-session.model';
 import { Page, PageOnlyQuery } from '../shared/pagination';
 import { LabRevision, LabRunRecord } from '../shared/value-objects';
 import {
+  ClaimLabPortsBody,
   CloneLabBody,
   CompleteLabActionBody,
   FailLabActionBody,
@@ -185,6 +186,15 @@ export const labRecordsInternalContract = {
     body: UpdateLabTopologyBody,
     responses: { 200: LabRecord },
     summary: 'Report topology and checksum (a new checksum adds a revision)',
+    auth: 'internal',
+  }),
+  claimLabPorts: defineRoute({
+    method: 'PUT',
+    path: '/api/internal/lab-records/:lab_record_id/ports',
+    params,
+    body: ClaimLabPortsBody,
+    responses: { 200: LabRecord },
+    summary: 'Record the worker ports a lab already uses (409 naming the ports another holder has)',
     auth: 'internal',
   }),
   recordLabRun: defineRoute({

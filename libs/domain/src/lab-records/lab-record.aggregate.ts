@@ -351,6 +351,12 @@ export class LabRecord extends AggregateRoot<LabRecordState, LabRecordEvent> {
     this.raise('lab_record.ports_assigned', { ports: { ...ports } });
   }
 
+  /** Ports discovery found the lab using on its worker (spec §7.3.4); a retired record refuses them like any write. */
+  claimPorts(ports: PortMap): void {
+    this.assertNotTerminal();
+    this.assignPorts(ports);
+  }
+
   attachSession(sessionId: string): void {
     if (this.state.active_lablet_session_id === sessionId) return;
     this.state.active_lablet_session_id = sessionId;
@@ -375,15 +381,18 @@ export class LabRecord extends AggregateRoot<LabRecordState, LabRecordEvent> {
     if (to === 'DELETED') {
       this.releasePorts();
       // A deleted lab serves no session: left set, the record still looked in use (spec §3.3).
-      if (this.state.active_lablet_session_id !== null) this.detachSession(this.state.active_lablet_session_id);
+      if (this.state.active_lablet_session_id !== null)
+        this.detachSession(this.state.active_lablet_session_id);
     }
     return true;
   }
 
-  private releasePorts(): void {
+  /** The record stops holding its ports (deleted, or a reservation the worker no longer keeps for it). */
+  releasePorts(): void {
     const ports = this.state.allocated_ports;
     if (Object.keys(ports).length === 0) return;
     this.state.allocated_ports = {};
+    this.touch();
     this.raise('lab_record.ports_released', { worker_id: this.workerId, ports });
   }
 

@@ -45,7 +45,8 @@ export class PortConflictError extends DomainError {
   constructor(
     readonly workerId: string,
     readonly ports: readonly number[],
-    detail: string,
+    /** Why these ports cannot be had, e.g. `are held by another session or lab`. */
+    readonly detail: string,
   ) {
     super(`worker ${workerId}: ports ${ports.join(', ')} ${detail}`, { workerId, ports });
   }

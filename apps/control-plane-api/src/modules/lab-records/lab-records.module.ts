@@ -7,11 +7,13 @@ import { APP_CONFIG } from '../../platform/app-config.token';
 import { OutboxRelay } from '../../platform/commit/outbox-relay';
 import { LOGGER } from '../../platform/platform.tokens';
 import { ProjectionRegistry } from '../../platform/etcd-projection/projection-registry';
+import { WorkerViewFactory } from '../workers';
 import { labNotifications } from './infrastructure/lab-record.notifications';
 import { LabRecordsInternalController } from './api/lab-records.internal.controller';
 import { LabRecordsPublicController } from './api/lab-records.public.controller';
 import { ArchiveLabHandler } from './application/commands/archive-lab.command';
 import { BeginLabImportHandler } from './application/commands/begin-lab-import.command';
+import { ClaimLabPortsHandler } from './application/commands/claim-lab-ports.command';
 import { CloneLabHandler } from './application/commands/clone-lab.command';
 import { CompleteLabActionHandler } from './application/commands/complete-lab-action.command';
 import { DiscoverLabsHandler } from './application/commands/discover-labs.command';
@@ -40,8 +42,11 @@ import { LabRecordsEtcdProjector } from './infrastructure/lab-records.etcd-proje
   providers: [
     LabRecordsEtcdProjector,
     LabRecordCommits,
+    // The SSE view of a worker whose ports a lab claims (ClaimLabPortsHandler).
+    WorkerViewFactory,
     ArchiveLabHandler,
     BeginLabImportHandler,
+    ClaimLabPortsHandler,
     CloneLabHandler,
     CompleteLabActionHandler,
     DiscoverLabsHandler,

@@ -4,6 +4,7 @@ import { apiContract, type LabDiscoverResult, type LabRecord, type Page } from '
 import { Actor } from '../../../platform/http/actor.decorator';
 import { ContractRoute, type ContractInput, Input } from '../../../platform/http/contract-route';
 import { BeginLabImportCommand } from '../application/commands/begin-lab-import.command';
+import { ClaimLabPortsCommand } from '../application/commands/claim-lab-ports.command';
 import { CompleteLabActionCommand } from '../application/commands/complete-lab-action.command';
 import { DiscoverLabsCommand } from '../application/commands/discover-labs.command';
 import { FailLabActionCommand } from '../application/commands/fail-lab-action.command';
@@ -68,6 +69,14 @@ export class LabRecordsInternalController {
     @Actor() actor: string,
   ): Promise<LabRecord> {
     return this.commands.execute(new UpdateLabTopologyCommand(params.lab_record_id, body, actor));
+  }
+
+  @ContractRoute(routes.claimLabPorts)
+  ports(
+    @Input() { params, body }: ContractInput<typeof routes.claimLabPorts>,
+    @Actor() actor: string,
+  ): Promise<LabRecord> {
+    return this.commands.execute(new ClaimLabPortsCommand(params.lab_record_id, body.allocated_ports, actor));
   }
 
   @ContractRoute(routes.recordLabRun)

@@ -1,5 +1,6 @@
 import { MongoClientClosedError, MongoDriverError, MongoExpiredSessionError } from 'mongodb';
 import { toProblem } from './problem-details';
+import { DocumentNotFoundError, DuplicateDocumentError } from '../mongo/versioned-collection';
 
 /** The driver's pool errors are not exported; this one carries the name the driver gives them. */
 class PoolClosedError extends MongoDriverError {
@@ -22,5 +23,22 @@ describe('toProblem for a store whose client is being replaced', () => {
 
   it('leaves any other driver error unexpected (500)', () => {
     expect(toProblem(new MongoDriverError('something else'))).toBeNull();
+  });
+});
+
+describe('toProblem for persistence errors', () => {
+  it('answers a missing document with 404 NOT_FOUND naming it', () => {
+    expect(toProblem(new DocumentNotFoundError('lab record', 'l1'))).toMatchObject({
+      status: 404,
+      code: 'NOT_FOUND',
+      detail: 'lab record l1 not found',
+    });
+  });
+
+  it('answers a taken unique value with 409 DUPLICATE', () => {
+    expect(toProblem(new DuplicateDocumentError('reservation_claims', 'r1 is taken'))).toMatchObject({
+      status: 409,
+      code: 'DUPLICATE',
+    });
   });
 });

@@ -10,7 +10,11 @@ import {
 } from 'mongodb';
 import { type ErrorCode, ERROR_HTTP_STATUS, type ProblemDetails, problemTypeUri } from '@lcm/contracts';
 import { DomainError, type DomainErrorCode, InvalidTransitionError } from '@lcm/domain';
-import { ConcurrencyConflictError, DuplicateDocumentError } from '../mongo/versioned-collection';
+import {
+  ConcurrencyConflictError,
+  DocumentNotFoundError,
+  DuplicateDocumentError,
+} from '../mongo/versioned-collection';
 import { ApiError } from './api-error';
 
 /** Domain refusals as API codes; a Record so a new domain code fails to compile until mapped. */
@@ -142,6 +146,7 @@ export function toProblem(error: unknown): ProblemDetails | null {
   if (error instanceof DomainError) return problem(DOMAIN_TO_API[error.code], error.message);
   if (error instanceof ConcurrencyConflictError) return problem('VERSION_CONFLICT', error.message);
   if (error instanceof DuplicateDocumentError) return problem('DUPLICATE', error.message);
+  if (error instanceof DocumentNotFoundError) return problem('NOT_FOUND', error.message);
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const code = STATUS_TO_CODE[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'INVALID_REQUEST');

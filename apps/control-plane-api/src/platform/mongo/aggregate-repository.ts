@@ -1,7 +1,6 @@
 import { type Collection, type Db, type Filter, type IndexDescription, type Sort } from 'mongodb';
 import { type AggregateRoot, type Clock, type DomainEvent, type PersistedState } from '@lcm/domain';
 import { currentCorrelationId } from '@lcm/observability';
-import { notFound } from '../http/api-error';
 import { createMissingIndexes } from './missing-indexes';
 import {
   currentCommandActor,
@@ -17,6 +16,7 @@ import {
 } from './outbox';
 import {
   ConcurrencyConflictError,
+  DocumentNotFoundError,
   VersionedCollection,
   type VersionedDocument,
 } from './versioned-collection';
@@ -46,7 +46,7 @@ export interface AggregateRepositoryOptions<
   A extends AggregateRoot<S, DomainEvent>,
 > {
   collection: string;
-  /** Human name used in 404 problems, e.g. "lablet session". */
+  /** Human name used in DocumentNotFoundError (a 404 at the API), e.g. "lablet session". */
   entity: string;
   hydrate: (state: S, clock: Clock) => A;
   indexes?: IndexDescription[];
@@ -70,6 +70,11 @@ export class AggregateRepository<S extends PersistedState, A extends AggregateRo
     this.ledger = OutboxLedger.of(db);
   }
 
+  /** The human name of what is stored, for DocumentNotFoundError. */
+  get entity(): string {
+    return this.options.entity;
+  }
+
   get collection(): Collection<Stored<S>> {
     return this.documents.collection;
   }
@@ -84,10 +89,10 @@ export class AggregateRepository<S extends PersistedState, A extends AggregateRo
     return document ? this.hydrate(document as Stored<S>) : null;
   }
 
-  /** The aggregate, or a 404 problem naming it. */
+  /** The aggregate, or a DocumentNotFoundError naming it. */
   async getById(id: string): Promise<A> {
     const aggregate = await this.findById(id);
-    if (!aggregate) throw notFound(this.options.entity, id);
+    if (!aggregate) throw new DocumentNotFoundError(this.options.entity, id);
     return aggregate;
   }
 

@@ -6,13 +6,21 @@ import {
   type PersistedState,
 } from '@lcm/domain';
 import { type AggregateRepository, type Committed } from './aggregate-repository';
-import { ConcurrencyConflictError, DuplicateDocumentError } from './versioned-collection';
+import {
+  ConcurrencyConflictError,
+  DocumentNotFoundError,
+  DuplicateDocumentError,
+} from './versioned-collection';
 
 export const isVersionConflict = (error: unknown): boolean =>
   error instanceof ConcurrencyConflictError || error instanceof DomainConflict;
 export const isDuplicate = (error: unknown): boolean => error instanceof DuplicateDocumentError;
 
-/** How often a contended secondary aggregate (a worker, a lab) is re-read and the change re-applied. */
+/**
+ * How often a command that lost an optimistic-concurrency race re-reads and re-applies before the
+ * conflict reaches the caller (409). One bound for every aggregate: a worker packed by a burst of
+ * placements is re-read that often too (docs/decisions/unit-of-work.md).
+ */
 export const MAX_CONFLICT_ATTEMPTS = 40;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -54,6 +62,79 @@ export async function saveIfChanged<S extends PersistedState, A extends Aggregat
     return null;
   }
   return repository.save(aggregate);
+}
+
+/**
+ * How the unit of work reaches one aggregate type's storage. `U` is what a command works on: the
+ * aggregate itself (aggregateStore), or the aggregate with what its module stores beside it.
+ */
+export interface AggregateStore<U, S extends PersistedState> {
+  /** The human name of what is stored, for DocumentNotFoundError (404 at the API). */
+  readonly entity: string;
+  load(id: string): Promise<U | null>;
+  /** What a command may change; equal before and after it ran means there is nothing to write. */
+  snapshot(unit: U): string;
+  /** Writes the unit, version-checked: ConcurrencyConflictError when it changed since it was loaded. */
+  save(unit: U): Promise<Committed<S>>;
+  /** What a unit that is not written holds: its state as loaded and the events it raised anyway. */
+  unchanged(unit: U): Committed<S>;
+}
+
+/**
+ * The module's after-commit work for one aggregate type: audit entries, etcd keys and SSE events
+ * through CommitRecorder, and whatever the module does after (a status cascade, freeing capacity).
+ */
+export interface AggregateCommitRecorder<U, S extends PersistedState> {
+  recordCommit(committed: Committed<S>, actor: string, unit: U): Promise<void>;
+}
+
+/**
+ * The one unit of work for a single aggregate: load it, apply the command, save it version-checked
+ * (re-read and re-applied on a lost race, up to MAX_CONFLICT_ATTEMPTS; nothing written when the
+ * command changed nothing), then hand what the write committed to the module's recorder, once.
+ * Commands that change several aggregates together keep a path of their own on retryOnConflict
+ * (docs/decisions/unit-of-work.md).
+ */
+export class AggregateChanges<U, S extends PersistedState> {
+  constructor(
+    private readonly store: AggregateStore<U, S>,
+    private readonly recorder: AggregateCommitRecorder<U, S>,
+  ) {}
+
+  /** Inserts a new aggregate; a new id cannot lose a race, a taken one is a DuplicateDocumentError. */
+  async create(unit: U, actor: string): Promise<Committed<S>> {
+    const committed = await this.store.save(unit);
+    await this.recorder.recordCommit(committed, actor, unit);
+    return committed;
+  }
+
+  /** Applies `apply` to the stored aggregate `id` (DocumentNotFoundError when there is none). */
+  async update(id: string, actor: string, apply: (unit: U) => void | Promise<void>): Promise<Committed<S>> {
+    let applied: U | undefined;
+    const committed = await retryOnConflict(async () => {
+      const unit = await this.store.load(id);
+      if (unit === null) throw new DocumentNotFoundError(this.store.entity, id);
+      const before = this.store.snapshot(unit);
+      await apply(unit);
+      applied = unit;
+      return this.store.snapshot(unit) === before ? this.store.unchanged(unit) : this.store.save(unit);
+    });
+    await this.recorder.recordCommit(committed, actor, applied as U);
+    return committed;
+  }
+}
+
+/** The store of an aggregate that is kept as it is: its repository. */
+export function aggregateStore<S extends PersistedState, A extends AggregateRoot<S, DomainEvent>>(
+  repository: AggregateRepository<S, A>,
+): AggregateStore<A, S> {
+  return {
+    entity: repository.entity,
+    load: (id) => repository.findById(id),
+    snapshot: fingerprint,
+    save: (aggregate) => repository.save(aggregate),
+    unchanged: (aggregate) => ({ state: aggregate.toState(), events: aggregate.pullEvents() }),
+  };
 }
 
 /**

@@ -35,6 +35,17 @@ export class DuplicateDocumentError extends Error {
   }
 }
 
+/** No document with that id: the persistence layer's "not found", which the HTTP edge answers with 404. */
+export class DocumentNotFoundError extends Error {
+  readonly code = 'NOT_FOUND';
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+  ) {
+    super(`${entity} ${id} not found`);
+  }
+}
+
 interface VersionClaim {
   _id: string;
   claimed_at: Date;
@@ -283,7 +294,7 @@ export class VersionedCollection<T extends VersionedDocument> {
  * inserts, but an update that breaks a unique index comes back as InternalError (code 1) carrying
  * PostgreSQL's unique-violation state (a 500 before: found by fuzz:api on a lab record's status).
  */
-function isDuplicateKey(error: unknown): boolean {
+export function isDuplicateKey(error: unknown): boolean {
   return (
     error instanceof MongoServerError &&
     (error.code === DUPLICATE_KEY || (error.code === 1 && error.message.includes('SQLSTATE 23505')))

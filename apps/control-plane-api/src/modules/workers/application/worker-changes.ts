@@ -2,11 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type CmlWorker as CmlWorkerView } from '@lcm/contracts';
 import { type Clock, CmlWorker, type CmlWorkerState, type DomainEvent } from '@lcm/domain';
 import { CommitRecorder } from '../../../platform/commit/commit-recorder';
-import { notFound } from '../../../platform/http/api-error';
 import { CLOCK } from '../../../platform/platform.tokens';
 import { type ChangeEvent } from '../../../platform/change-events/change-event-bus';
-import { type RecordedEvent } from '../../../platform/mongo/outbox';
-import { retryOnConflict } from '../../../platform/mongo/unit-of-work';
+import { type Committed } from '../../../platform/mongo/aggregate-repository';
+import {
+  AggregateChanges,
+  type AggregateCommitRecorder,
+  type AggregateStore,
+} from '../../../platform/mongo/unit-of-work';
 import { CmlWorkerRepository } from '../infrastructure/cml-worker.repository';
 import { workerNotifications } from '../infrastructure/cml-worker.views';
 import { WorkersEtcdProjector } from '../infrastructure/workers.etcd-projector';
@@ -31,16 +34,24 @@ export interface CommittedWorker {
   view: CmlWorkerView;
 }
 
-/** A worker loser of a concurrency race is re-read and the command re-applied this often before 409. */
-const CONFLICT_ATTEMPTS = 5;
+/** A worker as a command works on it: the aggregate, the control requests stored beside it, what the command asked. */
+interface WorkerUnit {
+  /** As loaded; null for a new worker. */
+  stored: CmlWorkerState | null;
+  worker: CmlWorker;
+  requests: WorkerControlRequests;
+  update: WorkerUpdate;
+}
 
 /**
- * The one way worker commands change a worker: load it with its control requests, apply the
- * command, save both in one version-checked write (re-applied on a lost race), then record the
- * commit (audit, etcd projection, SSE) and run the status cascades.
+ * The one way worker commands change a worker: AggregateChanges over the worker with its control
+ * requests (saved together in one version-checked write), recorded as audit, etcd projection and
+ * SSE, followed by the status cascades.
  */
 @Injectable()
-export class WorkerChanges {
+export class WorkerChanges implements AggregateCommitRecorder<WorkerUnit, CmlWorkerState> {
+  private readonly changes: AggregateChanges<WorkerUnit, CmlWorkerState>;
+
   constructor(
     @Inject(CmlWorkerRepository) private readonly workers: CmlWorkerRepository,
     @Inject(CommitRecorder) private readonly commits: CommitRecorder,
@@ -48,16 +59,13 @@ export class WorkerChanges {
     @Inject(WorkerStatusCascade) private readonly cascade: WorkerStatusCascade,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(WorkerViewFactory) private readonly views: WorkerViewFactory,
-  ) {}
+  ) {
+    this.changes = new AggregateChanges(this.store(), this);
+  }
 
   async create(worker: CmlWorker, actor: string, update: WorkerUpdate = {}): Promise<CommittedWorker> {
-    const requests =
-      update.requests ??
-      WorkerControlRequests.parse({
-        desired: { reason: update.reason ?? null, requested_by: actor, at: this.clock.now().toISOString() },
-      });
-    const committed = await this.workers.saveWithSidecar(worker, requests, update.auditEvents);
-    return this.record(committed.state, committed.events, actor, update);
+    const requests = update.requests ?? WorkerControlRequests.parse({ desired: this.desired(actor, update) });
+    return this.answer(await this.changes.create({ stored: null, worker, requests, update }, actor));
   }
 
   async update(
@@ -68,37 +76,25 @@ export class WorkerChanges {
       requests: WorkerControlRequests,
     ) => WorkerUpdate | void | Promise<WorkerUpdate | void>,
   ): Promise<CommittedWorker> {
-    let update: WorkerUpdate = {};
-    const committed = await retryOnConflict(async () => {
-      const stored = await this.workers.findStateById(workerId);
-      if (!stored) throw notFound('worker', workerId);
-      const requests = this.workers.sidecarOf(stored);
-      const worker = CmlWorker.fromState(stored, this.clock);
-      const before = JSON.stringify([worker.toState(), requests]);
-      update = (await apply(worker, requests)) ?? {};
-      let nextRequests = update.requests ?? requests;
-      if (worker.desiredStatus !== stored.desired_status) {
-        nextRequests = {
-          ...nextRequests,
-          desired: { reason: update.reason ?? null, requested_by: actor, at: this.clock.now().toISOString() },
-        };
-      }
-      if (JSON.stringify([worker.toState(), nextRequests]) === before)
-        return { state: stored, events: [...worker.pullEvents(), ...(update.auditEvents ?? [])] };
-      return this.workers.saveWithSidecar(worker, nextRequests, update.auditEvents);
-    }, CONFLICT_ATTEMPTS);
-    return this.record(committed.state, committed.events, actor, update);
+    const committed = await this.changes.update(workerId, actor, async (unit) => {
+      unit.update = (await apply(unit.worker, unit.requests)) ?? {};
+      const requests = unit.update.requests ?? unit.requests;
+      unit.requests =
+        unit.worker.desiredStatus === unit.stored?.desired_status
+          ? requests
+          : { ...requests, desired: this.desired(actor, unit.update) };
+    });
+    return this.answer(committed);
   }
 
-  /** `events`: what the write committed, audit-only events included. */
-  private async record(
-    state: CmlWorkerState,
-    events: RecordedEvent[],
+  /** What the write committed (audit-only events included): audit, etcd key, SSE, then the cascades. */
+  async recordCommit(
+    { state, events }: Committed<CmlWorkerState>,
     actor: string,
-    update: WorkerUpdate,
-  ): Promise<CommittedWorker> {
-    const view = this.views.of(state);
+    { update }: WorkerUnit,
+  ): Promise<void> {
     if (events.length > 0 || update.notifications) {
+      const view = this.views.of(state);
       await this.commits.record({
         events,
         actor,
@@ -107,6 +103,33 @@ export class WorkerChanges {
       });
     }
     await this.cascade.follow(state.id, events, actor);
-    return { state, view };
+  }
+
+  private answer({ state }: Committed<CmlWorkerState>): CommittedWorker {
+    return { state, view: this.views.of(state) };
+  }
+
+  /** Who asked for the desired status and why, stored beside it. */
+  private desired(actor: string, update: WorkerUpdate): WorkerControlRequests['desired'] {
+    return { reason: update.reason ?? null, requested_by: actor, at: this.clock.now().toISOString() };
+  }
+
+  private store(): AggregateStore<WorkerUnit, CmlWorkerState> {
+    const workers = this.workers;
+    return {
+      entity: workers.entity,
+      load: async (id) => {
+        const stored = await workers.findStateById(id);
+        if (!stored) return null;
+        const worker = CmlWorker.fromState(stored, this.clock);
+        return { stored, worker, requests: workers.sidecarOf(stored), update: {} };
+      },
+      snapshot: ({ worker, requests }) => JSON.stringify([worker.toState(), requests]),
+      save: ({ worker, requests, update }) => workers.saveWithSidecar(worker, requests, update.auditEvents),
+      unchanged: ({ stored, worker, update }) => ({
+        state: stored ?? worker.toState(),
+        events: [...worker.pullEvents(), ...(update.auditEvents ?? [])],
+      }),
+    };
   }
 }

@@ -1,4 +1,4 @@
-import { type PortMap } from '@lcm/contracts';
+import { type PortMap, type TopologySpec } from '@lcm/contracts';
 import { parsePortName } from '@lcm/domain';
 import { type CmlPort } from '@lcm/integrations/cml';
 
@@ -11,6 +11,27 @@ export function expectedPortTags(ports: PortMap): Map<string, string[]> {
     byLabel.set(parsed.label, [...(byLabel.get(parsed.label) ?? []), `${parsed.protocol}:${port}`]);
   }
   return byLabel;
+}
+
+const PORT_TAG = /^([A-Za-z]+):(\d{1,5})$/;
+
+/**
+ * The inverse of `expectedPortTags`: the ports a lab's nodes are tagged with, named
+ * `<label>_<protocol>`. Tags of unknown protocols are not ports; a second port of the same
+ * protocol on one node has no name of its own, so the first one counts.
+ */
+export function portsFromTags(nodes: TopologySpec['nodes']): PortMap {
+  const ports: PortMap = {};
+  for (const node of nodes) {
+    for (const tag of node.tags) {
+      const match = PORT_TAG.exec(tag);
+      if (!match) continue;
+      const portName = `${node.label}_${match[1]!.toLowerCase()}`;
+      if (!parsePortName(portName) || portName in ports) continue;
+      ports[portName] = Number(match[2]);
+    }
+  }
+  return ports;
 }
 
 /**

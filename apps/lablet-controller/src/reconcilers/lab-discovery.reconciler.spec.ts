@@ -1,4 +1,4 @@
-import { apiContract } from '@lcm/contracts';
+import { apiContract, type LabRecord } from '@lcm/contracts';
 import { aLabRecordDoc } from '../testing/documents';
 import { runContext, SessionHarness } from '../testing/session-harness';
 import { LabDiscoveryReconciler } from './lab-discovery.reconciler';
@@ -103,6 +103,87 @@ describe('lab discovery v2', () => {
     harness.cml.recorder.reset();
     await reconciler.reconcile(harness.worker.id, runContext(harness.worker.id));
     expect(harness.cml.recorder.callsTo('setNodeTags')).toEqual([]);
+  });
+
+  describe('ports of a BOOTED lab from a definition whose record holds none (spec §7.3.4)', () => {
+    const claimRoute = apiContract.internal.labRecords.claimLabPorts;
+    const claims = () => harness.cpa.fake.callsTo(claimRoute);
+
+    /** A BOOTED lab on the simulated CML with these node tags, and its record without ports. */
+    async function untrackedLab(tags: Record<string, string[]>, record: Partial<LabRecord> = {}) {
+      const nodes = Object.entries(tags).map(
+        ([label, nodeTags], index) =>
+          `{ id: n${index}, label: ${label}, node_definition: iosv, tags: ${JSON.stringify(nodeTags)} }`,
+      );
+      const labId = (await harness.cml.importLab(`nodes: [${nodes.join(', ')}]`, { title: 'by hand' })).id;
+      await harness.cml.startLab(labId);
+      return harness.cpa.add(
+        harness.cpa.labs,
+        aLabRecordDoc({
+          worker_id: harness.worker.id,
+          lab_id: labId,
+          status: 'BOOTED',
+          based_on_definition_id: harness.definition.id,
+          allocated_ports: {},
+          ...record,
+        }),
+      );
+    }
+
+    beforeEach(() => {
+      harness.cpa.fake.on(claimRoute, ({ params, body }) => {
+        const lab = harness.cpa.lab(String(params.lab_record_id));
+        return harness.cpa.add(harness.cpa.labs, { ...lab, allocated_ports: body.allocated_ports });
+      });
+    });
+
+    it('records the ports its node tags name, once, and tags nothing more', async () => {
+      const record = await untrackedLab({
+        r1: ['core', 'serial:2000', 'ssh:2001'],
+        desktop: ['vnc:2002', 'note:9'],
+      });
+
+      await reconciler.reconcile(harness.worker.id, runContext(harness.worker.id));
+
+      expect(claims()).toEqual([
+        {
+          params: { lab_record_id: record.id },
+          body: { allocated_ports: { r1_serial: 2000, r1_ssh: 2001, desktop_vnc: 2002 } },
+        },
+      ]);
+      expect(harness.cml.recorder.callsTo('setNodeTags')).toEqual([]);
+      expect(reconciler.lastScans.get(harness.worker.id)).toMatchObject({ ports_claimed: 1, errors: [] });
+      await reconciler.reconcile(harness.worker.id, runContext(harness.worker.id));
+      expect(claims()).toHaveLength(1);
+    });
+
+    it('reports a clash with the scan errors and still records the ports of the other labs', async () => {
+      const clashing = await untrackedLab({ r1: ['ssh:2001'] });
+      const next = await untrackedLab({ r1: ['ssh:2003'] });
+      await untrackedLab({ r1: ['core'] });
+      await untrackedLab({ r1: ['ssh:2004'] }, { based_on_definition_id: null });
+      await untrackedLab({ r1: ['ssh:2005'] }, { status: 'DELETED' });
+      harness.cpa.fake.failNext(claimRoute, 409, 1, 'CONFLICT');
+
+      expect(await reconciler.reconcile(harness.worker.id, runContext(harness.worker.id))).toEqual({
+        kind: 'done',
+      });
+
+      expect(claims().map((call) => call.params)).toEqual([
+        { lab_record_id: clashing.id },
+        { lab_record_id: next.id },
+      ]);
+      expect(harness.cpa.lab(next.id).allocated_ports).toEqual({ r1_ssh: 2003 });
+      expect(reconciler.lastScans.get(harness.worker.id)).toMatchObject({
+        ports_claimed: 1,
+        errors: [
+          {
+            lab_id: clashing.runtime_binding.lab_id,
+            message: expect.stringMatching(/^ports not recorded: .*HTTP 409, CONFLICT/),
+          },
+        ],
+      });
+    });
   });
 
   it('leaves labs without a definition, without ports or not BOOTED untagged, and reports a tagging failure without failing the scan', async () => {

@@ -1,4 +1,11 @@
-import { etcdPrefixes, type LabRecord, MAX_PAGE_LIMIT, parseEtcdKey } from '@lcm/contracts';
+import {
+  type DiscoveredLab,
+  etcdPrefixes,
+  type LabRecord,
+  MAX_PAGE_LIMIT,
+  parseEtcdKey,
+  type PortMap,
+} from '@lcm/contracts';
 import { type ControlPlane, isNotFoundError } from '@lcm/cpa-client';
 import { type Clock } from '@lcm/domain';
 import { type CmlPort } from '@lcm/integrations/cml';
@@ -15,7 +22,7 @@ import {
 } from '@lcm/reconciler-runtime';
 import { type OutsideSystems } from '../integrations/outside-systems';
 import { type LabScan, type LabScanError, scanWorkerLabs } from '../labs/lab-scan';
-import { syncPortTags } from '../labs/port-tags';
+import { portsFromTags, syncPortTags } from '../labs/port-tags';
 
 export interface LabDiscoveryDeps {
   cpa: ControlPlane;
@@ -31,10 +38,17 @@ export interface WorkerScanSummary {
   worker_id: string;
   scanned_at: string;
   labs: number;
+  /** BOOTED labs whose tagged ports were recorded on the worker (their records held none). */
+  ports_claimed: number;
   /** Nodes of BOOTED labs that got missing `protocol:port` tags. */
   nodes_tagged: number;
   errors: Array<{ lab_id: string | null; message: string }>;
 }
+
+/** Records that no longer take writes; a lab id of theirs may have been reused by a newer record. */
+const RETIRED_STATUSES = new Set<LabRecord['status']>(['DELETED', 'ARCHIVED']);
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Decision 9: the setting only pauses discovery v2. */
 const discoveryPaused = async (cpa: ControlPlane): Promise<boolean> =>
@@ -118,15 +132,16 @@ export class LabDiscoveryReconciler implements Reconciler {
     const result = await this.deps.cpa.labs.discover({
       body: { worker_id: worker.id, labs: scan.labs, scanned_at: scannedAt },
     });
-    const tagging = await this.tagBootedLabs(cml, worker.id, scan);
-    const errors = [...scan.errors, ...result.errors, ...tagging.errors];
+    const ports = await this.registerBootedLabs(cml, worker.id, scan);
+    const errors = [...scan.errors, ...result.errors, ...ports.errors];
     if (errors.length > 0) run.log.warn({ worker_id: worker.id, errors }, 'labs left out of the scan');
     run.log.info({ worker_id: worker.id, ...result, errors: errors.length }, 'labs discovered');
     this.lastScans.set(worker.id, {
       worker_id: worker.id,
       scanned_at: scannedAt,
       labs: scan.labs.length,
-      nodes_tagged: tagging.nodes,
+      ports_claimed: ports.claimed,
+      nodes_tagged: ports.nodes,
       errors,
     });
     await this.deps.cpa.workers
@@ -138,36 +153,60 @@ export class LabDiscoveryReconciler implements Reconciler {
   }
 
   /**
-   * Spec §7.3.4, after discovery: a BOOTED lab LCM imported from a definition gets the
-   * `protocol:port` node tags of the ports its record holds (PATty maps only tagged ports), best
-   * effort: a lab that cannot be tagged is reported with the scan's errors, the others go on.
+   * Spec §7.3.4, after discovery, for each BOOTED lab built from a definition: a record holding no
+   * ports gets the ports its nodes are tagged with recorded on the worker (a lab imported by hand,
+   * or whose record lost them, would otherwise use ports the scheduler could hand to a new
+   * session); then its nodes get the `protocol:port` tags of its ports (PATty maps only tagged
+   * ports). Best effort: a lab whose ports clash or cannot be tagged is reported with the scan's
+   * errors, the others go on.
    */
-  private async tagBootedLabs(
+  private async registerBootedLabs(
     cml: CmlPort,
     workerId: string,
     scan: LabScan,
-  ): Promise<{ nodes: number; errors: LabScanError[] }> {
-    const booted = new Set(scan.labs.filter((lab) => lab.status === 'BOOTED').map((lab) => lab.lab_id));
-    const outcome = { nodes: 0, errors: [] as LabScanError[] };
+  ): Promise<{ claimed: number; nodes: number; errors: LabScanError[] }> {
+    const booted = new Map(
+      scan.labs.filter((lab) => lab.status === 'BOOTED').map((lab) => [lab.lab_id, lab]),
+    );
+    const outcome = { claimed: 0, nodes: 0, errors: [] as LabScanError[] };
     if (booted.size === 0) return outcome;
     for (const record of await this.recordsOf(workerId)) {
       const labId = record.runtime_binding.lab_id;
-      if (
-        !booted.has(labId) ||
-        !record.based_on_definition_id ||
-        Object.keys(record.allocated_ports).length === 0
-      )
-        continue;
+      const scanned = booted.get(labId);
+      if (!scanned || !record.based_on_definition_id || RETIRED_STATUSES.has(record.status)) continue;
+      const ports =
+        Object.keys(record.allocated_ports).length > 0
+          ? record.allocated_ports
+          : await this.claimTaggedPorts(record, scanned, outcome);
+      if (!ports) continue;
       try {
-        outcome.nodes += await syncPortTags(cml, labId, record.allocated_ports);
+        outcome.nodes += await syncPortTags(cml, labId, ports);
       } catch (error) {
-        outcome.errors.push({
-          lab_id: labId,
-          message: `port tags not synced: ${error instanceof Error ? error.message : String(error)}`,
-        });
+        outcome.errors.push({ lab_id: labId, message: `port tags not synced: ${describe(error)}` });
       }
     }
     return outcome;
+  }
+
+  /** The ports the lab's node tags name, recorded on its worker; null when there are none or the control plane refused them. */
+  private async claimTaggedPorts(
+    record: LabRecord,
+    scanned: DiscoveredLab,
+    outcome: { claimed: number; errors: LabScanError[] },
+  ): Promise<PortMap | null> {
+    const ports = portsFromTags(scanned.topology_spec?.nodes ?? []);
+    if (Object.keys(ports).length === 0) return null;
+    try {
+      await this.deps.cpa.labs.claimPorts({
+        params: { lab_record_id: record.id },
+        body: { allocated_ports: ports },
+      });
+    } catch (error) {
+      outcome.errors.push({ lab_id: scanned.lab_id, message: `ports not recorded: ${describe(error)}` });
+      return null;
+    }
+    outcome.claimed += 1;
+    return ports;
   }
 
   private async recordsOf(workerId: string): Promise<LabRecord[]> {

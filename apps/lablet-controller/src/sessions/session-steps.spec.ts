@@ -20,6 +20,11 @@ describe('SCHEDULED', () => {
     ).toEqual(['INSTANTIATING', 'READY']);
   });
 
+  const controlPlaneCalls = (harness: SessionHarness) =>
+    harness.cpa.fake.calls.map(
+      (call) => `${call.route.method} ${call.route.path.replace('/api/internal', '')}`,
+    );
+
   it('reads the session, its worker and its definition once from SCHEDULED to READY, and never re-reads the lab it registered', async () => {
     const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
     const session = harness.addSession({ status: 'SCHEDULED', timeslot_start: null });
@@ -32,30 +37,69 @@ describe('SCHEDULED', () => {
       routes.labRecords.getLabRecord,
     ].map((route) => harness.cpa.fake.callsTo(route).length);
     expect(reads).toEqual([1, 1, 1, 0]);
-    expect(
-      harness.cpa.fake.calls.map(
-        (call) => `${call.route.method} ${call.route.path.replace('/api/internal', '')}`,
-      ),
-    ).toEqual([
+    expect(harness.session(session.id).status).toBe('READY');
+  });
+
+  // Progress is written only by the writes a step makes anyway, plus the one that must not wait: the
+  // LDS session's id (LDS creation is not idempotent).
+  it('makes 7 control-plane writes for a cold import from SCHEDULED to READY, the pipeline steps carried by them', async () => {
+    const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
+    const session = harness.addSession({ status: 'SCHEDULED', timeslot_start: null });
+    await harness.reconcile(session.id);
+    expect(controlPlaneCalls(harness)).toEqual([
       'GET /sessions/:lablet_session_id',
       'GET /workers/:worker_id',
       'GET /lablet-definitions/:lablet_definition_id',
       'POST /sessions/:lablet_session_id/start-instantiation',
       'GET /lab-records',
       'POST /lab-records',
-      'PUT /sessions/:lablet_session_id/pipeline-progress',
       'PUT /lab-records/:lab_record_id/status',
-      'PUT /sessions/:lablet_session_id/pipeline-progress',
       'PUT /sessions/:lablet_session_id/lab',
-      'PUT /sessions/:lablet_session_id/pipeline-progress',
       'PUT /lab-records/:lab_record_id/status',
-      'PUT /sessions/:lablet_session_id/pipeline-progress',
-      'PUT /sessions/:lablet_session_id/pipeline-progress',
-      'PUT /sessions/:lablet_session_id/pipeline-progress',
       'PUT /sessions/:lablet_session_id/pipeline-progress',
       'POST /sessions/:lablet_session_id/mark-ready',
     ]);
-    expect(harness.session(session.id).status).toBe('READY');
+    const ready = harness.session(session.id);
+    expect(ready.status).toBe('READY');
+    expect(ready.pipeline_progress['instantiate']).toMatchObject({
+      lab_resolve: { status: 'completed', result_data: { mode: 'import' } },
+      lab_import: { status: 'completed' },
+      lab_binding: { status: 'completed' },
+      lab_start: { status: 'completed' },
+      device_access: { status: 'completed' },
+      lds_provision: { status: 'completed', result_data: { login_url: expect.any(String) } },
+    });
+  });
+
+  it('makes 5 control-plane writes for a reused lab from SCHEDULED to READY', async () => {
+    const harness = new SessionHarness();
+    const labId = (await harness.cml.importLab('nodes: [{ label: r1, node_definition: iosv }]')).id;
+    harness.cpa.add(
+      harness.cpa.labs,
+      aLabRecordDoc({
+        worker_id: harness.worker.id,
+        lab_id: labId,
+        status: 'WIPED',
+        based_on_definition_id: harness.definition.id,
+        allocated_ports: { r1_serial: 3000 },
+      }),
+    );
+    const session = harness.addSession({ status: 'SCHEDULED', timeslot_start: null });
+    await harness.reconcile(session.id);
+    expect(controlPlaneCalls(harness)).toEqual([
+      'GET /sessions/:lablet_session_id',
+      'GET /workers/:worker_id',
+      'GET /lablet-definitions/:lablet_definition_id',
+      'POST /sessions/:lablet_session_id/start-instantiation',
+      'GET /lab-records',
+      'PUT /sessions/:lablet_session_id/lab',
+      'PUT /lab-records/:lab_record_id/status',
+      'PUT /sessions/:lablet_session_id/pipeline-progress',
+      'POST /sessions/:lablet_session_id/mark-ready',
+    ]);
+    const ready = harness.session(session.id);
+    expect(ready.status).toBe('READY');
+    expect(ready.pipeline_progress['instantiate']?.['lab_import']?.status).toBe('skipped');
   });
 
   it('waits until the timeslot is within the instantiation lead, then starts', async () => {
@@ -502,18 +546,20 @@ describe('TERMINATED with cleanup pending', () => {
     it('finds a record registered before the controller could record it in the progress', async () => {
       const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
       const session = harness.addSession({ status: 'INSTANTIATING' });
-      harness.cpa.fake.failNext(
-        apiContract.internal.sessions.updatePipelineProgress,
-        new Error('controller killed'),
+      const registered = harness.cpa.add(
+        harness.cpa.labs,
+        aLabRecordDoc({
+          worker_id: harness.worker.id,
+          status: 'IMPORTING',
+          based_on_definition_id: harness.definition.id,
+          active_lablet_session_id: session.id,
+        }),
       );
-      await expect(harness.reconcile(session.id)).rejects.toThrow('controller killed');
-      expect(harness.session(session.id).pipeline_progress['instantiate']).toBeUndefined();
       terminate(harness, session.id);
 
       await harness.reconcile(session.id);
 
-      const [record] = [...harness.cpa.labs.values()];
-      expect(record?.status).toBe('DELETED');
+      expect(harness.cpa.lab(registered.id).status).toBe('DELETED');
       expect(harness.cml.recorder.callsTo('importLab')).toHaveLength(0);
       expect(harness.session(session.id).cleanup_completed_at).not.toBeNull();
     });

@@ -1,5 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { apiContract, type CmlWorker, type GradingSession, type LabletDefinition, type LabletSession, type LabletSessionStatus, type LabRecord, type ScoreReport, type SystemSettings, type UserSession } from '@lcm/contracts';
+import {
+  apiContract,
+  type CmlWorker,
+  type GradingSession,
+  type LabletDefinition,
+  type LabletSession,
+  type LabletSessionStatus,
+  type LabRecord,
+  type PipelineStepRecord,
+  type ScoreReport,
+  type SystemSettings,
+  type UserSession,
+} from '@lcm/contracts';
 import { NotFoundError } from '@lcm/cpa-client';
 import { FakeControlPlane, type FakeClock } from '@lcm/testing';
 import { aLabRecordDoc } from './documents';
@@ -8,7 +20,6 @@ const sessions = apiContract.internal.sessions;
 const labs = apiContract.internal.labRecords;
 const workers = apiContract.internal.workers;
 const definitions = apiContract.internal.labletDefinitions;
-
 
 /**
  * FakeControlPlane answering from in-memory documents, so a reconcile can run several steps in a
@@ -30,10 +41,23 @@ export class ControlPlaneState {
     version: 1,
     created_at: '2030-01-01T00:00:00.000Z',
     updated_at: '2030-01-01T00:00:00.000Z',
-    worker_provisioning: { ami_name_default: null, ami_ids: {}, ami_names: {}, instance_type: null, security_group_ids: [], subnet_id: null },
+    worker_provisioning: {
+      ami_name_default: null,
+      ami_ids: {},
+      ami_names: {},
+      instance_type: null,
+      security_group_ids: [],
+      subnet_id: null,
+    },
     monitoring: { worker_metrics_poll_interval_seconds: 300 },
     idle_detection: { enabled: true, timeout_minutes: 60 },
-    scaling: { scale_down_enabled: false, min_workers: 0, max_workers: 10, scale_up_cooldown_s: 300, scale_down_cooldown_s: 600 },
+    scaling: {
+      scale_down_enabled: false,
+      min_workers: 0,
+      max_workers: 10,
+      scale_up_cooldown_s: 300,
+      scale_down_cooldown_s: 600,
+    },
     discovery: { enabled: false, regions: [], ami_name_pattern: 'cisco-cml2.9*', scan_interval_seconds: 300 },
     features: { lab_discovery_v2_enabled: true },
     updated_by: null,
@@ -42,8 +66,17 @@ export class ControlPlaneState {
   constructor(private readonly clock: FakeClock) {
     this.wireSessions();
     this.wireLabs();
-    this.fake.on(workers.getWorker, ({ params }) => this.workers.get(String(params.worker_id)) ?? this.missing(`worker ${String(params.worker_id)}`));
-    this.fake.on(definitions.getDefinition, ({ params }) => this.definitions.get(String(params.lablet_definition_id)) ?? this.missing(`definition ${String(params.lablet_definition_id)}`));
+    this.fake.on(
+      workers.getWorker,
+      ({ params }) =>
+        this.workers.get(String(params.worker_id)) ?? this.missing(`worker ${String(params.worker_id)}`),
+    );
+    this.fake.on(
+      definitions.getDefinition,
+      ({ params }) =>
+        this.definitions.get(String(params.lablet_definition_id)) ??
+        this.missing(`definition ${String(params.lablet_definition_id)}`),
+    );
     this.fake.on(workers.clearLabDiscoveryRequest, () => undefined);
     this.fake.on(apiContract.internal.settings.getSettings, () => this.settings);
   }
@@ -67,14 +100,25 @@ export class ControlPlaneState {
 
   /** What the real client raises for a 404. */
   private missing(what: string): never {
-    throw new NotFoundError({ method: 'GET', path: what, status: 404, code: 'NOT_FOUND', detail: `${what} not found` });
+    throw new NotFoundError({
+      method: 'GET',
+      path: what,
+      status: 404,
+      code: 'NOT_FOUND',
+      detail: `${what} not found`,
+    });
   }
 
   private now(): string {
     return this.clock.now().toISOString();
   }
 
-  private moveSession(id: string, to: LabletSessionStatus, reason: string | null, patch: Partial<LabletSession> = {}): LabletSession {
+  private moveSession(
+    id: string,
+    to: LabletSessionStatus,
+    reason: string | null,
+    patch: Partial<LabletSession> = {},
+  ): LabletSession {
     const session = this.session(id);
     if (session.status === to) return session;
     const next: LabletSession = {
@@ -83,16 +127,38 @@ export class ControlPlaneState {
       status: to,
       version: session.version + 1,
       updated_at: this.now(),
-      status_history: [...session.status_history, { from: session.status, to, at: this.now(), reason, actor: 'lablet-controller' }],
+      status_history: [
+        ...session.status_history,
+        { from: session.status, to, at: this.now(), reason, actor: 'lablet-controller' },
+      ],
     };
     this.sessions.set(id, next);
     return next;
   }
 
   private patchSession(id: string, patch: Partial<LabletSession>): LabletSession {
-    const next = { ...this.session(id), ...patch, version: this.session(id).version + 1, updated_at: this.now() };
+    const next = {
+      ...this.session(id),
+      ...patch,
+      version: this.session(id).version + 1,
+      updated_at: this.now(),
+    };
     this.sessions.set(id, next);
     return next;
+  }
+
+  /** The session's pipeline_progress with `steps` recorded in order, as the control plane records them. */
+  private progressAfter(
+    session: LabletSession,
+    steps: readonly PipelineStepRecord[],
+  ): LabletSession['pipeline_progress'] {
+    const progress = { ...session.pipeline_progress };
+    for (const { pipeline, step, status, result_data, error } of steps)
+      progress[pipeline] = {
+        ...progress[pipeline],
+        [step]: { status, result_data: result_data ?? null, error: error ?? null },
+      };
+    return progress;
   }
 
   private patchLab(id: string, patch: Partial<LabRecord>): LabRecord {
@@ -105,27 +171,57 @@ export class ControlPlaneState {
     const f = this.fake;
     f.on(sessions.getSession, ({ params }) => this.session(String(params.lablet_session_id)));
     f.on(sessions.listSessions, ({ query }) => ({
-      items: [...this.sessions.values()].filter((s) => !query?.status || (query.status as string[]).includes(s.status)),
+      items: [...this.sessions.values()].filter(
+        (s) => !query?.status || (query.status as string[]).includes(s.status),
+      ),
       next_cursor: null,
     }));
-    f.on(sessions.listReconcilableSessions, () => ({ items: [...this.sessions.values()].filter((s) => s.status !== 'TERMINATED' || !s.cleanup_completed_at), next_cursor: null }));
-    f.on(sessions.startInstantiation, ({ params }) => this.moveSession(String(params.lablet_session_id), 'INSTANTIATING', 'instantiation_started'));
-    f.on(sessions.expireSession, ({ params, body }) => this.moveSession(String(params.lablet_session_id), 'EXPIRED', body.reason, { expiry_reason: body.reason }));
+    f.on(sessions.listReconcilableSessions, () => ({
+      items: [...this.sessions.values()].filter((s) => s.status !== 'TERMINATED' || !s.cleanup_completed_at),
+      next_cursor: null,
+    }));
+    f.on(sessions.startInstantiation, ({ params }) =>
+      this.moveSession(String(params.lablet_session_id), 'INSTANTIATING', 'instantiation_started'),
+    );
+    f.on(sessions.expireSession, ({ params, body }) =>
+      this.moveSession(String(params.lablet_session_id), 'EXPIRED', body.reason, {
+        expiry_reason: body.reason,
+      }),
+    );
     f.on(sessions.transitionSession, ({ params, body }) =>
-      this.moveSession(String(params.lablet_session_id), body.target_status, body.reason ?? null, body.target_status === 'TERMINATED' ? { termination_reason: body.reason ?? null, terminated_at: this.now() } : {}),
+      this.moveSession(
+        String(params.lablet_session_id),
+        body.target_status,
+        body.reason ?? null,
+        body.target_status === 'TERMINATED'
+          ? { termination_reason: body.reason ?? null, terminated_at: this.now() }
+          : {},
+      ),
     );
     f.on(sessions.updatePipelineProgress, ({ params, body }) => {
+      const { progress = [], ...step } = body;
       const session = this.session(String(params.lablet_session_id));
-      const pipeline = { ...session.pipeline_progress[body.pipeline], [body.step]: { status: body.status, result_data: body.result_data ?? null, error: body.error ?? null } };
-      return this.patchSession(session.id, { pipeline_progress: { ...session.pipeline_progress, [body.pipeline]: pipeline } });
+      return this.patchSession(session.id, {
+        pipeline_progress: this.progressAfter(session, [...progress, step]),
+      });
     });
     f.on(sessions.updateSessionLab, ({ params, body }) => {
       const session = this.session(String(params.lablet_session_id));
       const lab = this.lab(body.lab_record_id);
+      const pipeline_progress = this.progressAfter(session, body.progress ?? []);
+      if (session.lab_record_id === lab.id) return this.patchSession(session.id, { pipeline_progress });
       // Decision 20: a lab with ports gives them to the session, else it takes the session's.
       const reuse = Object.keys(lab.allocated_ports).length > 0;
-      this.patchLab(lab.id, { active_lablet_session_id: session.id, allocated_ports: reuse ? lab.allocated_ports : session.allocated_ports });
-      return this.patchSession(session.id, { lab_record_id: lab.id, cml_lab_id: body.cml_lab_id, allocated_ports: reuse ? lab.allocated_ports : session.allocated_ports });
+      this.patchLab(lab.id, {
+        active_lablet_session_id: session.id,
+        allocated_ports: reuse ? lab.allocated_ports : session.allocated_ports,
+      });
+      return this.patchSession(session.id, {
+        lab_record_id: lab.id,
+        cml_lab_id: body.cml_lab_id,
+        allocated_ports: reuse ? lab.allocated_ports : session.allocated_ports,
+        pipeline_progress,
+      });
     });
     f.on(sessions.markReady, ({ params, body }) => {
       const userSession: UserSession = {
@@ -145,14 +241,36 @@ export class ControlPlaneState {
         error_message: null,
       };
       this.userSessions.set(userSession.id, userSession);
-      return this.moveSession(String(params.lablet_session_id), 'READY', 'lab_ready', { user_session_id: userSession.id, cml_lab_id: body.cml_lab_id });
+      const session = this.session(String(params.lablet_session_id));
+      return this.moveSession(session.id, 'READY', 'lab_ready', {
+        user_session_id: userSession.id,
+        cml_lab_id: body.cml_lab_id,
+        pipeline_progress: this.progressAfter(session, body.progress ?? []),
+      });
     });
-    f.on(sessions.notifySessionStarted, ({ params, body }) => this.moveSession(String(params.lablet_session_id), 'RUNNING', 'started', { started_at: body.started_at ?? this.now() }));
-    f.on(sessions.markCleanupCompleted, ({ params }) => this.patchSession(String(params.lablet_session_id), { cleanup_completed_at: this.now() }));
-    f.on(sessions.findUserSessions, ({ query }) => ({ items: [...this.userSessions.values()].filter((u) => u.lds_session_id === query?.lds_session_id), next_cursor: null }));
-    f.on(sessions.findGradingSessions, ({ query }) => ({ items: [...this.gradingSessions.values()].filter((g) => g.grading_session_id === query?.grading_session_id), next_cursor: null }));
+    f.on(sessions.notifySessionStarted, ({ params, body }) =>
+      this.moveSession(String(params.lablet_session_id), 'RUNNING', 'started', {
+        started_at: body.started_at ?? this.now(),
+      }),
+    );
+    f.on(sessions.markCleanupCompleted, ({ params }) =>
+      this.patchSession(String(params.lablet_session_id), { cleanup_completed_at: this.now() }),
+    );
+    f.on(sessions.findUserSessions, ({ query }) => ({
+      items: [...this.userSessions.values()].filter((u) => u.lds_session_id === query?.lds_session_id),
+      next_cursor: null,
+    }));
+    f.on(sessions.findGradingSessions, ({ query }) => ({
+      items: [...this.gradingSessions.values()].filter(
+        (g) => g.grading_session_id === query?.grading_session_id,
+      ),
+      next_cursor: null,
+    }));
     f.on(sessions.updateUserSessionStatus, ({ params, body }) => {
-      const userSession = [...this.userSessions.values()].find((u) => u.lablet_session_id === String(params.lablet_session_id)) ?? this.missing('user session');
+      const userSession =
+        [...this.userSessions.values()].find(
+          (u) => u.lablet_session_id === String(params.lablet_session_id),
+        ) ?? this.missing('user session');
       const next = { ...userSession, status: body.status };
       this.userSessions.set(next.id, next);
       return next;
@@ -177,16 +295,35 @@ export class ControlPlaneState {
         completed_at: null,
       };
       this.gradingSessions.set(grading.id, grading);
-      this.moveSession(String(params.lablet_session_id), 'GRADING', 'submitted_for_grading', { grading_session_id: grading.id });
+      this.moveSession(String(params.lablet_session_id), 'GRADING', 'submitted_for_grading', {
+        grading_session_id: grading.id,
+      });
       return grading;
     });
     f.on(sessions.updateGradingSessionStatus, ({ params, body }) => {
-      const grading = [...this.gradingSessions.values()].find((g) => g.lablet_session_id === String(params.lablet_session_id)) ?? this.missing('grading session');
-      const next = { ...grading, status: body.status, error_message: body.error_message ?? grading.error_message, updated_at: this.now() };
+      const grading =
+        [...this.gradingSessions.values()].find(
+          (g) => g.lablet_session_id === String(params.lablet_session_id),
+        ) ?? this.missing('grading session');
+      const next = {
+        ...grading,
+        status: body.status,
+        error_message: body.error_message ?? grading.error_message,
+        updated_at: this.now(),
+      };
       this.gradingSessions.set(next.id, next);
       if (body.status === 'FAULTED')
         this.patchSession(String(params.lablet_session_id), {
-          conditions: [{ type: 'GradingSubmitted', status: 'False', reason: 'GradingFaulted', message: body.error_message ?? 'grading failed', last_transition_time: this.now(), observed_generation: 1 }],
+          conditions: [
+            {
+              type: 'GradingSubmitted',
+              status: 'False',
+              reason: 'GradingFaulted',
+              message: body.error_message ?? 'grading failed',
+              last_transition_time: this.now(),
+              observed_generation: 1,
+            },
+          ],
         });
       return next;
     });
@@ -207,7 +344,10 @@ export class ControlPlaneState {
         submitted_at: body.submitted_at ?? null,
       } as ScoreReport;
       this.scoreReports.set(report.id, report);
-      this.patchSession(session.id, { score_report_id: report.id, grade_result: body.passed === undefined ? null : body.passed ? 'pass' : 'fail' });
+      this.patchSession(session.id, {
+        score_report_id: report.id,
+        grade_result: body.passed === undefined ? null : body.passed ? 'pass' : 'fail',
+      });
       return report;
     });
   }
@@ -220,7 +360,8 @@ export class ControlPlaneState {
         (lab) =>
           (!query?.worker_id || lab.runtime_binding.worker_id === query.worker_id) &&
           (!query?.based_on_definition_id || lab.based_on_definition_id === query.based_on_definition_id) &&
-          (query?.has_pending_action === undefined || (lab.pending_action !== null) === (String(query.has_pending_action) === 'true')) &&
+          (query?.has_pending_action === undefined ||
+            (lab.pending_action !== null) === (String(query.has_pending_action) === 'true')) &&
           (!query?.status || (query.status as string[]).includes(lab.status)),
       ),
       next_cursor: null,
@@ -241,7 +382,10 @@ export class ControlPlaneState {
     });
     f.on(labs.updateLabStatus, ({ params, body }) => {
       const lab = this.lab(String(params.lab_record_id));
-      return this.patchLab(lab.id, { status: body.status, ...(body.lab_id ? { runtime_binding: { ...lab.runtime_binding, lab_id: body.lab_id } } : {}) });
+      return this.patchLab(lab.id, {
+        status: body.status,
+        ...(body.lab_id ? { runtime_binding: { ...lab.runtime_binding, lab_id: body.lab_id } } : {}),
+      });
     });
     f.on(labs.recordLabRun, ({ params, body }) => {
       const lab = this.lab(String(params.lab_record_id));
@@ -257,8 +401,25 @@ export class ControlPlaneState {
       };
       return this.patchLab(lab.id, { run_history: [...lab.run_history, run] });
     });
-    f.on(labs.completeLabAction, ({ params, body }) => this.patchLab(String(params.lab_record_id), { pending_action: null, ...(body.resulting_status ? { status: body.resulting_status } : {}) }));
-    f.on(labs.failLabAction, ({ params, body }) => this.patchLab(String(params.lab_record_id), { pending_action: null, pending_action_error: body.error_message }));
-    f.on(labs.discoverLabs, ({ body }) => ({ synced: body.labs.length, discovered: body.labs.length, updated: 0, orphaned: 0, revisions_created: 0, errors: [] }));
+    f.on(labs.completeLabAction, ({ params, body }) =>
+      this.patchLab(String(params.lab_record_id), {
+        pending_action: null,
+        ...(body.resulting_status ? { status: body.resulting_status } : {}),
+      }),
+    );
+    f.on(labs.failLabAction, ({ params, body }) =>
+      this.patchLab(String(params.lab_record_id), {
+        pending_action: null,
+        pending_action_error: body.error_message,
+      }),
+    );
+    f.on(labs.discoverLabs, ({ body }) => ({
+      synced: body.labs.length,
+      discovered: body.labs.length,
+      updated: 0,
+      orphaned: 0,
+      revisions_created: 0,
+      errors: [],
+    }));
   }
 }

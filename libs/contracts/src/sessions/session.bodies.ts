@@ -15,6 +15,22 @@ const Reason = z.string().min(1).max(1000);
 const CmlLabId = z.string().min(1);
 const StrictDevices = z.array(DeviceAccessInfo.strict());
 
+/** One pipeline step's state in `pipeline_progress` (spec §3.2). */
+export const PipelineStepRecord = z.strictObject({
+  pipeline: Identifier,
+  step: Identifier,
+  status: PipelineStepStatus,
+  result_data: StorableJsonObject.optional(),
+  error: z.string().optional(),
+});
+export type PipelineStepRecord = z.infer<typeof PipelineStepRecord>;
+
+/**
+ * Steps a write records on the session together with its own change (applied first, in order), so
+ * a step that needed no write of its own costs no extra round trip (lablet-controller README § Sessions).
+ */
+const CarriedProgress = z.array(PipelineStepRecord).max(16).optional();
+
 /** Create a session → PENDING. Omitting `timeslot_start` asks for placement as soon as possible. */
 export const CreateSessionBody = LabletSession.pick({
   definition_id: true,
@@ -84,14 +100,18 @@ export type ScheduleBatchResult = z.infer<typeof ScheduleBatchResult>;
 export const ExpireSessionBody = z.strictObject({ reason: ExpiryReason });
 export type ExpireSessionBody = z.infer<typeof ExpireSessionBody>;
 
-/** Set by the lablet-controller during INSTANTIATING (decision 2). */
-export const UpdateSessionLabBody = z.strictObject({ lab_record_id: DocumentId, cml_lab_id: CmlLabId });
+/** Set by the lablet-controller during INSTANTIATING (decision 2), with the steps that led to it. */
+export const UpdateSessionLabBody = z.strictObject({
+  lab_record_id: DocumentId,
+  cml_lab_id: CmlLabId,
+  progress: CarriedProgress,
+});
 export type UpdateSessionLabBody = z.infer<typeof UpdateSessionLabBody>;
 
 /** INSTANTIATING → READY, creating the UserSession with the LDS data in the same write. */
 export const MarkReadyBody = UserSession.pick({ lds_session_id: true, lds_part_id: true })
   .partial({ lds_part_id: true })
-  .extend({ cml_lab_id: CmlLabId, login_url: z.url(), devices: StrictDevices })
+  .extend({ cml_lab_id: CmlLabId, login_url: z.url(), devices: StrictDevices, progress: CarriedProgress })
   .strict();
 export type MarkReadyBody = z.infer<typeof MarkReadyBody>;
 
@@ -152,13 +172,7 @@ export const CreateScoreReportBody = ScoreReport.pick({
   .strict();
 export type CreateScoreReportBody = z.infer<typeof CreateScoreReportBody>;
 
-export const UpdatePipelineProgressBody = z.strictObject({
-  pipeline: Identifier,
-  step: Identifier,
-  status: PipelineStepStatus,
-  result_data: StorableJsonObject.optional(),
-  error: z.string().optional(),
-});
+export const UpdatePipelineProgressBody = PipelineStepRecord.extend({ progress: CarriedProgress }).strict();
 export type UpdatePipelineProgressBody = z.infer<typeof UpdatePipelineProgressBody>;
 
 export const ListSessionsQuery = ListQuery({

@@ -213,7 +213,7 @@ export const sessionsInternalContract = {
     params,
     body: UpdateSessionLabBody,
     responses: { 200: LabletSession },
-    summary: 'Link the session to its LabRecord and CML lab during INSTANTIATING',
+    summary: 'Link the session to its LabRecord and CML lab during INSTANTIATING (with the steps it carries)',
     auth: 'internal',
   }),
   markReady: defineRoute({
@@ -222,7 +222,7 @@ export const sessionsInternalContract = {
     params,
     body: MarkReadyBody,
     responses: { 200: LabletSession },
-    summary: 'INSTANTIATING → READY with the LDS user session',
+    summary: 'INSTANTIATING → READY with the LDS user session (and the steps it carries)',
     auth: 'internal',
   }),
   notifySessionStarted: defineRoute({
@@ -240,7 +240,7 @@ export const sessionsInternalContract = {
     params,
     body: UpdatePipelineProgressBody,
     responses: { 200: LabletSession },
-    summary: 'Record the outcome of one pipeline step',
+    summary: 'Record the outcome of one pipeline step (after the earlier steps it carries)',
     auth: 'internal',
   }),
   markCleanupCompleted: defineRoute({

@@ -141,15 +141,56 @@ describe('session lifecycle over HTTP', () => {
       code: 'CONFLICT',
       errors: [{ field: 'body.cml_lab_id', message: 'does not match the lab record' }],
     });
+    // The link records the pipeline steps it carries in the same write; a repeated link still records its own.
+    const step = (name: string, result_data?: Record<string, string>) => ({
+      pipeline: 'instantiate',
+      step: name,
+      status: 'completed' as const,
+      ...(result_data ? { result_data } : {}),
+    });
     session = await kit.internal.sessions.updateSessionLab({
       params: { lablet_session_id: session.id },
-      body: { lab_record_id: lab.id, cml_lab_id: lab.labId },
+      body: {
+        lab_record_id: lab.id,
+        cml_lab_id: lab.labId,
+        progress: [step('lab_resolve', { mode: 'reuse' }), step('lab_binding')],
+      },
     });
     expect(session).toMatchObject({
       lab_record_id: lab.id,
       cml_lab_id: lab.labId,
       allocated_ports: { r1_console: 4000, r2_console: 4001 },
+      pipeline_progress: {
+        instantiate: {
+          lab_resolve: { status: 'completed', result_data: { mode: 'reuse' } },
+          lab_binding: {},
+        },
+      },
     });
+    session = await kit.internal.sessions.updateSessionLab({
+      params: { lablet_session_id: session.id },
+      body: { lab_record_id: lab.id, cml_lab_id: lab.labId, progress: [step('lab_start')] },
+    });
+    expect(Object.keys(session.pipeline_progress['instantiate']!)).toEqual([
+      'lab_resolve',
+      'lab_binding',
+      'lab_start',
+    ]);
+    const misnamed = await kit.http.post(
+      `/api/internal/sessions/${session.id}/mark-ready`,
+      {
+        cml_lab_id: lab.labId,
+        lds_session_id: 'lds-1',
+        login_url: 'https://lds.example.com/launch/1',
+        devices: DEVICES,
+        progress: [{ pipeline: 'instantiate', step: '$set', status: 'completed' }],
+      },
+      { headers: kit.internalHeaders },
+    );
+    expect(misnamed.status).toBe(400);
+    expect(misnamed.data.errors.map((error: { field: string }) => error.field)).toEqual([
+      'body.progress.0.step',
+    ]);
     expect((await kit.labs.findById(lab.id))!.activeSessionId).toBe(session.id);
     expect((await kit.workers.findById(worker.id))!.portsHeldBy(lab.id)).toEqual(session.allocated_ports);
 
@@ -162,9 +203,14 @@ describe('session lifecycle over HTTP', () => {
         lds_part_id: 'part-1',
         login_url: 'https://lds.example.com/launch/1',
         devices: DEVICES,
+        progress: [step('lds_provision', { lds_session_id: 'lds-1' })],
       },
     });
     await expectStep(session, 'READY');
+    expect(session.pipeline_progress['instantiate']?.['lds_provision']).toMatchObject({
+      status: 'completed',
+      result_data: { lds_session_id: 'lds-1' },
+    });
     const userSession = await kit.admin.sessions.userSession({ params: { lablet_session_id: session.id } });
     expect(userSession).toMatchObject({
       id: session.user_session_id,

@@ -289,6 +289,30 @@ describe('sessions API', () => {
       expect(second.data.version).toBe(first.data.version);
     });
 
+    it('records the steps a pipeline-progress write carries before its own, in order', async () => {
+      const session = (await create()).data;
+      const recorded = await kit.internal.sessions.updatePipelineProgress({
+        params: { lablet_session_id: session.id },
+        body: {
+          pipeline: 'instantiate',
+          step: 'lds_provision',
+          status: 'running',
+          result_data: { lds_session_id: 'lds-1' },
+          progress: [
+            { pipeline: 'instantiate', step: 'lab_start', status: 'completed' },
+            { pipeline: 'instantiate', step: 'lds_provision', status: 'pending' },
+          ],
+        },
+      });
+      expect(recorded.pipeline_progress['instantiate']).toEqual({
+        lab_start: expect.objectContaining({ status: 'completed', result_data: null }),
+        lds_provision: expect.objectContaining({
+          status: 'running',
+          result_data: { lds_session_id: 'lds-1' },
+        }),
+      });
+    });
+
     it('answers a lost optimistic-concurrency race with 409 VERSION_CONFLICT, never 500', async () => {
       const session = (await create()).data;
       let conflicts = 0;

@@ -1,11 +1,25 @@
-import { type CmlWorker, type LabletDefinition, type PipelineStepProgress, type PipelineStepStatus } from '@lcm/contracts';
+import {
+  type CmlWorker,
+  type LabletDefinition,
+  type LabletSession,
+  type PipelineStepProgress,
+  type PipelineStepRecord,
+  type PipelineStepStatus,
+} from '@lcm/contracts';
 import { type CmlPort } from '@lcm/integrations/cml';
 import { sessionParams, type SessionStepContext } from '../session-step';
 
 /** The pipeline name in `pipeline_progress` (spec §3.2). */
 export const INSTANTIATE_PIPELINE = 'instantiate';
 
-export type InstantiationStepName = 'lab_resolve' | 'lab_import' | 'lab_binding' | 'lab_start' | 'device_access' | 'lds_provision' | 'mark_ready';
+export type InstantiationStepName =
+  | 'lab_resolve'
+  | 'lab_import'
+  | 'lab_binding'
+  | 'lab_start'
+  | 'device_access'
+  | 'lds_provision'
+  | 'mark_ready';
 
 export type StepOutcome =
   | { kind: 'completed'; data?: Record<string, unknown> }
@@ -17,6 +31,12 @@ export interface InstantiationContext extends SessionStepContext {
   definition: LabletDefinition;
   worker: CmlWorker;
   cml: CmlPort;
+  /**
+   * Steps finished in this reconcile that no write has recorded yet: the next write to the session
+   * carries them. Only a step a rerun could not repeat harmlessly needs a write of its own (spec
+   * §7.3; lablet-controller README § Sessions).
+   */
+  unrecorded: PipelineStepRecord[];
 }
 
 export interface InstantiationStep {
@@ -24,8 +44,10 @@ export interface InstantiationStep {
   run(context: InstantiationContext): Promise<StepOutcome>;
 }
 
-export const progressOf = (context: SessionStepContext, step: InstantiationStepName): PipelineStepProgress | undefined =>
-  context.session.pipeline_progress[INSTANTIATE_PIPELINE]?.[step];
+export const progressOf = (
+  context: SessionStepContext,
+  step: InstantiationStepName,
+): PipelineStepProgress | undefined => context.session.pipeline_progress[INSTANTIATE_PIPELINE]?.[step];
 
 /** A value a finished step left in its result, or an error naming the step that should have. */
 export function resultOf<T>(context: SessionStepContext, step: InstantiationStepName, field: string): T {
@@ -34,21 +56,86 @@ export function resultOf<T>(context: SessionStepContext, step: InstantiationStep
   return value as T;
 }
 
-/** Records one step's state on the session (the control plane keeps it; AR-2). */
-export async function recordStep(
-  context: SessionStepContext,
+interface StepDetails {
+  data?: Record<string, unknown>;
+  error?: string;
+}
+
+const stepRecord = (
   step: InstantiationStepName,
   status: PipelineStepStatus,
-  details: { data?: Record<string, unknown>; error?: string } = {},
-): Promise<void> {
-  context.session = await context.cpa.sessions.updatePipelineProgress({
-    params: sessionParams(context.session),
-    body: {
-      pipeline: INSTANTIATE_PIPELINE,
-      step,
-      status,
-      ...(details.data ? { result_data: details.data } : {}),
-      ...(details.error ? { error: details.error } : {}),
+  details: StepDetails,
+): PipelineStepRecord => ({
+  pipeline: INSTANTIATE_PIPELINE,
+  step,
+  status,
+  ...(details.data ? { result_data: details.data } : {}),
+  ...(details.error ? { error: details.error } : {}),
+});
+
+const sameProgress = (recorded: PipelineStepProgress | undefined, record: PipelineStepRecord): boolean =>
+  recorded?.status === record.status &&
+  (recorded.error ?? undefined) === record.error &&
+  JSON.stringify(recorded.result_data ?? undefined) === JSON.stringify(record.result_data);
+
+/**
+ * Notes a step's state on the context's session for the later steps of this reconcile and queues
+ * it for the next write. A step noted as the session already has it (recorded by the step's own
+ * write, or queued) adds nothing.
+ */
+export function noteStep(
+  context: InstantiationContext,
+  step: InstantiationStepName,
+  status: PipelineStepStatus,
+  details: StepDetails = {},
+): void {
+  const record = stepRecord(step, status, details);
+  if (sameProgress(progressOf(context, step), record)) return;
+  const { session } = context;
+  context.session = {
+    ...session,
+    pipeline_progress: {
+      ...session.pipeline_progress,
+      [INSTANTIATE_PIPELINE]: {
+        ...session.pipeline_progress[INSTANTIATE_PIPELINE],
+        [step]: { status, result_data: record.result_data ?? null, error: record.error ?? null },
+      },
     },
-  });
+  };
+  context.unrecorded = [...context.unrecorded.filter((queued) => queued.step !== step), record];
+}
+
+/**
+ * Makes a write to the session that carries the queued steps, and `own` (the writing step's result,
+ * when the write itself completes the step); its answer, the session with them recorded, replaces
+ * the context's. They stay queued when the write fails.
+ */
+export async function writeCarryingProgress(
+  context: InstantiationContext,
+  write: (progress: { progress?: PipelineStepRecord[] }) => Promise<LabletSession>,
+  own?: { step: InstantiationStepName; data: Record<string, unknown> },
+): Promise<void> {
+  const queued = context.unrecorded;
+  const carried = own ? [...queued, stepRecord(own.step, 'completed', { data: own.data })] : queued;
+  context.session = await write(carried.length > 0 ? { progress: carried } : {});
+  context.unrecorded = context.unrecorded.filter((entry) => !queued.includes(entry));
+}
+
+/**
+ * Records one step's state on the session now (the control plane keeps it; AR-2), with the queued
+ * steps before it: for a step whose rerun would repeat an outside action, or a failure.
+ */
+export async function recordStep(
+  context: InstantiationContext,
+  step: InstantiationStepName,
+  status: PipelineStepStatus,
+  details: StepDetails = {},
+): Promise<void> {
+  context.unrecorded = context.unrecorded.filter((queued) => queued.step !== step);
+  await writeCarryingProgress(context, (progress) =>
+    context.cpa.sessions.updatePipelineProgress({
+      params: sessionParams(context.session),
+      body: { ...stepRecord(step, status, details), ...progress },
+    }),
+  );
 }

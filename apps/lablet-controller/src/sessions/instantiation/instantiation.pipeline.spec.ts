@@ -1,10 +1,20 @@
 import { ConflictError, NotFoundError, UnavailableError } from '@lcm/integrations/http';
 import { apiContract } from '@lcm/contracts';
+import { UnavailableError as CpaUnavailableError } from '@lcm/cpa-client';
 import { aLabRecordDoc } from '../../testing/documents';
 import { SessionHarness } from '../../testing/session-harness';
+import { importTitle } from './lab-resolve.step';
 
-const cmlError = (Kind: typeof NotFoundError | typeof ConflictError | typeof UnavailableError, operation: string) =>
-  new Kind({ system: 'cml', operation, status: Kind === NotFoundError ? 404 : Kind === ConflictError ? 400 : 503, message: `${operation} refused` });
+const cmlError = (
+  Kind: typeof NotFoundError | typeof ConflictError | typeof UnavailableError,
+  operation: string,
+) =>
+  new Kind({
+    system: 'cml',
+    operation,
+    status: Kind === NotFoundError ? 404 : Kind === ConflictError ? 400 : 503,
+    message: `${operation} refused`,
+  });
 
 describe('INSTANTIATING', () => {
   const instantiating = (harness: SessionHarness) => harness.addSession({ status: 'INSTANTIATING' });
@@ -22,10 +32,23 @@ describe('INSTANTIATING', () => {
     expect(imported?.[0]).toContain('desktop VNC on 2002');
     expect(imported?.[0]).not.toContain('${PORT_');
     const ops = harness.cpa.fake.calls.map((call) => call.route);
-    expect(ops.indexOf(apiContract.internal.labRecords.registerLabImport)).toBeLessThan(ops.indexOf(apiContract.internal.labRecords.updateLabStatus));
+    expect(ops.indexOf(apiContract.internal.labRecords.registerLabImport)).toBeLessThan(
+      ops.indexOf(apiContract.internal.labRecords.updateLabStatus),
+    );
     const lab = harness.cpa.lab(ready.lab_record_id!);
-    expect(lab).toMatchObject({ status: 'BOOTED', based_on_definition_id: harness.definition.id, allocated_ports: session.allocated_ports });
-    expect(Object.keys(ready.pipeline_progress['instantiate']!)).toEqual(['lab_resolve', 'lab_import', 'lab_binding', 'lab_start', 'device_access', 'lds_provision']);
+    expect(lab).toMatchObject({
+      status: 'BOOTED',
+      based_on_definition_id: harness.definition.id,
+      allocated_ports: session.allocated_ports,
+    });
+    expect(Object.keys(ready.pipeline_progress['instantiate']!)).toEqual([
+      'lab_resolve',
+      'lab_import',
+      'lab_binding',
+      'lab_start',
+      'device_access',
+      'lds_provision',
+    ]);
   });
 
   it('gives the user session one device per node at the worker address and the LDS login link', async () => {
@@ -40,7 +63,9 @@ describe('INSTANTIATING', () => {
       { name: 'r2', protocol: 'serial', host: '54.1.2.3', port: 2001 },
     ]);
     expect(userSession?.login_url).toMatch(/^https:\/\/lds-us-east-1\.example\.test\/lablet\/launch\?token=/);
-    const [[ldsId, devices]] = harness.ldsFake.recorder.callsTo('setDevices') as [[string, Array<{ device_label: string; protocol: string }>]];
+    const [[ldsId, devices]] = harness.ldsFake.recorder.callsTo('setDevices') as [
+      [string, Array<{ device_label: string; protocol: string }>],
+    ];
     expect(userSession?.lds_session_id).toBe(ldsId);
     expect(devices.map((device) => [device.device_label, device.protocol])).toEqual([
       ['desktop', 'vnc'],
@@ -65,17 +90,38 @@ describe('INSTANTIATING', () => {
     expect(ready.status).toBe('READY');
     expect(ready.pipeline_progress['instantiate']?.['lds_provision']?.status).toBe('skipped');
     expect(harness.ldsFake.recorder.calls).toHaveLength(0);
-    expect([...harness.cpa.userSessions.values()][0]?.login_url).toBe(`https://54.1.2.3/lab/${ready.cml_lab_id}`);
+    expect([...harness.cpa.userSessions.values()][0]?.login_url).toBe(
+      `https://54.1.2.3/lab/${ready.cml_lab_id}`,
+    );
   });
 
   it('reuses a WIPED lab before a STOPPED one, without importing, and takes the lab ports (decision 20)', async () => {
     const harness = new SessionHarness();
     const stoppedLab = (await harness.cml.importLab('nodes: [{ label: r1, node_definition: iosv }]')).id;
-    const wipedLab = (await harness.cml.importLab('nodes: [{ label: r1, node_definition: iosv }, { label: desktop, node_definition: desktop }]')).id;
-    harness.cpa.add(harness.cpa.labs, aLabRecordDoc({ worker_id: harness.worker.id, lab_id: stoppedLab, status: 'STOPPED', based_on_definition_id: harness.definition.id, allocated_ports: { r1_serial: 3000 } }));
+    const wipedLab = (
+      await harness.cml.importLab(
+        'nodes: [{ label: r1, node_definition: iosv }, { label: desktop, node_definition: desktop }]',
+      )
+    ).id;
+    harness.cpa.add(
+      harness.cpa.labs,
+      aLabRecordDoc({
+        worker_id: harness.worker.id,
+        lab_id: stoppedLab,
+        status: 'STOPPED',
+        based_on_definition_id: harness.definition.id,
+        allocated_ports: { r1_serial: 3000 },
+      }),
+    );
     const wiped = harness.cpa.add(
       harness.cpa.labs,
-      aLabRecordDoc({ worker_id: harness.worker.id, lab_id: wipedLab, status: 'WIPED', based_on_definition_id: harness.definition.id, allocated_ports: { r1_serial: 4000, desktop_vnc: 4001 } }),
+      aLabRecordDoc({
+        worker_id: harness.worker.id,
+        lab_id: wipedLab,
+        status: 'WIPED',
+        based_on_definition_id: harness.definition.id,
+        allocated_ports: { r1_serial: 4000, desktop_vnc: 4001 },
+      }),
     );
     harness.cml.recorder.reset();
     const session = instantiating(harness);
@@ -83,7 +129,11 @@ describe('INSTANTIATING', () => {
     await harness.reconcile(session.id);
 
     const ready = harness.session(session.id);
-    expect(ready).toMatchObject({ status: 'READY', lab_record_id: wiped.id, allocated_ports: { r1_serial: 4000, desktop_vnc: 4001 } });
+    expect(ready).toMatchObject({
+      status: 'READY',
+      lab_record_id: wiped.id,
+      allocated_ports: { r1_serial: 4000, desktop_vnc: 4001 },
+    });
     expect(harness.cml.recorder.callsTo('importLab')).toHaveLength(0);
     expect(harness.cml.recorder.callsTo('wipeLab')).toHaveLength(0);
     expect(ready.pipeline_progress['instantiate']?.['lab_import']?.status).toBe('skipped');
@@ -94,7 +144,16 @@ describe('INSTANTIATING', () => {
     const labId = (await harness.cml.importLab('nodes: [{ label: r1, node_definition: iosv }]')).id;
     await harness.cml.startLab(labId);
     await harness.cml.stopLab(labId);
-    const stopped = harness.cpa.add(harness.cpa.labs, aLabRecordDoc({ worker_id: harness.worker.id, lab_id: labId, status: 'STOPPED', based_on_definition_id: harness.definition.id, allocated_ports: { r1_serial: 3000 } }));
+    const stopped = harness.cpa.add(
+      harness.cpa.labs,
+      aLabRecordDoc({
+        worker_id: harness.worker.id,
+        lab_id: labId,
+        status: 'STOPPED',
+        based_on_definition_id: harness.definition.id,
+        allocated_ports: { r1_serial: 3000 },
+      }),
+    );
     const session = instantiating(harness);
 
     await harness.reconcile(session.id);
@@ -105,7 +164,16 @@ describe('INSTANTIATING', () => {
 
   it('marks a reuse candidate that is gone from CML ORPHANED and imports instead', async () => {
     const harness = new SessionHarness();
-    const ghost = harness.cpa.add(harness.cpa.labs, aLabRecordDoc({ worker_id: harness.worker.id, lab_id: 'gone', status: 'WIPED', based_on_definition_id: harness.definition.id, allocated_ports: { r1_serial: 3000 } }));
+    const ghost = harness.cpa.add(
+      harness.cpa.labs,
+      aLabRecordDoc({
+        worker_id: harness.worker.id,
+        lab_id: 'gone',
+        status: 'WIPED',
+        based_on_definition_id: harness.definition.id,
+        allocated_ports: { r1_serial: 3000 },
+      }),
+    );
     const session = instantiating(harness);
 
     await harness.reconcile(session.id);
@@ -118,8 +186,23 @@ describe('INSTANTIATING', () => {
   it('skips WIPING, STOPPING, busy and other-definition labs', async () => {
     const harness = new SessionHarness();
     const labId = (await harness.cml.importLab('nodes: [{ label: r1, node_definition: iosv }]')).id;
-    for (const patch of [{ status: 'WIPING' as const }, { status: 'STOPPING' as const }, { active_lablet_session_id: 'someone-else' }, { based_on_definition_id: 'other' }, { pending_action: 'delete' as const }])
-      harness.cpa.add(harness.cpa.labs, aLabRecordDoc({ worker_id: harness.worker.id, lab_id: labId, status: 'WIPED', based_on_definition_id: harness.definition.id, ...patch }));
+    for (const patch of [
+      { status: 'WIPING' as const },
+      { status: 'STOPPING' as const },
+      { active_lablet_session_id: 'someone-else' },
+      { based_on_definition_id: 'other' },
+      { pending_action: 'delete' as const },
+    ])
+      harness.cpa.add(
+        harness.cpa.labs,
+        aLabRecordDoc({
+          worker_id: harness.worker.id,
+          lab_id: labId,
+          status: 'WIPED',
+          based_on_definition_id: harness.definition.id,
+          ...patch,
+        }),
+      );
     const session = instantiating(harness);
     await harness.reconcile(session.id);
     expect(harness.cml.recorder.callsTo('importLab')).toHaveLength(2);
@@ -127,7 +210,9 @@ describe('INSTANTIATING', () => {
 
   it('waits for the lab to boot without blocking, then goes on', async () => {
     const harness = new SessionHarness();
-    const slow = new (harness.cml.constructor as new (options: { bootImmediately: boolean }) => typeof harness.cml)({ bootImmediately: false });
+    const slow = new (
+      harness.cml.constructor as new (options: { bootImmediately: boolean }) => typeof harness.cml
+    )({ bootImmediately: false });
     Object.assign(harness.systems, { cml: () => slow });
     const session = instantiating(harness);
 
@@ -145,7 +230,9 @@ describe('INSTANTIATING', () => {
 
   it('watches a quick boot inside the reconcile, looking at once and then at growing intervals, before it requeues', async () => {
     const harness = new SessionHarness({ settings: { labBootWatchMs: 100 } });
-    const slow = new (harness.cml.constructor as new (options: { bootImmediately: boolean }) => typeof harness.cml)({ bootImmediately: false });
+    const slow = new (
+      harness.cml.constructor as new (options: { bootImmediately: boolean }) => typeof harness.cml
+    )({ bootImmediately: false });
     Object.assign(harness.systems, { cml: () => slow });
     const converged = slow.isLabConverged.bind(slow);
     let looks = 0;
@@ -160,7 +247,9 @@ describe('INSTANTIATING', () => {
     expect(await harness.reconcile(quick.id)).toEqual({ kind: 'done' });
     expect(harness.session(quick.id).status).toBe('READY');
     expect(looks).toBe(3);
-    expect(harness.cpa.lab(harness.session(quick.id).lab_record_id!).status_history.map((change) => change.to)).not.toContain('STARTING');
+    expect(
+      harness.cpa.lab(harness.session(quick.id).lab_record_id!).status_history.map((change) => change.to),
+    ).not.toContain('STARTING');
 
     // Looks at 0, 25 and 75 ms; the next (at 175 ms) would pass the 100 ms watch.
     looks = 0;
@@ -174,7 +263,10 @@ describe('INSTANTIATING', () => {
   it('resumes after a crash between the CML import and its report without importing a second lab', async () => {
     const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
     const session = instantiating(harness);
-    harness.cpa.fake.failNext(apiContract.internal.labRecords.updateLabStatus, new Error('controller killed'));
+    harness.cpa.fake.failNext(
+      apiContract.internal.labRecords.updateLabStatus,
+      new Error('controller killed'),
+    );
 
     await harness.reconcile(session.id);
     expect(harness.cml.recorder.callsTo('importLab')).toHaveLength(1);
@@ -186,17 +278,61 @@ describe('INSTANTIATING', () => {
     expect([...harness.cpa.labs.values()]).toHaveLength(1);
   });
 
-  it('finds its registered record again when the crash came before the progress was recorded', async () => {
+  it('resumes with the record a killed controller registered before its import, recorded nowhere else', async () => {
     const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
     const session = instantiating(harness);
-    harness.cpa.fake.failNext(apiContract.internal.sessions.updatePipelineProgress, new Error('controller killed'));
+    const registered = harness.cpa.add(
+      harness.cpa.labs,
+      aLabRecordDoc({
+        worker_id: harness.worker.id,
+        status: 'IMPORTING',
+        title: importTitle(harness.definition.name, session.id),
+        based_on_definition_id: harness.definition.id,
+        active_lablet_session_id: session.id,
+      }),
+    );
 
-    await expect(harness.reconcile(session.id)).rejects.toThrow('controller killed');
     await harness.reconcile(session.id);
 
-    expect(harness.session(session.id).status).toBe('READY');
+    expect(harness.session(session.id)).toMatchObject({ status: 'READY', lab_record_id: registered.id });
+    expect(harness.cml.recorder.callsTo('importLab')).toHaveLength(1);
     expect([...harness.cpa.labs.values()]).toHaveLength(1);
   });
+
+  // A controller killed right after a write took effect, before it read the answer: every write
+  // from SCHEDULED to READY in turn, then a fresh reconcile (spec §7.3: resume, never a second lab).
+  it.each([1, 2, 3, 4, 5, 6, 7])(
+    'resumes after dying once its write %i of 7 (cold import) took effect: one lab, one LDS session, READY',
+    async (fatalWrite) => {
+      const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
+      const session = harness.addSession({ status: 'SCHEDULED', timeslot_start: null });
+      const { fake } = harness.cpa;
+      const answer = fake.call.bind(fake);
+      let writes = 0;
+      fake.call = (async (...args: Parameters<typeof answer>) => {
+        const result = await answer(...args);
+        if (args[0].method !== 'GET' && ++writes === fatalWrite)
+          throw new CpaUnavailableError({
+            method: args[0].method,
+            path: args[0].path,
+            status: 503,
+            code: 'DEPENDENCY_UNAVAILABLE',
+            detail: 'controller killed before it read the answer',
+          });
+        return result;
+      }) as typeof fake.call;
+      await harness.reconcile(session.id).catch(() => undefined);
+      expect(writes).toBeGreaterThanOrEqual(fatalWrite);
+      fake.call = answer;
+
+      const ready = await harness.reconcileUntil(session.id, 'READY');
+
+      expect(ready.status).toBe('READY');
+      expect(await harness.cml.listLabs()).toHaveLength(1);
+      expect([...harness.cpa.labs.values()].map((lab) => lab.id)).toEqual([ready.lab_record_id]);
+      expect(harness.ldsFake.recorder.callsTo('createSessionWithPart')).toHaveLength(1);
+    },
+  );
 
   it('creates one LDS session even when the controller dies right after LDS answered', async () => {
     const harness = new SessionHarness();
@@ -218,7 +354,11 @@ describe('INSTANTIATING', () => {
     const result = await harness.reconcile(session.id);
 
     expect(result.kind).toBe('error');
-    expect(harness.session(session.id).pipeline_progress['instantiate']?.['lab_start']).toMatchObject({ status: 'failed', error: 'cml startLab failed (HTTP 400): startLab refused', result_data: { attempts: 1 } });
+    expect(harness.session(session.id).pipeline_progress['instantiate']?.['lab_start']).toMatchObject({
+      status: 'failed',
+      error: 'cml startLab failed (HTTP 400): startLab refused',
+      result_data: { attempts: 1 },
+    });
     await harness.reconcile(session.id);
     expect(harness.session(session.id).status).toBe('READY');
   });
@@ -242,7 +382,9 @@ describe('INSTANTIATING', () => {
 
     const terminated = harness.session(session.id);
     expect(terminated.status).toBe('TERMINATED');
-    expect(terminated.termination_reason).toBe('instantiation step lab_start failed after 3 attempts: cml startLab failed (HTTP 400): startLab refused');
+    expect(terminated.termination_reason).toBe(
+      'instantiation step lab_start failed after 3 attempts: cml startLab failed (HTTP 400): startLab refused',
+    );
     expect(await harness.cml.listLabs()).toEqual([]);
     const [lab] = harness.cpa.labs.values();
     expect(lab?.status).toBe('DELETED');
@@ -251,9 +393,27 @@ describe('INSTANTIATING', () => {
   it('when the attempts are spent on a reused lab, stops and wipes it and keeps it', async () => {
     const harness = new SessionHarness();
     const labId = (await harness.cml.importLab('nodes: [{ label: r1, node_definition: iosv }]')).id;
-    const reused = harness.cpa.add(harness.cpa.labs, aLabRecordDoc({ worker_id: harness.worker.id, lab_id: labId, status: 'WIPED', based_on_definition_id: harness.definition.id, allocated_ports: { r1_serial: 3000 } }));
+    const reused = harness.cpa.add(
+      harness.cpa.labs,
+      aLabRecordDoc({
+        worker_id: harness.worker.id,
+        lab_id: labId,
+        status: 'WIPED',
+        based_on_definition_id: harness.definition.id,
+        allocated_ports: { r1_serial: 3000 },
+      }),
+    );
     const session = instantiating(harness);
-    harness.ldsFake.recorder.failNext('createSessionWithPart', new UnavailableError({ system: 'lds', operation: 'createSessionWithPart', status: 503, message: 'LDS down' }), 3);
+    harness.ldsFake.recorder.failNext(
+      'createSessionWithPart',
+      new UnavailableError({
+        system: 'lds',
+        operation: 'createSessionWithPart',
+        status: 503,
+        message: 'LDS down',
+      }),
+      3,
+    );
 
     for (let attempt = 0; attempt < 3; attempt += 1) await harness.reconcile(session.id);
 
@@ -265,7 +425,12 @@ describe('INSTANTIATING', () => {
   });
 
   it('allows at most 3 attempts on a draining worker whatever the definition says', async () => {
-    const harness = new SessionHarness({ worker: { status: 'DRAINING' }, definition: { pipelines: { instantiate: { steps: ['all'], max_retries: 10, retry_backoff_seconds: 30 } } } });
+    const harness = new SessionHarness({
+      worker: { status: 'DRAINING' },
+      definition: {
+        pipelines: { instantiate: { steps: ['all'], max_retries: 10, retry_backoff_seconds: 30 } },
+      },
+    });
     const session = instantiating(harness);
     harness.cml.recorder.failNext('importLab', cmlError(UnavailableError, 'importLab'), 5);
     for (let attempt = 0; attempt < 3; attempt += 1) await harness.reconcile(session.id);

@@ -1,11 +1,24 @@
 import { performance } from 'node:perf_hooks';
+import { type PipelineStepProgress } from '@lcm/contracts';
 import { isConflictError, isUnavailableError } from '@lcm/cpa-client';
 import { isNotFound } from '@lcm/integrations/http';
 import { done, failed, type ReconcileResult, requeueAfter } from '@lcm/reconciler-runtime';
 import { teardownLab } from '../../labs/lab-operations';
-import { loadDefinition, loadWorker, type SessionStep, type SessionStepContext, timeslotOver, transitionSession } from '../session-step';
+import {
+  loadDefinition,
+  loadWorker,
+  type SessionStep,
+  timeslotOver,
+  transitionSession,
+} from '../session-step';
 import { deviceAccessStep } from './device-access.step';
-import { type InstantiationContext, type InstantiationStep, progressOf, recordStep } from './instantiation-step';
+import {
+  type InstantiationContext,
+  type InstantiationStep,
+  noteStep,
+  progressOf,
+  recordStep,
+} from './instantiation-step';
 import { labBindingStep } from './lab-binding.step';
 import { labImportStep } from './lab-import.step';
 import { labResolveStep } from './lab-resolve.step';
@@ -27,11 +40,12 @@ export const INSTANTIATION_STEPS: readonly InstantiationStep[] = [
 /** ADR-008: a draining worker gets at most this many attempts per step. */
 const DRAINING_WORKER_MAX_ATTEMPTS = 3;
 
-const attemptsOf = (context: SessionStepContext, step: InstantiationStep): number =>
-  Number(progressOf(context, step.name)?.result_data?.['attempts'] ?? 0);
+const attemptsIn = (progress: PipelineStepProgress | undefined): number =>
+  Number(progress?.result_data?.['attempts'] ?? 0);
 
 function attemptLimit(context: InstantiationContext): number {
-  const configured = context.definition.pipelines['instantiate']?.max_retries ?? context.settings.maxInstantiationAttempts;
+  const configured =
+    context.definition.pipelines['instantiate']?.max_retries ?? context.settings.maxInstantiationAttempts;
   const limit = Math.max(1, configured);
   return context.worker.status === 'DRAINING' ? Math.min(limit, DRAINING_WORKER_MAX_ATTEMPTS) : limit;
 }
@@ -39,20 +53,32 @@ function attemptLimit(context: InstantiationContext): number {
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
- * INSTANTIATING: runs the sub-steps from the first unfinished one, recording each in
- * pipeline_progress, so a controller killed anywhere resumes there and never imports twice.
+ * INSTANTIATING: runs the sub-steps from the first unfinished one. Each finished step is recorded in
+ * pipeline_progress by the next write to the session (the lab binding, the LDS session's id, a
+ * failure, mark-ready), not by one of its own: a step between two writes is safe to repeat (the
+ * import is found again by its registered record and CML title), so a controller killed anywhere
+ * resumes at the first step it cannot prove done and never imports twice.
  * A failing step is retried with backoff; once its attempts are spent the session's lab is cleaned
  * up and the session terminated with a reason naming the step.
  */
 export const instantiatingStep: SessionStep = async (base) => {
   if (timeslotOver(base)) {
-    await base.cpa.sessions.expire({ params: { lablet_session_id: base.session.id }, body: { reason: 'no_show' } });
+    await base.cpa.sessions.expire({
+      params: { lablet_session_id: base.session.id },
+      body: { reason: 'no_show' },
+    });
     return done();
   }
   const [worker, definition] = await Promise.all([loadWorker(base), loadDefinition(base)]);
-  const context: InstantiationContext = { ...base, definition, worker, cml: base.systems.cml(worker) };
+  const context: InstantiationContext = {
+    ...base,
+    definition,
+    worker,
+    cml: base.systems.cml(worker),
+    unrecorded: [],
+  };
   const limit = attemptLimit(context);
-  const spent = INSTANTIATION_STEPS.find((step) => attemptsOf(context, step) >= limit);
+  const spent = INSTANTIATION_STEPS.find((step) => attemptsIn(progressOf(context, step.name)) >= limit);
   if (spent) return giveUp(context, spent);
 
   for (const step of INSTANTIATION_STEPS) {
@@ -65,19 +91,27 @@ export const instantiatingStep: SessionStep = async (base) => {
     } catch (error) {
       return stepFailed(context, step, error, limit);
     }
-    context.log.debug({ step: step.name, outcome: outcome.kind, ms: Math.round(performance.now() - startedAt) }, 'instantiation step ran');
+    context.log.debug(
+      { step: step.name, outcome: outcome.kind, ms: Math.round(performance.now() - startedAt) },
+      'instantiation step ran',
+    );
     if (outcome.kind === 'wait') return requeueAfter(outcome.afterMs, outcome.reason);
     if (step === markReadyStep) break;
-    await recordStep(context, step.name, outcome.kind, outcome.data ? { data: outcome.data } : {});
+    noteStep(context, step.name, outcome.kind, outcome.data ? { data: outcome.data } : {});
   }
   return done();
 };
 
-async function stepFailed(context: InstantiationContext, step: InstantiationStep, error: unknown, limit: number): Promise<ReconcileResult> {
+async function stepFailed(
+  context: InstantiationContext,
+  step: InstantiationStep,
+  error: unknown,
+  limit: number,
+): Promise<ReconcileResult> {
   // An unreachable control plane, or a write that lost a race with another writer of the session,
   // is not the step's fault: back off (the rerun re-reads) without spending an attempt.
   if (isUnavailableError(error) || (isConflictError(error) && error.isVersionConflict)) return failed(error);
-  const attempts = attemptsOf(context, step) + 1;
+  const attempts = attemptsIn(progressOf(context, step.name)) + 1;
   context.log.warn({ step: step.name, attempts, limit, err: error }, 'instantiation step failed');
   const previous = progressOf(context, step.name)?.result_data ?? {};
   await recordStep(context, step.name, 'failed', { data: { ...previous, attempts }, error: describe(error) });
@@ -92,8 +126,17 @@ async function giveUp(context: InstantiationContext, step: InstantiationStep): P
   if (labRecordId) {
     const record = await context.cpa.labs.get({ params: { lab_record_id: labRecordId } });
     if (record.status !== 'DELETED') {
-      const progress = await teardownLab(context, context.cml, record, resolved?.['mode'] === 'import' ? 'DELETED' : 'WIPED');
-      if (progress === 'waiting') return requeueAfter(context.settings.labPollIntervalMs, 'cleaning up the lab of a failed instantiation');
+      const progress = await teardownLab(
+        context,
+        context.cml,
+        record,
+        resolved?.['mode'] === 'import' ? 'DELETED' : 'WIPED',
+      );
+      if (progress === 'waiting')
+        return requeueAfter(
+          context.settings.labPollIntervalMs,
+          'cleaning up the lab of a failed instantiation',
+        );
     }
   }
   await releaseLdsSession(context);
@@ -109,7 +152,9 @@ async function releaseLdsSession(context: InstantiationContext): Promise<void> {
   const ldsSessionId = progress?.['lds_session_id'] as string | undefined;
   if (!ldsSessionId) return;
   try {
-    await context.systems.lds.forRegion(progress?.['region'] as string | undefined).client.releaseSession(ldsSessionId);
+    await context.systems.lds
+      .forRegion(progress?.['region'] as string | undefined)
+      .client.releaseSession(ldsSessionId);
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }

@@ -1,6 +1,13 @@
 import { type DeviceAccessInfo } from '@lcm/contracts';
 import { toLdsDevices } from '@lcm/integrations/lds';
-import { type InstantiationContext, type InstantiationStep, progressOf, recordStep, resultOf, type StepOutcome } from './instantiation-step';
+import {
+  type InstantiationContext,
+  type InstantiationStep,
+  progressOf,
+  recordStep,
+  resultOf,
+  type StepOutcome,
+} from './instantiation-step';
 
 /**
  * Spec §7.3.2: the candidate's LDS session in the worker's region, with one part for the
@@ -14,7 +21,8 @@ export const ldsProvisionStep: InstantiationStep = {
     const form = context.definition.form_qualified_name;
     if (!form) return { kind: 'skipped' };
     const { client: lds, region } = context.systems.lds.forRegion(context.worker.aws_region);
-    let ldsSessionId = progressOf(context, 'lds_provision')?.result_data?.['lds_session_id'] as string | undefined;
+    let ldsSessionId = progressOf(context, 'lds_provision')?.result_data?.['lds_session_id'] as
+      string | undefined;
     if (!ldsSessionId) {
       const created = await lds.createSessionWithPart({
         username: context.session.owner,
@@ -22,7 +30,9 @@ export const ldsProvisionStep: InstantiationStep = {
         form_qualified_name: form,
       });
       ldsSessionId = created.session_id;
-      await recordStep(context, 'lds_provision', 'running', { data: { lds_session_id: ldsSessionId, region } });
+      await recordStep(context, 'lds_provision', 'running', {
+        data: { lds_session_id: ldsSessionId, region },
+      });
     }
     const devices = resultOf<DeviceAccessInfo[]>(context, 'device_access', 'devices');
     // An empty user-visible list sends no devices at all (spec §7.3.2).

@@ -5,6 +5,7 @@ import {
   bindLabToSession,
   InvalidTransitionError,
   type LabRecordState,
+  type LabletSession,
   type LabletSessionState,
 } from '@lcm/domain';
 import { ApiError } from '../../../../platform/http/api-error';
@@ -19,6 +20,7 @@ import { LabRecordRepository } from '../../../lab-records';
 import { CmlWorkerRepository } from '../../../workers';
 import { LabletSessionRepository } from '../../infrastructure/session.repositories';
 import { type SessionView, toSessionView } from '../../infrastructure/session.views';
+import { recordPipelineSteps } from '../record-pipeline-steps';
 import { SessionChanges } from '../session-changes';
 
 export class BindSessionLabCommand extends Command<SessionView> {
@@ -57,13 +59,14 @@ export class BindSessionLabHandler implements ICommandHandler<BindSessionLabComm
           [{ field: 'body.cml_lab_id', message: 'does not match the lab record' }],
         );
       }
-      if (session.labRecordId === lab.id) return toSessionView(session.toState());
+      if (session.labRecordId === lab.id) return this.recordProgressOnly(session, body, actor);
       if (!session.workerId)
         throw new InvalidTransitionError('SESSION', sessionId, session.status, 'INSTANTIATING');
       const worker = await this.workers.getById(session.workerId);
       const workerBefore = fingerprint(worker);
       const labBefore = fingerprint(lab);
       bindLabToSession(session, lab, worker);
+      recordPipelineSteps(session, body.progress ?? []);
       const workerCommitted = await saveIfChanged(this.workers, worker, workerBefore);
       const labCommitted = await saveIfChanged(this.labs, lab, labBefore);
       let committed: Committed<LabletSessionState>;
@@ -86,6 +89,20 @@ export class BindSessionLabHandler implements ICommandHandler<BindSessionLabComm
       });
       return toSessionView(committed.state);
     });
+  }
+
+  /** A repeated link (its first answer was lost) still records the steps it carries. */
+  private async recordProgressOnly(
+    session: LabletSession,
+    body: UpdateSessionLabBody,
+    actor: string,
+  ): Promise<SessionView> {
+    const before = fingerprint(session);
+    recordPipelineSteps(session, body.progress ?? []);
+    const committed = await saveIfChanged(this.sessions, session, before);
+    if (!committed) return toSessionView(session.toState());
+    await this.changes.record({ actor, sessions: [committed] });
+    return toSessionView(committed.state);
   }
 
   /** The lab is attached again by the retry when the session still takes it; otherwise it stays free. */

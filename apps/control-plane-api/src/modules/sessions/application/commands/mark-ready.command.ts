@@ -8,6 +8,7 @@ import { LabletSessionRepository, UserSessionRepository } from '../../infrastruc
 import { type SessionView, toSessionView } from '../../infrastructure/session.views';
 import { assertSessionCan } from '../assert-session-can';
 import { ensureUserSession } from '../ensure-user-session';
+import { recordPipelineSteps } from '../record-pipeline-steps';
 import { SessionChanges } from '../session-changes';
 
 export class MarkReadyCommand extends Command<SessionView> {
@@ -20,7 +21,10 @@ export class MarkReadyCommand extends Command<SessionView> {
   }
 }
 
-/** INSTANTIATING → READY together with the UserSession holding the LDS data (spec §4.1). */
+/**
+ * INSTANTIATING → READY together with the UserSession holding the LDS data (spec §4.1) and the
+ * pipeline steps the controller had not recorded yet.
+ */
 @CommandHandler(MarkReadyCommand)
 export class MarkReadyHandler implements ICommandHandler<MarkReadyCommand> {
   constructor(
@@ -46,6 +50,7 @@ export class MarkReadyHandler implements ICommandHandler<MarkReadyCommand> {
       },
     );
     const before = fingerprint(session);
+    recordPipelineSteps(session, body.progress ?? []);
     session.markReady({ userSession, cml_lab_id: body.cml_lab_id, actor });
     const committed = (await saveIfChanged(this.sessions, session, before)) ?? {
       state: session.toState(),

@@ -3,6 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type UpdatePipelineProgressBody } from '@lcm/contracts';
 import { LabletSessionRepository } from '../../infrastructure/session.repositories';
 import { type SessionView, toSessionView } from '../../infrastructure/session.views';
+import { recordPipelineSteps } from '../record-pipeline-steps';
 import { SessionChanges } from '../session-changes';
 
 export class UpdatePipelineProgressCommand extends Command<SessionView> {
@@ -24,11 +25,8 @@ export class UpdatePipelineProgressHandler implements ICommandHandler<UpdatePipe
 
   async execute({ sessionId, body, actor }: UpdatePipelineProgressCommand): Promise<SessionView> {
     const session = await this.sessions.getById(sessionId);
-    session.updatePipelineProgress(body.pipeline, body.step, {
-      status: body.status,
-      result_data: body.result_data ?? null,
-      error: body.error ?? null,
-    });
+    const { progress = [], ...step } = body;
+    recordPipelineSteps(session, [...progress, step]);
     const committed = await this.sessions.save(session);
     await this.changes.record({ actor, sessions: [committed] });
     return toSessionView(committed.state);

@@ -27,7 +27,7 @@ import { ObserveLabStatusHandler } from './application/commands/observe-lab-stat
 import { RecordLabRunHandler } from './application/commands/record-lab-run.command';
 import { RequestLabActionHandler } from './application/commands/request-lab-action.command';
 import { UpdateLabTopologyHandler } from './application/commands/update-lab-topology.command';
-import { LabRecordCommits } from './application/lab-record-commits';
+import { LabRecordChanges } from './application/lab-record-changes';
 import { ExportLabHandler } from './application/queries/export-lab.query';
 import { GetLabRecordHandler } from './application/queries/get-lab-record.query';
 import { GetLabTopologyHandler } from './application/queries/get-lab-topology.query';
@@ -41,7 +41,7 @@ import { LabRecordsEtcdProjector } from './infrastructure/lab-records.etcd-proje
   controllers: [LabRecordsPublicController, LabRecordsInternalController],
   providers: [
     LabRecordsEtcdProjector,
-    LabRecordCommits,
+    LabRecordChanges,
     // The SSE view of a worker whose ports a lab claims (ClaimLabPortsHandler).
     WorkerViewFactory,
     ArchiveLabHandler,

@@ -163,7 +163,7 @@ describe('AggregateChanges', () => {
       updated_at: AT,
       events: [raised('c1', 3)],
     };
-    const committed = await changes.create(unit, 'tester');
+    const committed = await changes.save(unit, 'tester');
     expect(committed.state.value).toBe(3);
     expect(recorded).toEqual([{ events: [raised('c1', 3)], actor: 'tester' }]);
   });

@@ -101,8 +101,12 @@ export class AggregateChanges<U, S extends PersistedState> {
     private readonly recorder: AggregateCommitRecorder<U, S>,
   ) {}
 
-  /** Inserts a new aggregate; a new id cannot lose a race, a taken one is a DuplicateDocumentError. */
-  async create(unit: U, actor: string): Promise<Committed<S>> {
+  /**
+   * Writes a unit the caller built or loaded itself, without retry: a new aggregate cannot lose a
+   * race (a taken id is a DuplicateDocumentError); a pass that read many at once reports a lost
+   * race per item instead of re-applying.
+   */
+  async save(unit: U, actor: string): Promise<Committed<S>> {
     const committed = await this.store.save(unit);
     await this.recorder.recordCommit(committed, actor, unit);
     return committed;

@@ -65,7 +65,7 @@ export class WorkerChanges implements AggregateCommitRecorder<WorkerUnit, CmlWor
 
   async create(worker: CmlWorker, actor: string, update: WorkerUpdate = {}): Promise<CommittedWorker> {
     const requests = update.requests ?? WorkerControlRequests.parse({ desired: this.desired(actor, update) });
-    return this.answer(await this.changes.create({ stored: null, worker, requests, update }, actor));
+    return this.answer(await this.changes.save({ stored: null, worker, requests, update }, actor));
   }
 
   async update(

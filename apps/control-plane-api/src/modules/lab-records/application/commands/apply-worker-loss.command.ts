@@ -1,8 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type LabRecord } from '@lcm/contracts';
-import { LabRecordRepository } from '../../infrastructure/lab-record.repository';
 import { toLabRecordView } from '../../infrastructure/lab-record.views';
-import { LabRecordCommits } from '../lab-record-commits';
+import { LabRecordChanges } from '../lab-record-changes';
 
 /** What happened to the worker a lab runs on (spec §4.3 cascades). */
 export type WorkerLoss = 'worker_stopped' | 'worker_terminated';
@@ -24,15 +23,13 @@ export class ApplyWorkerLossCommand extends Command<LabRecord> {
 
 @CommandHandler(ApplyWorkerLossCommand)
 export class ApplyWorkerLossHandler implements ICommandHandler<ApplyWorkerLossCommand> {
-  constructor(
-    private readonly labs: LabRecordRepository,
-    private readonly commits: LabRecordCommits,
-  ) {}
+  constructor(private readonly changes: LabRecordChanges) {}
 
   async execute({ labRecordId, loss, actor }: ApplyWorkerLossCommand): Promise<LabRecord> {
-    const lab = await this.labs.getById(labRecordId);
-    if (loss === 'worker_terminated') lab.markOrphaned(loss);
-    else lab.observeStatus('STOPPED', loss);
-    return toLabRecordView((await this.commits.save(lab, actor)).state);
+    const { state } = await this.changes.update(labRecordId, actor, (lab) => {
+      if (loss === 'worker_terminated') lab.markOrphaned(loss);
+      else lab.observeStatus('STOPPED', loss);
+    });
+    return toLabRecordView(state);
   }
 }

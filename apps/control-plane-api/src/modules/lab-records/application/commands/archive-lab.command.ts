@@ -1,8 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type LabRecord } from '@lcm/contracts';
-import { LabRecordRepository } from '../../infrastructure/lab-record.repository';
 import { toLabRecordView } from '../../infrastructure/lab-record.views';
-import { LabRecordCommits } from '../lab-record-commits';
+import { LabRecordChanges } from '../lab-record-changes';
 
 /** Retires the record without touching CML. */
 export class ArchiveLabCommand extends Command<LabRecord> {
@@ -16,14 +15,10 @@ export class ArchiveLabCommand extends Command<LabRecord> {
 
 @CommandHandler(ArchiveLabCommand)
 export class ArchiveLabHandler implements ICommandHandler<ArchiveLabCommand> {
-  constructor(
-    private readonly labs: LabRecordRepository,
-    private readonly commits: LabRecordCommits,
-  ) {}
+  constructor(private readonly changes: LabRecordChanges) {}
 
   async execute({ labRecordId, actor }: ArchiveLabCommand): Promise<LabRecord> {
-    const lab = await this.labs.getById(labRecordId);
-    lab.archive(actor);
-    return toLabRecordView((await this.commits.save(lab, actor)).state);
+    const { state } = await this.changes.update(labRecordId, actor, (lab) => lab.archive(actor));
+    return toLabRecordView(state);
   }
 }

@@ -7,7 +7,7 @@ import { CLOCK } from '../../../../platform/platform.tokens';
 import { CmlWorkerRepository } from '../../../workers';
 import { parseCmlLabYaml } from '../../infrastructure/cml-topology-yaml';
 import { toLabRecordView } from '../../infrastructure/lab-record.views';
-import { LabRecordCommits } from '../lab-record-commits';
+import { LabRecordChanges } from '../lab-record-changes';
 import { placeholderLabId } from '../imported-lab-id';
 
 export interface LabImportRequest {
@@ -39,7 +39,7 @@ export class BeginLabImportCommand extends Command<LabRecord> {
 export class BeginLabImportHandler implements ICommandHandler<BeginLabImportCommand> {
   constructor(
     private readonly workers: CmlWorkerRepository,
-    private readonly commits: LabRecordCommits,
+    private readonly changes: LabRecordChanges,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -65,6 +65,6 @@ export class BeginLabImportHandler implements ICommandHandler<BeginLabImportComm
     );
     if (request.allocated_ports) lab.assignPorts(request.allocated_ports);
     if (request.lablet_session_id) lab.attachSession(request.lablet_session_id);
-    return toLabRecordView((await this.commits.save(lab, actor)).state);
+    return toLabRecordView((await this.changes.save(lab, actor)).state);
   }
 }

@@ -5,7 +5,7 @@ import { type Clock, LabRecord as LabRecordAggregate, LabRecordTerminalError, ne
 import { CLOCK } from '../../../../platform/platform.tokens';
 import { LabRecordRepository } from '../../infrastructure/lab-record.repository';
 import { toLabRecordView } from '../../infrastructure/lab-record.views';
-import { LabRecordCommits } from '../lab-record-commits';
+import { LabRecordChanges } from '../lab-record-changes';
 import { placeholderLabId } from '../imported-lab-id';
 
 /** A new IMPORTING record with the source's topology on the same worker (cross-worker clone is deferred). */
@@ -23,7 +23,7 @@ export class CloneLabCommand extends Command<LabRecord> {
 export class CloneLabHandler implements ICommandHandler<CloneLabCommand> {
   constructor(
     private readonly labs: LabRecordRepository,
-    private readonly commits: LabRecordCommits,
+    private readonly changes: LabRecordChanges,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -48,6 +48,6 @@ export class CloneLabHandler implements ICommandHandler<CloneLabCommand> {
       },
       this.clock,
     );
-    return toLabRecordView((await this.commits.save(clone, actor)).state);
+    return toLabRecordView((await this.changes.save(clone, actor)).state);
   }
 }

@@ -1,9 +1,8 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type CompleteLabActionBody, type LabRecord } from '@lcm/contracts';
 import { InvalidTransitionError } from '@lcm/domain';
-import { LabRecordRepository } from '../../infrastructure/lab-record.repository';
 import { toLabRecordView } from '../../infrastructure/lab-record.views';
-import { LabRecordCommits } from '../lab-record-commits';
+import { LabRecordChanges } from '../lab-record-changes';
 
 /**
  * Clears the pending action and applies its outcome (spec §4.2). A `resulting_status` other than
@@ -22,22 +21,20 @@ export class CompleteLabActionCommand extends Command<LabRecord> {
 
 @CommandHandler(CompleteLabActionCommand)
 export class CompleteLabActionHandler implements ICommandHandler<CompleteLabActionCommand> {
-  constructor(
-    private readonly labs: LabRecordRepository,
-    private readonly commits: LabRecordCommits,
-  ) {}
+  constructor(private readonly changes: LabRecordChanges) {}
 
   async execute({ labRecordId, completion, actor }: CompleteLabActionCommand): Promise<LabRecord> {
-    const lab = await this.labs.getById(labRecordId);
-    lab.completeAction(completion.action);
-    const reported = completion.resulting_status;
-    if (reported && reported !== lab.status) {
-      try {
-        lab.observeStatus(reported, `action_${completion.action}`);
-      } catch (error) {
-        if (!(error instanceof InvalidTransitionError)) throw error;
+    const { state } = await this.changes.update(labRecordId, actor, (lab) => {
+      lab.completeAction(completion.action);
+      const reported = completion.resulting_status;
+      if (reported && reported !== lab.status) {
+        try {
+          lab.observeStatus(reported, `action_${completion.action}`);
+        } catch (error) {
+          if (!(error instanceof InvalidTransitionError)) throw error;
+        }
       }
-    }
-    return toLabRecordView((await this.commits.save(lab, actor)).state);
+    });
+    return toLabRecordView(state);
   }
 }

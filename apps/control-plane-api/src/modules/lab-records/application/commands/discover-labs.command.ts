@@ -13,7 +13,7 @@ import { CLOCK } from '../../../../platform/platform.tokens';
 import { CommitRecorder } from '../../../../platform/commit/commit-recorder';
 import { CmlWorkerRepository } from '../../../workers';
 import { LabRecordRepository } from '../../infrastructure/lab-record.repository';
-import { LabRecordCommits } from '../lab-record-commits';
+import { LabRecordChanges } from '../lab-record-changes';
 import { awaitsCmlLabId } from '../imported-lab-id';
 
 /** Bulk-applies one worker scan (lab discovery v2, spec §7.3.4). */
@@ -78,7 +78,7 @@ export class DiscoverLabsHandler implements ICommandHandler<DiscoverLabsCommand>
   constructor(
     private readonly labs: LabRecordRepository,
     private readonly workers: CmlWorkerRepository,
-    private readonly labCommits: LabRecordCommits,
+    private readonly labCommits: LabRecordChanges,
     private readonly commits: CommitRecorder,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

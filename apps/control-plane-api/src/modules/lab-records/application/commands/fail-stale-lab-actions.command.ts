@@ -7,7 +7,7 @@ import { APP_CONFIG } from '../../../../platform/app-config.token';
 import { CLOCK, LOGGER } from '../../../../platform/platform.tokens';
 import { ConcurrencyConflictError } from '../../../../platform/mongo/versioned-collection';
 import { LabRecordRepository } from '../../infrastructure/lab-record.repository';
-import { LabRecordCommits } from '../lab-record-commits';
+import { LabRecordChanges } from '../lab-record-changes';
 
 /** How many stale actions one sweep fails; the next sweep takes the rest. */
 const SWEEP_BATCH = 200;
@@ -19,7 +19,7 @@ export class FailStaleLabActionsCommand extends Command<number> {}
 export class FailStaleLabActionsHandler implements ICommandHandler<FailStaleLabActionsCommand> {
   constructor(
     private readonly labs: LabRecordRepository,
-    private readonly commits: LabRecordCommits,
+    private readonly changes: LabRecordChanges,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -32,7 +32,7 @@ export class FailStaleLabActionsHandler implements ICommandHandler<FailStaleLabA
     for (const lab of await this.labs.findWithPendingActionRequestedBefore(cutoff, SWEEP_BATCH)) {
       if (!lab.failStalePendingAction(minutes)) continue;
       try {
-        await this.commits.save(lab, 'control-plane-api');
+        await this.changes.save(lab, 'control-plane-api');
         failed += 1;
       } catch (error) {
         // Another CPA process swept it, or the controller reported meanwhile: that write wins.

@@ -1,8 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type LabRecord, type LabStatusObservationBody } from '@lcm/contracts';
-import { LabRecordRepository } from '../../infrastructure/lab-record.repository';
 import { toLabRecordView } from '../../infrastructure/lab-record.views';
-import { LabRecordCommits } from '../lab-record-commits';
+import { LabRecordChanges } from '../lab-record-changes';
 import { isStaleObservation } from '../observation-freshness';
 
 /**
@@ -21,21 +20,19 @@ export class ObserveLabStatusCommand extends Command<LabRecord> {
 
 @CommandHandler(ObserveLabStatusCommand)
 export class ObserveLabStatusHandler implements ICommandHandler<ObserveLabStatusCommand> {
-  constructor(
-    private readonly labs: LabRecordRepository,
-    private readonly commits: LabRecordCommits,
-  ) {}
+  constructor(private readonly changes: LabRecordChanges) {}
 
   async execute({ labRecordId, observation, actor }: ObserveLabStatusCommand): Promise<LabRecord> {
-    const lab = await this.labs.getById(labRecordId);
-    if (isStaleObservation(lab.toState(), observation.observed_at)) return toLabRecordView(lab.toState());
-    // Before the status moves on from IMPORTING: the id is only accepted while the import is open.
-    if (observation.lab_id) lab.assignCmlLabId(observation.lab_id);
-    if (observation.status === 'ERROR')
-      lab.markError(observation.error_message ?? 'reported by the lablet-controller');
-    else if (observation.status === 'ORPHANED')
-      lab.markOrphaned(observation.error_message ?? 'reported by the lablet-controller');
-    else lab.observeStatus(observation.status, observation.error_message ?? 'observed');
-    return toLabRecordView((await this.commits.save(lab, actor)).state);
+    const { state } = await this.changes.update(labRecordId, actor, (lab) => {
+      if (isStaleObservation(lab.toState(), observation.observed_at)) return;
+      // Before the status moves on from IMPORTING: the id is only accepted while the import is open.
+      if (observation.lab_id) lab.assignCmlLabId(observation.lab_id);
+      if (observation.status === 'ERROR')
+        lab.markError(observation.error_message ?? 'reported by the lablet-controller');
+      else if (observation.status === 'ORPHANED')
+        lab.markOrphaned(observation.error_message ?? 'reported by the lablet-controller');
+      else lab.observeStatus(observation.status, observation.error_message ?? 'observed');
+    });
+    return toLabRecordView(state);
   }
 }

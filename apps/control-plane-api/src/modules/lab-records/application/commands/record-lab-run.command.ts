@@ -3,9 +3,8 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type LabRecord, type LabRunRecord, type RecordLabRunBody } from '@lcm/contracts';
 import { type Clock, newId } from '@lcm/domain';
 import { CLOCK } from '../../../../platform/platform.tokens';
-import { LabRecordRepository } from '../../infrastructure/lab-record.repository';
 import { toLabRecordView } from '../../infrastructure/lab-record.views';
-import { LabRecordCommits } from '../lab-record-commits';
+import { LabRecordChanges } from '../lab-record-changes';
 
 /** A run the lablet-controller recorded (e.g. a session's start → stop); same run id again replaces it. */
 export class RecordLabRunCommand extends Command<LabRecord> {
@@ -24,13 +23,11 @@ const durationSeconds = (startedAt: string, stoppedAt: string | null): number | 
 @CommandHandler(RecordLabRunCommand)
 export class RecordLabRunHandler implements ICommandHandler<RecordLabRunCommand> {
   constructor(
-    private readonly labs: LabRecordRepository,
-    private readonly commits: LabRecordCommits,
+    private readonly changes: LabRecordChanges,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ labRecordId, run, actor }: RecordLabRunCommand): Promise<LabRecord> {
-    const lab = await this.labs.getById(labRecordId);
     const stoppedAt = run.stopped_at ?? null;
     // A report naming only its stop time started no later than that: "now" would give a past stop
     // a negative duration, which the stored record then fails its own contract with on every read.
@@ -47,7 +44,7 @@ export class RecordLabRunHandler implements ICommandHandler<RecordLabRunCommand>
       lablet_session_id: run.lablet_session_id ?? null,
       final_state: run.final_state ?? null,
     };
-    lab.recordRun(record);
-    return toLabRecordView((await this.commits.save(lab, actor)).state);
+    const { state } = await this.changes.update(labRecordId, actor, (lab) => lab.recordRun(record));
+    return toLabRecordView(state);
   }
 }

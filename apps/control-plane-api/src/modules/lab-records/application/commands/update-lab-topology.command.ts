@@ -1,8 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type LabRecord, type UpdateLabTopologyBody } from '@lcm/contracts';
-import { LabRecordRepository } from '../../infrastructure/lab-record.repository';
 import { toLabRecordView } from '../../infrastructure/lab-record.views';
-import { LabRecordCommits } from '../lab-record-commits';
+import { LabRecordChanges } from '../lab-record-changes';
 import { isStaleObservation } from '../observation-freshness';
 
 /**
@@ -22,15 +21,13 @@ export class UpdateLabTopologyCommand extends Command<LabRecord> {
 
 @CommandHandler(UpdateLabTopologyCommand)
 export class UpdateLabTopologyHandler implements ICommandHandler<UpdateLabTopologyCommand> {
-  constructor(
-    private readonly labs: LabRecordRepository,
-    private readonly commits: LabRecordCommits,
-  ) {}
+  constructor(private readonly changes: LabRecordChanges) {}
 
   async execute({ labRecordId, report, actor }: UpdateLabTopologyCommand): Promise<LabRecord> {
-    const lab = await this.labs.getById(labRecordId);
-    if (isStaleObservation(lab.toState(), report.observed_at)) return toLabRecordView(lab.toState());
-    lab.recordTopology(report.topology_spec, 'system', report.change_summary ?? null);
-    return toLabRecordView((await this.commits.save(lab, actor)).state);
+    const { state } = await this.changes.update(labRecordId, actor, (lab) => {
+      if (isStaleObservation(lab.toState(), report.observed_at)) return;
+      lab.recordTopology(report.topology_spec, 'system', report.change_summary ?? null);
+    });
+    return toLabRecordView(state);
   }
 }

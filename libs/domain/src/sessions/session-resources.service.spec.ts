@@ -1,7 +1,12 @@
 import { FakeClock, aDefinition, aLabRecord, aSession, aWorker } from '@lcm/testing';
 import { CapacityExceededError } from '../workers/worker.errors';
 import { LabBindingRefusedError } from './lablet-session.errors';
-import { bindLabToSession, releaseSessionResources, scheduleSession } from './session-resources.service';
+import {
+  bindLabToSession,
+  releaseSessionResources,
+  releaseUnboundLab,
+  scheduleSession,
+} from './session-resources.service';
 
 function scheduled(clock = new FakeClock()) {
   const definition = aDefinition().withPorts('r1_console', 'r2_console').build(clock);
@@ -117,5 +122,56 @@ describe('bindLabToSession (decision 20)', () => {
     expect(() => bindLabToSession(session, aLabRecord().onWorker(worker).build(), worker)).toThrow(
       /not INSTANTIATING/,
     );
+  });
+});
+
+describe('releaseUnboundLab (a cold import registered, then the session ended before the binding)', () => {
+  function registered() {
+    const { clock, worker, session } = scheduled();
+    const lab = aLabRecord().inState('IMPORTING').onWorker(worker).build(clock);
+    lab.assignPorts(session.allocatedPorts);
+    lab.attachSession(session.id);
+    return { clock, worker, session, lab };
+  }
+
+  it('leaves the lab alone while the session still holds capacity', () => {
+    const { worker, session, lab } = registered();
+    releaseUnboundLab(session, lab, worker);
+    expect(lab.activeSessionId).toBe(session.id);
+    expect(lab.allocatedPorts).toEqual({ r1_console: 2000, r2_console: 2001 });
+  });
+
+  it('detaches the lab and drops the ports the worker released with the session', () => {
+    const { worker, session, lab } = registered();
+    session.terminate({ reason: 'operator', terminated_by: 'ops' });
+    releaseSessionResources(session, worker, null);
+
+    releaseUnboundLab(session, lab, worker);
+
+    expect(lab.activeSessionId).toBeNull();
+    expect(lab.allocatedPorts).toEqual({});
+    expect(lab.pullEvents().map((event) => event.type)).toEqual(
+      expect.arrayContaining(['lab_record.session_detached', 'lab_record.ports_released']),
+    );
+    releaseUnboundLab(session, lab, worker);
+    expect(lab.pullEvents()).toEqual([]);
+  });
+
+  it('keeps the ports the worker holds for the lab, and never touches the lab the session took', () => {
+    const { worker, session, lab } = registered();
+    worker.transferPortsToLab(session.id, lab.id);
+    session.terminate({ reason: 'operator', terminated_by: 'ops' });
+    releaseUnboundLab(session, lab, worker);
+    expect(lab).toMatchObject({
+      activeSessionId: null,
+      allocatedPorts: { r1_console: 2000, r2_console: 2001 },
+    });
+
+    const bound = scheduled();
+    const taken = aLabRecord().inState('IMPORTING').onWorker(bound.worker).build(bound.clock);
+    bindLabToSession(bound.session, taken, bound.worker);
+    bound.session.terminate({ reason: 'operator', terminated_by: 'ops' });
+    releaseUnboundLab(bound.session, taken, bound.worker);
+    expect(taken.activeSessionId).toBe(bound.session.id);
   });
 });

@@ -61,3 +61,17 @@ export function releaseSessionResources(
   worker?.release(session.id);
   lab?.detachSession(session.id);
 }
+
+/**
+ * A cold import registers its LabRecord before the import, attached to the session and listing
+ * the session's reserved ports (decision 2); the binding moves the ports to the lab later. Once
+ * the session holds no capacity without ever having taken that lab, the lab is let go: detached,
+ * and its ports dropped with the session's reservation, which the worker released with the
+ * session, unless the worker holds them for the lab itself (a binding whose worker write landed
+ * and whose session write never did; the lab then keeps them until it is deleted). Idempotent.
+ */
+export function releaseUnboundLab(session: LabletSession, lab: LabRecord, worker: CmlWorker | null): void {
+  if (session.holdsCapacity || session.labRecordId === lab.id || lab.activeSessionId !== session.id) return;
+  lab.detachSession(session.id);
+  if (!worker?.portsHeldBy(lab.id)) lab.releasePorts();
+}

@@ -57,6 +57,14 @@ export class LabRecordRepository extends AggregateRepository<LabRecordState, Lab
     return this.findMany(this.toQuery({ worker_id: workerId }));
   }
 
+  /** The records of one worker still attached to a session (through the worker index). */
+  findAttachedTo(workerId: string, sessionId: string): Promise<LabRecord[]> {
+    return this.findMany({
+      'runtime_binding.worker_id': workerId,
+      active_lablet_session_id: sessionId,
+    } as LabRecordQuery);
+  }
+
   /** Which of `ids` are lab records that no longer hold ports (DELETED or ARCHIVED, decision 20). */
   async findRetiredIds(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();

@@ -6,6 +6,7 @@ import {
   LabletSession,
   type LabletSessionState,
   releaseSessionResources,
+  releaseUnboundLab,
 } from '@lcm/domain';
 import { type Committed } from '../../../platform/mongo/aggregate-repository';
 import { CLOCK } from '../../../platform/platform.tokens';
@@ -58,6 +59,27 @@ export class SessionResourceRelease {
         return saveIfChanged(this.labs, lab, before);
       });
       if (committed) released.labs.push(committed);
+    }
+    if (workerId) released.labs.push(...(await this.releaseUnboundLabs(session, workerId)));
+    return released;
+  }
+
+  /** Labs registered for the session's import that it never took (see releaseUnboundLab). */
+  private async releaseUnboundLabs(
+    session: LabletSession,
+    workerId: string,
+  ): Promise<Committed<LabRecordState>[]> {
+    const attached = await this.labs.findAttachedTo(workerId, session.id);
+    const released: Committed<LabRecordState>[] = [];
+    for (const { id } of attached.filter((lab) => lab.id !== session.labRecordId)) {
+      const committed = await retryOnConflict(async () => {
+        const lab = await this.labs.findById(id);
+        if (!lab) return null;
+        const before = fingerprint(lab);
+        releaseUnboundLab(session, lab, await this.workers.findById(workerId));
+        return saveIfChanged(this.labs, lab, before);
+      });
+      if (committed) released.push(committed);
     }
     return released;
   }

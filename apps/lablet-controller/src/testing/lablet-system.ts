@@ -1,7 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { type CmlWorker, type CreateDefinitionBody, type LabletDefinition, type LabletSession, type LabletSessionStatus } from '@lcm/contracts';
+import {
+  type CmlWorker,
+  type CreateDefinitionBody,
+  type LabletDefinition,
+  type LabletSession,
+  type LabletSessionStatus,
+} from '@lcm/contracts';
 import { ControlPlaneApiClient, PublicApiClient } from '@lcm/cpa-client';
-import { ControlPlaneProcess, freePort, NodeAppProcess, PrivateEtcd, TEST_TOPOLOGY, waitFor } from '@lcm/testing';
+import {
+  ControlPlaneProcess,
+  freePort,
+  NodeAppProcess,
+  PrivateEtcd,
+  TEST_TOPOLOGY,
+  waitFor,
+} from '@lcm/testing';
 
 export function testDefinitionBody(overrides: Partial<CreateDefinitionBody> = {}): CreateDefinitionBody {
   return {
@@ -9,7 +22,13 @@ export function testDefinitionBody(overrides: Partial<CreateDefinitionBody> = {}
     version: '1.0.0',
     topology_yaml: TEST_TOPOLOGY,
     node_count: 3,
-    resource_requirements: { cpu_cores: 2, memory_gb: 4, storage_gb: 10, nested_virt: false, ami_requirements: [] },
+    resource_requirements: {
+      cpu_cores: 2,
+      memory_gb: 4,
+      storage_gb: 10,
+      nested_virt: false,
+      ami_requirements: [],
+    },
     license_affinity: ['PERSONAL', 'ENTERPRISE'],
     port_template: [
       { name: 'r1_serial', protocol: 'serial' },
@@ -52,6 +71,37 @@ export interface LabletSystemOptions<S extends Simulators> {
   logDir?: string;
 }
 
+/** A worker the way the worker-controller reports it once CML is up: RUNNING, AVAILABLE, with instance id and address. */
+export async function reportRunningWorker(
+  admin: PublicApiClient,
+  internal: ControlPlaneApiClient,
+): Promise<CmlWorker> {
+  const template = await admin.templates.create({
+    body: {
+      name: `tpl-${randomUUID().slice(0, 8)}`,
+      instance_type: 'm5zn.metal',
+      capacity: { cpu_cores: 96, memory_gb: 384, storage_gb: 2000 },
+      license_type: 'ENTERPRISE',
+      max_nodes: 500,
+      ami_pattern: 'CML-2.9.*',
+      region: 'us-east-1',
+    },
+  });
+  const created = await admin.workers.create({ body: { template_id: template.id } });
+  const params = { worker_id: created.id };
+  const instanceId = `i-${created.id.replace(/-/g, '').slice(0, 17)}`;
+  await internal.workers.patch({ params, body: { status: 'PROVISIONING', aws_instance_id: instanceId } });
+  return internal.workers.patch({
+    params,
+    body: {
+      status: 'RUNNING',
+      service_status: 'AVAILABLE',
+      https_endpoint: `https://${instanceId}.example.test`,
+      public_ip: '203.0.113.10',
+    },
+  });
+}
+
 /**
  * The local system minus the resource-scheduler and worker-controller, on ports of its own: a
  * private etcd, a control plane, the three simulators posting CloudEvents to the lablet-controller
@@ -69,7 +119,11 @@ export class LabletSystem<S extends Simulators = Simulators> {
     readonly controllerUrl: string,
     readonly admin: PublicApiClient,
   ) {
-    this.internal = new ControlPlaneApiClient({ baseUrl: cpa.url, apiKey: cpa.apiKey, actor: 'lablet-controller' });
+    this.internal = new ControlPlaneApiClient({
+      baseUrl: cpa.url,
+      apiKey: cpa.apiKey,
+      actor: 'lablet-controller',
+    });
   }
 
   get eventsUrl(): string {
@@ -78,7 +132,10 @@ export class LabletSystem<S extends Simulators = Simulators> {
 
   static async start<S extends Simulators>(options: LabletSystemOptions<S>): Promise<LabletSystem<S>> {
     const etcd = await PrivateEtcd.start();
-    const cpa = await ControlPlaneProcess.start({ etcdEndpoint: etcd.endpoint, ...(options.logDir ? { logDir: options.logDir } : {}) });
+    const cpa = await ControlPlaneProcess.start({
+      etcdEndpoint: etcd.endpoint,
+      ...(options.logDir ? { logDir: options.logDir } : {}),
+    });
     const port = await freePort();
     const controllerUrl = `http://127.0.0.1:${port}`;
     const sinkUrl = `${controllerUrl}/api/events`;
@@ -112,26 +169,8 @@ export class LabletSystem<S extends Simulators = Simulators> {
   }
 
   /** A worker the way the worker-controller reports it once CML is up: RUNNING, AVAILABLE, with instance id and address. */
-  async runningWorker(): Promise<CmlWorker> {
-    const template = await this.admin.templates.create({
-      body: {
-        name: `tpl-${randomUUID().slice(0, 8)}`,
-        instance_type: 'm5zn.metal',
-        capacity: { cpu_cores: 96, memory_gb: 384, storage_gb: 2000 },
-        license_type: 'ENTERPRISE',
-        max_nodes: 500,
-        ami_pattern: 'CML-2.9.*',
-        region: 'us-east-1',
-      },
-    });
-    const created = await this.admin.workers.create({ body: { template_id: template.id } });
-    const params = { worker_id: created.id };
-    const instanceId = `i-${created.id.replace(/-/g, '').slice(0, 17)}`;
-    await this.internal.workers.patch({ params, body: { status: 'PROVISIONING', aws_instance_id: instanceId } });
-    return this.internal.workers.patch({
-      params,
-      body: { status: 'RUNNING', service_status: 'AVAILABLE', https_endpoint: `https://${instanceId}.example.test`, public_ip: '203.0.113.10' },
-    });
+  runningWorker(): Promise<CmlWorker> {
+    return reportRunningWorker(this.admin, this.internal);
   }
 
   createDefinition(overrides: Partial<CreateDefinitionBody> = {}): Promise<LabletDefinition> {
@@ -141,16 +180,27 @@ export class LabletSystem<S extends Simulators = Simulators> {
   /** A PENDING session as soon as possible, as one POST /api/v1/sessions makes it. */
   createSession(definition: LabletDefinition, minutes = 60): Promise<LabletSession> {
     return this.admin.sessions.create({
-      body: { definition_id: definition.id, owner: `candidate-${randomUUID().slice(0, 6)}@example.com`, timeslot_end: new Date(Date.now() + minutes * 60_000).toISOString() },
+      body: {
+        definition_id: definition.id,
+        owner: `candidate-${randomUUID().slice(0, 6)}@example.com`,
+        timeslot_end: new Date(Date.now() + minutes * 60_000).toISOString(),
+      },
     });
   }
 
   /** Places a session on the worker (the resource-scheduler's part); repeating it is a no-op. */
   schedule(session: LabletSession, worker: CmlWorker): Promise<LabletSession> {
-    return this.internal.sessions.schedule({ params: { lablet_session_id: session.id }, body: { worker_id: worker.id } });
+    return this.internal.sessions.schedule({
+      params: { lablet_session_id: session.id },
+      body: { worker_id: worker.id },
+    });
   }
 
-  async scheduledSession(definition: LabletDefinition, worker: CmlWorker, minutes = 60): Promise<LabletSession> {
+  async scheduledSession(
+    definition: LabletDefinition,
+    worker: CmlWorker,
+    minutes = 60,
+  ): Promise<LabletSession> {
     return this.schedule(await this.createSession(definition, minutes), worker);
   }
 
@@ -169,7 +219,9 @@ export class LabletSystem<S extends Simulators = Simulators> {
       timeoutMs,
       50,
     ).catch((error: Error) => {
-      throw new Error(`${error.message}; it is ${last?.status} (history ${JSON.stringify(last?.status_history.map((h) => [h.to, h.reason]))}, progress ${JSON.stringify(last?.pipeline_progress)}; controller log ${this.controller.logFile})`);
+      throw new Error(
+        `${error.message}; it is ${last?.status} (history ${JSON.stringify(last?.status_history.map((h) => [h.to, h.reason]))}, progress ${JSON.stringify(last?.pipeline_progress)}; controller log ${this.controller.logFile})`,
+      );
     });
     return last!;
   }

@@ -12,10 +12,9 @@ import {
   WorkerViewFactory,
   workerNotifications,
 } from '../../../workers';
-import { labNotifications } from '../../infrastructure/lab-record.notifications';
 import { LabRecordRepository } from '../../infrastructure/lab-record.repository';
-import { LabRecordsEtcdProjector } from '../../infrastructure/lab-records.etcd-projector';
 import { toLabRecordView } from '../../infrastructure/lab-record.views';
+import { LabRecordChanges } from '../lab-record-changes';
 
 const PORTS_FIELD = 'body.allocated_ports';
 
@@ -47,7 +46,7 @@ export class ClaimLabPortsHandler implements ICommandHandler<ClaimLabPortsComman
     @Inject(LabRecordRepository) private readonly labs: LabRecordRepository,
     @Inject(CmlWorkerRepository) private readonly workers: CmlWorkerRepository,
     @Inject(CommitRecorder) private readonly commits: CommitRecorder,
-    @Inject(LabRecordsEtcdProjector) private readonly labKeys: LabRecordsEtcdProjector,
+    @Inject(LabRecordChanges) private readonly labChanges: LabRecordChanges,
     @Inject(WorkersEtcdProjector) private readonly workerKeys: WorkersEtcdProjector,
     @Inject(WorkerViewFactory) private readonly workerViews: WorkerViewFactory,
   ) {}
@@ -77,27 +76,20 @@ export class ClaimLabPortsHandler implements ICommandHandler<ClaimLabPortsComman
     });
   }
 
-  /** Audit, etcd keys and SSE of both documents, as every command records its commit. */
+  /** Audit, etcd keys and SSE of both documents, as the worker and lab-record commands record theirs. */
   private async record(
     actor: string,
     worker: Committed<CmlWorkerState> | null,
     lab: Committed<LabRecordState> | null,
   ): Promise<void> {
-    if (!worker && !lab) return;
-    await this.commits.record({
-      events: [...(worker?.events ?? []), ...(lab?.events ?? [])],
-      actor,
-      notifications: [
-        ...(worker ? workerNotifications(worker.events, this.workerViews.of(worker.state)) : []),
-        ...(lab ? labNotifications(lab.state, lab.events) : []),
-      ],
-      project: async () => {
-        await Promise.all([
-          worker ? this.workerKeys.project(worker.state) : null,
-          lab ? this.labKeys.project(lab.state) : null,
-        ]);
-      },
-    });
+    if (worker)
+      await this.commits.record({
+        events: worker.events,
+        actor,
+        notifications: workerNotifications(worker.events, this.workerViews.of(worker.state)),
+        project: () => this.workerKeys.project(worker.state),
+      });
+    if (lab) await this.labChanges.recordCommit(lab, actor);
   }
 }
 

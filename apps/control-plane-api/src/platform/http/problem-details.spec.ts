@@ -1,6 +1,10 @@
 import { MongoClientClosedError, MongoDriverError, MongoExpiredSessionError } from 'mongodb';
 import { toProblem } from './problem-details';
-import { DocumentNotFoundError, DuplicateDocumentError } from '../mongo/versioned-collection';
+import {
+  ConcurrencyConflictError,
+  DocumentNotFoundError,
+  DuplicateDocumentError,
+} from '../mongo/versioned-collection';
 
 /** The driver's pool errors are not exported; this one carries the name the driver gives them. */
 class PoolClosedError extends MongoDriverError {
@@ -32,6 +36,13 @@ describe('toProblem for persistence errors', () => {
       status: 404,
       code: 'NOT_FOUND',
       detail: 'lab record l1 not found',
+    });
+  });
+
+  it('answers a race still lost after the retries with 409 VERSION_CONFLICT', () => {
+    expect(toProblem(new ConcurrencyConflictError('lablet_sessions', 's1', 3))).toMatchObject({
+      status: 409,
+      code: 'VERSION_CONFLICT',
     });
   });
 

@@ -7,6 +7,7 @@ import {
   type GradingSessionState,
   type LabRecordState,
   LABLET_SESSION_STATUS_EVENTS,
+  type LabletSession,
   type LabletSessionState,
   type ScoreReportState,
   type SessionStatusChanged,
@@ -14,9 +15,15 @@ import {
 } from '@lcm/domain';
 import { CommitRecorder } from '../../../platform/commit/commit-recorder';
 import { type Committed } from '../../../platform/mongo/aggregate-repository';
+import {
+  AggregateChanges,
+  type AggregateCommitRecorder,
+  aggregateStore,
+} from '../../../platform/mongo/unit-of-work';
 import { CLOCK } from '../../../platform/platform.tokens';
 import { type ChangeEvent } from '../../../platform/change-events/change-event-bus';
 import { WorkersEtcdProjector } from '../../workers';
+import { LabletSessionRepository } from '../infrastructure/session.repositories';
 import { SessionEtcdProjector } from '../infrastructure/sessions.etcd-projector';
 import { gradingSessionWithoutSecrets, userSessionWithoutSecrets } from './session-secrets';
 import {
@@ -44,16 +51,41 @@ const STATUS_EVENT_TYPES = new Set<string>(
 
 /**
  * After-commit work of the sessions context: audit entries for every domain event, the etcd
- * projection of the sessions and workers touched, and the SSE notifications of spec §8.2.
+ * projection of the sessions and workers touched, and the SSE notifications of spec §8.2. A
+ * command that changes the lablet session alone does it through `updateSession`/`saveSession`
+ * (AggregateChanges); commands that change several aggregates together save them on their own
+ * path and hand everything they committed to `record` at once (docs/decisions/unit-of-work.md).
  */
 @Injectable()
-export class SessionChanges {
+export class SessionChanges implements AggregateCommitRecorder<LabletSession, LabletSessionState> {
+  private readonly sessionChanges: AggregateChanges<LabletSession, LabletSessionState>;
+
   constructor(
+    @Inject(LabletSessionRepository) sessions: LabletSessionRepository,
     @Inject(CommitRecorder) private readonly commits: CommitRecorder,
     @Inject(SessionEtcdProjector) private readonly sessionKeys: SessionEtcdProjector,
     @Inject(WorkersEtcdProjector) private readonly workerKeys: WorkersEtcdProjector,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.sessionChanges = new AggregateChanges(aggregateStore(sessions), this);
+  }
+
+  updateSession(
+    sessionId: string,
+    actor: string,
+    apply: (session: LabletSession) => void | Promise<void>,
+  ): Promise<Committed<LabletSessionState>> {
+    return this.sessionChanges.update(sessionId, actor, apply);
+  }
+
+  /** A new session (a taken reservation_id is a DuplicateDocumentError). */
+  saveSession(session: LabletSession, actor: string): Promise<Committed<LabletSessionState>> {
+    return this.sessionChanges.save(session, actor);
+  }
+
+  recordCommit(committed: Committed<LabletSessionState>, actor: string): Promise<void> {
+    return this.record({ actor, sessions: [committed] });
+  }
 
   async record(commit: SessionCommit): Promise<void> {
     const all = [

@@ -1,6 +1,7 @@
-import { type Db } from 'mongodb';
+import { type Collection, type Db } from 'mongodb';
 import {
   type Clock,
+  type DomainEvent,
   GradingSession,
   type GradingSessionState,
   LabletSession,
@@ -11,9 +12,23 @@ import {
   type UserSessionState,
 } from '@lcm/domain';
 import { AggregateRepository, type Committed } from '../../../platform/mongo/aggregate-repository';
+import { DuplicateDocumentError, isDuplicateKey } from '../../../platform/mongo/versioned-collection';
 import { type ScoreReportExtras } from './session.views';
 
+export const RESERVATION_CLAIMS_COLLECTION = 'reservation_claims';
+
+interface ReservationClaim {
+  _id: string;
+  lablet_session_id: string;
+  claimed_at: Date;
+}
+
+/** A claim whose session never got written (the writer died in between) is given up after this. */
+const ABANDONED_RESERVATION_CLAIM_MS = 30_000;
+
 export class LabletSessionRepository extends AggregateRepository<LabletSessionState, LabletSession> {
+  private readonly reservations: Collection<ReservationClaim>;
+
   constructor(db: Db, clock: Clock) {
     super(db, clock, {
       collection: 'lablet_sessions',
@@ -28,6 +43,55 @@ export class LabletSessionRepository extends AggregateRepository<LabletSessionSt
         { key: { reservation_id: 1 }, name: 'reservation' },
       ],
     });
+    this.reservations = db.collection<ReservationClaim>(RESERVATION_CLAIMS_COLLECTION);
+  }
+
+  /** A new session with a reservation_id is only written once it holds that reservation (see claimReservation). */
+  override async save(session: LabletSession, extraEvents: readonly DomainEvent[] = []) {
+    const { id, version, reservation_id: reservation } = session.toState();
+    if (version !== 0 || !reservation) return super.save(session, extraEvents);
+    await this.claimReservation(reservation, id);
+    try {
+      return await super.save(session, extraEvents);
+    } catch (error) {
+      await this.reservations.deleteOne({ _id: reservation, lablet_session_id: id });
+      throw error;
+    }
+  }
+
+  /**
+   * reservation_id is unique (DuplicateDocumentError on a second session). FerretDB has no partial
+   * unique index, so the value is claimed as the _id of a document of its own before the session
+   * is written.
+   */
+  private async claimReservation(reservationId: string, sessionId: string): Promise<void> {
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      try {
+        await this.reservations.insertOne({
+          _id: reservationId,
+          lablet_session_id: sessionId,
+          claimed_at: this.clock.now(),
+        });
+        return;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+      const existing = await this.reservations.findOne({ _id: reservationId });
+      if (!existing) continue;
+      const holder = await this.findStateById(existing.lablet_session_id);
+      const abandoned =
+        !holder &&
+        this.clock.now().getTime() - existing.claimed_at.getTime() > ABANDONED_RESERVATION_CLAIM_MS;
+      if (!abandoned) break;
+      await this.reservations.deleteOne({
+        _id: reservationId,
+        lablet_session_id: existing.lablet_session_id,
+      });
+    }
+    throw new DuplicateDocumentError(
+      this.collection.collectionName,
+      `a session with reservation_id ${reservationId} already exists`,
+    );
   }
 }
 

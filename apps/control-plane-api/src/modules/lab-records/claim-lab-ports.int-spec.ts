@@ -10,6 +10,7 @@ import {
   type WorkerPorts,
 } from '@lcm/contracts';
 import { aWorker } from '@lcm/testing';
+import { SseReader } from '../../testing/sse-client';
 import { type RunningTestApp, startTestApp, TEST_INTERNAL_API_KEY, devToken } from '../../testing/test-app';
 import { CapacityReconciler } from '../workers/application/capacity-reconciler';
 import { CmlWorkerRepository } from '../workers/infrastructure/cml-worker.repository';
@@ -83,6 +84,7 @@ describe('claiming the ports of a lab found on its worker', () => {
   it('records the ports on the worker and the record; the same call again changes nothing', async () => {
     const lab = await bootedLab();
     const freeBefore = (await workerPorts()).free_count;
+    const sse = await SseReader.open(cpa.url, userToken);
 
     const claimed = await claim(lab.id, { r1_ssh: 2001, r1_serial: 2002 });
 
@@ -108,6 +110,12 @@ describe('claiming the ports of a lab found on its worker', () => {
       ).data.items.map((entry: { action: string }) => entry.action);
     expect(await audit(lab.id)).toContain('lab_record.ports_assigned');
     expect(await audit(workerId)).toContain('cml_worker.ports_claimed');
+    const event = await sse.waitFor(
+      (frame) =>
+        frame.event === 'worker.capacity.updated' && (frame.data['worker'] as { id: string }).id === workerId,
+    );
+    expect(event.data['worker']).toMatchObject({ id: workerId });
+    await sse.close();
 
     const again = await claim(lab.id, { r1_ssh: 2001, r1_serial: 2002 });
     expect(again.status).toBe(200);

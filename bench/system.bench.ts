@@ -249,6 +249,8 @@ interface FleetResult {
   etcdWritesPerSecond: number;
   getSessionPerSecond: number;
   getSessionP99: number;
+  getSessionFailures: number;
+  getSessionAnswered: number;
 }
 
 class Api {
@@ -448,6 +450,10 @@ async function measureFleet(workers: number, store: PrivateStore, mongo: MongoCl
       etcdWritesPerSecond,
       getSessionPerSecond: load.requests.average,
       getSessionP99: load.latency.p99,
+      // A figure of 0 must say why: refused connections, timeouts and error answers are counted apart.
+      getSessionFailures: load.errors + load.timeouts + load.non2xx,
+      // autocannon leaves requests still in flight at the end out of every count.
+      getSessionAnswered: load.requests.total,
     };
   });
 }
@@ -510,7 +516,13 @@ function table(results: FleetResult[], ceilings: Ceilings): string {
     ['  ÷ raw versioned writes/s', (r) => pct(r.storeWritesPerSecond, ceilings.store)],
     ['etcd writes/s (booking phase)', (r) => `${r.etcdWritesPerSecond.toFixed(1)}`],
     ['  ÷ raw etcd puts/s', (r) => pct(r.etcdWritesPerSecond, ceilings.etcd)],
-    ['GET session req/s (c=32) / p99', (r) => `${r.getSessionPerSecond.toFixed(0)} / ${r.getSessionP99} ms`],
+    [
+      'GET session req/s (c=32) / p99 / failed',
+      (r) =>
+        r.getSessionAnswered === 0
+          ? `no answer within ${CEILING_SECONDS} s`
+          : `${r.getSessionPerSecond.toFixed(0)} / ${r.getSessionP99} ms / ${r.getSessionFailures}`,
+    ],
     ['  ÷ Fastify hello-world req/s', (r) => pct(r.getSessionPerSecond, ceilings.hello)],
   ];
   const header = `| | ${results.map((r) => `${r.workers} workers`).join(' | ')} |`;

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'node:net';
@@ -40,9 +40,17 @@ export class PrivateStore {
   ) {}
 
   static async start(): Promise<PrivateStore> {
+    if (!existsSync(FERRETDB_BIN))
+      throw new Error(`${FERRETDB_BIN} is missing: run bash scripts/infra/up.sh once, which installs it`);
     const store = new PrivateStore(await freePort(), await freePort());
-    await store.startPostgres();
-    await store.start();
+    try {
+      await store.startPostgres();
+      await store.start();
+    } catch (error) {
+      // A half-started store would keep its PostgreSQL running after the caller gives up.
+      await store.destroy();
+      throw error;
+    }
     return store;
   }
 

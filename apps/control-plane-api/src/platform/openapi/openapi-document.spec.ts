@@ -177,7 +177,9 @@ describe('buildOpenApiDocument', () => {
   it('lists the rules of a body JSON Schema cannot state on its operation, for clients and fuzz:api', () => {
     const rules = (document: Document, path: string, method: string) =>
       (document.paths[path]?.[method] as unknown as Record<string, unknown>)['x-validation-rules'];
-    expect(rules(publicDocument, '/api/v1/sessions', 'post')).toContain('timeslot_end is after timeslot_start');
+    expect(rules(publicDocument, '/api/v1/sessions', 'post')).toContain(
+      'timeslot_end is after timeslot_start',
+    );
     expect(rules(publicDocument, '/api/v1/settings', 'put')).toEqual([
       expect.stringContaining('min_workers does not exceed scaling.max_workers'),
     ]);
@@ -189,6 +191,10 @@ describe('buildOpenApiDocument', () => {
     ]);
     expect(rules(internalDocument, '/api/internal/lab-records/{lab_record_id}/runs', 'post')).toEqual([
       'stopped_at is not before started_at',
+    ]);
+    expect(rules(internalDocument, '/api/internal/lab-records/{lab_record_id}/ports', 'put')).toEqual([
+      'allocated_ports names at least one port',
+      'no port number is given to two names',
     ]);
     expect(rules(publicDocument, '/api/v1/sessions', 'get')).toBeUndefined();
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  ClaimLabPortsBody,
   CreateDefinitionBody,
   CreateScoreReportBody,
   CreateSessionBody,
@@ -83,7 +84,10 @@ const VALIDATION_RULES = new Map<unknown, readonly string[]>([
       'the definition is active',
     ],
   ],
-  [ExtendTimeslotBody, ["timeslot_end is later than the session's and within the definition's max_duration_minutes"]],
+  [
+    ExtendTimeslotBody,
+    ["timeslot_end is later than the session's and within the definition's max_duration_minutes"],
+  ],
   [ScheduleBatchBody, ['a session_id appears in at most one placement']],
   [RecordLabRunBody, ['stopped_at is not before started_at']],
   [
@@ -99,6 +103,7 @@ const VALIDATION_RULES = new Map<unknown, readonly string[]>([
   [InternalScaleUpBody, [ENABLED_TEMPLATE]],
   [ImportLabBody, [`yaml is ${CML_LAB_YAML}`]],
   [RegisterLabImportBody, [`topology_yaml is ${CML_LAB_YAML}`]],
+  [ClaimLabPortsBody, ['allocated_ports names at least one port', 'no port number is given to two names']],
 ]);
 
 /** A uuid has 36 characters; other texts in a URL have the limit input parsing enforces there. */

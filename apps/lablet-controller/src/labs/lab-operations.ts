@@ -40,6 +40,25 @@ export async function reportLabStatus(
   }
 }
 
+/**
+ * An IMPORTING record whose CML import happened but was never reported (the lab link reports it)
+ * is first pointed at that lab, found by the record's title as lab_import finds it, so a teardown
+ * reaches the lab instead of the record's placeholder id.
+ */
+export async function withReportedImport(
+  context: LabOperationsContext,
+  cml: CmlPort,
+  record: LabRecord,
+): Promise<LabRecord> {
+  if (record.status !== 'IMPORTING') return record;
+  const imported = (await cml.listLabs()).find((candidate) => candidate.lab_title === record.title);
+  if (!imported) return record;
+  return (
+    (await reportLabStatus(context, record, 'DEFINED', { lab_id: imported.id })) ??
+    (await context.cpa.labs.get({ params: { lab_record_id: record.id } }))
+  );
+}
+
 /** Where a teardown stands: finished, waiting for CML to finish a stop or wipe, or the lab is gone from CML. */
 export type TeardownProgress = 'done' | 'waiting' | 'gone';
 

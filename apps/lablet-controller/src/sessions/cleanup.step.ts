@@ -1,7 +1,7 @@
 import { type CmlWorker, type LabRecord } from '@lcm/contracts';
 import { isNotFound } from '@lcm/integrations/http';
 import { done, requeueAfter } from '@lcm/reconciler-runtime';
-import { reportLabStatus, teardownLab } from '../labs/lab-operations';
+import { teardownLab, withReportedImport } from '../labs/lab-operations';
 import { progressOf } from './instantiation/instantiation-step';
 import { type SessionStep, type SessionStepContext } from './session-step';
 
@@ -47,8 +47,7 @@ async function unboundImport(context: SessionStepContext): Promise<LabRecord | n
 /**
  * Spec §7.3 (retries spent: a freshly imported lab is deleted) applied to an import its session
  * never bound: nobody else may take it, and a kept record would stay attached to a terminated
- * session for ever. An IMPORTING record whose CML import happened but was never reported is first
- * pointed at that lab (found by the record's title, as lab_import does), so the lab is deleted too.
+ * session for ever. An import never reported is found by its title first, so the lab is deleted too.
  */
 async function deleteUnboundImport(
   context: SessionStepContext,
@@ -56,14 +55,7 @@ async function deleteUnboundImport(
   record: LabRecord,
 ): Promise<'done' | 'waiting'> {
   const cml = context.systems.cml(worker);
-  let lab = record;
-  if (lab.status === 'IMPORTING') {
-    const imported = (await cml.listLabs()).find((candidate) => candidate.lab_title === lab.title);
-    if (imported)
-      lab =
-        (await reportLabStatus(context, lab, 'DEFINED', { lab_id: imported.id })) ??
-        (await context.cpa.labs.get({ params: { lab_record_id: lab.id } }));
-  }
+  const lab = await withReportedImport(context, cml, record);
   return (await teardownLab(context, cml, lab, 'DELETED')) === 'waiting' ? 'waiting' : 'done';
 }
 

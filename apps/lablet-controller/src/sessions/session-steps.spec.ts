@@ -41,8 +41,8 @@ describe('SCHEDULED', () => {
   });
 
   // Progress is written only by the writes a step makes anyway, plus the one that must not wait: the
-  // LDS session's id (LDS creation is not idempotent).
-  it('makes 7 control-plane writes for a cold import from SCHEDULED to READY, the pipeline steps carried by them', async () => {
+  // LDS session's id (LDS creation is not idempotent). The lab link reports a cold import too.
+  it('makes 6 control-plane writes for a cold import from SCHEDULED to READY, the pipeline steps carried by them', async () => {
     const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
     const session = harness.addSession({ status: 'SCHEDULED', timeslot_start: null });
     await harness.reconcile(session.id);
@@ -53,7 +53,6 @@ describe('SCHEDULED', () => {
       'POST /sessions/:lablet_session_id/start-instantiation',
       'GET /lab-records',
       'POST /lab-records',
-      'PUT /lab-records/:lab_record_id/status',
       'PUT /sessions/:lablet_session_id/lab',
       'PUT /lab-records/:lab_record_id/status',
       'PUT /sessions/:lablet_session_id/pipeline-progress',
@@ -511,15 +510,22 @@ describe('TERMINATED with cleanup pending', () => {
     it('deletes the imported lab and its record when the import was reported', async () => {
       const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
       const session = harness.addSession({ status: 'INSTANTIATING' });
-      harness.cpa.fake.failNext(apiContract.internal.sessions.updateSessionLab, 409, 1, 'INVALID_TRANSITION');
-      await harness.reconcile(session.id);
-      const [record] = [...harness.cpa.labs.values()];
-      expect(record).toMatchObject({ status: 'DEFINED', active_lablet_session_id: session.id });
+      const labId = (await harness.cml.importLab('nodes: [{ label: r1, node_definition: iosv }]')).id;
+      const record = harness.cpa.add(
+        harness.cpa.labs,
+        aLabRecordDoc({
+          worker_id: harness.worker.id,
+          lab_id: labId,
+          status: 'DEFINED',
+          based_on_definition_id: harness.definition.id,
+          active_lablet_session_id: session.id,
+        }),
+      );
       terminate(harness, session.id);
 
       await harness.reconcile(session.id);
 
-      expect(harness.cpa.lab(record!.id).status).toBe('DELETED');
+      expect(harness.cpa.lab(record.id).status).toBe('DELETED');
       expect(await harness.cml.listLabs()).toHaveLength(0);
       expect(harness.session(session.id).cleanup_completed_at).not.toBeNull();
     });
@@ -527,10 +533,8 @@ describe('TERMINATED with cleanup pending', () => {
     it('finds the CML lab of an import that was never reported, by the record title, and deletes it', async () => {
       const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
       const session = harness.addSession({ status: 'INSTANTIATING' });
-      harness.cpa.fake.failNext(
-        apiContract.internal.labRecords.updateLabStatus,
-        new Error('controller killed'),
-      );
+      // The lab link reports the import; a link refused (the session moved on) leaves it unreported.
+      harness.cpa.fake.failNext(apiContract.internal.sessions.updateSessionLab, 409, 1, 'INVALID_TRANSITION');
       await harness.reconcile(session.id);
       const [record] = [...harness.cpa.labs.values()];
       expect(record?.status).toBe('IMPORTING');

@@ -207,6 +207,13 @@ export class ControlPlaneState {
     });
     f.on(sessions.updateSessionLab, ({ params, body }) => {
       const session = this.session(String(params.lablet_session_id));
+      if (body.imported && this.lab(body.lab_record_id).status === 'IMPORTING') {
+        const { runtime_binding } = this.lab(body.lab_record_id);
+        this.patchLab(body.lab_record_id, {
+          status: 'DEFINED',
+          runtime_binding: { ...runtime_binding, lab_id: body.cml_lab_id },
+        });
+      }
       const lab = this.lab(body.lab_record_id);
       const pipeline_progress = this.progressAfter(session, body.progress ?? []);
       if (session.lab_record_id === lab.id) return this.patchSession(session.id, { pipeline_progress });

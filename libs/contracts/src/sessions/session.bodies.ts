@@ -100,10 +100,15 @@ export type ScheduleBatchResult = z.infer<typeof ScheduleBatchResult>;
 export const ExpireSessionBody = z.strictObject({ reason: ExpiryReason });
 export type ExpireSessionBody = z.infer<typeof ExpireSessionBody>;
 
-/** Set by the lablet-controller during INSTANTIATING (decision 2), with the steps that led to it. */
+/**
+ * Set by the lablet-controller during INSTANTIATING (decision 2), with the steps that led to it.
+ * `imported`: `cml_lab_id` is the lab the record's own import created, so an IMPORTING record
+ * learns it and becomes DEFINED in this write instead of a status report of its own.
+ */
 export const UpdateSessionLabBody = z.strictObject({
   lab_record_id: DocumentId,
   cml_lab_id: CmlLabId,
+  imported: z.literal(true).optional(),
   progress: CarriedProgress,
 });
 export type UpdateSessionLabBody = z.infer<typeof UpdateSessionLabBody>;

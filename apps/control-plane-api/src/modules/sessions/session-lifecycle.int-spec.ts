@@ -141,7 +141,9 @@ describe('session lifecycle over HTTP', () => {
       code: 'CONFLICT',
       errors: [{ field: 'body.cml_lab_id', message: 'does not match the lab record' }],
     });
-    // The link records the pipeline steps it carries in the same write; a repeated link still records its own.
+    // The link reports the cold import (the IMPORTING record learns the CML lab id, DEFINED) and
+    // records the pipeline steps it carries in the same write; a repeated link still records its own.
+    const importedLabId = `cml-${session.id}`;
     const step = (name: string, result_data?: Record<string, string>) => ({
       pipeline: 'instantiate',
       step: name,
@@ -152,24 +154,25 @@ describe('session lifecycle over HTTP', () => {
       params: { lablet_session_id: session.id },
       body: {
         lab_record_id: lab.id,
-        cml_lab_id: lab.labId,
-        progress: [step('lab_resolve', { mode: 'reuse' }), step('lab_binding')],
+        cml_lab_id: importedLabId,
+        imported: true,
+        progress: [step('lab_resolve', { mode: 'import' }), step('lab_binding')],
       },
     });
     expect(session).toMatchObject({
       lab_record_id: lab.id,
-      cml_lab_id: lab.labId,
+      cml_lab_id: importedLabId,
       allocated_ports: { r1_console: 4000, r2_console: 4001 },
       pipeline_progress: {
         instantiate: {
-          lab_resolve: { status: 'completed', result_data: { mode: 'reuse' } },
+          lab_resolve: { status: 'completed', result_data: { mode: 'import' } },
           lab_binding: {},
         },
       },
     });
     session = await kit.internal.sessions.updateSessionLab({
       params: { lablet_session_id: session.id },
-      body: { lab_record_id: lab.id, cml_lab_id: lab.labId, progress: [step('lab_start')] },
+      body: { lab_record_id: lab.id, cml_lab_id: importedLabId, progress: [step('lab_start')] },
     });
     expect(Object.keys(session.pipeline_progress['instantiate']!)).toEqual([
       'lab_resolve',
@@ -179,7 +182,7 @@ describe('session lifecycle over HTTP', () => {
     const misnamed = await kit.http.post(
       `/api/internal/sessions/${session.id}/mark-ready`,
       {
-        cml_lab_id: lab.labId,
+        cml_lab_id: importedLabId,
         lds_session_id: 'lds-1',
         login_url: 'https://lds.example.com/launch/1',
         devices: DEVICES,
@@ -191,14 +194,18 @@ describe('session lifecycle over HTTP', () => {
     expect(misnamed.data.errors.map((error: { field: string }) => error.field)).toEqual([
       'body.progress.0.step',
     ]);
-    expect((await kit.labs.findById(lab.id))!.activeSessionId).toBe(session.id);
+    expect((await kit.labs.findById(lab.id))!.toState()).toMatchObject({
+      status: 'DEFINED',
+      runtime_binding: { lab_id: importedLabId },
+      active_lablet_session_id: session.id,
+    });
     expect((await kit.workers.findById(worker.id))!.portsHeldBy(lab.id)).toEqual(session.allocated_ports);
 
     // READY with the UserSession (LDS data) created in the same command
     session = await kit.internal.sessions.markReady({
       params: { lablet_session_id: session.id },
       body: {
-        cml_lab_id: lab.labId,
+        cml_lab_id: importedLabId,
         lds_session_id: 'lds-1',
         lds_part_id: 'part-1',
         login_url: 'https://lds.example.com/launch/1',
@@ -222,7 +229,7 @@ describe('session lifecycle over HTTP', () => {
       (await sseEvent('lablet_session.status.changed', session.id, (d) => d['status'] === 'READY'))[
         'session'
       ],
-    ).toMatchObject({ user_session_id: userSession.id, cml_lab_id: lab.labId });
+    ).toMatchObject({ user_session_id: userSession.id, cml_lab_id: importedLabId });
     await sseEvent('user_session.updated', session.id);
     const found = await kit.internal.children.findUserSessions({ query: { lds_session_id: 'lds-1' } });
     expect(found.items.map((item) => item.id)).toEqual([userSession.id]);

@@ -301,8 +301,8 @@ describe('INSTANTIATING', () => {
 
   // A controller killed right after a write took effect, before it read the answer: every write
   // from SCHEDULED to READY in turn, then a fresh reconcile (spec §7.3: resume, never a second lab).
-  it.each([1, 2, 3, 4, 5, 6, 7])(
-    'resumes after dying once its write %i of 7 (cold import) took effect: one lab, one LDS session, READY',
+  it.each([1, 2, 3, 4, 5, 6])(
+    'resumes after dying once its write %i of 6 (cold import) took effect: one lab, one LDS session, READY',
     async (fatalWrite) => {
       const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
       const session = harness.addSession({ status: 'SCHEDULED', timeslot_start: null });
@@ -320,7 +320,7 @@ describe('INSTANTIATING', () => {
             detail: 'controller killed before it read the answer',
           });
         return result;
-      }) as typeof fake.call;
+      }) as unknown as typeof fake.call;
       await harness.reconcile(session.id).catch(() => undefined);
       expect(writes).toBeGreaterThanOrEqual(fatalWrite);
       fake.call = answer;
@@ -388,6 +388,21 @@ describe('INSTANTIATING', () => {
     expect(await harness.cml.listLabs()).toEqual([]);
     const [lab] = harness.cpa.labs.values();
     expect(lab?.status).toBe('DELETED');
+  });
+
+  it('when the lab link keeps failing, finds the unreported import by its title and deletes it', async () => {
+    const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
+    const session = instantiating(harness);
+    harness.cpa.fake.failNext(apiContract.internal.sessions.updateSessionLab, 422, 3, 'CONSTRAINT_VIOLATION');
+
+    for (let attempt = 0; attempt < 3; attempt += 1) await harness.reconcile(session.id);
+
+    const terminated = harness.session(session.id);
+    expect(terminated.termination_reason).toMatch(
+      /^instantiation step lab_binding failed after 3 attempts: /,
+    );
+    expect(await harness.cml.listLabs()).toEqual([]);
+    expect([...harness.cpa.labs.values()].map((lab) => lab.status)).toEqual(['DELETED']);
   });
 
   it('when the attempts are spent on a reused lab, stops and wipes it and keeps it', async () => {

@@ -3,7 +3,7 @@ import { type PipelineStepProgress } from '@lcm/contracts';
 import { isConflictError, isUnavailableError } from '@lcm/cpa-client';
 import { isNotFound } from '@lcm/integrations/http';
 import { done, failed, type ReconcileResult, requeueAfter } from '@lcm/reconciler-runtime';
-import { teardownLab } from '../../labs/lab-operations';
+import { teardownLab, withReportedImport } from '../../labs/lab-operations';
 import {
   loadDefinition,
   loadWorker,
@@ -124,7 +124,11 @@ async function giveUp(context: InstantiationContext, step: InstantiationStep): P
   const resolved = progressOf(context, 'lab_resolve')?.result_data;
   const labRecordId = context.session.lab_record_id ?? (resolved?.['lab_record_id'] as string | undefined);
   if (labRecordId) {
-    const record = await context.cpa.labs.get({ params: { lab_record_id: labRecordId } });
+    const record = await withReportedImport(
+      context,
+      context.cml,
+      await context.cpa.labs.get({ params: { lab_record_id: labRecordId } }),
+    );
     if (record.status !== 'DELETED') {
       const progress = await teardownLab(
         context,

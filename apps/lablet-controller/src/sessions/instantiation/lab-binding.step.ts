@@ -28,7 +28,15 @@ export const labBindingStep: InstantiationStep = {
       (progress) =>
         context.cpa.sessions.updateSessionLab({
           params: { lablet_session_id: context.session.id },
-          body: { lab_record_id: labRecordId, cml_lab_id: cmlLabId, ...progress },
+          body: {
+            lab_record_id: labRecordId,
+            cml_lab_id: cmlLabId,
+            // A cold import is reported here: the record becomes DEFINED with its CML id in this write.
+            ...(resultOf<string>(context, 'lab_resolve', 'mode') === 'import'
+              ? { imported: true as const }
+              : {}),
+            ...progress,
+          },
         }),
       { step: 'lab_binding', data },
     );

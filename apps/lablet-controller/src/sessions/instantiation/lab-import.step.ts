@@ -1,5 +1,4 @@
 import { replacePortPlaceholders } from '@lcm/domain';
-import { reportLabStatus } from '../../labs/lab-operations';
 import {
   type InstantiationContext,
   type InstantiationStep,
@@ -10,7 +9,8 @@ import {
 /**
  * Spec §7.3 (b): imports the definition's topology with the session's ports in place of the
  * `${PORT_<NAME>}` placeholders into the registered record. CML import is not idempotent, so a
- * lab with the record's title (left by a crash after the import) is taken instead of a second one.
+ * lab with the record's title (left by a crash after the import) is taken instead of a second one;
+ * until the lab link reports it, the record stays IMPORTING and that title is how it is found.
  */
 export const labImportStep: InstantiationStep = {
   name: 'lab_import',
@@ -34,7 +34,7 @@ export const labImportStep: InstantiationStep = {
           { title: record.title },
         )
       ).id;
-    await reportLabStatus(context, record, 'DEFINED', { lab_id: labId });
+    // The lab link reports the import (DEFINED with the CML id) in its own write.
     return { kind: 'completed', data: { cml_lab_id: labId } };
   },
 };

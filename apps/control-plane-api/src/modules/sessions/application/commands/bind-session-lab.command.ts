@@ -34,7 +34,8 @@ export class BindSessionLabCommand extends Command<SessionView> {
 }
 
 /**
- * Links the session to its LabRecord during INSTANTIATING (decision 2, 20). Worker and lab are
+ * Links the session to its LabRecord during INSTANTIATING (decision 2, 20), recording the import
+ * that created the lab when the body says so. Worker and lab are
  * saved before the session (both steps are idempotent, so a retry after a lost session write
  * completes the link); when the session can no longer take the lab, the lab is let go again.
  */
@@ -51,6 +52,11 @@ export class BindSessionLabHandler implements ICommandHandler<BindSessionLabComm
     return retryOnConflict(async () => {
       const session = await this.sessions.getById(sessionId);
       const lab = await this.labs.getById(body.lab_record_id);
+      const labBefore = fingerprint(lab);
+      if (body.imported && lab.status === 'IMPORTING') {
+        lab.assignCmlLabId(body.cml_lab_id);
+        lab.observeStatus('DEFINED', 'imported');
+      }
       // The body is well formed; the stored lab record refutes it (409, as a template rename).
       if (lab.labId !== body.cml_lab_id) {
         throw new ApiError(
@@ -64,7 +70,6 @@ export class BindSessionLabHandler implements ICommandHandler<BindSessionLabComm
         throw new InvalidTransitionError('SESSION', sessionId, session.status, 'INSTANTIATING');
       const worker = await this.workers.getById(session.workerId);
       const workerBefore = fingerprint(worker);
-      const labBefore = fingerprint(lab);
       bindLabToSession(session, lab, worker);
       recordPipelineSteps(session, body.progress ?? []);
       const workerCommitted = await saveIfChanged(this.workers, worker, workerBefore);

@@ -11,6 +11,7 @@ import { recordedAction } from '../../platform/commit/recorded-action';
 import { OUTBOX_PENDING_FIELD, type OutboxEntry, receiptId, receiptsOf } from '../../platform/mongo/outbox';
 import { VERSION_CLAIMS_COLLECTION } from '../../platform/mongo/versioned-collection';
 import { AUDIT_COLLECTION } from '../../platform/audit/audit-log';
+import { ClaimLabPortsCommand } from '../lab-records/application/commands/claim-lab-ports.command';
 import { CompleteLabActionCommand } from '../lab-records/application/commands/complete-lab-action.command';
 import { RequestLabActionCommand } from '../lab-records/application/commands/request-lab-action.command';
 import { LabRecordRepository } from '../lab-records/infrastructure/lab-record.repository';
@@ -353,6 +354,13 @@ describe('crash points of the write path', () => {
       startRequested,
     ],
     [
+      'lab ports claim',
+      0,
+      ({ labId }) =>
+        commands.execute(new ClaimLabPortsCommand(labId, { r1_console: 2050 }, 'lablet-controller')),
+      null,
+    ],
+    [
       'worker terminate cascade',
       1,
       ({ workerId }) =>
@@ -391,6 +399,37 @@ describe('crash points of the write path', () => {
     },
     120_000,
   );
+
+  it('a lab ports claim cut short anywhere never leaves the record listing ports the worker does not hold for it', async () => {
+    const ports = { r1_console: 2051 };
+    const claim = ({ labId }: Seeded) =>
+      commands.execute(new ClaimLabPortsCommand(labId, ports, 'lablet-controller'));
+    const held = async ({ workerId, labId }: Seeded) => ({
+      worker: (await workers.findStateById(workerId))!.port_allocations
+        .filter((allocation) => allocation.holder_id === labId)
+        .map((allocation) => allocation.ports),
+      record: (await labs.findStateById(labId))!.allocated_ports,
+    });
+    const probe = await seed(0);
+    const writes = await injector.run(() => claim(probe));
+    expect(writes).toBeGreaterThan(1);
+    for (let crashAt = 1; crashAt <= writes; crashAt += 1) {
+      const seeded = await seed(0);
+      await injector.run(() => claim(seeded), crashAt);
+      await restart();
+      const cut = await held(seeded);
+      // Nothing yet, the worker's write only, or both: never the record alone.
+      expect([
+        { worker: [], record: {} },
+        { worker: [ports], record: {} },
+        { worker: [ports], record: ports },
+      ]).toContainEqual(cut);
+
+      await claim(seeded);
+
+      expect(await held(seeded)).toEqual({ worker: [ports], record: ports });
+    }
+  }, 120_000);
 
   it('repairs a session terminated while PENDING that still holds an allocation without a worker_id', async () => {
     const probe = await seed(0);

@@ -20,8 +20,8 @@ describe('a session terminated between the lab registration and the binding', ()
   });
   afterAll(() => kit.close());
 
-  /** An INSTANTIATING session whose cold import is registered (not bound yet), on a worker of its own. */
-  async function registeredImport(): Promise<{ session: LabletSession; lab: LabRecord; workerId: string }> {
+  /** A session placed on a worker of its own (ports 4000-4099) and INSTANTIATING. */
+  async function instantiating(): Promise<{ session: LabletSession; workerId: string }> {
     const definition = await kit.seedDefinition((builder) => builder.withPorts('r1_console', 'r2_console'));
     const worker = await kit.seedWorker({ ports: [4000, 4099] });
     const created = await kit.admin.sessions.create({
@@ -33,23 +33,32 @@ describe('a session terminated between the lab registration and the binding', ()
       },
     });
     const params = { lablet_session_id: created.id };
-    const scheduled = await kit.internal.sessions.schedule({ params, body: { worker_id: worker.id } });
-    const session = await kit.internal.sessions.startInstantiation({ params });
-    const lab = await kit.internal.labs.create({
+    await kit.internal.sessions.schedule({ params, body: { worker_id: worker.id } });
+    return { session: await kit.internal.sessions.startInstantiation({ params }), workerId: worker.id };
+  }
+
+  /** The record the controller registers before the session's cold import, with the session's ports. */
+  const register = (session: LabletSession, workerId: string): Promise<LabRecord> =>
+    kit.internal.labs.create({
       body: {
-        worker_id: worker.id,
+        worker_id: workerId,
         title: 'cold import',
         topology_yaml: TEST_TOPOLOGY,
-        based_on_definition_id: definition.id,
-        allocated_ports: scheduled.allocated_ports,
+        based_on_definition_id: session.definition_id,
+        allocated_ports: session.allocated_ports,
         lablet_session_id: session.id,
       },
     });
+
+  /** An INSTANTIATING session whose cold import is registered (not bound yet). */
+  async function registeredImport(): Promise<{ session: LabletSession; lab: LabRecord; workerId: string }> {
+    const { session, workerId } = await instantiating();
+    const lab = await register(session, workerId);
     expect(lab).toMatchObject({
       active_lablet_session_id: session.id,
       allocated_ports: { r1_console: 4000, r2_console: 4001 },
     });
-    return { session, lab, workerId: worker.id };
+    return { session, lab, workerId };
   }
 
   const terminate = (session: LabletSession) =>
@@ -81,6 +90,20 @@ describe('a session terminated between the lab registration and the binding', ()
     const again = await terminate(session);
     expect(again.status).toBe('TERMINATED');
     expect((await kit.internal.labs.get({ params: { lab_record_id: lab.id } })).version).toBe(record.version);
+  });
+
+  it('lets go of a record registered after the terminate once the controller reports the cleanup', async () => {
+    const { session, workerId } = await instantiating();
+    await terminate(session);
+    // The controller read the session before the terminate and registers its import after it.
+    const lab = await register(session, workerId);
+
+    await kit.internal.sessions.markCleanupCompleted({ params: { lablet_session_id: session.id } });
+
+    expect(await kit.internal.labs.get({ params: { lab_record_id: lab.id } })).toMatchObject({
+      active_lablet_session_id: null,
+      allocated_ports: {},
+    });
   });
 
   it('lets the record keep ports the worker holds for it (a binding cut short after its worker write)', async () => {

@@ -21,6 +21,27 @@ describe('lab discovery v2', () => {
   const discoverCalls = () =>
     harness.cpa.fake.callsTo(apiContract.internal.labRecords.discoverLabs).map((call) => call.body);
 
+  /** A BOOTED lab on the simulated CML with these node tags, and its record (from the definition, without ports unless given). */
+  async function bootedDefinitionLab(tags: Record<string, string[]>, record: Partial<LabRecord> = {}) {
+    const nodes = Object.entries(tags).map(
+      ([label, nodeTags], index) =>
+        `{ id: n${index}, label: ${label}, node_definition: iosv, tags: ${JSON.stringify(nodeTags)} }`,
+    );
+    const labId = (await harness.cml.importLab(`nodes: [${nodes.join(', ')}]`, { title: 'by hand' })).id;
+    await harness.cml.startLab(labId);
+    return harness.cpa.add(
+      harness.cpa.labs,
+      aLabRecordDoc({
+        worker_id: harness.worker.id,
+        lab_id: labId,
+        status: 'BOOTED',
+        based_on_definition_id: harness.definition.id,
+        allocated_ports: {},
+        ...record,
+      }),
+    );
+  }
+
   it('reports every lab of the worker with its mapped status, topology and checksum', async () => {
     const booted = (
       await harness.cml.importLab(
@@ -75,23 +96,11 @@ describe('lab discovery v2', () => {
   });
 
   it('adds the missing protocol:port tags of a BOOTED lab imported from a definition, keeping its other tags', async () => {
-    const labId = (
-      await harness.cml.importLab(
-        'nodes: [{ id: n0, label: r1, node_definition: iosv, tags: ["core", "serial:2000"] }, { id: n1, label: desktop, node_definition: desktop }]',
-        { title: 'lcm lab' },
-      )
-    ).id;
-    await harness.cml.startLab(labId);
-    harness.cpa.add(
-      harness.cpa.labs,
-      aLabRecordDoc({
-        worker_id: harness.worker.id,
-        lab_id: labId,
-        status: 'BOOTED',
-        based_on_definition_id: harness.definition.id,
-        allocated_ports: { r1_serial: 2000, r1_ssh: 2001, desktop_vnc: 2002, bogus: 1 },
-      }),
+    const record = await bootedDefinitionLab(
+      { r1: ['core', 'serial:2000'], desktop: [] },
+      { allocated_ports: { r1_serial: 2000, r1_ssh: 2001, desktop_vnc: 2002, bogus: 1 } },
     );
+    const labId = record.runtime_binding.lab_id;
 
     await reconciler.reconcile(harness.worker.id, runContext(harness.worker.id));
 
@@ -109,27 +118,6 @@ describe('lab discovery v2', () => {
     const claimRoute = apiContract.internal.labRecords.claimLabPorts;
     const claims = () => harness.cpa.fake.callsTo(claimRoute);
 
-    /** A BOOTED lab on the simulated CML with these node tags, and its record without ports. */
-    async function untrackedLab(tags: Record<string, string[]>, record: Partial<LabRecord> = {}) {
-      const nodes = Object.entries(tags).map(
-        ([label, nodeTags], index) =>
-          `{ id: n${index}, label: ${label}, node_definition: iosv, tags: ${JSON.stringify(nodeTags)} }`,
-      );
-      const labId = (await harness.cml.importLab(`nodes: [${nodes.join(', ')}]`, { title: 'by hand' })).id;
-      await harness.cml.startLab(labId);
-      return harness.cpa.add(
-        harness.cpa.labs,
-        aLabRecordDoc({
-          worker_id: harness.worker.id,
-          lab_id: labId,
-          status: 'BOOTED',
-          based_on_definition_id: harness.definition.id,
-          allocated_ports: {},
-          ...record,
-        }),
-      );
-    }
-
     beforeEach(() => {
       harness.cpa.fake.on(claimRoute, ({ params, body }) => {
         const lab = harness.cpa.lab(String(params.lab_record_id));
@@ -138,7 +126,7 @@ describe('lab discovery v2', () => {
     });
 
     it('records the ports its node tags name, once, and tags nothing more', async () => {
-      const record = await untrackedLab({
+      const record = await bootedDefinitionLab({
         r1: ['core', 'serial:2000', 'ssh:2001'],
         desktop: ['vnc:2002', 'note:9'],
       });
@@ -158,11 +146,11 @@ describe('lab discovery v2', () => {
     });
 
     it('reports a clash with the scan errors and still records the ports of the other labs', async () => {
-      const clashing = await untrackedLab({ r1: ['ssh:2001'] });
-      const next = await untrackedLab({ r1: ['ssh:2003'] });
-      await untrackedLab({ r1: ['core'] });
-      await untrackedLab({ r1: ['ssh:2004'] }, { based_on_definition_id: null });
-      await untrackedLab({ r1: ['ssh:2005'] }, { status: 'DELETED' });
+      const clashing = await bootedDefinitionLab({ r1: ['ssh:2001'] });
+      const next = await bootedDefinitionLab({ r1: ['ssh:2003'] });
+      await bootedDefinitionLab({ r1: ['core'] });
+      await bootedDefinitionLab({ r1: ['ssh:2004'] }, { based_on_definition_id: null });
+      await bootedDefinitionLab({ r1: ['ssh:2005'] }, { status: 'DELETED' });
       harness.cpa.fake.failNext(claimRoute, 409, 1, 'CONFLICT');
 
       expect(await reconciler.reconcile(harness.worker.id, runContext(harness.worker.id))).toEqual({

@@ -1,4 +1,5 @@
 import { MongoClientClosedError, MongoDriverError, MongoExpiredSessionError } from 'mongodb';
+import { InvalidCursorError } from '../mongo/page-cursor';
 import { toProblem } from './problem-details';
 import {
   ConcurrencyConflictError,
@@ -36,6 +37,14 @@ describe('toProblem for persistence errors', () => {
       status: 404,
       code: 'NOT_FOUND',
       detail: 'lab record l1 not found',
+    });
+  });
+
+  it('answers a cursor this server did not issue with 400 naming query.cursor', () => {
+    expect(toProblem(new InvalidCursorError())).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'query.cursor', message: 'invalid cursor' }],
     });
   });
 

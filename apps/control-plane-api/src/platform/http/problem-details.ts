@@ -15,6 +15,7 @@ import {
   DocumentNotFoundError,
   DuplicateDocumentError,
 } from '../mongo/versioned-collection';
+import { InvalidCursorError } from '../mongo/page-cursor';
 import { ApiError } from './api-error';
 
 /** Domain refusals as API codes; a Record so a new domain code fails to compile until mapped. */
@@ -147,6 +148,10 @@ export function toProblem(error: unknown): ProblemDetails | null {
   if (error instanceof ConcurrencyConflictError) return problem('VERSION_CONFLICT', error.message);
   if (error instanceof DuplicateDocumentError) return problem('DUPLICATE', error.message);
   if (error instanceof DocumentNotFoundError) return problem('NOT_FOUND', error.message);
+  if (error instanceof InvalidCursorError)
+    return problem('VALIDATION_FAILED', error.message, {
+      errors: [{ field: error.field, message: 'invalid cursor' }],
+    });
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const code = STATUS_TO_CODE[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'INVALID_REQUEST');

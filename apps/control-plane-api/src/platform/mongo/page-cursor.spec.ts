@@ -1,6 +1,5 @@
 import { CURSOR_PATTERN, encodeCursor } from '@lcm/contracts';
-import { ApiError } from '../http/api-error';
-import { afterCursor, decodeCursor, keysetSort, pageOf } from './page-cursor';
+import { afterCursor, decodeCursor, InvalidCursorError, keysetSort, pageOf } from './page-cursor';
 
 const order = { sortField: 'created_at', direction: -1 } as const;
 
@@ -31,7 +30,7 @@ describe('keyset paging', () => {
   });
 
   it('refuses a cursor it did not issue with a 400 naming the field', () => {
-    expect(() => afterCursor({}, order, 'garbage')).toThrow(ApiError);
+    expect(() => afterCursor({}, order, 'garbage')).toThrow(InvalidCursorError);
     expect(() => afterCursor({}, order, Buffer.from('{"v":1}').toString('base64url'))).toThrow(
       /query.cursor/,
     );

@@ -1,6 +1,5 @@
 import { type Document, type Filter, type Sort } from 'mongodb';
 import { type CursorPosition, cursorPosition, encodeCursor } from '@lcm/contracts';
-import { ApiError } from '../http/api-error';
 
 /**
  * Keyset paging over (sortField, _id): the cursor is the last item's sort value and id, so a page
@@ -12,13 +11,18 @@ export interface KeysetPage {
   direction: 1 | -1;
 }
 
-/** The position in a cursor; 400 naming the field for a text that is not one. */
+/** A paging cursor this server did not issue (400 naming query.cursor at the API). */
+export class InvalidCursorError extends Error {
+  readonly field = 'query.cursor';
+  constructor() {
+    super('query.cursor: not a cursor this server issued');
+  }
+}
+
+/** The position in a cursor; InvalidCursorError for a text that is not one. */
 export function decodeCursor(cursor: string): CursorPosition {
   const position = cursorPosition(cursor);
-  if (!position)
-    throw new ApiError('VALIDATION_FAILED', 'query.cursor: not a cursor this server issued', [
-      { field: 'query.cursor', message: 'invalid cursor' },
-    ]);
+  if (!position) throw new InvalidCursorError();
   return position;
 }
 

@@ -11,6 +11,7 @@ import {
   type LabletSessionState,
   type ScoreReportState,
   type SessionStatusChanged,
+  type UserSession,
   type UserSessionState,
 } from '@lcm/domain';
 import { CommitRecorder } from '../../../platform/commit/commit-recorder';
@@ -23,7 +24,7 @@ import {
 import { CLOCK } from '../../../platform/platform.tokens';
 import { type ChangeEvent } from '../../../platform/change-events/change-event-bus';
 import { WorkersEtcdProjector } from '../../workers';
-import { LabletSessionRepository } from '../infrastructure/session.repositories';
+import { LabletSessionRepository, UserSessionRepository } from '../infrastructure/session.repositories';
 import { SessionEtcdProjector } from '../infrastructure/sessions.etcd-projector';
 import { gradingSessionWithoutSecrets, userSessionWithoutSecrets } from './session-secrets';
 import {
@@ -57,17 +58,26 @@ const STATUS_EVENT_TYPES = new Set<string>(
  * path and hand everything they committed to `record` at once (docs/decisions/unit-of-work.md).
  */
 @Injectable()
-export class SessionChanges implements AggregateCommitRecorder<LabletSession, LabletSessionState> {
+export class SessionChanges {
   private readonly sessionChanges: AggregateChanges<LabletSession, LabletSessionState>;
+  private readonly userSessionChanges: AggregateChanges<UserSession, UserSessionState>;
 
   constructor(
     @Inject(LabletSessionRepository) sessions: LabletSessionRepository,
+    @Inject(UserSessionRepository) userSessions: UserSessionRepository,
     @Inject(CommitRecorder) private readonly commits: CommitRecorder,
     @Inject(SessionEtcdProjector) private readonly sessionKeys: SessionEtcdProjector,
     @Inject(WorkersEtcdProjector) private readonly workerKeys: WorkersEtcdProjector,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    this.sessionChanges = new AggregateChanges(aggregateStore(sessions), this);
+    this.sessionChanges = new AggregateChanges<LabletSession, LabletSessionState>(
+      aggregateStore(sessions),
+      this.recorder('sessions'),
+    );
+    this.userSessionChanges = new AggregateChanges<UserSession, UserSessionState>(
+      aggregateStore(userSessions),
+      this.recorder('userSessions'),
+    );
   }
 
   updateSession(
@@ -83,8 +93,19 @@ export class SessionChanges implements AggregateCommitRecorder<LabletSession, La
     return this.sessionChanges.save(session, actor);
   }
 
-  recordCommit(committed: Committed<LabletSessionState>, actor: string): Promise<void> {
-    return this.record({ actor, sessions: [committed] });
+  updateUserSession(
+    userSessionId: string,
+    actor: string,
+    apply: (userSession: UserSession) => void | Promise<void>,
+  ): Promise<Committed<UserSessionState>> {
+    return this.userSessionChanges.update(userSessionId, actor, apply);
+  }
+
+  /** What AggregateChanges committed for one aggregate kind goes where `record` puts that kind. */
+  private recorder<K extends 'sessions' | 'userSessions'>(
+    part: K,
+  ): AggregateCommitRecorder<unknown, NonNullable<SessionCommit[K]>[number]['state']> {
+    return { recordCommit: (committed, actor) => this.record({ actor, [part]: [committed] }) };
   }
 
   async record(commit: SessionCommit): Promise<void> {

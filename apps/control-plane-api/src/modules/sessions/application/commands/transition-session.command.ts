@@ -1,10 +1,16 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type LabletSessionStatus } from '@lcm/contracts';
-import { canTransition, InvalidTransitionError, LABLET_SESSION_MACHINE } from '@lcm/domain';
+import {
+  canTransition,
+  InvalidTransitionError,
+  LABLET_SESSION_MACHINE,
+  type LabletSession,
+  type UserSession,
+} from '@lcm/domain';
 import { ApiError } from '../../../../platform/http/api-error';
 import { compact, fingerprint, saveIfChanged } from '../../../../platform/mongo/unit-of-work';
-import { LabletSessionRepository, UserSessionRepository } from '../../infrastructure/session.repositories';
+import { UserSessionRepository } from '../../infrastructure/session.repositories';
 import { type SessionView, toSessionView } from '../../infrastructure/session.views';
 import { SessionChanges } from '../session-changes';
 import { SessionResourceRelease } from '../session-resources';
@@ -33,31 +39,49 @@ export class TransitionSessionCommand extends Command<SessionView> {
 @CommandHandler(TransitionSessionCommand)
 export class TransitionSessionHandler implements ICommandHandler<TransitionSessionCommand> {
   constructor(
-    @Inject(LabletSessionRepository) private readonly sessions: LabletSessionRepository,
     @Inject(UserSessionRepository) private readonly userSessions: UserSessionRepository,
     @Inject(SessionResourceRelease) private readonly release: SessionResourceRelease,
     @Inject(SessionChanges) private readonly changes: SessionChanges,
   ) {}
 
   async execute({ sessionId, target, input }: TransitionSessionCommand): Promise<SessionView> {
-    const session = await this.sessions.getById(sessionId);
+    const actor = input.actor;
+    // The user session the transition changes with the session, as read by the attempt that committed.
+    const touched: { userSession: UserSession | null; before: string } = { userSession: null, before: '' };
+    const { state } = await this.changes.updateSession(sessionId, actor, async (session) => {
+      const userSession =
+        (target === 'RUNNING' || target === 'COLLECTING') && session.userSessionId
+          ? await this.userSessions.findById(session.userSessionId)
+          : null;
+      touched.userSession = userSession;
+      touched.before = userSession ? fingerprint(userSession) : '';
+      this.apply(session, userSession, target, input);
+    });
+    const userCommitted = touched.userSession
+      ? await saveIfChanged(this.userSessions, touched.userSession, touched.before)
+      : null;
+    const released = await this.release.afterCommit(state);
+    await this.changes.record({ actor, userSessions: compact([userCommitted]), ...released });
+    return toSessionView(state);
+  }
+
+  private apply(
+    session: LabletSession,
+    userSession: UserSession | null,
+    target: LabletSessionStatus,
+    input: TransitionSessionCommand['input'],
+  ): void {
     const from = session.status;
     const dedicated = DEDICATED_ROUTES[target];
     if (dedicated && from !== target) {
       if (!canTransition(LABLET_SESSION_MACHINE, from, target))
-        throw new InvalidTransitionError('SESSION', sessionId, from, target);
+        throw new InvalidTransitionError('SESSION', session.id, from, target);
       throw new ApiError(
         'INVALID_REQUEST',
         `${target} is entered through ${dedicated}, which carries the data it needs`,
         [{ field: 'body.target_status', message: `use ${dedicated}` }],
       );
     }
-    const before = fingerprint(session);
-    const userSession =
-      (target === 'RUNNING' || target === 'COLLECTING') && session.userSessionId
-        ? await this.userSessions.findById(session.userSessionId)
-        : null;
-    const userBefore = userSession ? fingerprint(userSession) : '';
     const actor = input.actor;
     switch (target) {
       case 'INSTANTIATING':
@@ -88,23 +112,8 @@ export class TransitionSessionHandler implements ICommandHandler<TransitionSessi
       case 'SCHEDULED':
       case 'READY':
       case 'GRADING':
-        if (from !== target) throw new InvalidTransitionError('SESSION', sessionId, from, target);
+        if (from !== target) throw new InvalidTransitionError('SESSION', session.id, from, target);
         break;
     }
-    const committed = (await saveIfChanged(this.sessions, session, before)) ?? {
-      state: session.toState(),
-      events: [],
-    };
-    const userCommitted = userSession
-      ? await saveIfChanged(this.userSessions, userSession, userBefore)
-      : null;
-    const released = await this.release.afterCommit(committed.state);
-    await this.changes.record({
-      actor,
-      sessions: [committed],
-      userSessions: compact([userCommitted]),
-      ...released,
-    });
-    return toSessionView(committed.state);
   }
 }

@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type UpdateUserSessionStatusBody, type UserSession as UserSessionView } from '@lcm/contracts';
-import { InvalidTransitionError } from '@lcm/domain';
+import { InvalidTransitionError, type UserSession } from '@lcm/domain';
 import { ApiError, notFound } from '../../../../platform/http/api-error';
-import { compact, fingerprint, saveIfChanged } from '../../../../platform/mongo/unit-of-work';
-import { LabletSessionRepository, UserSessionRepository } from '../../infrastructure/session.repositories';
+import { DocumentNotFoundError } from '../../../../platform/mongo/versioned-collection';
+import { LabletSessionRepository } from '../../infrastructure/session.repositories';
 import { toUserSessionView } from '../../infrastructure/session.views';
 import { userSessionIdOf } from '../child-ids';
 import { SessionChanges } from '../session-changes';
@@ -23,53 +23,53 @@ export class UpdateUserSessionStatusCommand extends Command<UserSessionView> {
 export class UpdateUserSessionStatusHandler implements ICommandHandler<UpdateUserSessionStatusCommand> {
   constructor(
     @Inject(LabletSessionRepository) private readonly sessions: LabletSessionRepository,
-    @Inject(UserSessionRepository) private readonly userSessions: UserSessionRepository,
     @Inject(SessionChanges) private readonly changes: SessionChanges,
   ) {}
 
   async execute({ sessionId, body, actor }: UpdateUserSessionStatusCommand): Promise<UserSessionView> {
     const session = await this.sessions.getById(sessionId);
-    const userSession = await this.userSessions.findById(session.userSessionId ?? userSessionIdOf(sessionId));
-    if (!userSession) throw notFound('user session of lablet session', sessionId);
-    const before = fingerprint(userSession);
-    const state = userSession.toState();
-    switch (body.status) {
-      case 'PROVISIONING':
-        if (userSession.status !== 'PROVISIONING')
-          throw new InvalidTransitionError(
-            'USER_SESSION',
-            userSession.id,
-            userSession.status,
-            'PROVISIONING',
-          );
-        break;
-      case 'PROVISIONED':
-        if (!state.login_url && userSession.status === 'PROVISIONING') {
-          throw new ApiError(
-            'INVALID_REQUEST',
-            'PROVISIONED needs the login URL; send it with mark-ready or the user-session create',
-          );
-        }
-        if (state.login_url) userSession.markProvisioned({ login_url: state.login_url });
-        break;
-      case 'ACTIVE':
-        userSession.activate();
-        break;
-      case 'PAUSED':
-        userSession.pause();
-        break;
-      case 'ENDED':
-        userSession.end();
-        break;
-      case 'EXPIRED':
-        userSession.expire();
-        break;
-      case 'FAULTED':
-        userSession.fault(body.error_message ?? 'faulted');
-        break;
-    }
-    const committed = await saveIfChanged(this.userSessions, userSession, before);
-    await this.changes.record({ actor, userSessions: compact([committed]) });
-    return toUserSessionView(committed?.state ?? userSession.toState());
+    const userSessionId = session.userSessionId ?? userSessionIdOf(sessionId);
+    const { state } = await this.changes
+      .updateUserSession(userSessionId, actor, (userSession) => applyStatus(userSession, body))
+      .catch((error: unknown) => {
+        throw error instanceof DocumentNotFoundError
+          ? notFound('user session of lablet session', sessionId)
+          : error;
+      });
+    return toUserSessionView(state);
+  }
+}
+
+function applyStatus(userSession: UserSession, body: UpdateUserSessionStatusBody): void {
+  const state = userSession.toState();
+  switch (body.status) {
+    case 'PROVISIONING':
+      if (userSession.status !== 'PROVISIONING')
+        throw new InvalidTransitionError('USER_SESSION', userSession.id, userSession.status, 'PROVISIONING');
+      break;
+    case 'PROVISIONED':
+      if (!state.login_url && userSession.status === 'PROVISIONING') {
+        throw new ApiError(
+          'INVALID_REQUEST',
+          'PROVISIONED needs the login URL; send it with mark-ready or the user-session create',
+        );
+      }
+      if (state.login_url) userSession.markProvisioned({ login_url: state.login_url });
+      break;
+    case 'ACTIVE':
+      userSession.activate();
+      break;
+    case 'PAUSED':
+      userSession.pause();
+      break;
+    case 'ENDED':
+      userSession.end();
+      break;
+    case 'EXPIRED':
+      userSession.expire();
+      break;
+    case 'FAULTED':
+      userSession.fault(body.error_message ?? 'faulted');
+      break;
   }
 }

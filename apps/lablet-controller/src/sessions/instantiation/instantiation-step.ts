@@ -22,7 +22,16 @@ export type InstantiationStepName =
   | 'mark_ready';
 
 export type StepOutcome =
-  | { kind: 'completed'; data?: Record<string, unknown> }
+  | {
+      kind: 'completed';
+      data?: Record<string, unknown>;
+      /**
+       * A write to another record the step left in flight: the next steps go on meanwhile, and the
+       * step counts as done (noted for the session's next write) only once it succeeded, at the
+       * latest before mark-ready.
+       */
+      settling?: Promise<unknown>;
+    }
   | { kind: 'skipped'; data?: Record<string, unknown> }
   | { kind: 'wait'; afterMs: number; reason: string };
 

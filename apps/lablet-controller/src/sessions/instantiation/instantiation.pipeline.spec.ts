@@ -41,13 +41,14 @@ describe('INSTANTIATING', () => {
       based_on_definition_id: harness.definition.id,
       allocated_ports: session.allocated_ports,
     });
+    // lab_start is noted once its BOOTED report is done, after the LDS steps that ran meanwhile.
     expect(Object.keys(ready.pipeline_progress['instantiate']!)).toEqual([
       'lab_resolve',
       'lab_import',
       'lab_binding',
-      'lab_start',
       'device_access',
       'lds_provision',
+      'lab_start',
     ]);
   });
 
@@ -258,6 +259,33 @@ describe('INSTANTIATING', () => {
     expect(await harness.reconcile(slowBoot.id)).toMatchObject({ kind: 'requeue', afterMs: 2_000 });
     expect(looks).toBe(3);
     expect(harness.cpa.lab(harness.session(slowBoot.id).lab_record_id!).status).toBe('STARTING');
+  });
+
+  it('goes on with LDS while the BOOTED report is in flight, but marks ready only once it succeeded', async () => {
+    const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
+    const session = instantiating(harness);
+    harness.cpa.fake.failNext(
+      apiContract.internal.labRecords.updateLabStatus,
+      422,
+      1,
+      'CONSTRAINT_VIOLATION',
+    );
+
+    expect((await harness.reconcile(session.id)).kind).toBe('error');
+    const failedOnce = harness.session(session.id);
+    expect(failedOnce.status).toBe('INSTANTIATING');
+    expect(failedOnce.pipeline_progress['instantiate']?.['lab_start']).toMatchObject({
+      status: 'failed',
+      result_data: { attempts: 1 },
+    });
+    expect(harness.cpa.lab(failedOnce.lab_record_id!).status).toBe('DEFINED');
+
+    await harness.reconcile(session.id);
+
+    const ready = harness.session(session.id);
+    expect(ready.status).toBe('READY');
+    expect(harness.cpa.lab(ready.lab_record_id!).status).toBe('BOOTED');
+    expect(harness.ldsFake.recorder.callsTo('createSessionWithPart')).toHaveLength(1);
   });
 
   it('resumes after a crash between the CML import and its report without importing a second lab', async () => {

@@ -18,6 +18,7 @@ import {
   noteStep,
   progressOf,
   recordStep,
+  type StepOutcome,
 } from './instantiation-step';
 import { labBindingStep } from './lab-binding.step';
 import { labImportStep } from './lab-import.step';
@@ -80,11 +81,28 @@ export const instantiatingStep: SessionStep = async (base) => {
   const limit = attemptLimit(context);
   const spent = INSTANTIATION_STEPS.find((step) => attemptsIn(progressOf(context, step.name)) >= limit);
   if (spent) return giveUp(context, spent);
+  const settling = new Map<InstantiationStep, Promise<StepOutcome>>();
+  try {
+    return await runSteps(context, limit, settling);
+  } finally {
+    // A write still in flight when a later step failed or waits ends with the reconcile.
+    await Promise.allSettled(settling.values());
+  }
+};
 
+async function runSteps(
+  context: InstantiationContext,
+  limit: number,
+  settling: Map<InstantiationStep, Promise<StepOutcome>>,
+): Promise<ReconcileResult> {
   for (const step of INSTANTIATION_STEPS) {
+    if (step === markReadyStep) {
+      const failure = await settle(context, settling, limit);
+      if (failure) return failure;
+    }
     const status = progressOf(context, step.name)?.status;
     if (status === 'completed' || status === 'skipped') continue;
-    let outcome;
+    let outcome: StepOutcome;
     const startedAt = performance.now();
     try {
       outcome = await step.run(context);
@@ -97,10 +115,39 @@ export const instantiatingStep: SessionStep = async (base) => {
     );
     if (outcome.kind === 'wait') return requeueAfter(outcome.afterMs, outcome.reason);
     if (step === markReadyStep) break;
-    noteStep(context, step.name, outcome.kind, outcome.data ? { data: outcome.data } : {});
+    if (outcome.kind === 'completed' && outcome.settling) {
+      const { settling: write, ...settled } = outcome;
+      const pending = write.then(() => settled);
+      // Handled when settled; a rejection before then must not count as unhandled.
+      pending.catch(() => undefined);
+      settling.set(step, pending);
+    } else noteStep(context, step.name, outcome.kind, outcome.data ? { data: outcome.data } : {});
   }
   return done();
-};
+}
+
+/**
+ * Waits for the writes steps left in flight, noting each step once its write is done (so a failed
+ * one is repeated by the rerun), and gives the failure of the first that failed.
+ */
+async function settle(
+  context: InstantiationContext,
+  settling: Map<InstantiationStep, Promise<StepOutcome>>,
+  limit: number,
+): Promise<ReconcileResult | null> {
+  for (const [step, write] of settling) {
+    let outcome: StepOutcome;
+    try {
+      outcome = await write;
+    } catch (error) {
+      return stepFailed(context, step, error, limit);
+    }
+    if (outcome.kind !== 'wait')
+      noteStep(context, step.name, outcome.kind, outcome.data ? { data: outcome.data } : {});
+  }
+  settling.clear();
+  return null;
+}
 
 async function stepFailed(
   context: InstantiationContext,

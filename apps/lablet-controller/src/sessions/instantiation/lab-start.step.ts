@@ -39,7 +39,11 @@ export const labStartStep: InstantiationStep = {
       if (startedNow) await reportLabStatus(context, { id: labRecordId }, 'STARTING');
       return { kind: 'wait', afterMs: context.settings.labPollIntervalMs, reason: 'lab is booting' };
     }
-    await reportLabStatus(context, { id: labRecordId }, 'BOOTED');
-    return { kind: 'completed', data: { cml_lab_id: labId } };
+    // Only the lab record waits for this report: device access and LDS go on meanwhile.
+    return {
+      kind: 'completed',
+      data: { cml_lab_id: labId },
+      settling: reportLabStatus(context, { id: labRecordId }, 'BOOTED'),
+    };
   },
 };

@@ -20,6 +20,14 @@ describe('SCHEDULED', () => {
     ).toEqual(['INSTANTIATING', 'READY']);
   });
 
+  /** A session picked up SCHEDULED: read with its worker and definition, started, the labs of its definition listed. */
+  const PICKUP_CALLS = [
+    'GET /sessions/:lablet_session_id',
+    'GET /workers/:worker_id',
+    'GET /lablet-definitions/:lablet_definition_id',
+    'POST /sessions/:lablet_session_id/start-instantiation',
+    'GET /lab-records',
+  ];
   const controlPlaneCalls = (harness: SessionHarness) =>
     harness.cpa.fake.calls.map(
       (call) => `${call.route.method} ${call.route.path.replace('/api/internal', '')}`,
@@ -47,11 +55,7 @@ describe('SCHEDULED', () => {
     const session = harness.addSession({ status: 'SCHEDULED', timeslot_start: null });
     await harness.reconcile(session.id);
     expect(controlPlaneCalls(harness)).toEqual([
-      'GET /sessions/:lablet_session_id',
-      'GET /workers/:worker_id',
-      'GET /lablet-definitions/:lablet_definition_id',
-      'POST /sessions/:lablet_session_id/start-instantiation',
-      'GET /lab-records',
+      ...PICKUP_CALLS,
       'POST /lab-records',
       'PUT /sessions/:lablet_session_id/lab',
       'PUT /lab-records/:lab_record_id/status',
@@ -73,24 +77,15 @@ describe('SCHEDULED', () => {
   it('makes 5 control-plane writes for a reused lab from SCHEDULED to READY', async () => {
     const harness = new SessionHarness();
     const labId = (await harness.cml.importLab('nodes: [{ label: r1, node_definition: iosv }]')).id;
-    harness.cpa.add(
-      harness.cpa.labs,
-      aLabRecordDoc({
-        worker_id: harness.worker.id,
-        lab_id: labId,
-        status: 'WIPED',
-        based_on_definition_id: harness.definition.id,
-        allocated_ports: { r1_serial: 3000 },
-      }),
-    );
+    harness.addLab({
+      lab_id: labId,
+      status: 'WIPED',
+      allocated_ports: { r1_serial: 3000 },
+    });
     const session = harness.addSession({ status: 'SCHEDULED', timeslot_start: null });
     await harness.reconcile(session.id);
     expect(controlPlaneCalls(harness)).toEqual([
-      'GET /sessions/:lablet_session_id',
-      'GET /workers/:worker_id',
-      'GET /lablet-definitions/:lablet_definition_id',
-      'POST /sessions/:lablet_session_id/start-instantiation',
-      'GET /lab-records',
+      ...PICKUP_CALLS,
       'PUT /sessions/:lablet_session_id/lab',
       'PUT /lab-records/:lab_record_id/status',
       'PUT /sessions/:lablet_session_id/pipeline-progress',
@@ -511,16 +506,11 @@ describe('TERMINATED with cleanup pending', () => {
       const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
       const session = harness.addSession({ status: 'INSTANTIATING' });
       const labId = (await harness.cml.importLab('nodes: [{ label: r1, node_definition: iosv }]')).id;
-      const record = harness.cpa.add(
-        harness.cpa.labs,
-        aLabRecordDoc({
-          worker_id: harness.worker.id,
-          lab_id: labId,
-          status: 'DEFINED',
-          based_on_definition_id: harness.definition.id,
-          active_lablet_session_id: session.id,
-        }),
-      );
+      const record = harness.addLab({
+        lab_id: labId,
+        status: 'DEFINED',
+        active_lablet_session_id: session.id,
+      });
       terminate(harness, session.id);
 
       await harness.reconcile(session.id);
@@ -550,15 +540,10 @@ describe('TERMINATED with cleanup pending', () => {
     it('finds a record registered before the controller could record it in the progress', async () => {
       const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
       const session = harness.addSession({ status: 'INSTANTIATING' });
-      const registered = harness.cpa.add(
-        harness.cpa.labs,
-        aLabRecordDoc({
-          worker_id: harness.worker.id,
-          status: 'IMPORTING',
-          based_on_definition_id: harness.definition.id,
-          active_lablet_session_id: session.id,
-        }),
-      );
+      const registered = harness.addLab({
+        status: 'IMPORTING',
+        active_lablet_session_id: session.id,
+      });
       terminate(harness, session.id);
 
       await harness.reconcile(session.id);
@@ -571,16 +556,11 @@ describe('TERMINATED with cleanup pending', () => {
     it('leaves a reuse candidate it only prepared alone (it was never attached)', async () => {
       const harness = new SessionHarness();
       const labId = (await harness.cml.importLab('nodes: [{ label: r1, node_definition: iosv }]')).id;
-      const wiped = harness.cpa.add(
-        harness.cpa.labs,
-        aLabRecordDoc({
-          worker_id: harness.worker.id,
-          lab_id: labId,
-          status: 'WIPED',
-          based_on_definition_id: harness.definition.id,
-          allocated_ports: { r1_serial: 3000 },
-        }),
-      );
+      const wiped = harness.addLab({
+        lab_id: labId,
+        status: 'WIPED',
+        allocated_ports: { r1_serial: 3000 },
+      });
       const session = harness.addSession({ status: 'INSTANTIATING' });
       harness.cpa.fake.failNext(apiContract.internal.sessions.updateSessionLab, 409, 1, 'INVALID_TRANSITION');
       await harness.reconcile(session.id);

@@ -1,4 +1,4 @@
-import { type CmlWorker, type LabletDefinition, type LabletSession } from '@lcm/contracts';
+import { type CmlWorker, type LabletDefinition, type LabletSession, type LabRecord } from '@lcm/contracts';
 import { CmlFake } from '@lcm/integrations/cml';
 import { GradingFake } from '@lcm/integrations/grading';
 import { type LdsFake, LdsFakeDeployments } from '@lcm/integrations/lds';
@@ -9,7 +9,7 @@ import { type OutsideSystems } from '../integrations/outside-systems';
 import { SessionLifecycleReconciler } from '../reconcilers/session-lifecycle.reconciler';
 import { type SessionSettings } from '../sessions/session-step';
 import { ControlPlaneState } from './control-plane-state';
-import { aDefinitionDoc, aSessionDoc, aWorkerDoc } from './documents';
+import { aDefinitionDoc, aLabRecordDoc, aSessionDoc, aWorkerDoc } from './documents';
 
 export const TEST_SETTINGS: SessionSettings = {
   instantiationLeadMs: 15 * 60_000,
@@ -73,6 +73,14 @@ export class SessionHarness {
     return this.cpa.add(
       this.cpa.sessions,
       aSessionDoc({ definition_id: this.definition.id, worker_id: this.worker.id, ...patch }),
+    );
+  }
+
+  /** A lab record on the harness worker, based on the harness definition unless `patch` says otherwise. */
+  addLab(patch: Parameters<typeof aLabRecordDoc>[0] = {}): LabRecord {
+    return this.cpa.add(
+      this.cpa.labs,
+      aLabRecordDoc({ worker_id: this.worker.id, based_on_definition_id: this.definition.id, ...patch }),
     );
   }
 

@@ -1,7 +1,6 @@
 import { ConflictError, NotFoundError, UnavailableError } from '@lcm/integrations/http';
 import { apiContract } from '@lcm/contracts';
 import { UnavailableError as CpaUnavailableError } from '@lcm/cpa-client';
-import { aLabRecordDoc } from '../../testing/documents';
 import { SessionHarness } from '../../testing/session-harness';
 import { importTitle } from './lab-resolve.step';
 
@@ -104,26 +103,16 @@ describe('INSTANTIATING', () => {
         'nodes: [{ label: r1, node_definition: iosv }, { label: desktop, node_definition: desktop }]',
       )
     ).id;
-    harness.cpa.add(
-      harness.cpa.labs,
-      aLabRecordDoc({
-        worker_id: harness.worker.id,
-        lab_id: stoppedLab,
-        status: 'STOPPED',
-        based_on_definition_id: harness.definition.id,
-        allocated_ports: { r1_serial: 3000 },
-      }),
-    );
-    const wiped = harness.cpa.add(
-      harness.cpa.labs,
-      aLabRecordDoc({
-        worker_id: harness.worker.id,
-        lab_id: wipedLab,
-        status: 'WIPED',
-        based_on_definition_id: harness.definition.id,
-        allocated_ports: { r1_serial: 4000, desktop_vnc: 4001 },
-      }),
-    );
+    harness.addLab({
+      lab_id: stoppedLab,
+      status: 'STOPPED',
+      allocated_ports: { r1_serial: 3000 },
+    });
+    const wiped = harness.addLab({
+      lab_id: wipedLab,
+      status: 'WIPED',
+      allocated_ports: { r1_serial: 4000, desktop_vnc: 4001 },
+    });
     harness.cml.recorder.reset();
     const session = instantiating(harness);
 
@@ -145,16 +134,11 @@ describe('INSTANTIATING', () => {
     const labId = (await harness.cml.importLab('nodes: [{ label: r1, node_definition: iosv }]')).id;
     await harness.cml.startLab(labId);
     await harness.cml.stopLab(labId);
-    const stopped = harness.cpa.add(
-      harness.cpa.labs,
-      aLabRecordDoc({
-        worker_id: harness.worker.id,
-        lab_id: labId,
-        status: 'STOPPED',
-        based_on_definition_id: harness.definition.id,
-        allocated_ports: { r1_serial: 3000 },
-      }),
-    );
+    const stopped = harness.addLab({
+      lab_id: labId,
+      status: 'STOPPED',
+      allocated_ports: { r1_serial: 3000 },
+    });
     const session = instantiating(harness);
 
     await harness.reconcile(session.id);
@@ -165,16 +149,11 @@ describe('INSTANTIATING', () => {
 
   it('marks a reuse candidate that is gone from CML ORPHANED and imports instead', async () => {
     const harness = new SessionHarness();
-    const ghost = harness.cpa.add(
-      harness.cpa.labs,
-      aLabRecordDoc({
-        worker_id: harness.worker.id,
-        lab_id: 'gone',
-        status: 'WIPED',
-        based_on_definition_id: harness.definition.id,
-        allocated_ports: { r1_serial: 3000 },
-      }),
-    );
+    const ghost = harness.addLab({
+      lab_id: 'gone',
+      status: 'WIPED',
+      allocated_ports: { r1_serial: 3000 },
+    });
     const session = instantiating(harness);
 
     await harness.reconcile(session.id);
@@ -194,16 +173,11 @@ describe('INSTANTIATING', () => {
       { based_on_definition_id: 'other' },
       { pending_action: 'delete' as const },
     ])
-      harness.cpa.add(
-        harness.cpa.labs,
-        aLabRecordDoc({
-          worker_id: harness.worker.id,
-          lab_id: labId,
-          status: 'WIPED',
-          based_on_definition_id: harness.definition.id,
-          ...patch,
-        }),
-      );
+      harness.addLab({
+        lab_id: labId,
+        status: 'WIPED',
+        ...patch,
+      });
     const session = instantiating(harness);
     await harness.reconcile(session.id);
     expect(harness.cml.recorder.callsTo('importLab')).toHaveLength(2);
@@ -309,16 +283,11 @@ describe('INSTANTIATING', () => {
   it('resumes with the record a killed controller registered before its import, recorded nowhere else', async () => {
     const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
     const session = instantiating(harness);
-    const registered = harness.cpa.add(
-      harness.cpa.labs,
-      aLabRecordDoc({
-        worker_id: harness.worker.id,
-        status: 'IMPORTING',
-        title: importTitle(harness.definition.name, session.id),
-        based_on_definition_id: harness.definition.id,
-        active_lablet_session_id: session.id,
-      }),
-    );
+    const registered = harness.addLab({
+      status: 'IMPORTING',
+      title: importTitle(harness.definition.name, session.id),
+      active_lablet_session_id: session.id,
+    });
 
     await harness.reconcile(session.id);
 
@@ -436,16 +405,11 @@ describe('INSTANTIATING', () => {
   it('when the attempts are spent on a reused lab, stops and wipes it and keeps it', async () => {
     const harness = new SessionHarness();
     const labId = (await harness.cml.importLab('nodes: [{ label: r1, node_definition: iosv }]')).id;
-    const reused = harness.cpa.add(
-      harness.cpa.labs,
-      aLabRecordDoc({
-        worker_id: harness.worker.id,
-        lab_id: labId,
-        status: 'WIPED',
-        based_on_definition_id: harness.definition.id,
-        allocated_ports: { r1_serial: 3000 },
-      }),
-    );
+    const reused = harness.addLab({
+      lab_id: labId,
+      status: 'WIPED',
+      allocated_ports: { r1_serial: 3000 },
+    });
     const session = instantiating(harness);
     harness.ldsFake.recorder.failNext(
       'createSessionWithPart',

@@ -3,6 +3,7 @@ import { isNotFound } from '@lcm/integrations/http';
 import { done, requeueAfter } from '@lcm/reconciler-runtime';
 import { teardownLab, withReportedImport } from '../labs/lab-operations';
 import { progressOf } from './instantiation/instantiation-step';
+import { importTitle } from './instantiation/lab-resolve.step';
 import { type SessionStep, type SessionStepContext } from './session-step';
 
 const GONE_LAB_STATUSES = ['DELETED', 'ARCHIVED', 'ORPHANED'];
@@ -24,7 +25,9 @@ async function archiveLdsSession(context: SessionStepContext): Promise<void> {
 /**
  * The cold import registered for this session but never bound to it (the session ended between
  * the registration and the binding). The progress names it, unless the controller died before
- * recording it; the record itself always names the session (lab_resolve registers it that way).
+ * recording it; otherwise the record is found by the session: lab_resolve registers it attached to
+ * the session and titled with the session id, and the title stays once the control plane lets the
+ * record go at the terminate (apps/control-plane-api sessions' SessionResourceRelease).
  */
 async function unboundImport(context: SessionStepContext): Promise<LabRecord | null> {
   const { session, cpa } = context;
@@ -37,9 +40,12 @@ async function unboundImport(context: SessionStepContext): Promise<LabRecord | n
   const page = await cpa.labs.list({
     query: { worker_id: session.worker_id, based_on_definition_id: session.definition_id, limit: 200 },
   });
+  const title = importTitle(session.definition_name, session.id);
   return (
     page.items.find(
-      (lab) => lab.active_lablet_session_id === session.id && !GONE_LAB_STATUSES.includes(lab.status),
+      (lab) =>
+        (lab.active_lablet_session_id === session.id || lab.title === title) &&
+        !GONE_LAB_STATUSES.includes(lab.status),
     ) ?? null
   );
 }

@@ -35,9 +35,9 @@ export class BindSessionLabCommand extends Command<SessionView> {
 
 /**
  * Links the session to its LabRecord during INSTANTIATING (decision 2, 20), recording the import
- * that created the lab when the body says so. Worker and lab are
- * saved before the session (both steps are idempotent, so a retry after a lost session write
- * completes the link); when the session can no longer take the lab, the lab is let go again.
+ * that created the lab when the body says so. Worker and lab are saved (side by side) before the
+ * session (both steps are idempotent, so a retry after a lost session write completes the link);
+ * when the session can no longer take the lab, the lab is let go again.
  */
 @CommandHandler(BindSessionLabCommand)
 export class BindSessionLabHandler implements ICommandHandler<BindSessionLabCommand> {
@@ -50,8 +50,11 @@ export class BindSessionLabHandler implements ICommandHandler<BindSessionLabComm
 
   async execute({ sessionId, body, actor }: BindSessionLabCommand): Promise<SessionView> {
     return retryOnConflict(async () => {
-      const session = await this.sessions.getById(sessionId);
-      const lab = await this.labs.getById(body.lab_record_id);
+      // Each round trip to the store is on the instantiation's critical path (lablet-controller README § Figures).
+      const [session, lab] = await Promise.all([
+        this.sessions.getById(sessionId),
+        this.labs.getById(body.lab_record_id),
+      ]);
       const labBefore = fingerprint(lab);
       if (body.imported && lab.status === 'IMPORTING') {
         lab.assignCmlLabId(body.cml_lab_id);
@@ -72,8 +75,10 @@ export class BindSessionLabHandler implements ICommandHandler<BindSessionLabComm
       const workerBefore = fingerprint(worker);
       bindLabToSession(session, lab, worker);
       recordPipelineSteps(session, body.progress ?? []);
-      const workerCommitted = await saveIfChanged(this.workers, worker, workerBefore);
-      const labCommitted = await saveIfChanged(this.labs, lab, labBefore);
+      const [workerCommitted, labCommitted] = await Promise.all([
+        saveIfChanged(this.workers, worker, workerBefore),
+        saveIfChanged(this.labs, lab, labBefore),
+      ]);
       let committed: Committed<LabletSessionState>;
       try {
         committed = await this.sessions.save(session);

@@ -45,23 +45,59 @@ describe('FleetView', () => {
     expect(cpa.callsTo(apiContract.internal.workers.listWorkers)).toHaveLength(1);
   });
 
-  it('lists again after a status change, and ignores unchanged statuses, malformed or unrelated keys', async () => {
+  const actual = (status: string) =>
+    JSON.stringify({
+      status,
+      service_status: 'AVAILABLE',
+      ec2_state: 'running',
+      ip: null,
+      at: '2031-01-01T00:00:00.000Z',
+    });
+  const answerWorkerReads = () =>
+    cpa.on(apiContract.internal.workers.getWorker, ({ params }) => {
+      const worker = workers.find((candidate) => candidate.id === params.worker_id);
+      if (!worker) throw new Error(`unexpected read of ${params.worker_id}`);
+      return worker;
+    });
+
+  it('reads a worker whose status moved again by id, not the whole fleet, and ignores unchanged statuses, malformed or unrelated keys', async () => {
+    answerWorkerReads();
     await fleet.current();
     expect(fleet.applyKeyChange(etcdKeys.workerCapacity(w1), 'not json')).toBeNull();
     expect(fleet.applyKeyChange('/lcm/elsewhere', '{}')).toBeNull();
-    const actual = (status: string) =>
-      JSON.stringify({
-        status,
-        service_status: 'AVAILABLE',
-        ec2_state: 'running',
-        ip: null,
-        at: '2031-01-01T00:00:00.000Z',
-      });
     expect(fleet.applyKeyChange(etcdKeys.workerActual(w2), actual('RUNNING'))).toBeNull();
+    fleet.reserve('session-1', w2, demand);
     expect(fleet.applyKeyChange(etcdKeys.workerActual(w2), actual('DRAINING'))).toBe('status');
     workers = [aWorkerView(w1), aWorkerView(w2, { status: 'DRAINING' })];
-    expect((await fleet.current()).get(w2)?.status).toBe('DRAINING');
+    const view = await fleet.current();
+    expect(view.get(w2)?.status).toBe('DRAINING');
+    // The placement still in flight stays reserved on the worker read again.
+    expect(view.get(w2)?.allocated.cpu_cores).toBe(
+      aWorkerView(w2).allocated_capacity.cpu_cores + demand.capacity.cpu_cores,
+    );
+    expect(cpa.callsTo(apiContract.internal.workers.getWorker)).toEqual([{ params: { worker_id: w2 } }]);
+    expect(cpa.callsTo(apiContract.internal.workers.listWorkers)).toHaveLength(1);
+    await fleet.current();
+    expect(cpa.callsTo(apiContract.internal.workers.getWorker)).toHaveLength(1);
+  });
+
+  it('lists the fleet again when a worker key is deleted, a worker is gone, or too many moved to read one by one', async () => {
+    await fleet.current();
+    fleet.applyKeyChange(etcdKeys.workerActual(w1), null);
+    await fleet.current();
     expect(cpa.callsTo(apiContract.internal.workers.listWorkers)).toHaveLength(2);
+
+    cpa.failNext(apiContract.internal.workers.getWorker, 404);
+    fleet.applyKeyChange(etcdKeys.workerActual(w2), actual('DRAINING'));
+    await fleet.current();
+    await fleet.current();
+    expect(cpa.callsTo(apiContract.internal.workers.listWorkers)).toHaveLength(3);
+
+    for (let index = 0; index <= 200; index += 1)
+      fleet.applyKeyChange(etcdKeys.workerActual(uuid('b', index)), actual('RUNNING'));
+    await fleet.current();
+    expect(cpa.callsTo(apiContract.internal.workers.listWorkers)).toHaveLength(4);
+    expect(cpa.callsTo(apiContract.internal.workers.getWorker)).toHaveLength(1);
   });
 
   it('shares one listing between concurrent decisions', async () => {

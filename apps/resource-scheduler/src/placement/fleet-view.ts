@@ -6,7 +6,7 @@ import {
   parseEtcdKey,
   type WorkerCapacitySnapshot,
 } from '@lcm/contracts';
-import type { ControlPlane } from '@lcm/cpa-client';
+import { type ControlPlane, isNotFoundError } from '@lcm/cpa-client';
 import {
   freePortCount,
   parseVersion,
@@ -17,6 +17,12 @@ import {
 import type { Logger } from '@lcm/observability';
 
 const PAGE = 200;
+/**
+ * More workers changed than this since the listing: list the fleet again rather than read each.
+ * Every page of a listing costs the store a pass over the whole collection (docs/decisions/store.md),
+ * so at fleet size one listing costs far more than reading a few workers by id.
+ */
+const REREAD_AT_MOST = PAGE;
 
 /** Where the capacity keys come from: etcd in the app, a map in unit tests. */
 export interface CapacityKeySource {
@@ -57,6 +63,9 @@ export class FleetView {
   private loadedAt = Number.NEGATIVE_INFINITY;
   private stale = true;
   private loading: Promise<void> | null = null;
+  /** Workers whose status moved since they were read: each is read again by id before the next decision. */
+  private readonly changed = new Set<string>();
+  private rereading: Promise<void> | null = null;
   private readonly inFlight = new Map<string, Reservation>();
   private readonly now: () => number;
   private readonly badKeys = new Set<string>();
@@ -65,9 +74,18 @@ export class FleetView {
     this.now = options.now ?? Date.now;
   }
 
-  /** The fleet to decide on, listed again when stale or older than the maximum age. */
+  /**
+   * The fleet to decide on: listed again when stale, older than the maximum age or changed in many
+   * workers; otherwise the workers whose status moved are read again one by one.
+   */
   async current(): Promise<PlacementFleet> {
-    if (this.stale || this.now() - this.loadedAt > this.options.maxAgeMs) await this.refresh();
+    if (
+      this.stale ||
+      this.now() - this.loadedAt > this.options.maxAgeMs ||
+      this.changed.size > REREAD_AT_MOST
+    )
+      await this.refresh();
+    else if (this.changed.size > 0) await this.rereadChanged();
     return this.fleet;
   }
 
@@ -112,7 +130,8 @@ export class FleetView {
     if (!parsed || parsed.kind === 'leader') return null;
     if (parsed.kind === 'workerActual') {
       if (!this.statusChanged(parsed.id, raw)) return null;
-      this.stale = true;
+      if (raw === null) this.stale = true;
+      else this.changed.add(parsed.id);
       return 'status';
     }
     if (parsed.kind !== 'workerCapacity' || raw === null) return null;
@@ -139,12 +158,46 @@ export class FleetView {
 
   private async load(): Promise<void> {
     this.stale = false;
+    // The listing below sees every change made so far; later ones are read on the next decision.
+    this.changed.clear();
     const startedAt = this.now();
     const [workers, snapshots] = await Promise.all([this.listWorkers(), this.listCapacity()]);
     this.workers = new Map(workers.map((worker) => [worker.id, worker]));
     this.fleet = new PlacementFleet(workers.map((worker) => candidateOf(worker, snapshots.get(worker.id))));
     for (const { workerId, demand } of this.inFlight.values()) this.fleet.reserve(workerId, demand);
     this.loadedAt = startedAt;
+  }
+
+  /** Concurrent decisions share one round of reads. */
+  private rereadChanged(): Promise<void> {
+    if (!this.rereading)
+      this.rereading = this.reread([...this.changed]).finally(() => {
+        this.rereading = null;
+      });
+    return this.rereading;
+  }
+
+  /** A worker that is gone, or a read that fails, leaves the fleet to be listed again. */
+  private async reread(workerIds: string[]): Promise<void> {
+    for (const workerId of workerIds) this.changed.delete(workerId);
+    await Promise.all(
+      workerIds.map(async (workerId) => {
+        try {
+          const worker = await this.options.cpa.workers.get({ params: { worker_id: workerId } });
+          this.workers.set(worker.id, worker);
+          this.fleet.upsert(candidateOf(worker));
+          for (const { workerId: reserved, demand } of this.inFlight.values())
+            if (reserved === worker.id) this.fleet.reserve(reserved, demand);
+        } catch (error) {
+          if (!isNotFoundError(error))
+            this.options.log.warn(
+              { err: error, worker_id: workerId },
+              'worker not read again; listing the fleet',
+            );
+          this.stale = true;
+        }
+      }),
+    );
   }
 
   private async listWorkers(): Promise<CmlWorker[]> {

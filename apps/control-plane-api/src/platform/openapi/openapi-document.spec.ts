@@ -168,6 +168,19 @@ describe('buildOpenApiDocument', () => {
       $ref: '#/components/schemas/RequestJsonValue',
     });
     expect(JSON.stringify(schemas['RequestJsonValue'])).toContain(noNul);
+    // A discovery scan entry is checked by the handler, which lists one it cannot take in the answer,
+    // so any JSON the body parser takes (no __proto__ key) is valid input there, NUL texts included.
+    const scanEntry = internalSchemas['ScanEntryJsonValue'];
+    expect(JSON.stringify(scanEntry)).not.toContain(noNul);
+    expect(JSON.stringify(scanEntry)).toContain('"not":{"const":"__proto__"}');
+    const discover = internalDocument.paths['/api/internal/lab-records/discover']?.['post'] as unknown as {
+      requestBody: { content: Record<string, { schema: Record<string, unknown> }> };
+    };
+    const body = discover.requestBody.content['application/json']?.schema;
+    const bodySchema = (body?.['$ref'] ? internalSchemas[String(body['$ref']).split('/').pop()!] : body) as {
+      properties: { labs: { items: Record<string, unknown> } };
+    };
+    expect(bodySchema.properties.labs.items['$ref']).toBe('#/components/schemas/ScanEntryJsonValue');
     // Worker template capacity is positive in the contract, as the domain requires (a zero was ST202).
     expect(schemas['TemplateCapacity']).toMatchObject({
       properties: { cpu_cores: { exclusiveMinimum: 0 }, memory_gb: { exclusiveMinimum: 0 } },

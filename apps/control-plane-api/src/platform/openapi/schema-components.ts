@@ -3,6 +3,7 @@ import { $ZodRegistry, type $ZodType } from 'zod/v4/core';
 import * as contracts from '@lcm/contracts';
 import {
   ImportWorkerBody,
+  LabDiscoverBody,
   MAX_TEXT_LENGTH,
   maxTextLength,
   PatchWorkerBody,
@@ -41,15 +42,21 @@ const isText = (node: JsonSchema): boolean =>
  */
 const FORMATS = new Map<unknown, string>([[SemVer, 'semver']]);
 
+/** A text input parsing takes anywhere in free JSON: no NUL, within the common text limit. */
+const STORABLE_TEXT = { type: 'string', pattern: NO_NUL, maxLength: MAX_TEXT_LENGTH };
+
 /**
- * Free JSON in a request, as input parsing takes it at any depth (contract-route.ts): texts without
- * NUL within the common text limit, keys without NUL and never `__proto__`.
+ * Free JSON in a request, as input parsing takes it at any depth (contract-route.ts): texts as
+ * `text` says, keys as `keys` says and never `__proto__`.
  */
-const freeJsonValue = (name: string, keys: JsonSchema, arrays: 'nested' | 'flat'): JsonSchema => {
+const freeJsonValue = (
+  name: string,
+  keys: JsonSchema,
+  arrays: 'nested' | 'flat',
+  text: JsonSchema = STORABLE_TEXT,
+): JsonSchema => {
   const ref = { $ref: `${COMPONENT_REF}${name}` };
-  const scalar = {
-    anyOf: [{ type: 'string', pattern: NO_NUL, maxLength: MAX_TEXT_LENGTH }, { type: ['number', 'boolean', 'null'] }],
-  };
+  const scalar = { anyOf: [text, { type: ['number', 'boolean', 'null'] }] };
   const object = { type: 'object', propertyNames: { ...keys, ...NOT_PROTO }, additionalProperties: ref };
   const item = arrays === 'nested' ? ref : { anyOf: [scalar, object] };
   return { anyOf: [scalar, { type: 'array', items: item }, object] };
@@ -65,9 +72,20 @@ export const STORABLE_JSON_VALUE = 'StorableJsonValue';
  * and keys, then the contract drops it.
  */
 export const REQUEST_JSON_VALUE = 'RequestJsonValue';
+/**
+ * One entry of a discovery scan: any JSON the body parser takes (no `__proto__` key). The handler
+ * checks each entry on its own and lists one it cannot take in the answer's errors, texts the
+ * store cannot hold included, so such an entry is valid input (LabDiscoverBody).
+ */
+export const SCAN_ENTRY_JSON_VALUE = 'ScanEntryJsonValue';
 export const FREE_JSON_COMPONENTS: Record<string, JsonSchema> = {
-  [STORABLE_JSON_VALUE]: freeJsonValue(STORABLE_JSON_VALUE, { pattern: STORABLE_KEY_PATTERN, maxLength: 256 }, 'flat'),
+  [STORABLE_JSON_VALUE]: freeJsonValue(
+    STORABLE_JSON_VALUE,
+    { pattern: STORABLE_KEY_PATTERN, maxLength: 256 },
+    'flat',
+  ),
   [REQUEST_JSON_VALUE]: freeJsonValue(REQUEST_JSON_VALUE, { pattern: NO_NUL }, 'nested'),
+  [SCAN_ENTRY_JSON_VALUE]: freeJsonValue(SCAN_ENTRY_JSON_VALUE, {}, 'nested', { type: 'string' }),
 };
 
 /** Shapes the contracts check by refinement, which zod cannot see into: a key the store can hold. */
@@ -100,6 +118,10 @@ const REFINEMENTS = new Map<unknown, (schema: JsonSchema) => void>([
     StorableJsonObject,
     (schema: JsonSchema) =>
       (schema['additionalProperties'] = { $ref: `${COMPONENT_REF}${STORABLE_JSON_VALUE}` }),
+  ],
+  [
+    LabDiscoverBody.shape.labs.element,
+    (schema: JsonSchema) => (schema['$ref'] = `${COMPONENT_REF}${SCAN_ENTRY_JSON_VALUE}`),
   ],
   // 'give exactly one of aws_instance_id, ami_id, ami_name'.
   [

@@ -17,6 +17,7 @@ import {
 import {
   ConcurrencyConflictError,
   DocumentNotFoundError,
+  DuplicateDocumentError,
   VersionedCollection,
   type VersionedDocument,
 } from './versioned-collection';
@@ -161,6 +162,23 @@ export class AggregateRepository<S extends PersistedState, A extends AggregateRo
    */
   async save(aggregate: A, extraEvents: readonly DomainEvent[] = []): Promise<Committed<S>> {
     return this.commit(aggregate, {}, extraEvents);
+  }
+
+  /**
+   * Inserts a new aggregate whose id is derived from what it belongs to, once: when a retried or
+   * concurrent command inserted it already, the stored one is answered instead (`committed` null).
+   * `insert` writes it when the plain save does not fit (fields stored beside the state).
+   */
+  async insertOnce(
+    aggregate: A,
+    insert: () => Promise<Committed<S>> = () => this.save(aggregate),
+  ): Promise<{ aggregate: A; committed: Committed<S> | null }> {
+    try {
+      return { aggregate, committed: await insert() };
+    } catch (error) {
+      if (!(error instanceof DuplicateDocumentError)) throw error;
+      return { aggregate: await this.getById(aggregate.toState().id), committed: null };
+    }
   }
 
   /**

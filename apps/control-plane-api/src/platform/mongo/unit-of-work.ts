@@ -14,7 +14,6 @@ import {
 
 export const isVersionConflict = (error: unknown): boolean =>
   error instanceof ConcurrencyConflictError || error instanceof DomainConflict;
-export const isDuplicate = (error: unknown): boolean => error instanceof DuplicateDocumentError;
 
 /**
  * How often a command that lost an optimistic-concurrency race re-reads and re-applies before the

@@ -2,7 +2,7 @@ import { type MarkReadyBody } from '@lcm/contracts';
 import { type Clock, type LabletSession, UserSession, type UserSessionState } from '@lcm/domain';
 import { ApiError } from '../../../platform/http/api-error';
 import { type Committed } from '../../../platform/mongo/aggregate-repository';
-import { fingerprint, isDuplicate, saveIfChanged } from '../../../platform/mongo/unit-of-work';
+import { fingerprint, saveIfChanged } from '../../../platform/mongo/unit-of-work';
 import { type UserSessionRepository } from '../infrastructure/session.repositories';
 import { userSessionIdOf } from './child-ids';
 
@@ -23,12 +23,9 @@ export async function ensureUserSession(
   let userSession = await userSessions.findById(id);
   if (!userSession) {
     const created = UserSession.create({ id, lablet_session_id: session.id, ...data }, clock);
-    try {
-      return { userSession: created, committed: await userSessions.save(created) };
-    } catch (error) {
-      if (!isDuplicate(error)) throw error;
-      userSession = await userSessions.getById(id);
-    }
+    const inserted = await userSessions.insertOnce(created);
+    if (inserted.committed) return { userSession: created, committed: inserted.committed };
+    userSession = inserted.aggregate;
   }
   const state = userSession.toState();
   if (state.lds_session_id !== data.lds_session_id) {

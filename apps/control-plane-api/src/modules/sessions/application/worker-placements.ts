@@ -10,7 +10,12 @@ import {
   sessionHoldsCapacity,
 } from '@lcm/domain';
 import { type Committed } from '../../../platform/mongo/aggregate-repository';
-import { backoff, isVersionConflict, MAX_CONFLICT_ATTEMPTS } from '../../../platform/mongo/unit-of-work';
+import {
+  backoff,
+  isVersionConflict,
+  MAX_CONFLICT_ATTEMPTS,
+  retryOnConflict,
+} from '../../../platform/mongo/unit-of-work';
 import { ConcurrencyConflictError } from '../../../platform/mongo/versioned-collection';
 import { notFound } from '../../../platform/http/api-error';
 import { CLOCK } from '../../../platform/platform.tokens';
@@ -132,7 +137,9 @@ export class WorkerPlacements {
 
   /**
    * One worker, many sessions: all allocations in one worker write, retried whole on a lost race.
-   * `workerWritten` is called once the worker write is committed (or not needed).
+   * `workerWritten` is called once the worker write is committed (or not needed). Its own loop on
+   * the shared bound and backoff rather than retryOnConflict: a remembered worker that moved on is
+   * read again without waiting, and a refusal decided on it is decided again (docs/decisions/unit-of-work.md).
    */
   private async placeGroup(
     workerId: string,
@@ -286,7 +293,7 @@ export class WorkerPlacements {
     workerId: string,
     sessionIds: string[],
   ): Promise<Committed<CmlWorkerState> | null> {
-    for (let attempt = 0; ; attempt += 1) {
+    return retryOnConflict(async () => {
       const [worker, sessions] = await Promise.all([
         this.workers.findById(workerId),
         this.sessions.findStatesByIds(sessionIds),
@@ -303,15 +310,10 @@ export class WorkerPlacements {
       );
       const released = sessionIds.filter((id) => !keep.has(id)).map((id) => worker.release(id));
       if (!released.some(Boolean)) return null;
-      try {
-        const committed = await this.workers.save(worker);
-        this.rememberCommitted(committed.state);
-        return committed;
-      } catch (error) {
-        this.committedWorkers.delete(workerId);
-        if (!isVersionConflict(error) || attempt + 1 >= MAX_CONFLICT_ATTEMPTS) throw error;
-        await backoff(attempt);
-      }
-    }
+      this.committedWorkers.delete(workerId);
+      const committed = await this.workers.save(worker);
+      this.rememberCommitted(committed.state);
+      return committed;
+    });
   }
 }

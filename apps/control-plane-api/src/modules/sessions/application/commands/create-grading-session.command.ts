@@ -3,7 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type CreateGradingSessionBody, type GradingSession as GradingSessionView } from '@lcm/contracts';
 import { type Clock, GradingSession, type GradingSessionState } from '@lcm/domain';
 import { type Committed } from '../../../../platform/mongo/aggregate-repository';
-import { compact, fingerprint, isDuplicate, saveIfChanged } from '../../../../platform/mongo/unit-of-work';
+import { compact, fingerprint, saveIfChanged } from '../../../../platform/mongo/unit-of-work';
 import { CLOCK } from '../../../../platform/platform.tokens';
 import { GradingSessionRepository, LabletSessionRepository } from '../../infrastructure/session.repositories';
 import { toGradingSessionView } from '../../infrastructure/session.views';
@@ -62,13 +62,9 @@ export class CreateGradingSessionHandler implements ICommandHandler<CreateGradin
         pod_id: body.pod_id ?? null,
         grading_part_id: body.grading_part_id ?? null,
       });
-      try {
-        gradingCommitted = await this.gradingSessions.save(created);
-        grading = created;
-      } catch (error) {
-        if (!isDuplicate(error)) throw error;
-        grading = await this.gradingSessions.getById(id);
-      }
+      const inserted = await this.gradingSessions.insertOnce(created);
+      gradingCommitted = inserted.committed;
+      grading = inserted.aggregate;
     }
     const before = fingerprint(session);
     if (session.status === 'GRADING') session.retryGrading(grading);

@@ -3,7 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type CreateScoreReportBody, type ScoreReport as ScoreReportView } from '@lcm/contracts';
 import { type Clock, InvalidTransitionError, ScoreReport } from '@lcm/domain';
 import { ApiError } from '../../../../platform/http/api-error';
-import { compact, fingerprint, isDuplicate, saveIfChanged } from '../../../../platform/mongo/unit-of-work';
+import { compact, fingerprint, saveIfChanged } from '../../../../platform/mongo/unit-of-work';
 import { CLOCK } from '../../../../platform/platform.tokens';
 import { LabletSessionRepository, ScoreReportRepository } from '../../infrastructure/session.repositories';
 import { toScoreReportView } from '../../infrastructure/session.views';
@@ -58,18 +58,16 @@ export class CreateScoreReportHandler implements ICommandHandler<CreateScoreRepo
         },
         this.clock,
       );
-      try {
-        reportCommitted = await this.scoreReports.insertWithExtras(created, {
+      const inserted = await this.scoreReports.insertOnce(created, () =>
+        this.scoreReports.insertWithExtras(created, {
           definition_id: state.definition_id,
           owner: state.owner,
           generation: body.generation ?? null,
           revision: body.revision ?? null,
-        });
-        report = created;
-      } catch (error) {
-        if (!isDuplicate(error)) throw error;
-        report = await this.scoreReports.getById(id);
-      }
+        }),
+      );
+      reportCommitted = inserted.committed;
+      report = inserted.aggregate;
     }
     const before = fingerprint(session);
     session.recordScore(report);

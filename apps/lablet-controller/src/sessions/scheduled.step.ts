@@ -1,5 +1,6 @@
 import { done, requeueAfter } from '@lcm/reconciler-runtime';
 import { instantiatingStep } from './instantiation/instantiation.pipeline';
+import { labsOfDefinition } from './instantiation/lab-resolve.step';
 import { loadDefinition, loadWorker, msUntil, type SessionStep, timeslotOver } from './session-step';
 
 /**
@@ -30,6 +31,10 @@ export const scheduledStep: SessionStep = async (context) => {
     return requeueAfter(context.settings.labPollIntervalMs, `worker is ${worker.status}`);
   // The answer is the INSTANTIATING session: the pipeline starts in this reconcile with it and the
   // worker and definition already read, instead of waiting for the status key to trigger a new one.
+  // lab_resolve's first read, the labs of the definition on the worker, goes along with the start.
+  const labs = labsOfDefinition(context, worker.id);
+  labs.catch(() => undefined); // awaited (and its failure met) by lab_resolve
+  (context.loaded ??= {}).labsOfDefinition = labs;
   context.session = await cpa.sessions.startInstantiation({ params: { lablet_session_id: session.id } });
   return instantiatingStep(context);
 };

@@ -45,7 +45,13 @@ export interface SessionStepContext extends SessionDeps {
    * What this reconcile already read or created, so each is read at most once per reconcile
    * (nothing outlives it: the next reconcile reads afresh, AR-2).
    */
-  loaded?: { worker?: CmlWorker; definition?: LabletDefinition; createdLab?: LabRecord };
+  loaded?: {
+    worker?: CmlWorker;
+    definition?: LabletDefinition;
+    createdLab?: LabRecord;
+    /** The labs of the definition on the worker, read while the instantiation was started. */
+    labsOfDefinition?: Promise<LabRecord[]>;
+  };
 }
 
 export type SessionStep = (context: SessionStepContext) => Promise<ReconcileResult>;

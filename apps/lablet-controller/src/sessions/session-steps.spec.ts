@@ -20,13 +20,13 @@ describe('SCHEDULED', () => {
     ).toEqual(['INSTANTIATING', 'READY']);
   });
 
-  /** A session picked up SCHEDULED: read with its worker and definition, started, the labs of its definition listed. */
+  /** A session picked up SCHEDULED: read with its worker and definition, started while the labs of its definition are listed. */
   const PICKUP_CALLS = [
     'GET /sessions/:lablet_session_id',
     'GET /workers/:worker_id',
     'GET /lablet-definitions/:lablet_definition_id',
-    'POST /sessions/:lablet_session_id/start-instantiation',
     'GET /lab-records',
+    'POST /sessions/:lablet_session_id/start-instantiation',
   ];
   const controlPlaneCalls = (harness: SessionHarness) =>
     harness.cpa.fake.calls.map(

@@ -2,6 +2,7 @@ import { type LabRecord } from '@lcm/contracts';
 import { orderReuseCandidates, replacePortPlaceholders, reuseNeedsWipe } from '@lcm/domain';
 import { isNotFound } from '@lcm/integrations/http';
 import { reportLabStatus, teardownLab } from '../../labs/lab-operations';
+import { type SessionStepContext } from '../session-step';
 import {
   type InstantiationContext,
   type InstantiationStep,
@@ -15,11 +16,20 @@ const TERMINAL_LAB_STATUSES = new Set(['DELETED', 'ARCHIVED', 'ORPHANED', 'ERROR
 export const importTitle = (definitionName: string, sessionId: string): string =>
   `${definitionName.slice(0, 26).trim()} ${sessionId}`;
 
-async function labsOfDefinition(context: InstantiationContext): Promise<LabRecord[]> {
+/** The labs of the session's definition on its worker: reuse candidates and an import registered for it. */
+export async function labsOfDefinition(context: SessionStepContext, workerId: string): Promise<LabRecord[]> {
   const page = await context.cpa.labs.list({
-    query: { worker_id: context.worker.id, based_on_definition_id: context.definition.id, limit: 200 },
+    query: { worker_id: workerId, based_on_definition_id: context.session.definition_id, limit: 200 },
   });
   return page.items;
+}
+
+/** What the scheduled step read while it started the instantiation, else a fresh list. */
+function takeLabsOfDefinition(context: InstantiationContext): Promise<LabRecord[]> {
+  const prefetched = context.loaded?.labsOfDefinition;
+  if (!prefetched) return labsOfDefinition(context, context.worker.id);
+  delete context.loaded?.labsOfDefinition;
+  return prefetched;
 }
 
 /**
@@ -40,7 +50,7 @@ export const labResolveStep: InstantiationStep = {
           mode: progressOf(context, 'lab_resolve')?.result_data?.['mode'] ?? 'reuse',
         },
       };
-    const labs = await labsOfDefinition(context);
+    const labs = await takeLabsOfDefinition(context);
     const registered = labs.find(
       (lab) => lab.active_lablet_session_id === session.id && !TERMINAL_LAB_STATUSES.has(lab.status),
     );

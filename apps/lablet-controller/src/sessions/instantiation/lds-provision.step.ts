@@ -23,6 +23,7 @@ export const ldsProvisionStep: InstantiationStep = {
     const { client: lds, region } = context.systems.lds.forRegion(context.worker.aws_region);
     let ldsSessionId = progressOf(context, 'lds_provision')?.result_data?.['lds_session_id'] as
       string | undefined;
+    let recorded: Promise<void> = Promise.resolve();
     if (!ldsSessionId) {
       const created = await lds.createSessionWithPart({
         username: context.session.owner,
@@ -30,14 +31,25 @@ export const ldsProvisionStep: InstantiationStep = {
         form_qualified_name: form,
       });
       ldsSessionId = created.session_id;
-      await recordStep(context, 'lds_provision', 'running', {
+      recorded = recordStep(context, 'lds_provision', 'running', {
         data: { lds_session_id: ldsSessionId, region },
       });
     }
+    const sessionId = ldsSessionId;
     const devices = resultOf<DeviceAccessInfo[]>(context, 'device_access', 'devices');
-    // An empty user-visible list sends no devices at all (spec §7.3.2).
-    if (devices.length > 0) await lds.setDevices(ldsSessionId, toLdsDevices(devices));
-    const loginUrl = await lds.getLaunchUrl(ldsSessionId);
-    return { kind: 'completed', data: { lds_session_id: ldsSessionId, region, login_url: loginUrl } };
+    // Devices and the login link (both idempotent) are asked while the id is being recorded; a
+    // failure waits for that record, so the rerun carries on with this LDS session.
+    const [record, launch] = await Promise.allSettled([
+      recorded,
+      (async () => {
+        // An empty user-visible list sends no devices at all (spec §7.3.2).
+        if (devices.length > 0) await lds.setDevices(sessionId, toLdsDevices(devices));
+        return lds.getLaunchUrl(sessionId);
+      })(),
+    ]);
+    if (record.status === 'rejected') throw record.reason;
+    if (launch.status === 'rejected') throw launch.reason;
+    const loginUrl = launch.value;
+    return { kind: 'completed', data: { lds_session_id: sessionId, region, login_url: loginUrl } };
   },
 };

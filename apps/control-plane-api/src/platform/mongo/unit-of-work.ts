@@ -6,11 +6,7 @@ import {
   type PersistedState,
 } from '@lcm/domain';
 import { type AggregateRepository, type Committed } from './aggregate-repository';
-import {
-  ConcurrencyConflictError,
-  DocumentNotFoundError,
-  DuplicateDocumentError,
-} from './versioned-collection';
+import { ConcurrencyConflictError, DocumentNotFoundError } from './versioned-collection';
 
 export const isVersionConflict = (error: unknown): boolean =>
   error instanceof ConcurrencyConflictError || error instanceof DomainConflict;

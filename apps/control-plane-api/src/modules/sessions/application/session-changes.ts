@@ -53,14 +53,16 @@ const STATUS_EVENT_TYPES = new Set<string>(
 /**
  * After-commit work of the sessions context: audit entries for every domain event, the etcd
  * projection of the sessions and workers touched, and the SSE notifications of spec §8.2. A
- * command that changes the lablet session alone does it through `updateSession`/`saveSession`
- * (AggregateChanges); commands that change several aggregates together save them on their own
+ * command that changes the lablet session (or the user session) alone does it through
+ * `sessions` (`userSessions`), AggregateChanges; commands that change several aggregates together save them on their own
  * path and hand everything they committed to `record` at once (docs/decisions/unit-of-work.md).
  */
 @Injectable()
 export class SessionChanges {
-  private readonly sessionChanges: AggregateChanges<LabletSession, LabletSessionState>;
-  private readonly userSessionChanges: AggregateChanges<UserSession, UserSessionState>;
+  /** The lablet session alone (a new one: `save`; a taken reservation_id is a DuplicateDocumentError). */
+  readonly sessions: AggregateChanges<LabletSession, LabletSessionState>;
+  /** The user session alone. */
+  readonly userSessions: AggregateChanges<UserSession, UserSessionState>;
 
   constructor(
     @Inject(LabletSessionRepository) sessions: LabletSessionRepository,
@@ -70,35 +72,14 @@ export class SessionChanges {
     @Inject(WorkersEtcdProjector) private readonly workerKeys: WorkersEtcdProjector,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    this.sessionChanges = new AggregateChanges<LabletSession, LabletSessionState>(
+    this.sessions = new AggregateChanges<LabletSession, LabletSessionState>(
       aggregateStore(sessions),
       this.recorder('sessions'),
     );
-    this.userSessionChanges = new AggregateChanges<UserSession, UserSessionState>(
+    this.userSessions = new AggregateChanges<UserSession, UserSessionState>(
       aggregateStore(userSessions),
       this.recorder('userSessions'),
     );
-  }
-
-  updateSession(
-    sessionId: string,
-    actor: string,
-    apply: (session: LabletSession) => void | Promise<void>,
-  ): Promise<Committed<LabletSessionState>> {
-    return this.sessionChanges.update(sessionId, actor, apply);
-  }
-
-  /** A new session (a taken reservation_id is a DuplicateDocumentError). */
-  saveSession(session: LabletSession, actor: string): Promise<Committed<LabletSessionState>> {
-    return this.sessionChanges.save(session, actor);
-  }
-
-  updateUserSession(
-    userSessionId: string,
-    actor: string,
-    apply: (userSession: UserSession) => void | Promise<void>,
-  ): Promise<Committed<UserSessionState>> {
-    return this.userSessionChanges.update(userSessionId, actor, apply);
   }
 
   /** What AggregateChanges committed for one aggregate kind goes where `record` puts that kind. */

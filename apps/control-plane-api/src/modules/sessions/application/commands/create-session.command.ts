@@ -42,6 +42,6 @@ export class CreateSessionHandler implements ICommandHandler<CreateSessionComman
       },
       this.clock,
     );
-    return toSessionView((await this.changes.saveSession(session, actor)).state);
+    return toSessionView((await this.changes.sessions.save(session, actor)).state);
   }
 }

@@ -23,7 +23,7 @@ export class ExtendTimeslotHandler implements ICommandHandler<ExtendTimeslotComm
   ) {}
 
   async execute({ sessionId, timeslotEnd, actor }: ExtendTimeslotCommand): Promise<SessionView> {
-    const { state } = await this.changes.updateSession(sessionId, actor, async (session) => {
+    const { state } = await this.changes.sessions.update(sessionId, actor, async (session) => {
       const definition = await this.definitions.findById(session.definitionId);
       session.extendTimeslot(timeslotEnd, definition?.maxDurationMinutes);
     });

@@ -22,7 +22,7 @@ export class MarkCleanupCompletedHandler implements ICommandHandler<MarkCleanupC
   ) {}
 
   async execute({ sessionId, actor }: MarkCleanupCompletedCommand): Promise<SessionView> {
-    const { state } = await this.changes.updateSession(sessionId, actor, (session) =>
+    const { state } = await this.changes.sessions.update(sessionId, actor, (session) =>
       session.markCleanupCompleted(),
     );
     await this.changes.record({ actor, ...(await this.release.afterCommit(state)) });

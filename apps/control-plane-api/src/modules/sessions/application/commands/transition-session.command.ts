@@ -48,7 +48,7 @@ export class TransitionSessionHandler implements ICommandHandler<TransitionSessi
     const actor = input.actor;
     // The user session the transition changes with the session, as read by the attempt that committed.
     const touched: { userSession: UserSession | null; before: string } = { userSession: null, before: '' };
-    const { state } = await this.changes.updateSession(sessionId, actor, async (session) => {
+    const { state } = await this.changes.sessions.update(sessionId, actor, async (session) => {
       const userSession =
         (target === 'RUNNING' || target === 'COLLECTING') && session.userSessionId
           ? await this.userSessions.findById(session.userSessionId)

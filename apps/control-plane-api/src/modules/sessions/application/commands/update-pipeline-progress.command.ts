@@ -21,7 +21,7 @@ export class UpdatePipelineProgressHandler implements ICommandHandler<UpdatePipe
 
   async execute({ sessionId, body, actor }: UpdatePipelineProgressCommand): Promise<SessionView> {
     const { progress = [], ...step } = body;
-    const { state } = await this.changes.updateSession(sessionId, actor, (session) =>
+    const { state } = await this.changes.sessions.update(sessionId, actor, (session) =>
       recordPipelineSteps(session, [...progress, step]),
     );
     return toSessionView(state);

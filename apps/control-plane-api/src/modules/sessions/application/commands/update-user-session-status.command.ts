@@ -29,8 +29,8 @@ export class UpdateUserSessionStatusHandler implements ICommandHandler<UpdateUse
   async execute({ sessionId, body, actor }: UpdateUserSessionStatusCommand): Promise<UserSessionView> {
     const session = await this.sessions.getById(sessionId);
     const userSessionId = session.userSessionId ?? userSessionIdOf(sessionId);
-    const { state } = await this.changes
-      .updateUserSession(userSessionId, actor, (userSession) => applyStatus(userSession, body))
+    const { state } = await this.changes.userSessions
+      .update(userSessionId, actor, (userSession) => applyStatus(userSession, body))
       .catch((error: unknown) => {
         throw error instanceof DocumentNotFoundError
           ? notFound('user session of lablet session', sessionId)

@@ -81,7 +81,7 @@ export const instantiatingStep: SessionStep = async (base) => {
   const limit = attemptLimit(context);
   const spent = INSTANTIATION_STEPS.find((step) => attemptsIn(progressOf(context, step.name)) >= limit);
   if (spent) return giveUp(context, spent);
-  const settling = new Map<InstantiationStep, Promise<StepOutcome>>();
+  const settling: Settling = new Map();
   try {
     return await runSteps(context, limit, settling);
   } finally {
@@ -90,10 +90,13 @@ export const instantiatingStep: SessionStep = async (base) => {
   }
 };
 
+/** Steps whose write is still in flight, each with the result it is noted with once the write is done. */
+type Settling = Map<InstantiationStep, Promise<Record<string, unknown> | undefined>>;
+
 async function runSteps(
   context: InstantiationContext,
   limit: number,
-  settling: Map<InstantiationStep, Promise<StepOutcome>>,
+  settling: Settling,
 ): Promise<ReconcileResult> {
   for (const step of INSTANTIATION_STEPS) {
     if (step === markReadyStep) {
@@ -116,8 +119,8 @@ async function runSteps(
     if (outcome.kind === 'wait') return requeueAfter(outcome.afterMs, outcome.reason);
     if (step === markReadyStep) break;
     if (outcome.kind === 'completed' && outcome.settling) {
-      const { settling: write, ...settled } = outcome;
-      const pending = write.then(() => settled);
+      const { data } = outcome;
+      const pending = outcome.settling.then(() => data);
       // Handled when settled; a rejection before then must not count as unhandled.
       pending.catch(() => undefined);
       settling.set(step, pending);
@@ -132,18 +135,17 @@ async function runSteps(
  */
 async function settle(
   context: InstantiationContext,
-  settling: Map<InstantiationStep, Promise<StepOutcome>>,
+  settling: Settling,
   limit: number,
 ): Promise<ReconcileResult | null> {
   for (const [step, write] of settling) {
-    let outcome: StepOutcome;
+    let data: Record<string, unknown> | undefined;
     try {
-      outcome = await write;
+      data = await write;
     } catch (error) {
       return stepFailed(context, step, error, limit);
     }
-    if (outcome.kind !== 'wait')
-      noteStep(context, step.name, outcome.kind, outcome.data ? { data: outcome.data } : {});
+    noteStep(context, step.name, 'completed', data ? { data } : {});
   }
   settling.clear();
   return null;

@@ -15,6 +15,7 @@ import {
 } from './application/commands/seed-worker-templates.command';
 import { UpdateWorkerTemplateHandler } from './application/commands/update-worker-template.command';
 import { GetWorkerTemplateHandler } from './application/queries/get-worker-template.query';
+import { WorkerTemplateChanges } from './application/worker-template-changes';
 import { ListWorkerTemplatesHandler } from './application/queries/list-worker-templates.query';
 import {
   DEFAULT_WORKER_TEMPLATES_SEED_FILE,
@@ -25,6 +26,7 @@ import {
 @Module({
   controllers: [WorkerTemplatesPublicController, WorkerTemplatesInternalController],
   providers: [
+    WorkerTemplateChanges,
     CreateWorkerTemplateHandler,
     UpdateWorkerTemplateHandler,
     DeleteWorkerTemplateHandler,

@@ -2,11 +2,10 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type CreateWorkerTemplateBody } from '@lcm/contracts';
 import { type Clock, newId, WorkerTemplate } from '@lcm/domain';
-import { CommitRecorder } from '../../../../platform/commit/commit-recorder';
 import { DuplicateDocumentError } from '../../../../platform/mongo/versioned-collection';
 import { CLOCK } from '../../../../platform/platform.tokens';
 import { WorkerTemplateRepository } from '../../infrastructure/worker-template.repository';
-import { templateChanged, toWorkerTemplateView } from '../../infrastructure/worker-template.views';
+import { WorkerTemplateChanges } from '../worker-template-changes';
 
 export const SEED_ACTOR = 'system:seed';
 
@@ -22,7 +21,7 @@ export class SeedWorkerTemplatesCommand extends Command<string[]> {
 export class SeedWorkerTemplatesHandler implements ICommandHandler<SeedWorkerTemplatesCommand> {
   constructor(
     @Inject(WorkerTemplateRepository) private readonly templates: WorkerTemplateRepository,
-    @Inject(CommitRecorder) private readonly commits: CommitRecorder,
+    @Inject(WorkerTemplateChanges) private readonly changes: WorkerTemplateChanges,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -31,14 +30,8 @@ export class SeedWorkerTemplatesHandler implements ICommandHandler<SeedWorkerTem
     for (const props of templates) {
       if (await this.templates.existsWithName(props.name)) continue;
       try {
-        const { state, events } = await this.templates.save(
-          WorkerTemplate.create({ id: newId(), props, seeded: true }, this.clock),
-        );
-        await this.commits.record({
-          events,
-          actor: SEED_ACTOR,
-          notifications: [templateChanged('worker_template.created', toWorkerTemplateView(state))],
-        });
+        const template = WorkerTemplate.create({ id: newId(), props, seeded: true }, this.clock);
+        await this.changes.save(template, SEED_ACTOR);
         created.push(props.name);
       } catch (error) {
         // Another control-plane replica seeded the same name at the same moment.

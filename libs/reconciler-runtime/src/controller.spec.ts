@@ -8,7 +8,10 @@ import { type ReconcileContext, type Reconciler } from './reconciler';
 const logger = createLogger({ service: 'test', level: 'silent' });
 
 /** A reconciler whose answers the test scripts per key; it logs when each key ran. */
-function scripted(answers: Record<string, Array<ReconcileResult | (() => Promise<ReconcileResult>)>>, sources: KeySource[] = []) {
+function scripted(
+  answers: Record<string, Array<ReconcileResult | (() => Promise<ReconcileResult>)>>,
+  sources: KeySource[] = [],
+) {
   const runs: Array<{ key: string; at: number; context: ReconcileContext }> = [];
   const reconciler: Reconciler = {
     name: 'scripted',
@@ -23,7 +26,12 @@ function scripted(answers: Record<string, Array<ReconcileResult | (() => Promise
 }
 
 const newController = (reconciler: Reconciler, resyncIntervalMs = 30_000) =>
-  new Controller(reconciler, { resyncIntervalMs, defaultParallelism: 4, logger, metrics: new ControllerMetrics('test') });
+  new Controller(reconciler, {
+    resyncIntervalMs,
+    defaultParallelism: 4,
+    logger,
+    metrics: new ControllerMetrics('test'),
+  });
 
 describe('Controller', () => {
   beforeEach(() => jest.useFakeTimers({ now: new Date('2030-01-07T09:00:00Z') }));
@@ -155,5 +163,31 @@ describe('Controller', () => {
     expect(runs).toHaveLength(0);
     await jest.advanceTimersByTimeAsync(5_000);
     expect(runs.map((run) => run.key)).toEqual(['a']);
+  });
+
+  it('never runs two listings of one source at once: a listing slower than the resync is joined, not stacked', async () => {
+    let listingsRunning = 0;
+    let mostAtOnce = 0;
+    const list = jest.fn(async () => {
+      listingsRunning += 1;
+      mostAtOnce = Math.max(mostAtOnce, listingsRunning);
+      await new Promise((resolve) => setTimeout(resolve, 12_000));
+      listingsRunning -= 1;
+      return ['a'];
+    });
+    const { reconciler, runs } = scripted({}, [{ name: 'slow-api', list }]);
+    const controller = newController(reconciler, 5_000);
+    controller.activate();
+    await jest.advanceTimersByTimeAsync(11_000);
+    // A resync asked for by an operator while the listing runs waits for that listing.
+    const resynced = controller.resync();
+    await jest.advanceTimersByTimeAsync(1_000);
+    await resynced;
+    expect(runs.map((run) => run.key)).toEqual(['a']);
+    await jest.advanceTimersByTimeAsync(30_000);
+    expect(mostAtOnce).toBe(1);
+    // 42 s at a 5 s resync would have started 9 listings; each 12 s listing absorbed the ticks it overlapped.
+    expect(list.mock.calls.length).toBeLessThanOrEqual(4);
+    expect(list.mock.calls.length).toBeGreaterThanOrEqual(3);
   });
 });

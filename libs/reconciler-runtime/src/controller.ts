@@ -42,6 +42,12 @@ export class Controller {
   private readonly outcomes = emptyOutcomes();
   private lastResyncAt: Date | null = null;
   private lastError: ControllerStats['last_error'] = null;
+  /**
+   * Listings still running, by source. A listing slower than its interval (a control plane whose
+   * store is behind) is joined, not started again: stacked listings of a whole fleet were what
+   * kept such a store behind (docs/bench/system.md).
+   */
+  private readonly listings = new Map<string, Promise<void>>();
 
   constructor(
     readonly reconciler: Reconciler,
@@ -104,7 +110,9 @@ export class Controller {
   /** Lists every source once and enqueues what they name. */
   async resync(): Promise<void> {
     await Promise.all(
-      this.reconciler.sources.filter((source) => source.list).map((source) => this.listSource(source.name, () => source.list!())),
+      this.reconciler.sources
+        .filter((source) => source.list)
+        .map((source) => this.listSource(source.name, () => source.list!())),
     );
     this.lastResyncAt = new Date();
   }
@@ -132,14 +140,23 @@ export class Controller {
     };
   }
 
-  private async listSource(source: string, list: () => Promise<readonly string[]>): Promise<void> {
+  private listSource(source: string, list: () => Promise<readonly string[]>): Promise<void> {
+    const running = this.listings.get(source);
+    if (running) return running;
+    const listing = this.enqueueListed(source, list).finally(() => this.listings.delete(source));
+    this.listings.set(source, listing);
+    return listing;
+  }
+
+  private async enqueueListed(source: string, list: () => Promise<readonly string[]>): Promise<void> {
     if (!this.active) return;
     try {
       const keys = await list();
       if (!this.active) return;
       // A listing says "may need work", not "changed": a key backing off after errors keeps its
       // delay (else a resync would cut every backoff, the 300 s escalation included, short).
-      for (const key of keys) if (!(this.backoff.failuresOf(key) > 0 && this.queue.isDelayed(key))) this.queue.add(key);
+      for (const key of keys)
+        if (!(this.backoff.failuresOf(key) > 0 && this.queue.isDelayed(key))) this.queue.add(key);
       this.updateGauges();
     } catch (error) {
       this.log.warn({ source, err: error }, 'listing keys failed; the next resync tries again');
@@ -184,7 +201,10 @@ export class Controller {
           return 'terminal';
         }
         const delayMs = this.backoff.nextDelay(key);
-        log.warn({ err: result.error, retry_in_ms: delayMs, failures: this.backoff.failuresOf(key) }, 'reconcile failed; backing off');
+        log.warn(
+          { err: result.error, retry_in_ms: delayMs, failures: this.backoff.failuresOf(key) },
+          'reconcile failed; backing off',
+        );
         this.queue.addAfter(key, delayMs);
         return 'error';
       }

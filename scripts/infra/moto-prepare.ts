@@ -87,7 +87,9 @@ async function prepare(options: {
         await ec2.send(
           new CreateSubnetCommand({
             VpcId: vpcId,
-            CidrBlock: '10.90.1.0/24',
+            // A /20 holds 4,091 instances: the system bench launches a fleet of 1,000, and a /24
+            // ran out of addresses at 251 (moto then answers RunInstances with an HTML 500).
+            CidrBlock: '10.90.16.0/20',
             TagSpecifications: named('subnet', subnetName),
           }),
         )

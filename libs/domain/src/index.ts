@@ -13,6 +13,7 @@ export * from './sessions/lablet-session.events';
 export * from './sessions/lablet-session.state';
 export * from './sessions/lablet-session.transitions';
 export * from './sessions/lablet-session.status-traits';
+export * from './sessions/pipeline-progress';
 export * from './sessions/score-report.entity';
 export * from './sessions/session-resources.service';
 export * from './sessions/user-session.entity';

@@ -13,6 +13,7 @@ import {
   type UserSession,
 } from '@lcm/contracts';
 import { NotFoundError } from '@lcm/cpa-client';
+import { stepResultsAfter } from '@lcm/domain';
 import { FakeControlPlane, type FakeClock } from '@lcm/testing';
 import { aLabRecordDoc } from './documents';
 
@@ -153,10 +154,14 @@ export class ControlPlaneState {
     steps: readonly PipelineStepRecord[],
   ): LabletSession['pipeline_progress'] {
     const progress = { ...session.pipeline_progress };
-    for (const { pipeline, step, status, result_data, error } of steps)
+    for (const { pipeline, step, status, result_data = null, error } of steps)
       progress[pipeline] = {
         ...progress[pipeline],
-        [step]: { status, result_data: result_data ?? null, error: error ?? null },
+        [step]: {
+          status,
+          result_data: stepResultsAfter(progress[pipeline]?.[step], { status, result_data }),
+          error: error ?? null,
+        },
       };
     return progress;
   }

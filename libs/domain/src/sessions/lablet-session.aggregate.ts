@@ -26,6 +26,7 @@ import {
   type PipelineStepProgress,
 } from './lablet-session.state';
 import { sessionHoldsCapacity } from './lablet-session.status-traits';
+import { stepResultsAfter } from './pipeline-progress';
 import { LABLET_SESSION_MACHINE } from './lablet-session.transitions';
 import type { ScoreReport } from './score-report.entity';
 import type { UserSession } from './user-session.entity';
@@ -393,7 +394,11 @@ export class LabletSession extends AggregateRoot<LabletSessionState, LabletSessi
     progress: Omit<PipelineStepProgress, 'updated_at'>,
   ): void {
     const steps = (this.state.pipeline_progress[pipeline] ??= {});
-    steps[step] = { ...progress, updated_at: this.now() };
+    steps[step] = {
+      ...progress,
+      result_data: stepResultsAfter(steps[step], progress),
+      updated_at: this.now(),
+    };
     this.touch();
     this.raise('lablet_session.pipeline_progress_updated', { pipeline, step, status: progress.status });
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { etcdKeys } from '@lcm/contracts';
+import { etcdKeys, type UpdatePipelineProgressBody } from '@lcm/contracts';
 import { SessionEtcdProjector } from './infrastructure/sessions.etcd-projector';
 import { inMinutes, type SessionsTestKit, SseReader, startSessionsTestKit } from './testing/session-test-kit';
 
@@ -310,6 +310,40 @@ describe('sessions API', () => {
           status: 'running',
           result_data: { lds_session_id: 'lds-1' },
         }),
+      });
+    });
+
+    it('keeps the LDS session id a step recorded when a later failure entry of the step does not name it', async () => {
+      const session = (await create()).data;
+      const record = (body: UpdatePipelineProgressBody) =>
+        kit.internal.sessions.updatePipelineProgress({ params: { lablet_session_id: session.id }, body });
+      await record({
+        pipeline: 'instantiate',
+        step: 'lds_provision',
+        status: 'running',
+        result_data: { lds_session_id: 'lds-1', region: 'us-east-1' },
+      });
+      const failed = await record({
+        pipeline: 'instantiate',
+        step: 'lds_provision',
+        status: 'failed',
+        result_data: { attempts: 1 },
+        error: 'answer lost',
+      });
+      expect(failed.pipeline_progress['instantiate']?.['lds_provision']).toMatchObject({
+        status: 'failed',
+        result_data: { lds_session_id: 'lds-1', region: 'us-east-1', attempts: 1 },
+        error: 'answer lost',
+      });
+      const completed = await record({
+        pipeline: 'instantiate',
+        step: 'lds_provision',
+        status: 'completed',
+        result_data: { lds_session_id: 'lds-1', login_url: 'https://lds.example.com/a' },
+      });
+      expect(completed.pipeline_progress['instantiate']?.['lds_provision']?.result_data).toEqual({
+        lds_session_id: 'lds-1',
+        login_url: 'https://lds.example.com/a',
       });
     });
 

@@ -1,6 +1,10 @@
 import { ConflictError, NotFoundError, UnavailableError } from '@lcm/integrations/http';
-import { apiContract } from '@lcm/contracts';
-import { UnavailableError as CpaUnavailableError } from '@lcm/cpa-client';
+import { apiContract, type Route, type UpdatePipelineProgressBody } from '@lcm/contracts';
+import {
+  ContractViolationError,
+  type CpaErrorDetails,
+  UnavailableError as CpaUnavailableError,
+} from '@lcm/cpa-client';
 import { SessionHarness } from '../../testing/session-harness';
 import { importTitle } from './lab-resolve.step';
 
@@ -14,6 +18,36 @@ const cmlError = (
     status: Kind === NotFoundError ? 404 : Kind === ConflictError ? 400 : 503,
     message: `${operation} refused`,
   });
+
+/**
+ * Every control-plane call still takes effect, but the controller gets the error `lostAnswer`
+ * gives for it in place of the answer (killed before it read it, or an answer it could not take).
+ * Returns the undo.
+ */
+function loseAnswers(
+  harness: SessionHarness,
+  lostAnswer: (route: Route, body: unknown) => Error | undefined,
+): () => void {
+  const { fake } = harness.cpa;
+  const answer = fake.call.bind(fake);
+  fake.call = (async (...args: Parameters<typeof answer>) => {
+    const result = await answer(...args);
+    const error = lostAnswer(args[0], (args[1] as { body?: unknown } | undefined)?.body);
+    if (error) throw error;
+    return result;
+  }) as unknown as typeof fake.call;
+  return () => {
+    fake.call = answer;
+  };
+}
+
+const answerLost = (route: Route, status: number, detail: string): CpaErrorDetails => ({
+  method: route.method,
+  path: route.path,
+  status,
+  code: status >= 500 ? 'DEPENDENCY_UNAVAILABLE' : 'INTERNAL_ERROR',
+  detail,
+});
 
 describe('INSTANTIATING', () => {
   const instantiating = (harness: SessionHarness) => harness.addSession({ status: 'INSTANTIATING' });
@@ -303,24 +337,15 @@ describe('INSTANTIATING', () => {
     async (fatalWrite) => {
       const harness = new SessionHarness({ definition: { lab_reuse_enabled: false } });
       const session = harness.addSession({ status: 'SCHEDULED', timeslot_start: null });
-      const { fake } = harness.cpa;
-      const answer = fake.call.bind(fake);
       let writes = 0;
-      fake.call = (async (...args: Parameters<typeof answer>) => {
-        const result = await answer(...args);
-        if (args[0].method !== 'GET' && ++writes === fatalWrite)
-          throw new CpaUnavailableError({
-            method: args[0].method,
-            path: args[0].path,
-            status: 503,
-            code: 'DEPENDENCY_UNAVAILABLE',
-            detail: 'controller killed before it read the answer',
-          });
-        return result;
-      }) as unknown as typeof fake.call;
+      const restore = loseAnswers(harness, (route) =>
+        route.method !== 'GET' && ++writes === fatalWrite
+          ? new CpaUnavailableError(answerLost(route, 503, 'controller killed before it read the answer'))
+          : undefined,
+      );
       await harness.reconcile(session.id).catch(() => undefined);
       expect(writes).toBeGreaterThanOrEqual(fatalWrite);
-      fake.call = answer;
+      restore();
 
       const ready = await harness.reconcileUntil(session.id, 'READY');
 
@@ -341,6 +366,33 @@ describe('INSTANTIATING', () => {
 
     expect(harness.session(session.id).status).toBe('READY');
     expect(harness.ldsFake.recorder.callsTo('createSessionWithPart')).toHaveLength(1);
+  });
+
+  it('keeps the LDS session id whose write took effect though its answer was an error: one LDS session, READY', async () => {
+    const harness = new SessionHarness();
+    const session = instantiating(harness);
+    const restore = loseAnswers(harness, (route, body) =>
+      route === apiContract.internal.sessions.updatePipelineProgress &&
+      (body as UpdatePipelineProgressBody).status === 'running'
+        ? new ContractViolationError(answerLost(route, 200, 'answer does not match the route schema'))
+        : undefined,
+    );
+
+    expect((await harness.reconcile(session.id)).kind).toBe('error');
+    restore();
+    const failure = harness.session(session.id).pipeline_progress['instantiate']?.['lds_provision'];
+    expect(failure).toMatchObject({
+      status: 'failed',
+      result_data: { attempts: 1, lds_session_id: expect.any(String), region: 'us-east-1' },
+    });
+
+    const ready = await harness.reconcileUntil(session.id, 'READY');
+
+    expect(ready.status).toBe('READY');
+    expect(harness.ldsFake.recorder.callsTo('createSessionWithPart')).toHaveLength(1);
+    expect([...harness.cpa.userSessions.values()].map((user) => user.lds_session_id)).toEqual([
+      failure?.result_data?.['lds_session_id'],
+    ]);
   });
 
   it('retries a failing step with backoff, counting attempts in pipeline_progress', async () => {

@@ -162,8 +162,9 @@ async function stepFailed(
   if (isUnavailableError(error) || (isConflictError(error) && error.isVersionConflict)) return failed(error);
   const attempts = attemptsIn(progressOf(context, step.name)) + 1;
   context.log.warn({ step: step.name, attempts, limit, err: error }, 'instantiation step failed');
-  const previous = progressOf(context, step.name)?.result_data ?? {};
-  await recordStep(context, step.name, 'failed', { data: { ...previous, attempts }, error: describe(error) });
+  // The control plane keeps what the step recorded before (an LDS session's id) beside this entry:
+  // this reconcile's copy of the session may lack a record whose answer was lost.
+  await recordStep(context, step.name, 'failed', { data: { attempts }, error: describe(error) });
   if (attempts >= limit) return giveUp(context, step);
   return failed(error);
 }

@@ -234,13 +234,15 @@ describe('LabletSession lifecycle facts', () => {
     });
   });
 
-  it("keeps a step's earlier results beside a failure entry; a completed entry states them whole", () => {
+  it("keeps a step's earlier results beside the entries of the unfinished step; a completed entry states them whole", () => {
     const session = aSession().inState('INSTANTIATING').build();
     const record = (status: 'running' | 'failed' | 'completed', result_data: Record<string, unknown>) =>
       session.updatePipelineProgress('instantiate', 'lds_provision', { status, result_data, error: null });
     const results = () => session.toState().pipeline_progress['instantiate']?.['lds_provision']?.result_data;
 
-    record('running', { lds_session_id: 'lds-1', attempts: 1 });
+    record('failed', { attempts: 1 });
+    record('running', { lds_session_id: 'lds-1' });
+    expect(results()).toEqual({ attempts: 1, lds_session_id: 'lds-1' });
     record('failed', { attempts: 2 });
     expect(results()).toEqual({ lds_session_id: 'lds-1', attempts: 2 });
     record('completed', { lds_session_id: 'lds-1', login_url: 'https://lds.example.com/a' });

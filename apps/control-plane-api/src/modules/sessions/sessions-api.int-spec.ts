@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { etcdKeys, type UpdatePipelineProgressBody } from '@lcm/contracts';
+import { etcdKeys } from '@lcm/contracts';
 import { SessionEtcdProjector } from './infrastructure/sessions.etcd-projector';
 import { inMinutes, type SessionsTestKit, SseReader, startSessionsTestKit } from './testing/session-test-kit';
 
@@ -313,38 +313,30 @@ describe('sessions API', () => {
       });
     });
 
-    it('keeps the LDS session id a step recorded when a later failure entry of the step does not name it', async () => {
+    it('keeps what an unfinished step recorded (its LDS session id, its attempts) beside its later entries; a completed entry states its results whole', async () => {
       const session = (await create()).data;
-      const record = (body: UpdatePipelineProgressBody) =>
-        kit.internal.sessions.updatePipelineProgress({ params: { lablet_session_id: session.id }, body });
-      await record({
-        pipeline: 'instantiate',
-        step: 'lds_provision',
-        status: 'running',
-        result_data: { lds_session_id: 'lds-1', region: 'us-east-1' },
-      });
-      const failed = await record({
-        pipeline: 'instantiate',
-        step: 'lds_provision',
-        status: 'failed',
-        result_data: { attempts: 1 },
-        error: 'answer lost',
-      });
-      expect(failed.pipeline_progress['instantiate']?.['lds_provision']).toMatchObject({
-        status: 'failed',
-        result_data: { lds_session_id: 'lds-1', region: 'us-east-1', attempts: 1 },
-        error: 'answer lost',
-      });
-      const completed = await record({
-        pipeline: 'instantiate',
-        step: 'lds_provision',
-        status: 'completed',
-        result_data: { lds_session_id: 'lds-1', login_url: 'https://lds.example.com/a' },
-      });
-      expect(completed.pipeline_progress['instantiate']?.['lds_provision']?.result_data).toEqual({
+      const record = (status: 'running' | 'failed' | 'completed', result_data: Record<string, unknown>) =>
+        kit.internal.sessions.updatePipelineProgress({
+          params: { lablet_session_id: session.id },
+          body: { pipeline: 'instantiate', step: 'lds_provision', status, result_data },
+        });
+      const resultsAfter = async (...entry: Parameters<typeof record>) =>
+        (await record(...entry)).pipeline_progress['instantiate']?.['lds_provision']?.result_data;
+
+      await record('failed', { attempts: 1 });
+      expect(await resultsAfter('running', { lds_session_id: 'lds-1', region: 'us-east-1' })).toEqual({
+        attempts: 1,
         lds_session_id: 'lds-1',
-        login_url: 'https://lds.example.com/a',
+        region: 'us-east-1',
       });
+      expect(await resultsAfter('failed', { attempts: 2 })).toEqual({
+        attempts: 2,
+        lds_session_id: 'lds-1',
+        region: 'us-east-1',
+      });
+      expect(
+        await resultsAfter('completed', { lds_session_id: 'lds-1', login_url: 'https://lds.example.com/a' }),
+      ).toEqual({ lds_session_id: 'lds-1', login_url: 'https://lds.example.com/a' });
     });
 
     it('re-applies a change that lost an optimistic-concurrency race: concurrent updates all land, never 500', async () => {

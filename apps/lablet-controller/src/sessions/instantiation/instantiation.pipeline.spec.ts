@@ -395,6 +395,23 @@ describe('INSTANTIATING', () => {
     ]);
   });
 
+  it('counts the attempts spent on LDS before and after its session was created', async () => {
+    const harness = new SessionHarness();
+    const session = instantiating(harness);
+    const ldsDown = (operation: string) =>
+      new UnavailableError({ system: 'lds', operation, status: 503, message: 'LDS down' });
+    harness.ldsFake.recorder.failNext('createSessionWithPart', ldsDown('createSessionWithPart'));
+    harness.ldsFake.recorder.failNext('setDevices', ldsDown('setDevices'));
+
+    await harness.reconcile(session.id);
+    await harness.reconcile(session.id);
+
+    expect(harness.session(session.id).pipeline_progress['instantiate']?.['lds_provision']).toMatchObject({
+      status: 'failed',
+      result_data: { attempts: 2, lds_session_id: expect.any(String) },
+    });
+  });
+
   it('retries a failing step with backoff, counting attempts in pipeline_progress', async () => {
     const harness = new SessionHarness();
     const session = instantiating(harness);

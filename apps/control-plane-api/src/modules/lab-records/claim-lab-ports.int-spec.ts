@@ -191,7 +191,7 @@ describe('claiming the ports of a lab found on its worker', () => {
 
     expect((await workerPorts()).allocations.map((allocation) => allocation.holder_id)).not.toContain(lab.id);
     const refused = await claim(lab.id, { r1_ssh: 2003 });
-    expect(refused.status).toBe(400);
+    expect(refused.status).toBe(409);
     expect(refused.data.detail).toContain('DELETED');
   });
 });

@@ -313,12 +313,12 @@ describe('lab records over HTTP', () => {
       expect(archived.status).toBe(200);
       expect(archived.data.status).toBe('ARCHIVED');
       const refused = await http.post(path(publicRoutes.deleteLab, record.id), undefined, as('admin'));
-      expect(refused.status).toBe(400);
+      expect(refused.status).toBe(409);
       expect(refused.headers['content-type']).toContain('application/problem+json');
       expect((await http.post(path(publicRoutes.archiveLab, record.id), undefined, as('admin'))).status).toBe(
         200,
       );
-      expect((await http.post(path(publicRoutes.cloneLab, record.id), {}, as('admin'))).status).toBe(400);
+      expect((await http.post(path(publicRoutes.cloneLab, record.id), {}, as('admin'))).status).toBe(409);
     });
 
     it('fails pending actions older than the stale timeout with "Timed out after N minutes" (R5)', async () => {
@@ -610,7 +610,7 @@ describe('lab records over HTTP', () => {
       expect((await listed(true)).data.items).toEqual([]);
     });
 
-    it('refuses a topology update on a DELETED record with 400, like every other write', async () => {
+    it('refuses a topology update on a DELETED record with 409, like every other write', async () => {
       const record = await discoveredRecord(undefined, 'STOPPED');
       await http.post(path(publicRoutes.deleteLab, record.id), undefined, as('admin'));
       const completed = await http.post(
@@ -625,9 +625,9 @@ describe('lab records over HTTP', () => {
         { topology_spec: topology, checksum: 'x', observed_at: new Date(Date.now() + 1000).toISOString() },
         internal,
       );
-      expect(refused.status).toBe(400);
+      expect(refused.status).toBe(409);
       expect(refused.data).toMatchObject({
-        code: 'INVALID_REQUEST',
+        code: 'CONFLICT',
         detail: expect.stringContaining('DELETED'),
       });
     });

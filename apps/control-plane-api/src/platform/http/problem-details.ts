@@ -41,7 +41,8 @@ const DOMAIN_TO_API: Record<DomainErrorCode, ErrorCode> = {
   'WORKER.PORT_CONFLICT': 'CONSTRAINT_VIOLATION',
   'LAB_RECORD.ACTION_PENDING': 'CONFLICT',
   'LAB_RECORD.NO_PENDING_ACTION': 'CONFLICT',
-  'LAB_RECORD.TERMINAL': 'INVALID_REQUEST',
+  // A well-formed write the record's final status refuses: a state conflict, like an invalid transition.
+  'LAB_RECORD.TERMINAL': 'CONFLICT',
   'LAB_RECORD.LAB_ID_FIXED': 'CONFLICT',
 };
 

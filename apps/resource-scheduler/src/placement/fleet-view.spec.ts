@@ -93,7 +93,7 @@ describe('FleetView', () => {
     await fleet.current();
     expect(cpa.callsTo(apiContract.internal.workers.listWorkers)).toHaveLength(3);
 
-    for (let index = 0; index <= 200; index += 1)
+    for (let index = 0; index <= 50; index += 1)
       fleet.applyKeyChange(etcdKeys.workerActual(uuid('b', index)), actual('RUNNING'));
     await fleet.current();
     expect(cpa.callsTo(apiContract.internal.workers.listWorkers)).toHaveLength(4);

@@ -3,6 +3,7 @@ import {
   type CmlWorker,
   decodeEtcdValue,
   etcdPrefixes,
+  MAX_PAGE_LIMIT,
   parseEtcdKey,
   type WorkerCapacitySnapshot,
 } from '@lcm/contracts';
@@ -16,13 +17,12 @@ import {
 } from '@lcm/domain';
 import type { Logger } from '@lcm/observability';
 
-const PAGE = 200;
 /**
  * More workers changed than this since the listing: list the fleet again rather than read each.
- * Every page of a listing costs the store a pass over the whole collection (docs/decisions/store.md),
- * so at fleet size one listing costs far more than reading a few workers by id.
+ * A listing costs the store a pass over the whole collection (docs/decisions/store.md), so at
+ * fleet size it costs far more than reading a few workers by id.
  */
-const REREAD_AT_MOST = PAGE;
+const REREAD_AT_MOST = 50;
 
 /** Where the capacity keys come from: etcd in the app, a map in unit tests. */
 export interface CapacityKeySource {
@@ -205,7 +205,7 @@ export class FleetView {
     let cursor: string | undefined;
     do {
       const page = await this.options.cpa.workers.list({
-        query: { limit: PAGE, ...(cursor ? { cursor } : {}) },
+        query: { limit: MAX_PAGE_LIMIT, ...(cursor ? { cursor } : {}) },
       });
       workers.push(...page.items);
       cursor = page.next_cursor ?? undefined;

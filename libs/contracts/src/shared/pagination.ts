@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
 export const DEFAULT_PAGE_LIMIT = 50;
-export const MAX_PAGE_LIMIT = 200;
+/**
+ * Large enough for a controller to list a fleet of 1,000 workers in one page: on the embedded store
+ * every page of a list reads the whole filtered collection to sort it (docs/decisions/store.md), so
+ * pages of 200 cost a fleet of 1,000 five passes, and the resource-scheduler's listing at that size
+ * outlasted the store timeout (docs/bench/system.md). MongoDB 7 serves any page from its index.
+ */
+export const MAX_PAGE_LIMIT = 1000;
 
 /** One UTF-8 byte in hex, never 00 (a NUL the store could not compare). */
 const CURSOR_BYTE = '(?:0[1-9a-f]|[1-9a-f][0-9a-f])';

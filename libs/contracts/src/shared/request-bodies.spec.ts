@@ -242,11 +242,12 @@ describe('request bodies', () => {
 });
 
 describe('list queries', () => {
-  it('coerces limit from the query string, defaults it to 50 and bounds it to 1..200', () => {
+  it('coerces limit from the query string, defaults it to 50 and bounds it to 1..1000', () => {
     expect(ListSessionsQuery.parse({ limit: '20' }).limit).toBe(20);
     expect(ListSessionsQuery.parse({}).limit).toBe(50);
     expect(ListSessionsQuery.safeParse({ limit: '0' }).success).toBe(false);
-    expect(ListSessionsQuery.safeParse({ limit: '201' }).success).toBe(false);
+    expect(ListSessionsQuery.parse({ limit: '1000' }).limit).toBe(1000);
+    expect(ListSessionsQuery.safeParse({ limit: '1001' }).success).toBe(false);
     expect(ListSessionsQuery.safeParse({ limit: 'ten' }).success).toBe(false);
   });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance } from 'axios';
 import { type Etcd3 } from 'etcd3';
 import {
+  MAX_PAGE_LIMIT,
   MAX_TEXT_LENGTH,
   apiContract,
   buildPath,
@@ -660,7 +661,12 @@ describe('lab records over HTTP', () => {
       expect(searched.data.items.length).toBeGreaterThan(0);
       expect(searched.data.items.every((item: LabRecord) => item.title.includes('Two routers'))).toBe(true);
       expect(
-        (await http.get(publicRoutes.listLabRecords.path, { ...as('user'), params: { limit: 500 } })).status,
+        (
+          await http.get(publicRoutes.listLabRecords.path, {
+            ...as('user'),
+            params: { limit: MAX_PAGE_LIMIT + 1 },
+          })
+        ).status,
       ).toBe(400);
       expect(
         (await http.get(publicRoutes.listLabRecords.path, { ...as('user'), params: { status: 'RUNNING' } }))

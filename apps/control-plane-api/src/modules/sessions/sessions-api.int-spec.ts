@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { etcdKeys } from '@lcm/contracts';
+import { etcdKeys, MAX_PAGE_LIMIT } from '@lcm/contracts';
 import { SessionEtcdProjector } from './infrastructure/sessions.etcd-projector';
 import { inMinutes, type SessionsTestKit, SseReader, startSessionsTestKit } from './testing/session-test-kit';
 
@@ -410,7 +410,7 @@ describe('sessions API', () => {
 
       const tooMany = await kit.http.get('/api/v1/sessions', {
         ...adminAuth,
-        params: { limit: 500, colour: 'red' },
+        params: { limit: MAX_PAGE_LIMIT + 1, colour: 'red' },
       });
       expect(tooMany.data.errors.map((e: { field: string }) => e.field).sort()).toEqual([
         'query.colour',

@@ -14,6 +14,7 @@ import {
 } from '@lcm/contracts';
 import { NotFoundError } from '@lcm/cpa-client';
 import { stepResultsAfter } from '@lcm/domain';
+import { blankSystemSettings } from '@lcm/contracts/testing';
 import { FakeControlPlane, type FakeClock } from '@lcm/testing';
 import { aLabRecordDoc } from './documents';
 
@@ -37,32 +38,7 @@ export class ControlPlaneState {
   readonly userSessions = new Map<string, UserSession>();
   readonly gradingSessions = new Map<string, GradingSession>();
   readonly scoreReports = new Map<string, ScoreReport>();
-  settings: SystemSettings = {
-    id: 'default',
-    version: 1,
-    created_at: '2030-01-01T00:00:00.000Z',
-    updated_at: '2030-01-01T00:00:00.000Z',
-    worker_provisioning: {
-      ami_name_default: null,
-      ami_ids: {},
-      ami_names: {},
-      instance_type: null,
-      security_group_ids: [],
-      subnet_id: null,
-    },
-    monitoring: { worker_metrics_poll_interval_seconds: 300 },
-    idle_detection: { enabled: true, timeout_minutes: 60 },
-    scaling: {
-      scale_down_enabled: false,
-      min_workers: 0,
-      max_workers: 10,
-      scale_up_cooldown_s: 300,
-      scale_down_cooldown_s: 600,
-    },
-    discovery: { enabled: false, regions: [], ami_name_pattern: 'cisco-cml2.9*', scan_interval_seconds: 300 },
-    features: { lab_discovery_v2_enabled: true },
-    updated_by: null,
-  };
+  settings: SystemSettings = blankSystemSettings;
 
   constructor(private readonly clock: FakeClock) {
     this.wireSessions();

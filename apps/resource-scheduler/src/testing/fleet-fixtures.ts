@@ -6,7 +6,7 @@ import {
   WorkerCapacitySnapshot,
   WorkerTemplate,
 } from '@lcm/contracts';
-import { blankCmlWorker, blankLabletSession } from '@lcm/contracts/testing';
+import { blankCmlWorker, blankLabletSession, blankSystemSettings } from '@lcm/contracts/testing';
 
 // Contract-valid documents for the scheduler's unit tests, parsed by the schemas so they stay in step.
 
@@ -144,28 +144,7 @@ export function aTemplateView(id: string, overrides: Partial<WorkerTemplate> = {
 
 export function settingsView(scaling: Partial<SystemSettings['scaling']> = {}): SystemSettings {
   return SystemSettings.parse({
-    ...doc('default'),
-    id: 'default',
-    worker_provisioning: {
-      ami_name_default: null,
-      ami_ids: {},
-      ami_names: {},
-      instance_type: null,
-      security_group_ids: [],
-      subnet_id: null,
-    },
-    monitoring: { worker_metrics_poll_interval_seconds: 300 },
-    idle_detection: { enabled: true, timeout_minutes: 60 },
-    scaling: {
-      scale_down_enabled: false,
-      min_workers: 0,
-      max_workers: 10,
-      scale_up_cooldown_s: 300,
-      scale_down_cooldown_s: 600,
-      ...scaling,
-    },
-    discovery: { enabled: false, regions: [], ami_name_pattern: 'cisco-cml2.9*', scan_interval_seconds: 300 },
-    features: { lab_discovery_v2_enabled: true },
-    updated_by: null,
+    ...blankSystemSettings,
+    scaling: { ...blankSystemSettings.scaling, ...scaling },
   });
 }

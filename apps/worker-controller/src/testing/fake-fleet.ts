@@ -8,7 +8,7 @@ import {
   type SystemSettings,
   type WorkerTemplate,
 } from '@lcm/contracts';
-import { blankCmlWorker } from '@lcm/contracts/testing';
+import { blankCmlWorker, blankSystemSettings } from '@lcm/contracts/testing';
 import { ConflictError } from '@lcm/cpa-client';
 import { CML_WORKER_TRANSITIONS, evaluateIdleness, recordActivity } from '@lcm/domain';
 import { AwsFake } from '@lcm/integrations/aws';
@@ -48,30 +48,8 @@ export const template: WorkerTemplate = {
 };
 
 export const defaultSettings = (): SystemSettings => ({
-  id: 'default',
-  version: 1,
-  created_at: at,
-  updated_at: at,
-  worker_provisioning: {
-    ami_name_default: null,
-    ami_ids: {},
-    ami_names: {},
-    instance_type: null,
-    security_group_ids: [],
-    subnet_id: null,
-  },
-  monitoring: { worker_metrics_poll_interval_seconds: 300 },
-  idle_detection: { enabled: true, timeout_minutes: 60 },
-  scaling: {
-    scale_down_enabled: false,
-    min_workers: 0,
-    max_workers: 10,
-    scale_up_cooldown_s: 300,
-    scale_down_cooldown_s: 600,
-  },
-  discovery: { enabled: false, regions: [], ami_name_pattern: 'cisco-cml2.9*', scan_interval_seconds: 300 },
+  ...blankSystemSettings,
   features: { lab_discovery_v2_enabled: false },
-  updated_by: null,
 });
 
 /** A complete worker view (the internal API's answer) in `status`, without EC2 facts unless given. */

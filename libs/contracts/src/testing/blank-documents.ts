@@ -1,6 +1,7 @@
 import { LabletSession } from '../sessions/lablet-session.model';
+import { SystemSettings } from '../settings/settings.contract';
 import { CmlWorker } from '../workers/cml-worker.model';
-import { sampleCmlWorker, sampleLabletSession } from './sample-documents';
+import { sampleCmlWorker, sampleLabletSession, sampleSystemSettings } from './sample-documents';
 
 const zero = { cpu_cores: 0, memory_gb: 0, storage_gb: 0, max_nodes: 0 };
 
@@ -64,4 +65,22 @@ export const blankLabletSession: LabletSession = LabletSession.parse({
   user_session_id: null,
   pipeline_progress: {},
   conditions: [],
+});
+
+/**
+ * `sampleSystemSettings` on an installation nobody has configured yet: no worker provisioning and
+ * discovery off, so a controller's test only meets the settings it sets itself.
+ */
+export const blankSystemSettings: SystemSettings = SystemSettings.parse({
+  ...sampleSystemSettings,
+  version: 1,
+  worker_provisioning: {
+    ami_name_default: null,
+    ami_ids: {},
+    ami_names: {},
+    instance_type: null,
+    security_group_ids: [],
+    subnet_id: null,
+  },
+  discovery: { ...sampleSystemSettings.discovery, enabled: false, regions: [] },
 });

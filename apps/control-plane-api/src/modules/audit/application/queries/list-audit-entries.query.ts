@@ -55,11 +55,7 @@ export class ListAuditEntriesHandler implements IQueryHandler<ListAuditEntriesQu
   constructor(private readonly audit: AuditLog) {}
 
   async execute({ query }: ListAuditEntriesQuery): Promise<Page<AuditEntry>> {
-    const documents = await this.audit.collection
-      .find(toFilter(query))
-      .sort({ at: -1, _id: -1 })
-      .limit(query.limit + 1)
-      .toArray();
+    const documents = await this.audit.newestFirst(toFilter(query), query.limit + 1);
     const items = documents.slice(0, query.limit);
     const last = items.at(-1);
     return {

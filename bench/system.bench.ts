@@ -376,7 +376,9 @@ async function measureFleet(workers: number, store: PrivateStore, mongo: MongoCl
     let rssMax = rssMegabytes(pid);
     const bookingLoadSampler = new LoadSampler();
     const bookingStarted = Date.now();
-    const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMegabytes(pid))), 1_000);
+    const sampler = setInterval(() => {
+      if (system.controlPlane.running) rssMax = Math.max(rssMax, rssMegabytes(pid));
+    }, 1_000);
     const ids: string[] = [];
     await Promise.all(
       Array.from({ length: SESSIONS }, async (_, index) => {
@@ -402,7 +404,11 @@ async function measureFleet(workers: number, store: PrivateStore, mongo: MongoCl
     const elapsed = (Date.now() - bookingStarted) / 1000;
     const bookingLoad = bookingLoadSampler.stop();
     clearInterval(sampler);
-    const cpuPercent = ((cpuSeconds(pid) - cpuBefore) / elapsed) * 100;
+    if (!system.controlPlane.running)
+      progress(
+        `${workers} workers: the control plane exited during the run; see ${system.controlPlane.logFile}`,
+      );
+    const cpuPercent = system.controlPlane.running ? ((cpuSeconds(pid) - cpuBefore) / elapsed) * 100 : NaN;
     const storeWritesPerSecond = ((await storeWrites(db)) - writesBefore) / elapsed;
     const etcdWritesPerSecond = ((await etcdRevision(etcdClient)) - revisionBefore) / elapsed;
 

@@ -143,6 +143,12 @@ export class NodeAppProcess {
       stream?.pipe(log, { end: false });
       if (this.options.echo) stream?.on('data', prefixLines(`[${this.options.name}] `));
     }
+    // A process that dies of a signal (kill -9, a native crash) writes nothing itself; the log says how it ended.
+    child.once('exit', (code, signal) =>
+      log.write(
+        `[harness] ${new Date().toISOString()} ${this.options.name} exited (code ${code}, signal ${signal})\n`,
+      ),
+    );
     child.once('close', () => log.end());
     this.child = child;
   }

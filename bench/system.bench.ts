@@ -63,11 +63,17 @@ async function withCleanup<T>(stop: () => Promise<void>, body: () => Promise<T>)
     cleanups.delete(stopOnce);
   }
 }
+const stopEverything = (exitCode: number) =>
+  void Promise.allSettled([...cleanups].map((stop) => stop())).then(() => process.exit(exitCode));
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.once(signal, () => {
     progress(`${signal}: stopping what the bench started`);
-    void Promise.allSettled([...cleanups].map((stop) => stop())).then(() => process.exit(130));
+    stopEverything(130);
   });
+process.once('uncaughtException', (error) => {
+  progress(`failed: ${error.stack ?? String(error)}; stopping what the bench started`);
+  stopEverything(1);
+});
 
 /** The machine's 1-minute load average, sampled every second while a phase runs (other engineers share the cores). */
 class LoadSampler {

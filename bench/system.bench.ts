@@ -262,23 +262,34 @@ interface FleetResult {
   getSessionAnswered: number;
 }
 
+/** The bench's admin client; a booking day outlasts a dev token (an hour), so a 401 fetches a new one. */
 class Api {
+  private token: Promise<string>;
+
   constructor(
     private readonly base: string,
-    private readonly token: string,
-  ) {}
+    private readonly issueToken: () => Promise<string>,
+  ) {
+    this.token = issueToken();
+  }
 
   async call<T>(method: string, path: string, body?: unknown, retries = 20): Promise<T> {
     for (let attempt = 0; ; attempt += 1) {
+      const token = this.token;
       const answer = await fetch(`${this.base}${path}`, {
         method,
         headers: {
-          authorization: `Bearer ${this.token}`,
+          authorization: `Bearer ${await token}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       }).catch(() => null);
       if (answer?.ok) return (await answer.json()) as T;
+      if (answer?.status === 401 && attempt < retries) {
+        // Concurrent callers that saw the same token expire share one new token.
+        if (this.token === token) this.token = this.issueToken();
+        continue;
+      }
       if (attempt >= retries || (answer && answer.status < 500 && answer.status !== 429))
         throw new Error(
           `${method} ${path} → ${answer?.status ?? 'no answer'} ${answer ? await answer.text() : ''}`,
@@ -312,7 +323,8 @@ async function measureFleet(workers: number, store: PrivateStore, mongo: MongoCl
       startTimeoutMs: 300_000,
     });
     const db = mongo.db(system.mongoDb);
-    const api = new Api(system.urls.controlPlane, await system.token(['admin'], 'bench'));
+    const running = system;
+    const api = new Api(running.urls.controlPlane, () => running.token(['admin'], 'bench'));
     await api.call('PUT', '/api/v1/settings', { scaling: { max_workers: 10_000 } });
     const templates = await api.call<{ items: { id: string; name: string }[] }>(
       'GET',

@@ -323,8 +323,8 @@ async function measureFleet(workers: number, store: PrivateStore, mongo: MongoCl
       startTimeoutMs: 300_000,
     });
     const db = mongo.db(system.mongoDb);
-    const running = system;
-    const api = new Api(running.urls.controlPlane, () => running.token(['admin'], 'bench'));
+    const launched = system;
+    const api = new Api(launched.urls.controlPlane, () => launched.token(['admin'], 'bench'));
     await api.call('PUT', '/api/v1/settings', { scaling: { max_workers: 10_000 } });
     const templates = await api.call<{ items: { id: string; name: string }[] }>(
       'GET',
@@ -395,7 +395,7 @@ async function measureFleet(workers: number, store: PrivateStore, mongo: MongoCl
     const bookingLoadSampler = new LoadSampler();
     const bookingStarted = Date.now();
     const sampler = setInterval(() => {
-      if (system.controlPlane.running) rssMax = Math.max(rssMax, rssMegabytes(pid));
+      if (launched.controlPlane.running) rssMax = Math.max(rssMax, rssMegabytes(pid));
     }, 1_000);
     const ids: string[] = [];
     await Promise.all(

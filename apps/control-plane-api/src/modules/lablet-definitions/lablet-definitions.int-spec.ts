@@ -136,36 +136,6 @@ describe('lablet definitions over HTTP', () => {
     });
   });
 
-  it('applies concurrent flag updates all, and answers a repeated one unchanged without writing', async () => {
-    const created = await http.post(
-      '/api/v1/lablet-definitions',
-      uniqueSample({ grading_collector: 'pod-collector' }),
-      admin,
-    );
-    const id = created.data.id as string;
-    const patches = [
-      { lab_reuse_enabled: true },
-      { max_duration_minutes: 75 },
-      { warm_pool_depth: 2 },
-      { boot_lead_time_minutes: 15 },
-    ];
-    const answers = await Promise.all(
-      patches.map((patch) => http.put(`/api/v1/lablet-definitions/${id}`, patch, admin)),
-    );
-    expect(answers.map((answer) => answer.status)).toEqual(patches.map(() => 200));
-    const stored = (await http.get(`/api/v1/lablet-definitions/${id}`, admin)).data;
-    expect(stored).toMatchObject({
-      lab_reuse_enabled: true,
-      max_duration_minutes: 75,
-      warm_pool_depth: 2,
-      boot_lead_time_minutes: 15,
-      grading_collector: 'pod-collector',
-    });
-    const again = await http.put(`/api/v1/lablet-definitions/${id}`, { warm_pool_depth: 2 }, admin);
-    expect(again.status).toBe(200);
-    expect(again.data).toMatchObject({ updated_at: stored.updated_at, grading_collector: 'pod-collector' });
-  });
-
   it('names every bad field, and an unparsable topology', async () => {
     const bad = await http.post(
       '/api/v1/lablet-definitions',

@@ -5,7 +5,6 @@ import { LabletDefinitionsPublicController } from './api/lablet-definitions.publ
 import { CreateDefinitionHandler } from './application/commands/create-definition.command';
 import { DeprecateDefinitionHandler } from './application/commands/deprecate-definition.command';
 import { UpdateDefinitionHandler } from './application/commands/update-definition.command';
-import { LabletDefinitionChanges } from './application/lablet-definition-changes';
 import { GetDefinitionVersionHandler } from './application/queries/get-definition-version.query';
 import { GetDefinitionHandler } from './application/queries/get-definition.query';
 import { ListDefinitionVersionsHandler } from './application/queries/list-definition-versions.query';
@@ -20,7 +19,6 @@ const SNAPSHOT_LIMIT = 500;
 @Module({
   controllers: [LabletDefinitionsPublicController, LabletDefinitionsInternalController],
   providers: [
-    LabletDefinitionChanges,
     CreateDefinitionHandler,
     UpdateDefinitionHandler,
     DeprecateDefinitionHandler,

@@ -110,27 +110,4 @@ describe('system settings over HTTP', () => {
     expect(internal.data).toEqual((await http.get('/api/v1/settings', admin)).data);
     expect((await http.get('/api/internal/settings')).status).toBe(401);
   });
-
-  it('applies concurrent updates of different sections all, and writes nothing for a patch that changes nothing', async () => {
-    const patches = [
-      { idle_detection: { timeout_minutes: 45 } },
-      { monitoring: { worker_metrics_poll_interval_seconds: 120 } },
-      { discovery: { scan_interval_seconds: 600 } },
-      { scaling: { scale_up_cooldown_s: 120 } },
-      { features: { lab_discovery_v2_enabled: false } },
-    ];
-    const answers = await Promise.all(patches.map((patch) => http.put('/api/v1/settings', patch, admin)));
-    expect(answers.map((answer) => answer.status)).toEqual(patches.map(() => 200));
-    const stored = (await http.get('/api/v1/settings', admin)).data;
-    expect(stored).toMatchObject({
-      idle_detection: { timeout_minutes: 45 },
-      monitoring: { worker_metrics_poll_interval_seconds: 120 },
-      discovery: { scan_interval_seconds: 600 },
-      scaling: { scale_up_cooldown_s: 120 },
-      features: { lab_discovery_v2_enabled: false },
-    });
-    const again = await http.put('/api/v1/settings', { idle_detection: { timeout_minutes: 45 } }, admin);
-    expect(again.status).toBe(200);
-    expect(again.data.version).toBe(stored.version);
-  });
 });

@@ -1,8 +1,8 @@
-import { type Collection, type Db, type Filter, MongoBulkWriteError } from 'mongodb';
+import { type Collection, type Db, type Filter, type FindOptions, MongoBulkWriteError } from 'mongodb';
 import { type AuditEntry } from '@lcm/contracts';
 import { type Logger } from '@lcm/observability';
 import { expireDocuments } from '../mongo/expiring-collection';
-import { type SortedReadOptions, sortedReadOptions } from '../mongo/sorted-read';
+import { sortedReadOptions } from '../mongo/sorted-read';
 import { createMissingIndexes } from '../mongo/missing-indexes';
 import { type EventReceipt, type RecordedEvent, receiptId } from '../mongo/outbox';
 import { timeOrderedUuid } from '../mongo/time-ordered-id';
@@ -40,7 +40,7 @@ function statusChange(payload: object): {
 /** Append-only record of every state change and operator action; nothing here updates or deletes. */
 export class AuditLog {
   readonly collection: Collection<AuditDocument>;
-  private readonly sortedRead: SortedReadOptions;
+  private readonly sortedRead: FindOptions;
 
   constructor(
     db: Db,
@@ -52,11 +52,7 @@ export class AuditLog {
 
   /** Up to `limit` entries matching `filter`, newest first (entries of one instant by id). */
   newestFirst(filter: Filter<AuditDocument>, limit: number): Promise<AuditDocument[]> {
-    return this.collection
-      .find(filter, this.sortedRead(limit))
-      .sort({ at: -1, _id: -1 })
-      .limit(limit)
-      .toArray();
+    return this.collection.find(filter, this.sortedRead).sort({ at: -1, _id: -1 }).limit(limit).toArray();
   }
 
   /** Indexes plus retention (decision 15); returns the function that stops a retention sweep. */

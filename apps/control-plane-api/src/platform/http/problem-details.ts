@@ -134,27 +134,21 @@ const storeUnavailable = (error: unknown): boolean =>
     error !== null &&
     SOCKET_FAILURES.has(String((error as NodeJS.ErrnoException).code)));
 
-/**
- * Server answers that a retry can get past: MaxTimeMSExpired (the store stopped a read at its
- * `maxTimeMS`) and CursorNotFound (FerretDB dropped a cursor with the connection that opened it);
- * both from platform/mongo/sorted-read.ts.
- */
-const RETRYABLE_SERVER_ANSWERS = new Map<number, string>([
-  [50, 'The data store did not finish the read in time; retry shortly.'],
-  [43, 'The data store lost the read in progress; retry shortly.'],
-]);
+/** MongoDB's MaxTimeMSExpired: the store stopped a read that ran past its `maxTimeMS` (platform/mongo/sorted-read.ts). */
+const MAX_TIME_MS_EXPIRED = 50;
 
-const retryableServerAnswer = (error: unknown): string | undefined =>
-  error instanceof MongoServerError && typeof error.code === 'number'
-    ? RETRYABLE_SERVER_ANSWERS.get(error.code)
-    : undefined;
+const storeOverloaded = (error: unknown): boolean =>
+  error instanceof MongoServerError && error.code === MAX_TIME_MS_EXPIRED;
 
 /** The one place where any error becomes an RFC 9457 problem document. `null` means: unexpected (500). */
 export function toProblem(error: unknown): ProblemDetails | null {
   if (storeUnavailable(error))
     return problem('DEPENDENCY_UNAVAILABLE', 'The data store is not reachable; retry shortly.');
-  const retryable = retryableServerAnswer(error);
-  if (retryable) return problem('DEPENDENCY_UNAVAILABLE', retryable);
+  if (storeOverloaded(error))
+    return problem(
+      'DEPENDENCY_UNAVAILABLE',
+      'The data store did not finish the read in time; retry shortly.',
+    );
   if (error instanceof ApiError)
     return problem(error.code, error.message, error.fieldErrors ? { errors: error.fieldErrors } : {});
   if (error instanceof InvalidTransitionError) {

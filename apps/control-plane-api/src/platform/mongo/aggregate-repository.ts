@@ -1,8 +1,15 @@
-import { type Collection, type Db, type Filter, type IndexDescription, type Sort } from 'mongodb';
+import {
+  type Collection,
+  type Db,
+  type Filter,
+  type FindOptions,
+  type IndexDescription,
+  type Sort,
+} from 'mongodb';
 import { type AggregateRoot, type Clock, type DomainEvent, type PersistedState } from '@lcm/domain';
 import { currentCorrelationId } from '@lcm/observability';
 import { createMissingIndexes } from './missing-indexes';
-import { type SortedReadOptions, sortedReadOptions } from './sorted-read';
+import { sortedReadOptions } from './sorted-read';
 import {
   currentCommandActor,
   entryKey,
@@ -62,7 +69,7 @@ export interface AggregateRepositoryOptions<
 export class AggregateRepository<S extends PersistedState, A extends AggregateRoot<S, DomainEvent>> {
   protected readonly documents: VersionedCollection<Stored<S>>;
   protected readonly ledger: OutboxLedger;
-  private readonly sortedRead: SortedReadOptions;
+  private readonly sortedRead: FindOptions;
 
   constructor(
     db: Db,
@@ -158,11 +165,7 @@ export class AggregateRepository<S extends PersistedState, A extends AggregateRo
   }
 
   private async sortedDocuments(filter: Filter<Stored<S>>, sort: Sort, limit: number): Promise<Stored<S>[]> {
-    const documents = await this.collection
-      .find(filter, this.sortedRead(limit))
-      .sort(sort)
-      .limit(limit)
-      .toArray();
+    const documents = await this.collection.find(filter, this.sortedRead).sort(sort).limit(limit).toArray();
     return documents as Stored<S>[];
   }
 

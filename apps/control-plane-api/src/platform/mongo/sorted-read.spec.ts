@@ -7,17 +7,10 @@ const dbWith = (options: ConstructorParameters<typeof MongoClient>[1]) =>
 
 describe('sortedReadOptions', () => {
   it('lets the store run a sorted read for 80 % of the client socket timeout', () => {
-    expect(sortedReadOptions(dbWith({ socketTimeoutMS: 5000 }))(0)).toEqual({ maxTimeMS: 4000 });
+    expect(sortedReadOptions(dbWith({ socketTimeoutMS: 5000 }))).toEqual({ maxTimeMS: 4000 });
   });
 
-  it('asks for a bounded read in one batch', () => {
-    expect(sortedReadOptions(dbWith({ socketTimeoutMS: 5000 }))(1001)).toEqual({
-      maxTimeMS: 4000,
-      batchSize: 1001,
-    });
-  });
-
-  it('sets no time limit when the client waits forever', () => {
-    expect(sortedReadOptions(dbWith({}))(0)).toEqual({});
+  it('sets no limit when the client waits forever', () => {
+    expect(sortedReadOptions(dbWith({}))).toEqual({});
   });
 });

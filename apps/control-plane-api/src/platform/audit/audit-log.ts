@@ -1,8 +1,7 @@
-import { type Collection, type Db, type Filter, type FindOptions, MongoBulkWriteError } from 'mongodb';
+import { type Collection, type Db, MongoBulkWriteError } from 'mongodb';
 import { type AuditEntry } from '@lcm/contracts';
 import { type Logger } from '@lcm/observability';
 import { expireDocuments } from '../mongo/expiring-collection';
-import { sortedReadOptions } from '../mongo/sorted-read';
 import { createMissingIndexes } from '../mongo/missing-indexes';
 import { type EventReceipt, type RecordedEvent, receiptId } from '../mongo/outbox';
 import { timeOrderedUuid } from '../mongo/time-ordered-id';
@@ -40,19 +39,12 @@ function statusChange(payload: object): {
 /** Append-only record of every state change and operator action; nothing here updates or deletes. */
 export class AuditLog {
   readonly collection: Collection<AuditDocument>;
-  private readonly sortedRead: FindOptions;
 
   constructor(
     db: Db,
     private readonly retentionDays: number,
   ) {
     this.collection = db.collection<AuditDocument>(AUDIT_COLLECTION);
-    this.sortedRead = sortedReadOptions(db);
-  }
-
-  /** Up to `limit` entries matching `filter`, newest first (entries of one instant by id). */
-  newestFirst(filter: Filter<AuditDocument>, limit: number): Promise<AuditDocument[]> {
-    return this.collection.find(filter, this.sortedRead).sort({ at: -1, _id: -1 }).limit(limit).toArray();
   }
 
   /** Indexes plus retention (decision 15); returns the function that stops a retention sweep. */

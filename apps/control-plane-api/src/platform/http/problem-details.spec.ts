@@ -1,9 +1,4 @@
-import {
-  MongoClientClosedError,
-  MongoDriverError,
-  MongoExpiredSessionError,
-  MongoServerError,
-} from 'mongodb';
+import { MongoClientClosedError, MongoDriverError, MongoExpiredSessionError } from 'mongodb';
 import { InvalidCursorError } from '../mongo/page-cursor';
 import { toProblem } from './problem-details';
 import {
@@ -33,17 +28,6 @@ describe('toProblem for a store whose client is being replaced', () => {
 
   it('leaves any other driver error unexpected (500)', () => {
     expect(toProblem(new MongoDriverError('something else'))).toBeNull();
-  });
-});
-
-describe('toProblem for a read the store stopped at its maxTimeMS', () => {
-  it('answers 503 DEPENDENCY_UNAVAILABLE for MaxTimeMSExpired (code 50)', () => {
-    const expired = new MongoServerError({ message: 'operation exceeded time limit', code: 50 });
-    expect(toProblem(expired)).toMatchObject({ status: 503, code: 'DEPENDENCY_UNAVAILABLE' });
-  });
-
-  it('leaves any other server error unexpected (500)', () => {
-    expect(toProblem(new MongoServerError({ message: 'bad value', code: 2 }))).toBeNull();
   });
 });
 

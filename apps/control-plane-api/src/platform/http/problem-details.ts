@@ -5,7 +5,6 @@ import {
   MongoNetworkError,
   MongoNotConnectedError,
   MongoServerClosedError,
-  MongoServerError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
 } from 'mongodb';
@@ -134,21 +133,10 @@ const storeUnavailable = (error: unknown): boolean =>
     error !== null &&
     SOCKET_FAILURES.has(String((error as NodeJS.ErrnoException).code)));
 
-/** MongoDB's MaxTimeMSExpired: the store stopped a read that ran past its `maxTimeMS` (platform/mongo/sorted-read.ts). */
-const MAX_TIME_MS_EXPIRED = 50;
-
-const storeOverloaded = (error: unknown): boolean =>
-  error instanceof MongoServerError && error.code === MAX_TIME_MS_EXPIRED;
-
 /** The one place where any error becomes an RFC 9457 problem document. `null` means: unexpected (500). */
 export function toProblem(error: unknown): ProblemDetails | null {
   if (storeUnavailable(error))
     return problem('DEPENDENCY_UNAVAILABLE', 'The data store is not reachable; retry shortly.');
-  if (storeOverloaded(error))
-    return problem(
-      'DEPENDENCY_UNAVAILABLE',
-      'The data store did not finish the read in time; retry shortly.',
-    );
   if (error instanceof ApiError)
     return problem(error.code, error.message, error.fieldErrors ? { errors: error.fieldErrors } : {});
   if (error instanceof InvalidTransitionError) {

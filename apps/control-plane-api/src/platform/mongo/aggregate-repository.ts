@@ -1,15 +1,7 @@
-import {
-  type Collection,
-  type Db,
-  type Filter,
-  type FindOptions,
-  type IndexDescription,
-  type Sort,
-} from 'mongodb';
+import { type Collection, type Db, type Filter, type IndexDescription, type Sort } from 'mongodb';
 import { type AggregateRoot, type Clock, type DomainEvent, type PersistedState } from '@lcm/domain';
 import { currentCorrelationId } from '@lcm/observability';
 import { createMissingIndexes } from './missing-indexes';
-import { sortedReadOptions } from './sorted-read';
 import {
   currentCommandActor,
   entryKey,
@@ -69,7 +61,6 @@ export interface AggregateRepositoryOptions<
 export class AggregateRepository<S extends PersistedState, A extends AggregateRoot<S, DomainEvent>> {
   protected readonly documents: VersionedCollection<Stored<S>>;
   protected readonly ledger: OutboxLedger;
-  private readonly sortedRead: FindOptions;
 
   constructor(
     db: Db,
@@ -78,7 +69,6 @@ export class AggregateRepository<S extends PersistedState, A extends AggregateRo
   ) {
     this.documents = new VersionedCollection(db.collection<Stored<S>>(options.collection), db);
     this.ledger = OutboxLedger.of(db);
-    this.sortedRead = sortedReadOptions(db);
   }
 
   /** The human name of what is stored, for DocumentNotFoundError. */
@@ -155,18 +145,13 @@ export class AggregateRepository<S extends PersistedState, A extends AggregateRo
   }
 
   async findMany(filter: Filter<Stored<S>>, sort: Sort = { _id: 1 }, limit = 0): Promise<A[]> {
-    const documents = await this.sortedDocuments(filter, sort, limit);
-    return documents.map((document) => this.hydrate(document));
+    const documents = await this.collection.find(filter).sort(sort).limit(limit).toArray();
+    return documents.map((document) => this.hydrate(document as Stored<S>));
   }
 
   async findStates(filter: Filter<Stored<S>>, sort: Sort = { _id: 1 }, limit = 0): Promise<S[]> {
-    const documents = await this.sortedDocuments(filter, sort, limit);
-    return documents.map((document) => this.toState(document));
-  }
-
-  private async sortedDocuments(filter: Filter<Stored<S>>, sort: Sort, limit: number): Promise<Stored<S>[]> {
-    const documents = await this.collection.find(filter, this.sortedRead).sort(sort).limit(limit).toArray();
-    return documents as Stored<S>[];
+    const documents = await this.collection.find(filter).sort(sort).limit(limit).toArray();
+    return documents.map((document) => this.toState(document as Stored<S>));
   }
 
   /**

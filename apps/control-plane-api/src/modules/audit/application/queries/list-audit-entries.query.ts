@@ -55,7 +55,11 @@ export class ListAuditEntriesHandler implements IQueryHandler<ListAuditEntriesQu
   constructor(private readonly audit: AuditLog) {}
 
   async execute({ query }: ListAuditEntriesQuery): Promise<Page<AuditEntry>> {
-    const documents = await this.audit.newestFirst(toFilter(query), query.limit + 1);
+    const documents = await this.audit.collection
+      .find(toFilter(query))
+      .sort({ at: -1, _id: -1 })
+      .limit(query.limit + 1)
+      .toArray();
     const items = documents.slice(0, query.limit);
     const last = items.at(-1);
     return {

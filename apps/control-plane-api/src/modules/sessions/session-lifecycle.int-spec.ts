@@ -462,49 +462,6 @@ describe('session lifecycle over HTTP', () => {
     );
   });
 
-  it('re-applies mark-ready that lost a race with progress reports: every call lands, the user session once, audited', async () => {
-    const definition = await kit.seedDefinition();
-    const worker = await kit.seedWorker();
-    const lab = await kit.seedLab(worker, definition.id);
-    const session = await kit.admin.sessions.create({
-      body: { definition_id: definition.id, owner: 'racer@example.com', timeslot_end: inMinutes(90) },
-    });
-    await kit.internal.sessions.schedule({
-      params: { lablet_session_id: session.id },
-      body: { worker_id: worker.id },
-    });
-    await kit.internal.sessions.startInstantiation({ params: { lablet_session_id: session.id } });
-    const headers = { headers: kit.internalHeaders };
-    const steps = Array.from({ length: 40 }, (_, step) => `s${step}`);
-    const answers = await Promise.all([
-      kit.http.post(
-        `/api/internal/sessions/${session.id}/mark-ready`,
-        {
-          cml_lab_id: lab.labId,
-          lds_session_id: `lds-${session.id}`,
-          login_url: 'https://lds.example.com/race',
-          devices: DEVICES,
-        },
-        headers,
-      ),
-      ...steps.map((step) =>
-        kit.http.put(
-          `/api/internal/sessions/${session.id}/pipeline-progress`,
-          { pipeline: 'instantiate', step, status: 'completed' },
-          headers,
-        ),
-      ),
-    ]);
-    expect(answers.map((answer) => answer.status)).toEqual([200, ...steps.map(() => 200)]);
-    const stored = await kit.internal.sessions.get({ params: { lablet_session_id: session.id } });
-    expect(stored.status).toBe('READY');
-    expect(Object.keys(stored.pipeline_progress['instantiate'] ?? {}).sort()).toEqual([...steps].sort());
-    const userSession = await kit.admin.sessions.userSession({ params: { lablet_session_id: session.id } });
-    expect(userSession).toMatchObject({ lds_session_id: `lds-${session.id}`, status: 'PROVISIONED' });
-    const audit = await kit.admin.audit.list({ query: { target_id: session.id, limit: 100 } });
-    expect(audit.items.filter((entry) => entry.action === 'lablet_session.ready')).toHaveLength(1);
-  }, 60_000);
-
   describe('EXPIRED paths (decision 19)', () => {
     const shortSlot = async (definitionId: string) =>
       kit.admin.sessions.create({

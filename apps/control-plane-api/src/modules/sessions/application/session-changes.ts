@@ -20,7 +20,6 @@ import {
   AggregateChanges,
   type AggregateCommitRecorder,
   aggregateStore,
-  retryOnConflict,
 } from '../../../platform/mongo/unit-of-work';
 import { CLOCK } from '../../../platform/platform.tokens';
 import { type ChangeEvent } from '../../../platform/change-events/change-event-bus';
@@ -46,9 +45,6 @@ export interface SessionCommit {
   gradingSessions?: Committed<GradingSessionState>[];
   scoreReports?: Committed<ScoreReportState & Partial<ScoreReportExtras>>[];
 }
-
-/** What the attempts of one command committed so far; the command adds each commit as it lands. */
-export type SessionCommitLog = Required<SessionCommit>;
 
 const STATUS_EVENT_TYPES = new Set<string>(
   Object.values(LABLET_SESSION_STATUS_EVENTS).filter((type) => type !== 'lablet_session.created'),
@@ -91,30 +87,6 @@ export class SessionChanges {
     part: K,
   ): AggregateCommitRecorder<unknown, NonNullable<SessionCommit[K]>[number]['state']> {
     return { recordCommit: (committed, actor) => this.record({ actor, [part]: [committed] }) };
-  }
-
-  /**
-   * Runs a command that writes a session's child (user session, grading session, score report)
-   * before the session itself, re-running it after a lost race (retryOnConflict) the way
-   * AggregateChanges does for one aggregate. What any attempt committed is recorded once the
-   * command ends, whatever its outcome: a child written by an attempt whose session write then
-   * lost the race is committed, so its audit entry, etcd key and SSE event go out too.
-   */
-  async runRecorded<T>(actor: string, command: (log: SessionCommitLog) => Promise<T>): Promise<T> {
-    const log: SessionCommitLog = {
-      actor,
-      sessions: [],
-      workers: [],
-      labs: [],
-      userSessions: [],
-      gradingSessions: [],
-      scoreReports: [],
-    };
-    try {
-      return await retryOnConflict(() => command(log));
-    } finally {
-      await this.record(log);
-    }
   }
 
   async record(commit: SessionCommit): Promise<void> {

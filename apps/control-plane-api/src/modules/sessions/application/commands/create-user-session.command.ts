@@ -3,6 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type CreateUserSessionBody, type UserSession as UserSessionView } from '@lcm/contracts';
 import { type Clock } from '@lcm/domain';
 import { ApiError } from '../../../../platform/http/api-error';
+import { compact } from '../../../../platform/mongo/unit-of-work';
 import { CLOCK } from '../../../../platform/platform.tokens';
 import { LabletSessionRepository, UserSessionRepository } from '../../infrastructure/session.repositories';
 import { toUserSessionView } from '../../infrastructure/session.views';
@@ -30,25 +31,23 @@ export class CreateUserSessionHandler implements ICommandHandler<CreateUserSessi
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  execute({ sessionId, body, actor }: CreateUserSessionCommand): Promise<UserSessionView> {
-    return this.changes.runRecorded(actor, async (log) => {
-      const session = await this.sessions.getById(sessionId);
-      const existing = await this.userSessions.findById(userSessionIdOf(sessionId));
-      if (!existing && session.status !== 'INSTANTIATING') {
-        throw new ApiError(
-          'CONFLICT',
-          `session ${sessionId} is ${session.status}; its user session is created while INSTANTIATING`,
-        );
-      }
-      const { userSession, committed } = await ensureUserSession(this.userSessions, this.clock, session, {
-        lds_session_id: body.lds_session_id,
-        lds_part_id: body.lds_part_id ?? null,
-        login_url: body.login_url ?? null,
-        devices: body.devices,
-        form_qualified_name: body.form_qualified_name ?? null,
-      });
-      if (committed) log.userSessions.push(committed);
-      return toUserSessionView(userSession.toState());
+  async execute({ sessionId, body, actor }: CreateUserSessionCommand): Promise<UserSessionView> {
+    const session = await this.sessions.getById(sessionId);
+    const existing = await this.userSessions.findById(userSessionIdOf(sessionId));
+    if (!existing && session.status !== 'INSTANTIATING') {
+      throw new ApiError(
+        'CONFLICT',
+        `session ${sessionId} is ${session.status}; its user session is created while INSTANTIATING`,
+      );
+    }
+    const { userSession, committed } = await ensureUserSession(this.userSessions, this.clock, session, {
+      lds_session_id: body.lds_session_id,
+      lds_part_id: body.lds_part_id ?? null,
+      login_url: body.login_url ?? null,
+      devices: body.devices,
+      form_qualified_name: body.form_qualified_name ?? null,
     });
+    await this.changes.record({ actor, userSessions: compact([committed]) });
+    return toUserSessionView(userSession.toState());
   }
 }

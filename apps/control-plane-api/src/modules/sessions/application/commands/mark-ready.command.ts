@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type MarkReadyBody } from '@lcm/contracts';
 import { type Clock } from '@lcm/domain';
-import { fingerprint, saveIfChanged } from '../../../../platform/mongo/unit-of-work';
+import { compact, fingerprint, saveIfChanged } from '../../../../platform/mongo/unit-of-work';
 import { CLOCK } from '../../../../platform/platform.tokens';
 import { LabletSessionRepository, UserSessionRepository } from '../../infrastructure/session.repositories';
 import { type SessionView, toSessionView } from '../../infrastructure/session.views';
@@ -34,29 +34,29 @@ export class MarkReadyHandler implements ICommandHandler<MarkReadyCommand> {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  execute({ sessionId, body, actor }: MarkReadyCommand): Promise<SessionView> {
-    return this.changes.runRecorded(actor, async (log) => {
-      const session = await this.sessions.getById(sessionId);
-      if (session.status === 'READY') return toSessionView(session.toState());
-      assertSessionCan(session, 'READY');
-      const { userSession, committed: userCommitted } = await ensureUserSession(
-        this.userSessions,
-        this.clock,
-        session,
-        {
-          lds_session_id: body.lds_session_id,
-          lds_part_id: body.lds_part_id ?? null,
-          login_url: body.login_url,
-          devices: body.devices,
-        },
-      );
-      if (userCommitted) log.userSessions.push(userCommitted);
-      const before = fingerprint(session);
-      recordPipelineSteps(session, body.progress ?? []);
-      session.markReady({ userSession, cml_lab_id: body.cml_lab_id, actor });
-      const committed = await saveIfChanged(this.sessions, session, before);
-      if (committed) log.sessions.push(committed);
-      return toSessionView(committed?.state ?? session.toState());
-    });
+  async execute({ sessionId, body, actor }: MarkReadyCommand): Promise<SessionView> {
+    const session = await this.sessions.getById(sessionId);
+    if (session.status === 'READY') return toSessionView(session.toState());
+    assertSessionCan(session, 'READY');
+    const { userSession, committed: userCommitted } = await ensureUserSession(
+      this.userSessions,
+      this.clock,
+      session,
+      {
+        lds_session_id: body.lds_session_id,
+        lds_part_id: body.lds_part_id ?? null,
+        login_url: body.login_url,
+        devices: body.devices,
+      },
+    );
+    const before = fingerprint(session);
+    recordPipelineSteps(session, body.progress ?? []);
+    session.markReady({ userSession, cml_lab_id: body.cml_lab_id, actor });
+    const committed = (await saveIfChanged(this.sessions, session, before)) ?? {
+      state: session.toState(),
+      events: [],
+    };
+    await this.changes.record({ actor, sessions: [committed], userSessions: compact([userCommitted]) });
+    return toSessionView(committed.state);
   }
 }
